@@ -1,0 +1,73 @@
+public import HTTPTypes
+import NIOCore
+
+/// Handles one request; runs on the connection's event loop thread unless it awaits elsewhere.
+public typealias HTTP2Handler = @Sendable (HTTP2ServerRequest, HTTP2RequestContext) async throws -> HTTP2ServerResponse
+
+/// What a handler knows about its call besides the request.
+public struct HTTP2RequestContext: Sendable {
+    /// When the caller stops waiting, from its `tailor-timeout-ms` header. The
+    /// handler's task is cancelled when it passes.
+    public var deadline: ContinuousClock.Instant?
+    /// The stream id on its connection, for logs.
+    public var streamID: Int32
+}
+
+/// Routes by exact method and path. Internal RPC paths are fixed strings, so no patterns.
+public struct HTTP2Router: Sendable {
+    struct Key: Hashable {
+        var method: String
+        var path: String
+    }
+
+    private var routes: [Key: HTTP2Handler] = [:]
+
+    public init() {}
+
+    /// Registers `handler` for `method` and `path` (which must start with "/"); a later
+    /// registration of the same pair replaces the earlier one.
+    public mutating func on(_ method: HTTPRequest.Method, _ path: String, handler: @escaping HTTP2Handler) {
+        precondition(path.first == "/", "route paths start with '/'")
+        routes[Key(method: method.rawValue, path: path)] = handler
+    }
+
+    enum Match {
+        case handler(HTTP2Handler)
+        case methodNotAllowed
+        case notFound
+    }
+
+    func match(method: String, path: Substring) -> Match {
+        let path = String(path)
+        if let handler = routes[Key(method: method, path: path)] { return .handler(handler) }
+        return routes.keys.contains { $0.path == path } ? .methodNotAllowed : .notFound
+    }
+}
+
+/// An error a handler throws to answer with a chosen status and message; any other
+/// error answers 500 without details (they may hold data that must not leave the node).
+public struct HTTP2ServerError: Error, Sendable {
+    public var status: HTTPResponse.Status
+    public var message: String
+
+    public init(_ status: HTTPResponse.Status, _ message: String) {
+        self.status = status
+        self.message = message
+    }
+
+    /// The response sent for it: a small JSON body naming the problem.
+    var response: HTTP2ServerResponse {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        var body = ByteBuffer(string: "{\"error\":\"")
+        for scalar in message.unicodeScalars {
+            switch scalar {
+            case "\"", "\\": body.writeString("\\\(scalar)")
+            case _ where scalar.value < 0x20: body.writeString("\\u00\(scalar.value < 0x10 ? "0" : "")\(String(scalar.value, radix: 16))")
+            default: body.writeString(String(scalar))
+            }
+        }
+        body.writeString("\"}")
+        return HTTP2ServerResponse(status: status, headers: headers, body: body)
+    }
+}
