@@ -1,0 +1,241 @@
+import HTTPTypes
+import Logging
+import NIOCore
+
+/// One accepted HTTP/2 connection: an nghttp2 server session on a NIO channel.
+/// Complete requests go to handler tasks through `requests`; responses come back
+/// through ``finish(_:with:)`` on this event loop.
+final class ServerConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private struct RunningStream {
+        var task: UnsafeCurrentTask?
+        var deadlineTimer: Scheduled<Void>?
+    }
+
+    private enum ShutdownPhase { case open, noticeSent, goAwaySent }
+
+    private let router: HTTP2Router
+    private let configuration: HTTP2ServerConfiguration
+    private let requests: AsyncStream<ServerStreamWork>.Continuation
+    private let logger: Logger
+    private var session: NGHTTP2Session?
+    private var context: ChannelHandlerContext?
+    private var streams: [Int32: RunningStream] = [:]
+    private var writeScheduled = false
+    private var shutdownPhase = ShutdownPhase.open
+    private var shutdownTimer: Scheduled<Void>?
+    private static let deadlineHeader = HTTPField.Name(HTTP2Deadline.headerName)!
+
+    init(
+        router: HTTP2Router,
+        configuration: HTTP2ServerConfiguration,
+        requests: AsyncStream<ServerStreamWork>.Continuation,
+        logger: Logger
+    ) {
+        self.router = router
+        self.configuration = configuration
+        self.requests = requests
+        self.logger = logger
+    }
+
+    // MARK: Channel events
+
+    func channelActive(context: ChannelHandlerContext) {
+        self.context = context
+        do {
+            session = try NGHTTP2Session(role: .server, limits: configuration.sessionLimits)
+            try session?.write(to: context)
+        } catch {
+            logger.error("could not start an HTTP/2 session", metadata: ["error": "\(error)"])
+            context.close(promise: nil)
+        }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard let session else { return }
+        do {
+            for event in try session.receive(unwrapInboundIn(data)) { handle(event, session: session, context: context) }
+        } catch {
+            // nghttp2 has queued a GOAWAY naming the problem (bad preface, flood, …); send it, then close.
+            logger.debug("closing connection after session error", metadata: ["error": "\(error)"])
+            try? session.write(to: context)
+            context.close(promise: nil)
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        writePending()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { writePending() }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        for (_, stream) in streams {
+            stream.deadlineTimer?.cancel()
+            stream.task?.cancel()
+        }
+        streams.removeAll()
+        shutdownTimer?.cancel()
+        requests.finish()
+        session = nil
+        self.context = nil
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+
+    // MARK: Requests
+
+    private func handle(_ event: SessionEvent, session: NGHTTP2Session, context: ChannelHandlerContext) {
+        switch event {
+        case .message(let streamID, let message):
+            dispatch(streamID: streamID, message, context: context)
+        case .rejected(let streamID, let rejection, _):
+            let error =
+                switch rejection {
+                case .bodyTooLarge: HTTP2ServerError(.contentTooLarge, "request body larger than \(configuration.maxRequestBodyBytes) bytes")
+                case .headerListTooLarge: HTTP2ServerError(.requestHeaderFieldsTooLarge, "request headers larger than \(configuration.maxHeaderListBytes) bytes")
+                }
+            respond(streamID, error.response)
+        case .streamClosed(let streamID, _):
+            // The client reset the stream (or it ended after our answer): stop its handler.
+            if let stream = streams.removeValue(forKey: streamID) {
+                stream.deadlineTimer?.cancel()
+                stream.task?.cancel()
+            }
+        case .pingAcknowledged where shutdownPhase == .noticeSent:
+            // One round trip after the notice: streams the client opened meanwhile have arrived.
+            shutdownPhase = .goAwaySent
+            session.submitGoAway(lastStreamID: session.lastProcessedStreamID, errorCode: NGHTTP2Codes.noError)
+        case .goAway, .pingAcknowledged, .settingsChanged:
+            break
+        }
+    }
+
+    private func dispatch(streamID: Int32, _ message: InboundMessage, context: ChannelHandlerContext) {
+        guard let method = message.head.method, let fullPath = message.head.path else {
+            respond(streamID, HTTP2ServerError(.badRequest, "request without :method or :path").response)
+            return
+        }
+        let path = fullPath.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        let handler: HTTP2Handler
+        switch router.match(method: method, path: path) {
+        case .handler(let found): handler = found
+        case .notFound: return respond(streamID, HTTP2ServerError(.notFound, "no route for \(path)").response)
+        case .methodNotAllowed: return respond(streamID, HTTP2ServerError(.methodNotAllowed, "\(method) not allowed on \(path)").response)
+        }
+        var running = RunningStream()
+        var deadline: ContinuousClock.Instant?
+        if let value = message.head.fields[Self.deadlineHeader] {
+            guard let milliseconds = HTTP2Deadline.parse(Substring(value)) else {
+                return respond(streamID, HTTP2ServerError(.badRequest, "\(HTTP2Deadline.headerName) must be whole milliseconds in 0...\(HTTP2Deadline.maximumMilliseconds)").response)
+            }
+            deadline = .now + .milliseconds(milliseconds)
+            running.deadlineTimer = context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(milliseconds)) {
+                self.deadlinePassed(streamID)
+            }
+        }
+        streams[streamID] = running
+        let request = HTTP2ServerRequest(
+            method: HTTPRequest.Method(method) ?? .get,
+            path: fullPath,
+            headers: message.head.fields,
+            body: message.body
+        )
+        requests.yield(
+            ServerStreamWork(
+                streamID: streamID,
+                request: request,
+                context: HTTP2RequestContext(deadline: deadline, streamID: streamID),
+                handler: handler,
+                connection: NIOLoopBound(self, eventLoop: context.eventLoop)
+            )
+        )
+    }
+
+    /// Called by the handler task as it starts; false when its stream is already gone.
+    func attach(_ task: UnsafeCurrentTask, to streamID: Int32) -> Bool {
+        guard streams[streamID] != nil else { return false }
+        streams[streamID]?.task = task
+        return true
+    }
+
+    /// Called by the handler task when it has an answer; dropped if the stream was reset or timed out.
+    func finish(_ streamID: Int32, with response: HTTP2ServerResponse) {
+        guard let stream = streams.removeValue(forKey: streamID) else { return }
+        stream.deadlineTimer?.cancel()
+        respond(streamID, response)
+    }
+
+    private func deadlinePassed(_ streamID: Int32) {
+        guard let stream = streams.removeValue(forKey: streamID) else { return }
+        stream.task?.cancel()
+        session?.resetStream(streamID, errorCode: NGHTTP2Codes.cancel)
+        scheduleWrite()
+    }
+
+    private func respond(_ streamID: Int32, _ response: HTTP2ServerResponse) {
+        guard let session else { return }
+        var headers = [OutboundHeader(name: ":status", value: String(response.status.code))]
+        headers.reserveCapacity(response.headers.count + 1)
+        for field in response.headers {
+            headers.append(OutboundHeader(name: field.name.canonicalName, value: field.value))
+        }
+        do {
+            try session.submitResponse(streamID: streamID, headers, body: response.body)
+        } catch {
+            session.resetStream(streamID, errorCode: NGHTTP2Codes.internalError)
+        }
+        scheduleWrite()
+    }
+
+    // MARK: Shutdown
+
+    /// GOAWAY in two steps (RFC 9113 §6.8): a notice, then after a PING round trip the
+    /// final GOAWAY naming the last stream processed; in-flight streams finish.
+    func beginGracefulShutdown() {
+        guard shutdownPhase == .open, let session, let context else { return }
+        shutdownPhase = .noticeSent
+        session.submitShutdownNotice()
+        session.ping()
+        shutdownTimer = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(configuration.gracefulShutdownTimeout)) {
+            self.context?.close(promise: nil)
+        }
+        writePending()
+    }
+
+    /// Test hook: an immediate GOAWAY naming `lastStreamID`, as a peer under pressure might send.
+    func goAway(lastStreamID: Int32) {
+        shutdownPhase = .goAwaySent
+        session?.submitGoAway(lastStreamID: lastStreamID, errorCode: NGHTTP2Codes.noError)
+        writePending()
+    }
+
+    // MARK: Writing
+
+    /// Coalesces responses finished in one event-loop tick into one write and flush.
+    private func scheduleWrite() {
+        guard !writeScheduled, let context else { return }
+        writeScheduled = true
+        context.eventLoop.assumeIsolated().execute {
+            self.writeScheduled = false
+            self.writePending()
+        }
+    }
+
+    private func writePending() {
+        guard let session, let context else { return }
+        do {
+            try session.write(to: context)
+        } catch {
+            context.close(promise: nil)
+            return
+        }
+        if session.isFinished { context.close(promise: nil) }
+    }
+}
