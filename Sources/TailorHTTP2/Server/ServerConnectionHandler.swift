@@ -21,7 +21,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     private let requests: AsyncStream<ServerStreamWork>.Continuation
     private let logger: Logger
     private var session: NGHTTP2Session?
-    private var context: ChannelHandlerContext?
+    fileprivate(set) var context: ChannelHandlerContext?
     private var streams: [Int32: RunningStream] = [:]
     private var writeScheduled = false
     private var shutdownPhase = ShutdownPhase.open
@@ -237,5 +237,12 @@ final class ServerConnectionHandler: ChannelInboundHandler {
             return
         }
         if session.isFinished { context.close(promise: nil) }
+    }
+}
+
+extension ServerConnectionHandler {
+    /// Closes at once; running handlers are cancelled by `channelInactive`.
+    func close() {
+        context?.close(promise: nil)
     }
 }
