@@ -24,6 +24,10 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     private var keepaliveDeadline: Scheduled<Void>?
     private var writeScheduled = false
 
+    /// The deadline header carries whole milliseconds and the server's clock starts
+    /// a little later, so its reset can arrive just before ours.
+    private static let deadlineTolerance = TimeAmount.milliseconds(50)
+
     init(connectionID: Int, pool: PeerPool, configuration: HTTP2ClientConfiguration) {
         self.connectionID = connectionID
         self.pool = pool
@@ -149,6 +153,9 @@ final class ClientConnectionHandler: ChannelInboundHandler {
             if let waiter = takeCall(streamID) {
                 if errorCode == NGHTTP2Codes.refusedStream {
                     fail(waiter, .refused, "the peer refused the stream; it was not processed", retryable: true)
+                } else if errorCode == NGHTTP2Codes.cancel, waiter.deadline - .now() < Self.deadlineTolerance {
+                    // The server enforces the same deadline and may reset the stream a moment before we do.
+                    fail(waiter, .deadlineExceeded, "the call's deadline passed (reset by the peer)", retryable: false)
                 } else {
                     fail(waiter, .streamReset, "the peer reset the stream: \(NGHTTP2Codes.describeHTTP2Error(errorCode))", retryable: false)
                 }

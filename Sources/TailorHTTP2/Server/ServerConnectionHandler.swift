@@ -210,8 +210,14 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     }
 
     /// Test hook: an immediate GOAWAY naming `lastStreamID`, as a peer under pressure might send.
+    /// Streams above it are dropped unprocessed, as the GOAWAY promises.
     func goAway(lastStreamID: Int32) {
         shutdownPhase = .goAwaySent
+        for (streamID, stream) in streams where streamID > lastStreamID {
+            stream.deadlineTimer?.cancel()
+            stream.task?.cancel()
+            streams.removeValue(forKey: streamID)
+        }
         session?.submitGoAway(lastStreamID: lastStreamID, errorCode: NGHTTP2Codes.noError)
         writePending()
     }

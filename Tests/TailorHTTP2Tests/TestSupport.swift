@@ -1,0 +1,112 @@
+import HTTPTypes
+import NIOCore
+import NIOPosix
+import Testing
+
+@testable import TailorHTTP2
+
+/// Starts an ``HTTP2Server`` on a free loopback port, runs `body`, then cancels the server.
+func withServer<R: Sendable>(
+    _ router: HTTP2Router,
+    configuration: HTTP2ServerConfiguration = .init(),
+    _ body: (HTTP2Server, HTTP2Peer) async throws -> R
+) async throws -> R {
+    let (addresses, sink) = AsyncStream<SocketAddress>.makeStream()
+    let server = HTTP2Server(configuration: configuration, router: router) { address in
+        sink.yield(address)
+        sink.finish()
+    }
+    return try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { try await server.run() }
+        var iterator = addresses.makeAsyncIterator()
+        guard let address = await iterator.next(), let port = address.port else {
+            throw TestFailure("server did not start")
+        }
+        defer { group.cancelAll() }
+        return try await body(server, HTTP2Peer(host: "127.0.0.1", port: port))
+    }
+}
+
+/// A client for one test, shut down afterwards.
+func withClient<R: Sendable>(
+    _ configuration: HTTP2ClientConfiguration = .defaults,
+    _ body: (HTTP2Client) async throws -> R
+) async throws -> R {
+    let client = HTTP2Client(configuration: configuration)
+    do {
+        let result = try await body(client)
+        await client.shutdown()
+        return result
+    } catch {
+        await client.shutdown()
+        throw error
+    }
+}
+
+/// A router with the routes the tests use.
+func testRouter() -> HTTP2Router {
+    var router = HTTP2Router()
+    router.on(.post, "/echo") { request, _ in
+        var headers = HTTPFields()
+        headers[HTTPField.Name("x-echo")!] = request.headers[HTTPField.Name("x-echo")!] ?? ""
+        return HTTP2Response(status: .ok, headers: headers, body: request.body)
+    }
+    router.on(.get, "/deadline") { _, context in
+        let remaining = context.deadline.map { $0 - .now } ?? .zero
+        return HTTP2Response(status: .ok, body: ByteBuffer(string: "\(remaining.milliseconds)"))
+    }
+    return router
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A one-shot signal a test awaits instead of sleeping.
+final class Signal: Sendable {
+    private let stream: AsyncStream<Void>
+    private let sink: AsyncStream<Void>.Continuation
+
+    init() {
+        (stream, sink) = AsyncStream<Void>.makeStream()
+    }
+
+    func fire() { sink.yield() }
+
+    /// Waits for `count` fires.
+    func wait(count: Int = 1) async {
+        var seen = 0
+        for await _ in stream {
+            seen += 1
+            if seen == count { return }
+        }
+    }
+}
+
+/// Retries `operation` until it succeeds or `timeout` passes; for conditions that
+/// become true asynchronously (a server coming back), never a fixed sleep.
+func eventually<R>(timeout: Duration = .seconds(10), _ operation: () async throws -> R) async throws -> R {
+    let deadline = ContinuousClock.now + timeout
+    var delay = Duration.milliseconds(10)
+    while true {
+        do {
+            return try await operation()
+        } catch {
+            if ContinuousClock.now + delay > deadline { throw error }
+            try await Task.sleep(for: delay)
+            delay = min(delay * 2, .milliseconds(200))
+        }
+    }
+}
+
+func payload(_ count: Int, seed: UInt8 = 7) -> ByteBuffer {
+    var buffer = ByteBuffer()
+    buffer.reserveCapacity(count)
+    var value = seed
+    for _ in 0..<count {
+        buffer.writeInteger(value)
+        value = value &* 31 &+ 17
+    }
+    return buffer
+}
