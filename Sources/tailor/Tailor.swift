@@ -5,6 +5,14 @@ struct Tailor: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tailor",
         abstract: "Tailor: a self-hosted personalization cluster.",
-        subcommands: []
+        subcommands: [BenchCommand.self]
+    )
+}
+
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Benchmarks, each printed next to a reference measured in the same run.",
+        subcommands: [HTTP2BenchCommand.self]
     )
 }

@@ -28,7 +28,7 @@ public final class HTTP2Server: Service, Sendable {
 
     /// An accepted connection: where its requests arrive and which loop runs them.
     private struct Accepted: Sendable {
-        var requests: AsyncStream<ServerStreamWork>
+        var requests: AsyncStream<[ServerStreamWork]>
         var executor: EventLoopTaskExecutor
     }
 
@@ -99,8 +99,10 @@ public final class HTTP2Server: Service, Sendable {
             for await connection in accepted {
                 connections.addTask(executorPreference: connection.executor) {
                     await withDiscardingTaskGroup { streams in
-                        for await work in connection.requests {
-                            streams.addTask(executorPreference: connection.executor) { await work.run() }
+                        for await batch in connection.requests {
+                            for work in batch {
+                                streams.addTask(executorPreference: connection.executor) { await work.run() }
+                            }
                         }
                     }
                 }
@@ -117,7 +119,7 @@ public final class HTTP2Server: Service, Sendable {
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    let (requests, requestSink) = AsyncStream<ServerStreamWork>.makeStream()
+                    let (requests, requestSink) = AsyncStream<[ServerStreamWork]>.makeStream()
                     let handler = ServerConnectionHandler(
                         router: self.router,
                         configuration: configuration,

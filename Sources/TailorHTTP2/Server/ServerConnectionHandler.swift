@@ -18,7 +18,10 @@ final class ServerConnectionHandler: ChannelInboundHandler {
 
     private let router: HTTP2Router
     private let configuration: HTTP2ServerConfiguration
-    private let requests: AsyncStream<ServerStreamWork>.Continuation
+    private let requests: AsyncStream<[ServerStreamWork]>.Continuation
+    /// Requests completed by the current read, handed over in one batch.
+    private var pendingWork: [ServerStreamWork] = []
+    private var bound: NIOLoopBound<ServerConnectionHandler>?
     private let logger: Logger
     private var session: NGHTTP2Session?
     fileprivate(set) var context: ChannelHandlerContext?
@@ -31,7 +34,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     init(
         router: HTTP2Router,
         configuration: HTTP2ServerConfiguration,
-        requests: AsyncStream<ServerStreamWork>.Continuation,
+        requests: AsyncStream<[ServerStreamWork]>.Continuation,
         logger: Logger
     ) {
         self.router = router
@@ -44,6 +47,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         self.context = context
+        self.bound = NIOLoopBound(self, eventLoop: context.eventLoop)
         do {
             session = try NGHTTP2Session(role: .server, limits: configuration.sessionLimits)
             try session?.write(to: context)
@@ -57,6 +61,11 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         guard let session else { return }
         do {
             for event in try session.receive(unwrapInboundIn(data)) { handle(event, session: session, context: context) }
+            if !pendingWork.isEmpty {
+                // One yield per read rather than per request: the handoff to tasks is the costly part.
+                requests.yield(pendingWork)
+                pendingWork.removeAll(keepingCapacity: true)
+            }
         } catch {
             // nghttp2 has queued a GOAWAY naming the problem (bad preface, flood, …); send it, then close.
             logger.debug("closing connection after session error", metadata: ["error": "\(error)"])
@@ -83,6 +92,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         requests.finish()
         session = nil
         self.context = nil
+        self.bound = nil
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -147,13 +157,14 @@ final class ServerConnectionHandler: ChannelInboundHandler {
             headers: message.head.fields,
             body: message.body
         )
-        requests.yield(
+        guard let bound else { return }
+        pendingWork.append(
             ServerStreamWork(
                 streamID: streamID,
                 request: request,
                 context: HTTP2RequestContext(deadline: deadline, streamID: streamID),
                 handler: handler,
-                connection: NIOLoopBound(self, eventLoop: context.eventLoop)
+                connection: bound
             )
         )
     }

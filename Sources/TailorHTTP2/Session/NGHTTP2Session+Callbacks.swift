@@ -58,7 +58,11 @@ extension NGHTTP2Session {
     private func beginHeaders(streamID: Int32, category: nghttp2_headers_category) {
         switch category {
         case NGHTTP2_HCAT_REQUEST, NGHTTP2_HCAT_RESPONSE:
-            inbound[streamID, default: InboundStream()].beginHead()
+            if let stream = inbound[streamID] {
+                stream.beginHead()
+            } else {
+                inbound[streamID] = InboundStream()
+            }
         default:
             // Trailers: accepted and ignored; Tailor's calls carry none.
             inbound[streamID]?.inTrailers = true
@@ -66,7 +70,6 @@ extension NGHTTP2Session {
     }
 
     private func header(streamID: Int32, name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) -> Bool {
-        // Optional chaining on the subscript mutates the stream in place (no copy of its body).
         inbound[streamID]?.append(name: name, value: value, maxHeaderListBytes: Int(limits.maxHeaderListBytes)) ?? true
     }
 
@@ -76,14 +79,16 @@ extension NGHTTP2Session {
         case NGHTTP2_HEADERS.rawValue:
             guard let stream = inbound[header.stream_id] else { return }
             if stream.rejection != nil {
-                completeRejected(streamID: header.stream_id)
+                completeRejected(streamID: header.stream_id, stream)
             } else if stream.head.status.map({ $0.first == UInt8(ascii: "1") }) == true, !stream.inTrailers {
-                inbound[header.stream_id]?.head = InboundHead()  // informational 1xx: wait for the final head
+                stream.head = InboundHead()  // informational 1xx: wait for the final head
             } else if header.flags & endStreamFlag != 0 {
-                complete(streamID: header.stream_id)
+                complete(streamID: header.stream_id, stream)
             }
         case NGHTTP2_DATA.rawValue:
-            if header.flags & endStreamFlag != 0 { complete(streamID: header.stream_id) }
+            if header.flags & endStreamFlag != 0, let stream = inbound[header.stream_id] {
+                complete(streamID: header.stream_id, stream)
+            }
         case NGHTTP2_GOAWAY.rawValue:
             events.append(.goAway(lastStreamID: frame.pointee.goaway.last_stream_id, errorCode: frame.pointee.goaway.error_code))
         case NGHTTP2_PING.rawValue where header.flags & ackFlag != 0:
@@ -96,11 +101,10 @@ extension NGHTTP2Session {
     }
 
     private func dataReceived(streamID: Int32, _ bytes: UnsafeRawBufferPointer) {
-        guard var stream = inbound.removeValue(forKey: streamID) else { return }
-        defer { inbound[streamID] = stream }
+        guard let stream = inbound[streamID] else { return }
         if stream.rejection == nil, stream.body.readableBytes + bytes.count > limits.maxBodyBytes {
             stream.reject(.bodyTooLarge)
-            completeRejected(streamID: streamID, stream: &stream)
+            completeRejected(streamID: streamID, stream)
         }
         guard stream.rejection == nil else { return }
         stream.body.writeBytes(bytes)
@@ -137,23 +141,15 @@ extension NGHTTP2Session {
 
     // MARK: Completion
 
-    private func complete(streamID: Int32) {
-        guard var stream = inbound[streamID], !stream.delivered else { return }
+    private func complete(streamID: Int32, _ stream: InboundStream) {
+        guard !stream.delivered, stream.rejection == nil else { return }
         stream.delivered = true
-        inbound[streamID] = stream
-        if stream.rejection != nil { return }
         events.append(.message(streamID: streamID, InboundMessage(head: stream.head, body: stream.body)))
-        // The body now belongs to the event; keep only the bookkeeping.
-        inbound[streamID]?.body = ByteBuffer()
+        // The body now belongs to the event.
+        stream.body = ByteBuffer()
     }
 
-    private func completeRejected(streamID: Int32) {
-        guard var stream = inbound[streamID] else { return }
-        completeRejected(streamID: streamID, stream: &stream)
-        inbound[streamID] = stream
-    }
-
-    private func completeRejected(streamID: Int32, stream: inout InboundStream) {
+    private func completeRejected(streamID: Int32, _ stream: InboundStream) {
         guard !stream.delivered, let rejection = stream.rejection else { return }
         stream.delivered = true
         stream.body = ByteBuffer()

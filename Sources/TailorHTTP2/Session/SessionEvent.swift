@@ -35,8 +35,9 @@ struct InboundMessage {
     var body: ByteBuffer
 }
 
-/// Per-stream assembly of an inbound message while its frames arrive.
-struct InboundStream {
+/// Per-stream assembly of an inbound message while its frames arrive. A class so
+/// that the per-header and per-chunk callbacks mutate it in place, without copying.
+final class InboundStream {
     var head = InboundHead()
     var body = ByteBuffer()
     var headerListBytes = 0
@@ -44,17 +45,17 @@ struct InboundStream {
     var delivered = false
     var rejection: Rejection?
 
-    mutating func beginHead() {
+    func beginHead() {
         head = InboundHead()
         headerListBytes = 0
     }
 
-    mutating func reject(_ reason: Rejection) {
+    func reject(_ reason: Rejection) {
         if rejection == nil { rejection = reason }
     }
 
     /// Adds one header field; false when the stream must be reset (a malformed name).
-    mutating func append(name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>, maxHeaderListBytes: Int) -> Bool {
+    func append(name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>, maxHeaderListBytes: Int) -> Bool {
         if inTrailers { return true }
         // RFC 9113 §6.5.2 counts 32 bytes of overhead per field.
         headerListBytes += name.count + value.count + 32
