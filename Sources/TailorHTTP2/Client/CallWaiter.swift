@@ -1,5 +1,14 @@
 import HTTPTypes
 import NIOCore
+import Synchronization
+
+/// Set when the calling task is cancelled. A connection checks it as it starts the
+/// call, so a cancellation that overtakes the call's dispatch is not lost.
+final class CallCancellation: Sendable {
+    private let flag = Atomic<Bool>(false)
+    var isCancelled: Bool { flag.load(ordering: .acquiring) }
+    func cancel() { flag.store(true, ordering: .releasing) }
+}
 
 /// One call on its way: the request and the continuation its caller waits on.
 /// Whoever holds it (the pool while queued, a connection once dispatched) resumes it
@@ -11,6 +20,7 @@ final class CallWaiter: Sendable {
     let headers: HTTPFields
     let body: ByteBuffer
     let deadline: NIODeadline
+    let cancellation: CallCancellation
     private let continuation: CheckedContinuation<HTTP2Response, any Error>
 
     init(
@@ -20,8 +30,10 @@ final class CallWaiter: Sendable {
         headers: HTTPFields,
         body: ByteBuffer,
         deadline: NIODeadline,
+        cancellation: CallCancellation,
         continuation: CheckedContinuation<HTTP2Response, any Error>
     ) {
+        self.cancellation = cancellation
         self.id = id
         self.method = method
         self.path = path

@@ -13,8 +13,14 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     private let configuration: HTTP2ClientConfiguration
     private var session: NGHTTP2Session?
     private var context: ChannelHandlerContext?
+    /// A call with a stream on this connection, and the timer of its deadline.
+    private struct ActiveCall {
+        var waiter: CallWaiter
+        var deadline: Scheduled<Void>
+    }
+
     /// Calls with a stream on this connection, by stream id, and the reverse map.
-    private var calls: [Int32: CallWaiter] = [:]
+    private var calls: [Int32: ActiveCall] = [:]
     private var streamOfCall: [Int: Int32] = [:]
     /// Streams whose call already ended (answered, cancelled) but whose stream is still open.
     private var finishedStreams: [Int32: Int] = [:]
@@ -75,12 +81,13 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         calls.removeAll()
         streamOfCall.removeAll()
         let message = closeReason == .keepaliveTimeout ? "peer stopped answering PINGs" : "connection closed during the call"
-        for (_, waiter) in pending {
-            waiter.finish(.failure(HTTP2CallError(closeReason, message, peer: pool.peer.description, retryable: false)))
+        for (_, call) in pending {
+            call.deadline.cancel()
+            call.waiter.finish(.failure(HTTP2CallError(closeReason, message, peer: pool.peer.description, retryable: false)))
         }
         session = nil
         self.context = nil
-        pool.connectionClosed(connectionID, calls: pending.values.map(\.id) + finishedStreams.values)
+        pool.connectionClosed(connectionID, calls: pending.values.map(\.waiter.id) + finishedStreams.values)
         finishedStreams.removeAll()
     }
 
@@ -96,8 +103,12 @@ final class ClientConnectionHandler: ChannelInboundHandler {
             return
         }
         let now = NIODeadline.now()
-        guard waiter.deadline > now else {
-            fail(waiter, .deadlineExceeded, "deadline passed before the call started", retryable: true)
+        if waiter.cancellation.isCancelled || waiter.deadline <= now {
+            let cancelled = waiter.cancellation.isCancelled
+            fail(
+                waiter, cancelled ? .cancelled : .deadlineExceeded,
+                cancelled ? "the calling task was cancelled" : "deadline passed before the call started", retryable: true
+            )
             pool.streamClosed(waiter.id, on: connectionID)
             return
         }
@@ -107,8 +118,12 @@ final class ClientConnectionHandler: ChannelInboundHandler {
                 waiter.outboundHeaders(authority: authority, now: now),
                 body: waiter.body
             )
-            calls[streamID] = waiter
-            streamOfCall[waiter.id] = streamID
+            let callID = waiter.id
+            let timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: waiter.deadline) {
+                self.abandon(callID: callID, because: .deadlineExceeded)
+            }
+            calls[streamID] = ActiveCall(waiter: waiter, deadline: timer)
+            streamOfCall[callID] = streamID
             scheduleWrite(context: context)
         } catch {
             fail(waiter, .invalidRequest, "nghttp2 refused the request: \(error)", retryable: false)
@@ -118,7 +133,9 @@ final class ClientConnectionHandler: ChannelInboundHandler {
 
     /// The call was cancelled or its deadline passed: reset its stream.
     func abandon(callID: Int, because code: HTTP2CallError.Code) {
-        guard let streamID = streamOfCall.removeValue(forKey: callID), let waiter = calls.removeValue(forKey: streamID) else { return }
+        guard let streamID = streamOfCall.removeValue(forKey: callID), let call = calls.removeValue(forKey: streamID) else { return }
+        call.deadline.cancel()
+        let waiter = call.waiter
         finishedStreams[streamID] = callID
         session?.resetStream(streamID, errorCode: NGHTTP2Codes.cancel)
         let message = code == .cancelled ? "the calling task was cancelled" : "the call's deadline passed"
@@ -176,10 +193,11 @@ final class ClientConnectionHandler: ChannelInboundHandler {
 
     /// Ends the call bookkeeping of a stream; the pool hears of it when the stream closes.
     private func takeCall(_ streamID: Int32) -> CallWaiter? {
-        guard let waiter = calls.removeValue(forKey: streamID) else { return nil }
-        streamOfCall.removeValue(forKey: waiter.id)
-        finishedStreams[streamID] = waiter.id
-        return waiter
+        guard let call = calls.removeValue(forKey: streamID) else { return nil }
+        call.deadline.cancel()
+        streamOfCall.removeValue(forKey: call.waiter.id)
+        finishedStreams[streamID] = call.waiter.id
+        return call.waiter
     }
 
     private func fail(_ waiter: CallWaiter, _ code: HTTP2CallError.Code, _ message: String, retryable: Bool) {

@@ -16,7 +16,6 @@ final class PeerPool: Sendable {
 
     private struct State {
         var machine: PoolStateMachine
-        var nextCallID = 0
         /// Calls the pool holds (queued, or dispatched but not yet started by a connection).
         var waiters: [Int: CallWaiter] = [:]
         var timers: [Int: Scheduled<Void>] = [:]
@@ -24,6 +23,7 @@ final class PeerPool: Sendable {
     }
 
     private let state: Mutex<State>
+    private let callIDs = Atomic<Int>(0)
 
     init(peer: HTTP2Peer, configuration: HTTP2ClientConfiguration, group: any EventLoopGroup, logger: Logger) {
         self.peer = peer
@@ -46,39 +46,37 @@ final class PeerPool: Sendable {
         body: ByteBuffer,
         timeout: Duration
     ) async throws -> HTTP2Response {
-        let callID = state.withLock { state in
-            defer { state.nextCallID += 1 }
-            return state.nextCallID
-        }
+        let callID = callIDs.wrappingAdd(1, ordering: .relaxed).oldValue
         let deadline = NIODeadline.now() + TimeAmount(timeout)
+        let cancellation = CallCancellation()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 let waiter = CallWaiter(
                     id: callID, method: method, path: path, headers: headers, body: body,
-                    deadline: deadline, continuation: continuation
+                    deadline: deadline, cancellation: cancellation, continuation: continuation
                 )
                 self.enqueue(waiter)
                 // A cancellation that raced ahead of `enqueue` found nothing to cancel.
                 if Task.isCancelled { self.abandon(callID, because: .cancelled) }
             }
         } onCancel: {
+            cancellation.cancel()
             self.abandon(callID, because: .cancelled)
         }
     }
 
     private func enqueue(_ waiter: CallWaiter) {
-        let timer = timerLoop.scheduleTask(deadline: waiter.deadline) { [self] in
-            self.abandon(waiter.id, because: .deadlineExceeded)
-        }
         let (action, target) = state.withLock { state -> (PoolStateMachine.NewCallAction, NIOLoopBound<ClientConnectionHandler>?) in
             let action = state.machine.newCall(waiter.id, now: .now)
             switch action {
             case .start(let connection):
-                state.timers[waiter.id] = timer
                 return (action, state.connections[connection])
             case .queued:
-                state.timers[waiter.id] = timer
                 state.waiters[waiter.id] = waiter
+                // Only queued calls need the pool's timer; a connection arms its own.
+                state.timers[waiter.id] = timerLoop.scheduleTask(deadline: waiter.deadline) { [self] in
+                    self.abandon(waiter.id, because: .deadlineExceeded)
+                }
                 return (action, nil)
             case .fail:
                 return (action, nil)
@@ -90,7 +88,6 @@ final class PeerPool: Sendable {
         case .queued(let connect):
             if let connect { open(connect) }
         case .fail(let failure):
-            timer.cancel()
             waiter.finish(.failure(error(for: failure)))
         }
     }
@@ -100,8 +97,7 @@ final class PeerPool: Sendable {
         let (location, waiter, timer, handler) = state.withLock { state in
             let location = state.machine.abandon(callID)
             let waiter = state.waiters.removeValue(forKey: callID)
-            // A queued call ends here; a dispatched one keeps its timer until its stream closes.
-            let timer = waiter != nil || code == .deadlineExceeded ? state.timers.removeValue(forKey: callID) : nil
+            let timer = state.timers.removeValue(forKey: callID)
             var handler: NIOLoopBound<ClientConnectionHandler>?
             if case .on(let connection) = location { handler = state.connections[connection] }
             return (location, waiter, timer, handler)
@@ -120,17 +116,30 @@ final class PeerPool: Sendable {
 
     func streamClosed(_ callID: Int, on connection: Int) {
         let dispatches = state.withLock { state in
-            state.timers.removeValue(forKey: callID)?.cancel()
-            return takeDispatches(state.machine.streamClosed(callID, on: connection), from: &state)
+            takeDispatches(state.machine.streamClosed(callID, on: connection), from: &state)
         }
         perform(dispatches)
     }
 
     func requeue(_ waiter: CallWaiter, from connection: Int) {
-        let (dispatches, connect) = state.withLock { state in
+        let (dispatches, connect, abandoned) = state.withLock { state in
+            guard state.machine.locations[waiter.id] != nil else {
+                _ = state.machine.streamClosed(waiter.id, on: connection)
+                return ([(CallWaiter, NIOLoopBound<ClientConnectionHandler>)](), Int?.none, true)
+            }
             state.waiters[waiter.id] = waiter
             let (list, connect) = state.machine.requeue(waiter.id, from: connection, now: .now)
-            return (takeDispatches(list, from: &state), connect)
+            let dispatches = takeDispatches(list, from: &state)
+            if state.waiters[waiter.id] != nil {
+                state.timers[waiter.id] = timerLoop.scheduleTask(deadline: waiter.deadline) { [self] in
+                    self.abandon(waiter.id, because: .deadlineExceeded)
+                }
+            }
+            return (dispatches, connect, false)
+        }
+        if abandoned {
+            waiter.finish(.failure(HTTP2CallError(.cancelled, "cancelled while waiting for a stream", peer: peer.description, retryable: true)))
+            return
         }
         perform(dispatches)
         if let connect { open(connect) }
@@ -150,10 +159,7 @@ final class PeerPool: Sendable {
 
     func connectionClosed(_ connection: Int, calls: [Int]) {
         let connect = state.withLock { state in
-            for call in calls {
-                _ = state.machine.abandon(call)
-                state.timers.removeValue(forKey: call)?.cancel()
-            }
+            for call in calls { _ = state.machine.abandon(call) }
             state.connections.removeValue(forKey: connection)
             return state.machine.closed(connection, now: .now)
         }
@@ -230,6 +236,7 @@ final class PeerPool: Sendable {
                 state.waiters[dispatch.call] = waiter
                 return nil
             }
+            state.timers.removeValue(forKey: dispatch.call)?.cancel()
             return (waiter, handler)
         }
     }
