@@ -13,14 +13,9 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     private let configuration: HTTP2ClientConfiguration
     private var session: NGHTTP2Session?
     private var context: ChannelHandlerContext?
-    /// A call with a stream on this connection, and the timer of its deadline.
-    private struct ActiveCall {
-        var waiter: CallWaiter
-        var deadline: Scheduled<Void>
-    }
-
     /// Calls with a stream on this connection, by stream id, and the reverse map.
-    private var calls: [Int32: ActiveCall] = [:]
+    private var calls: [Int32: CallWaiter] = [:]
+    private var deadlines = DeadlineSweep()
     private var streamOfCall: [Int: Int32] = [:]
     /// Streams whose call already ended (answered, cancelled) but whose stream is still open.
     private var finishedStreams: [Int32: Int] = [:]
@@ -81,13 +76,13 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         calls.removeAll()
         streamOfCall.removeAll()
         let message = closeReason == .keepaliveTimeout ? "peer stopped answering PINGs" : "connection closed during the call"
-        for (_, call) in pending {
-            call.deadline.cancel()
-            call.waiter.finish(.failure(HTTP2CallError(closeReason, message, peer: pool.peer.description, retryable: false)))
+        deadlines.cancel()
+        for (_, waiter) in pending {
+            waiter.finish(.failure(HTTP2CallError(closeReason, message, peer: pool.peer.description, retryable: false)))
         }
         session = nil
         self.context = nil
-        pool.connectionClosed(connectionID, calls: pending.values.map(\.waiter.id) + finishedStreams.values)
+        pool.connectionClosed(connectionID, calls: pending.values.map(\.id) + finishedStreams.values)
         finishedStreams.removeAll()
     }
 
@@ -118,12 +113,9 @@ final class ClientConnectionHandler: ChannelInboundHandler {
                 waiter.outboundHeaders(authority: authority, now: now),
                 body: waiter.body
             )
-            let callID = waiter.id
-            let timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: waiter.deadline) {
-                self.abandon(callID: callID, because: .deadlineExceeded)
-            }
-            calls[streamID] = ActiveCall(waiter: waiter, deadline: timer)
-            streamOfCall[callID] = streamID
+            calls[streamID] = waiter
+            streamOfCall[waiter.id] = streamID
+            deadlines.cover(waiter.deadline, on: context.eventLoop.assumeIsolated()) { self.sweepDeadlines() }
             scheduleWrite(context: context)
         } catch {
             fail(waiter, .invalidRequest, "nghttp2 refused the request: \(error)", retryable: false)
@@ -133,9 +125,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
 
     /// The call was cancelled or its deadline passed: reset its stream.
     func abandon(callID: Int, because code: HTTP2CallError.Code) {
-        guard let streamID = streamOfCall.removeValue(forKey: callID), let call = calls.removeValue(forKey: streamID) else { return }
-        call.deadline.cancel()
-        let waiter = call.waiter
+        guard let streamID = streamOfCall.removeValue(forKey: callID), let waiter = calls.removeValue(forKey: streamID) else { return }
         finishedStreams[streamID] = callID
         session?.resetStream(streamID, errorCode: NGHTTP2Codes.cancel)
         let message = code == .cancelled ? "the calling task was cancelled" : "the call's deadline passed"
@@ -145,6 +135,22 @@ final class ClientConnectionHandler: ChannelInboundHandler {
 
     func close() {
         context?.close(promise: nil)
+    }
+
+    private func sweepDeadlines() {
+        deadlines.fired()
+        let now = NIODeadline.now()
+        var next: NIODeadline?
+        for waiter in calls.values {
+            if waiter.deadline <= now {
+                abandon(callID: waiter.id, because: .deadlineExceeded)
+            } else if next.map({ waiter.deadline < $0 }) ?? true {
+                next = waiter.deadline
+            }
+        }
+        if let next, let context {
+            deadlines.cover(next, on: context.eventLoop.assumeIsolated()) { self.sweepDeadlines() }
+        }
     }
 
     // MARK: Session events
@@ -193,11 +199,10 @@ final class ClientConnectionHandler: ChannelInboundHandler {
 
     /// Ends the call bookkeeping of a stream; the pool hears of it when the stream closes.
     private func takeCall(_ streamID: Int32) -> CallWaiter? {
-        guard let call = calls.removeValue(forKey: streamID) else { return nil }
-        call.deadline.cancel()
-        streamOfCall.removeValue(forKey: call.waiter.id)
-        finishedStreams[streamID] = call.waiter.id
-        return call.waiter
+        guard let waiter = calls.removeValue(forKey: streamID) else { return nil }
+        streamOfCall.removeValue(forKey: waiter.id)
+        finishedStreams[streamID] = waiter.id
+        return waiter
     }
 
     private func fail(_ waiter: CallWaiter, _ code: HTTP2CallError.Code, _ message: String, retryable: Bool) {

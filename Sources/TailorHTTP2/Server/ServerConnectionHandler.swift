@@ -11,7 +11,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
 
     private struct RunningStream {
         var task: UnsafeCurrentTask?
-        var deadlineTimer: Scheduled<Void>?
+        var deadline: NIODeadline?
     }
 
     private enum ShutdownPhase { case open, noticeSent, goAwaySent }
@@ -26,6 +26,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     private var session: NGHTTP2Session?
     fileprivate(set) var context: ChannelHandlerContext?
     private var streams: [Int32: RunningStream] = [:]
+    private var deadlines = DeadlineSweep()
     private var writeScheduled = false
     private var shutdownPhase = ShutdownPhase.open
     private var shutdownTimer: Scheduled<Void>?
@@ -83,10 +84,8 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        for (_, stream) in streams {
-            stream.deadlineTimer?.cancel()
-            stream.task?.cancel()
-        }
+        deadlines.cancel()
+        for (_, stream) in streams { stream.task?.cancel() }
         streams.removeAll()
         shutdownTimer?.cancel()
         requests.finish()
@@ -114,10 +113,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
             respond(streamID, error.response)
         case .streamClosed(let streamID, _):
             // The client reset the stream (or it ended after our answer): stop its handler.
-            if let stream = streams.removeValue(forKey: streamID) {
-                stream.deadlineTimer?.cancel()
-                stream.task?.cancel()
-            }
+            streams.removeValue(forKey: streamID)?.task?.cancel()
         case .pingAcknowledged where shutdownPhase == .noticeSent:
             // One round trip after the notice: streams the client opened meanwhile have arrived.
             shutdownPhase = .goAwaySent
@@ -146,9 +142,9 @@ final class ServerConnectionHandler: ChannelInboundHandler {
                 return respond(streamID, HTTP2ServerError(.badRequest, "\(HTTP2Deadline.headerName) must be whole milliseconds in 0...\(HTTP2Deadline.maximumMilliseconds)").response)
             }
             deadline = .now + .milliseconds(milliseconds)
-            running.deadlineTimer = context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(milliseconds)) {
-                self.deadlinePassed(streamID)
-            }
+            let expiry = NIODeadline.now() + .milliseconds(milliseconds)
+            running.deadline = expiry
+            deadlines.cover(expiry, on: context.eventLoop.assumeIsolated()) { self.sweepDeadlines() }
         }
         streams[streamID] = running
         let request = HTTP2ServerRequest(
@@ -178,15 +174,28 @@ final class ServerConnectionHandler: ChannelInboundHandler {
 
     /// Called by the handler task when it has an answer; dropped if the stream was reset or timed out.
     func finish(_ streamID: Int32, with response: HTTP2ServerResponse) {
-        guard let stream = streams.removeValue(forKey: streamID) else { return }
-        stream.deadlineTimer?.cancel()
+        guard streams.removeValue(forKey: streamID) != nil else { return }
         respond(streamID, response)
     }
 
-    private func deadlinePassed(_ streamID: Int32) {
-        guard let stream = streams.removeValue(forKey: streamID) else { return }
-        stream.task?.cancel()
-        session?.resetStream(streamID, errorCode: NGHTTP2Codes.cancel)
+    /// Cancels the handlers whose deadline passed and resets their streams.
+    private func sweepDeadlines() {
+        deadlines.fired()
+        let now = NIODeadline.now()
+        var next: NIODeadline?
+        for (streamID, stream) in streams {
+            guard let deadline = stream.deadline else { continue }
+            if deadline <= now {
+                streams.removeValue(forKey: streamID)
+                stream.task?.cancel()
+                session?.resetStream(streamID, errorCode: NGHTTP2Codes.cancel)
+            } else if next.map({ deadline < $0 }) ?? true {
+                next = deadline
+            }
+        }
+        if let next, let context {
+            deadlines.cover(next, on: context.eventLoop.assumeIsolated()) { self.sweepDeadlines() }
+        }
         scheduleWrite()
     }
 
@@ -225,7 +234,6 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     func goAway(lastStreamID: Int32) {
         shutdownPhase = .goAwaySent
         for (streamID, stream) in streams where streamID > lastStreamID {
-            stream.deadlineTimer?.cancel()
             stream.task?.cancel()
             streams.removeValue(forKey: streamID)
         }
