@@ -54,6 +54,27 @@ struct CallTests {
         }
     }
 
+    @Test("4 MiB each way through 16 KiB stream windows: flow control paces both sides")
+    func smallWindows() async throws {
+        var server = HTTP2ServerConfiguration()
+        server.streamWindowBytes = 16_384
+        server.connectionWindowBytes = 65_535
+        var client = HTTP2ClientConfiguration.defaults
+        client.streamWindowBytes = 16_384
+        client.connectionWindowBytes = 65_535
+        try await withServer(testRouter(), configuration: server) { _, peer in
+            try await withClient(client) { client in
+                let bodies = (0..<4).map { payload(1 << 20, seed: UInt8($0)) }
+                try await withThrowingTaskGroup(of: Bool.self) { group in
+                    for body in bodies {
+                        group.addTask { try await client.call(peer, path: "/echo", body: body, timeout: .seconds(30)).body == body }
+                    }
+                    for try await intact in group { #expect(intact) }
+                }
+            }
+        }
+    }
+
     @Test("the deadline travels to the server in tailor-timeout-ms")
     func deadlineHeader() async throws {
         try await withServer(testRouter()) { _, peer in

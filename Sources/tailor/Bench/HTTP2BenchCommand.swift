@@ -22,6 +22,9 @@ struct HTTP2BenchCommand: AsyncParsableCommand {
     @Option(help: "Concurrent streams on the one connection, comma-separated.")
     var streams: String = "1,16,128"
 
+    @Option(help: "Runs of each case; the run with the median req/s is printed.")
+    var repeats: Int = 3
+
     @Option(help: "Which cases to run: any of a, b, c (c is the reference the ratios need).")
     var cases: String = "abc"
 
@@ -32,6 +35,7 @@ struct HTTP2BenchCommand: AsyncParsableCommand {
         guard (1...600).contains(duration) else { throw ValidationError("--duration must be 1...600 seconds") }
         guard (0...60).contains(warmup) else { throw ValidationError("--warmup must be 0...60 seconds") }
         guard (0...(16 << 20)).contains(bodyBytes) else { throw ValidationError("--body-bytes must be 0...16777216") }
+        guard (1...20).contains(repeats) else { throw ValidationError("--repeats must be 1...20") }
         guard !cases.isEmpty, cases.allSatisfy({ "abc".contains($0) }) else { throw ValidationError("--cases takes letters from 'abc'") }
         guard !streamCounts.isEmpty, streamCounts.allSatisfy({ (1...1000).contains($0) }) else {
             throw ValidationError("--streams must be a comma-separated list of numbers in 1...1000")
@@ -45,7 +49,8 @@ struct HTTP2BenchCommand: AsyncParsableCommand {
             duration: .seconds(duration),
             warmup: .seconds(warmup),
             bodyBytes: bodyBytes,
-            cases: Set(cases)
+            cases: Set(cases),
+            repeats: repeats
         )
         try await benchmark.run(streamCounts: streamCounts)
     }

@@ -12,6 +12,7 @@ struct HTTP2Benchmark {
     let warmup: Duration
     let bodyBytes: Int
     let cases: Set<Character>
+    let repeats: Int
 
     struct Row {
         var streams: Int
@@ -48,16 +49,19 @@ struct HTTP2Benchmark {
                 let tailor = HTTP2Peer(host: "127.0.0.1", port: port)
                 var caseRows: [Row] = []
                 if cases.contains("a") {
-                    let a = try await TailorLoad(client: client, peer: tailor, path: "/body", streams: streams).run(warmup: warmup, duration: duration)
+                    let load = TailorLoad(client: client, peer: tailor, path: "/body", streams: streams)
+                    var runs: [LoadResult] = []
+                    for _ in 0..<repeats { runs.append(try await load.run(warmup: warmup, duration: duration)) }
+                    let a = LoadResult.median(runs)
                     caseRows.append(Row(streams: streams, label: "(a) Tailor client → Tailor server", result: a))
                 }
                 if cases.contains("b") {
-                    let b = try H2Load(url: "http://127.0.0.1:\(port)/body", streams: streams).run(warmup: warmup, duration: duration)
+                    let b = try median { try H2Load(url: "http://127.0.0.1:\(port)/body", streams: streams).run(warmup: warmup, duration: duration) }
                     caseRows.append(Row(streams: streams, label: "(b) h2load → Tailor server", result: b))
                 }
                 var reference: LoadResult?
                 if cases.contains("c") {
-                    let c = try H2Load(url: "http://127.0.0.1:\(nghttpd.port)/body", streams: streams).run(warmup: warmup, duration: duration)
+                    let c = try median { try H2Load(url: "http://127.0.0.1:\(nghttpd.port)/body", streams: streams).run(warmup: warmup, duration: duration) }
                     caseRows.append(Row(streams: streams, label: "(c) h2load → nghttpd (reference)", result: c))
                     reference = c
                 }
@@ -71,8 +75,13 @@ struct HTTP2Benchmark {
         try await clientGroup.shutdownGracefully()
     }
 
+    private func median(_ run: () throws -> LoadResult) throws -> LoadResult {
+        LoadResult.median(try (0..<repeats).map { _ in try run() })
+    }
+
     private func printHeader() {
         print("tailor bench http2: \(bodyBytes)-byte GET responses, one connection, \(duration) measured after \(warmup) warm-up per case")
+        print("each row is the median-throughput run of \(repeats); latencies are that run's percentiles")
         print("machine: \(MachineDescription.current)")
         print("")
         print("| streams | case | req/s | p50 ms | p99 ms | req/s vs (c) |")
@@ -105,6 +114,13 @@ struct LoadResult {
         self.p50Milliseconds = Double(latencies.valueAtPercentile(50)) / 1000
         self.p99Milliseconds = Double(latencies.valueAtPercentile(99)) / 1000
         self.errors = errors
+    }
+}
+
+extension LoadResult {
+    /// The run with the median throughput (the upper middle one for an even count).
+    static func median(_ runs: [LoadResult]) -> LoadResult {
+        runs.sorted { $0.requestsPerSecond < $1.requestsPerSecond }[runs.count / 2]
     }
 }
 
