@@ -110,3 +110,11 @@ final class ChildProcess: Sendable {
         try? FileManager.default.removeItem(at: stderrURL)
     }
 }
+
+/// A fresh directory for one test, removed afterwards.
+func withTemporaryDirectory<R: Sendable>(_ body: (URL) async throws -> R) async throws -> R {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tailor-interop-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    return try await body(directory)
+}
