@@ -21,7 +21,7 @@ struct PoolStateMachineTests {
         var pool = machine()
         #expect(pool.newCall(1, now: now) == .queued(connect: 0))
         #expect(pool.newCall(2, now: now) == .queued(connect: nil))  // one connection opens at a time
-        let dispatched = pool.connected(0)
+        let dispatched = pool.settingsReceived(0, maxStreams: 100)
         #expect(dispatched == [.init(call: 1, connection: 0), .init(call: 2, connection: 0)])
         #expect(pool.newCall(3, now: now) == .start(on: 0))
     }
@@ -30,8 +30,8 @@ struct PoolStateMachineTests {
     func honoursMaxConcurrentStreams() {
         var pool = machine(connections: 1)
         _ = pool.newCall(0, now: now)
-        _ = pool.connected(0)
-        _ = pool.settingsChanged(0, maxStreams: 2)
+        _ = pool.settingsReceived(0, maxStreams: 100)
+        _ = pool.settingsReceived(0, maxStreams: 2)
         #expect(pool.newCall(1, now: now) == .start(on: 0))
         #expect(pool.newCall(2, now: now) == .queued(connect: nil))
         #expect(pool.streamClosed(0, on: 0) == [.init(call: 2, connection: 0)])
@@ -49,10 +49,10 @@ struct PoolStateMachineTests {
     func growsWhenSaturated() {
         var pool = machine(connections: 2)
         _ = pool.newCall(0, now: now)
-        _ = pool.connected(0)
-        _ = pool.settingsChanged(0, maxStreams: 1)
+        _ = pool.settingsReceived(0, maxStreams: 100)
+        _ = pool.settingsReceived(0, maxStreams: 1)
         #expect(pool.newCall(1, now: now) == .queued(connect: 1))
-        #expect(pool.connected(1) == [.init(call: 1, connection: 1)])
+        #expect(pool.settingsReceived(1, maxStreams: 100) == [.init(call: 1, connection: 1)])
     }
 
     @Test("failed connects back off exponentially; calls fail fast meanwhile")
@@ -67,9 +67,9 @@ struct PoolStateMachineTests {
         #expect(pool.newCall(4, now: now + .milliseconds(250)) == .fail(.backingOff(retryInMilliseconds: 50)))
         #expect(pool.newCall(5, now: now + .milliseconds(300)) == .queued(connect: 2))
         // A success resets the backoff: the next failure waits 100 ms again, not 400.
-        _ = pool.connected(2)
+        _ = pool.settingsReceived(2, maxStreams: 100)
         let later = now + .seconds(5)
-        #expect(pool.closed(2, now: later) == nil)
+        #expect(pool.closed(2, now: later, jitter: 0) == ([], nil))
         #expect(pool.newCall(6, now: later) == .queued(connect: 3))
         #expect(pool.connectFailed(3, now: later, jitter: 0) == [6])
         #expect(pool.newCall(7, now: later + .milliseconds(60)) == .fail(.backingOff(retryInMilliseconds: 40)))
@@ -79,12 +79,20 @@ struct PoolStateMachineTests {
     func goAway() {
         var pool = machine(connections: 1)
         _ = pool.newCall(0, now: now)
-        _ = pool.connected(0)
-        _ = pool.settingsChanged(0, maxStreams: 1)
+        _ = pool.settingsReceived(0, maxStreams: 100)
+        _ = pool.settingsReceived(0, maxStreams: 1)
         _ = pool.newCall(1, now: now)
         #expect(pool.goingAway(0, now: now) == 1)
-        #expect(pool.connected(1) == [.init(call: 1, connection: 1)])
+        #expect(pool.settingsReceived(1, maxStreams: 100) == [.init(call: 1, connection: 1)])
         #expect(pool.newCall(2, now: now) == .start(on: 1))
+    }
+
+    @Test("a connection that closes before the peer's SETTINGS counts as a failed attempt")
+    func closedBeforeSettings() {
+        var pool = machine()
+        _ = pool.newCall(1, now: now)
+        #expect(pool.closed(0, now: now, jitter: 0) == ([1], nil))
+        #expect(pool.newCall(2, now: now) == .fail(.backingOff(retryInMilliseconds: 100)))
     }
 
     @Test("an abandoned queued call leaves the queue; abandoning twice is harmless")
@@ -93,7 +101,7 @@ struct PoolStateMachineTests {
         _ = pool.newCall(1, now: now)
         #expect(pool.abandon(1) == .queued)
         #expect(pool.abandon(1) == nil)
-        #expect(pool.connected(0).isEmpty)
+        #expect(pool.settingsReceived(0, maxStreams: 100).isEmpty)
     }
 
     @Test("shutdown hands back queued calls and refuses new ones")

@@ -100,13 +100,23 @@ func eventually<R>(timeout: Duration = .seconds(10), _ operation: () async throw
     }
 }
 
+/// `count` bytes of a pseudo-random pattern. The pattern repeats every 65,521 bytes (a
+/// prime, so it never lines up with frame or window sizes): a lost, duplicated or
+/// shifted chunk changes the bytes. Built with one copy per block, so that large
+/// bodies cost milliseconds even in debug builds and never hold up other tests.
 func payload(_ count: Int, seed: UInt8 = 7) -> ByteBuffer {
+    let block = [UInt8](unsafeUninitializedCapacity: 65_521) { bytes, initialized in
+        var value = seed
+        for index in 0..<bytes.count {
+            bytes[index] = value
+            value = value &* 31 &+ 17
+        }
+        initialized = bytes.count
+    }
     var buffer = ByteBuffer()
     buffer.reserveCapacity(count)
-    var value = seed
-    for _ in 0..<count {
-        buffer.writeInteger(value)
-        value = value &* 31 &+ 17
+    while buffer.readableBytes < count {
+        buffer.writeBytes(block.prefix(count - buffer.readableBytes))
     }
     return buffer
 }

@@ -82,7 +82,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         }
         session = nil
         self.context = nil
-        pool.connectionClosed(connectionID, calls: pending.values.map(\.id) + finishedStreams.values)
+        pool.connectionClosed(connectionID, calls: pending.values.map(\.id) + finishedStreams.values, reason: closeReason)
         finishedStreams.removeAll()
     }
 
@@ -190,7 +190,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
             draining = true
             pool.goingAway(connectionID)
         case .settingsChanged:
-            if let session { pool.settingsChanged(connectionID, maxStreams: session.remoteMaxConcurrentStreams) }
+            if let session { pool.settingsReceived(connectionID, maxStreams: session.remoteMaxConcurrentStreams) }
         case .pingAcknowledged:
             keepaliveDeadline?.cancel()
             keepaliveDeadline = nil

@@ -145,9 +145,9 @@ final class PeerPool: Sendable {
         if let connect { open(connect) }
     }
 
-    func settingsChanged(_ connection: Int, maxStreams: Int) {
+    func settingsReceived(_ connection: Int, maxStreams: Int) {
         let dispatches = state.withLock { state in
-            takeDispatches(state.machine.settingsChanged(connection, maxStreams: maxStreams), from: &state)
+            takeDispatches(state.machine.settingsReceived(connection, maxStreams: maxStreams), from: &state)
         }
         perform(dispatches)
     }
@@ -157,11 +157,16 @@ final class PeerPool: Sendable {
         if let connect { open(connect) }
     }
 
-    func connectionClosed(_ connection: Int, calls: [Int]) {
-        let connect = state.withLock { state in
+    func connectionClosed(_ connection: Int, calls: [Int], reason: HTTP2CallError.Code) {
+        let (failed, connect) = state.withLock { state in
             for call in calls { _ = state.machine.abandon(call) }
             state.connections.removeValue(forKey: connection)
-            return state.machine.closed(connection, now: .now)
+            let (failed, connect) = state.machine.closed(connection, now: .now, jitter: Double.random(in: -1...1))
+            return (takeWaiters(failed, from: &state), connect)
+        }
+        let message = reason == .keepaliveTimeout ? "the peer never answered PINGs" : "the connection closed before the peer's SETTINGS arrived"
+        for waiter in failed {
+            waiter.finish(.failure(HTTP2CallError(reason, message, peer: peer.description, retryable: true)))
         }
         if let connect { open(connect) }
     }
@@ -182,31 +187,19 @@ final class PeerPool: Sendable {
                 }
             }
             .connect(host: peer.host, port: peer.port)
-            .whenComplete { result in
-                switch result {
-                case .success: self.connected(connection)
-                case .failure(let error): self.connectFailed(connection, error: error)
-                }
+            .whenFailure { error in
+                // On success the connection reports in when the peer's SETTINGS arrive.
+                self.connectFailed(connection, error: error)
             }
-    }
-
-    private func connected(_ connection: Int) {
-        let dispatches = state.withLock { state in
-            takeDispatches(state.machine.connected(connection), from: &state)
-        }
-        perform(dispatches)
     }
 
     private func connectFailed(_ connection: Int, error: any Error) {
         logger.debug("connection attempt failed", metadata: ["peer": "\(peer)", "error": "\(error)"])
         let failed = state.withLock { state in
             state.connections.removeValue(forKey: connection)
-            return state.machine.connectFailed(connection, now: .now, jitter: Double.random(in: -1...1)).map { call in
-                state.timers.removeValue(forKey: call)?.cancel()
-                return state.waiters.removeValue(forKey: call)
-            }
+            return takeWaiters(state.machine.connectFailed(connection, now: .now, jitter: Double.random(in: -1...1)), from: &state)
         }
-        for waiter in failed.compactMap({ $0 }) {
+        for waiter in failed {
             waiter.finish(.failure(HTTP2CallError(.connectFailed, "could not connect: \(error)", peer: peer.description, retryable: true)))
         }
     }
@@ -216,8 +209,7 @@ final class PeerPool: Sendable {
     func shutdown() async {
         let (waiters, handlers) = state.withLock { state in
             let (queued, connections) = state.machine.shutDown()
-            for call in queued { state.timers.removeValue(forKey: call)?.cancel() }
-            return (queued.compactMap { state.waiters.removeValue(forKey: $0) }, connections.compactMap { state.connections[$0] })
+            return (takeWaiters(queued, from: &state), connections.compactMap { state.connections[$0] })
         }
         for waiter in waiters {
             waiter.finish(.failure(HTTP2CallError(.shutDown, "the client shut down", peer: peer.description, retryable: true)))
@@ -238,6 +230,14 @@ final class PeerPool: Sendable {
             }
             state.timers.removeValue(forKey: dispatch.call)?.cancel()
             return (waiter, handler)
+        }
+    }
+
+    /// Takes the waiters of calls the machine gave up on, with their timers.
+    private func takeWaiters(_ calls: [Int], from state: inout State) -> [CallWaiter] {
+        calls.compactMap { call in
+            state.timers.removeValue(forKey: call)?.cancel()
+            return state.waiters.removeValue(forKey: call)
         }
     }
 

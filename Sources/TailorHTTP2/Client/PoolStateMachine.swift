@@ -106,15 +106,14 @@ struct PoolStateMachine {
 
     // MARK: Connections
 
-    mutating func connected(_ connection: ConnectionID) -> [Dispatch] {
+    /// The peer's SETTINGS arrived. The first ones make the connection ready: before
+    /// them its stream limit is unknown, and guessing would get streams refused.
+    mutating func settingsReceived(_ connection: ConnectionID, maxStreams: Int) -> [Dispatch] {
         guard let index = index(of: connection) else { return [] }
-        connections[index].phase = .ready
-        backoff.succeeded()
-        return dispatchQueue()
-    }
-
-    mutating func settingsChanged(_ connection: ConnectionID, maxStreams: Int) -> [Dispatch] {
-        guard let index = index(of: connection) else { return [] }
+        if connections[index].phase == .connecting {
+            connections[index].phase = .ready
+            backoff.succeeded()
+        }
         connections[index].maxStreams = max(1, maxStreams)
         return dispatchQueue()
     }
@@ -135,9 +134,15 @@ struct PoolStateMachine {
     }
 
     /// The socket closed. Calls still on it were failed by the connection itself.
-    mutating func closed(_ connection: ConnectionID, now: ContinuousClock.Instant) -> ConnectionID? {
-        connections.removeAll { $0.id == connection }
-        return queue.isEmpty ? nil : openConnectionIfAllowed(now: now)
+    /// One that closed before the peer's SETTINGS counts as a failed attempt: it
+    /// backs off, and returns the queued calls to fail if no other connection can take them.
+    mutating func closed(_ connection: ConnectionID, now: ContinuousClock.Instant, jitter: Double) -> (failed: [CallID], connect: ConnectionID?) {
+        guard let index = index(of: connection) else { return ([], nil) }
+        if connections[index].phase == .connecting {
+            return (connectFailed(connection, now: now, jitter: jitter), nil)
+        }
+        connections.remove(at: index)
+        return ([], queue.isEmpty ? nil : openConnectionIfAllowed(now: now))
     }
 
     /// Stops everything: returns the queued calls to fail and the connections to close.

@@ -83,6 +83,11 @@ public final class HTTP2Server: Service, Sendable {
         }
     }
 
+    /// Open connections; tests use it to see that closed connections are released.
+    var connectionCount: Int {
+        state.withLock { $0.connections.count }
+    }
+
     /// Test hook: every connection sends GOAWAY naming `lastStreamID` at once.
     func goAwayAll(lastStreamID: Int32) async {
         let connections = state.withLock { Array($0.connections.values) }
