@@ -27,6 +27,11 @@ final class RawTCPServer: Sendable {
     func close() async {
         try? await channel.close()
     }
+
+    /// Starts closing without waiting, for `defer`.
+    func closeNow() {
+        channel.close(promise: nil)
+    }
 }
 
 private final class MisbehavingHandler: ChannelInboundHandler {

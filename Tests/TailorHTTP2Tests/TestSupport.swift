@@ -17,9 +17,14 @@ func withServer<R: Sendable>(
         sink.finish()
     }
     return try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { try await server.run() }
+        group.addTask {
+            // A server that fails to bind must not leave the test waiting for its address.
+            defer { sink.finish() }
+            try await server.run()
+        }
         var iterator = addresses.makeAsyncIterator()
         guard let address = await iterator.next(), let port = address.port else {
+            try await group.waitForAll()  // rethrows the server's own error, if any
             throw TestFailure("server did not start")
         }
         defer { group.cancelAll() }
@@ -74,12 +79,25 @@ final class Signal: Sendable {
 
     func fire() { sink.yield() }
 
-    /// Waits for `count` fires.
-    func wait(count: Int = 1) async {
-        var seen = 0
-        for await _ in stream {
-            seen += 1
-            if seen == count { return }
+    /// Waits for `count` fires; throws if they have not all come within `timeout`, so
+    /// that a missing event fails the test instead of hanging the run.
+    func wait(count: Int = 1, timeout: Duration = .seconds(20)) async throws {
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                var seen = 0
+                for await _ in self.stream {
+                    seen += 1
+                    if seen == count { return true }
+                }
+                return false
+            }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return false
+            }
+            let arrived = try await group.next() ?? false
+            group.cancelAll()
+            if !arrived { throw TestFailure("waited \(timeout) for \(count) signal(s)") }
         }
     }
 }

@@ -68,6 +68,8 @@ public final class HTTP2Server: Service, Sendable {
         } onCancel: {
             self.closeAll()
         }
+        // Return only once the port is released, so a restart can bind it again.
+        try? await listener.closeFuture.get()
     }
 
     /// Stops accepting, sends GOAWAY on every connection, and lets in-flight streams
