@@ -23,7 +23,6 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     private var closeReason: HTTP2CallError.Code = .connectionClosed
     private var keepalive: Scheduled<Void>?
     private var keepaliveDeadline: Scheduled<Void>?
-    private var writeScheduled = false
 
     /// The deadline header carries whole milliseconds and the server's clock starts
     /// a little later, so its reset can arrive just before ours.
@@ -62,11 +61,11 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        writePending()
+        writeNow()
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable { writePending() }
+        if context.channel.isWritable { writeNow() }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -116,7 +115,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
             calls[streamID] = waiter
             streamOfCall[waiter.id] = streamID
             deadlines.cover(waiter.deadline, on: context.eventLoop.assumeIsolated()) { self.sweepDeadlines() }
-            scheduleWrite(context: context)
+            session.scheduleFlush(to: context)
         } catch {
             fail(waiter, .invalidRequest, "nghttp2 refused the request: \(error)", retryable: false)
             pool.streamClosed(waiter.id, on: connectionID)
@@ -130,7 +129,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         session?.resetStream(streamID, errorCode: NGHTTP2Codes.cancel)
         let message = code == .cancelled ? "the calling task was cancelled" : "the call's deadline passed"
         fail(waiter, code, message, retryable: false)
-        if let context { scheduleWrite(context: context) }
+        writeSoon()
     }
 
     func close() {
@@ -214,28 +213,8 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         return HTTPResponse.Status(code: code)
     }
 
-    // MARK: Writing and keepalive
+    // MARK: Keepalive
 
-    /// Coalesces the writes of calls started in one event-loop tick into one flush.
-    private func scheduleWrite(context: ChannelHandlerContext) {
-        guard !writeScheduled else { return }
-        writeScheduled = true
-        context.eventLoop.assumeIsolated().execute {
-            self.writeScheduled = false
-            self.writePending()
-        }
-    }
-
-    private func writePending() {
-        guard let session, let context else { return }
-        do {
-            try session.write(to: context)
-        } catch {
-            context.close(promise: nil)
-            return
-        }
-        if draining, session.isFinished { context.close(promise: nil) }
-    }
 
     /// Sends a PING every interval; no acknowledgement within the timeout means a dead peer.
     private func startKeepalive(context: ChannelHandlerContext) {
@@ -248,7 +227,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         guard let session, let context else { return }
         if keepaliveDeadline == nil {
             session.ping()
-            writePending()
+            writeNow()
             keepaliveDeadline = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(configuration.keepaliveTimeout)) {
                 self.closeReason = .keepaliveTimeout
                 self.context?.close(promise: nil)
@@ -262,5 +241,17 @@ extension TimeAmount {
     init(_ duration: Duration) {
         let (seconds, attoseconds) = duration.components
         self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+}
+
+extension ClientConnectionHandler {
+    /// Writes pending frames now (after a read, or when the socket drains).
+    fileprivate func writeNow() {
+        if let context { session?.flush(to: context) }
+    }
+
+    /// Writes pending frames at the end of this event-loop tick.
+    fileprivate func writeSoon() {
+        if let context { session?.scheduleFlush(to: context) }
     }
 }

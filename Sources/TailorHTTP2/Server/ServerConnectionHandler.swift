@@ -27,7 +27,6 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     fileprivate(set) var context: ChannelHandlerContext?
     private var streams: [Int32: RunningStream] = [:]
     private var deadlines = DeadlineSweep()
-    private var writeScheduled = false
     private var shutdownPhase = ShutdownPhase.open
     private var shutdownTimer: Scheduled<Void>?
     private static let deadlineHeader = HTTPField.Name(HTTP2Deadline.headerName)!
@@ -70,17 +69,17 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         } catch {
             // nghttp2 has queued a GOAWAY naming the problem (bad preface, flood, …); send it, then close.
             logger.debug("closing connection after session error", metadata: ["error": "\(error)"])
-            try? session.write(to: context)
+            _ = try? session.write(to: context)
             context.close(promise: nil)
         }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        writePending()
+        writeNow()
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable { writePending() }
+        if context.channel.isWritable { writeNow() }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -196,7 +195,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         if let next, let context {
             deadlines.cover(next, on: context.eventLoop.assumeIsolated()) { self.sweepDeadlines() }
         }
-        scheduleWrite()
+        writeSoon()
     }
 
     private func respond(_ streamID: Int32, _ response: HTTP2ServerResponse) {
@@ -211,7 +210,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         } catch {
             session.resetStream(streamID, errorCode: NGHTTP2Codes.internalError)
         }
-        scheduleWrite()
+        writeSoon()
     }
 
     // MARK: Shutdown
@@ -226,7 +225,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         shutdownTimer = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(configuration.gracefulShutdownTimeout)) {
             self.context?.close(promise: nil)
         }
-        writePending()
+        writeNow()
     }
 
     /// Test hook: an immediate GOAWAY naming `lastStreamID`, as a peer under pressure might send.
@@ -238,36 +237,27 @@ final class ServerConnectionHandler: ChannelInboundHandler {
             streams.removeValue(forKey: streamID)
         }
         session?.submitGoAway(lastStreamID: lastStreamID, errorCode: NGHTTP2Codes.noError)
-        writePending()
+        writeNow()
     }
 
-    // MARK: Writing
 
-    /// Coalesces responses finished in one event-loop tick into one write and flush.
-    private func scheduleWrite() {
-        guard !writeScheduled, let context else { return }
-        writeScheduled = true
-        context.eventLoop.assumeIsolated().execute {
-            self.writeScheduled = false
-            self.writePending()
-        }
-    }
-
-    private func writePending() {
-        guard let session, let context else { return }
-        do {
-            try session.write(to: context)
-        } catch {
-            context.close(promise: nil)
-            return
-        }
-        if session.isFinished { context.close(promise: nil) }
-    }
 }
 
 extension ServerConnectionHandler {
     /// Closes at once; running handlers are cancelled by `channelInactive`.
     func close() {
         context?.close(promise: nil)
+    }
+}
+
+extension ServerConnectionHandler {
+    /// Writes pending frames now (after a read, or when the socket drains).
+    fileprivate func writeNow() {
+        if let context { session?.flush(to: context) }
+    }
+
+    /// Writes pending frames at the end of this event-loop tick.
+    fileprivate func writeSoon() {
+        if let context { session?.scheduleFlush(to: context) }
     }
 }

@@ -21,6 +21,8 @@ final class NGHTTP2Session {
     var inbound: [Int32: InboundStream] = [:]
     var outboundBodies: [Int32: ByteBuffer] = [:]
     var events: [SessionEvent] = []
+    /// A flush is queued on the event loop (see `scheduleFlush(to:)`).
+    var flushScheduled = false
     /// A failure inside a callback that must end the session (memory, invariants).
     private var callbackFailure: SessionError?
 

@@ -19,6 +19,30 @@ extension NGHTTP2Session {
         return wrote
     }
 
+    /// Writes what is pending, then closes the channel if the session failed or has
+    /// nothing left to do (GOAWAY exchanged, streams finished).
+    func flush(to context: ChannelHandlerContext) {
+        guard context.channel.isActive else { return }
+        do {
+            try write(to: context)
+        } catch {
+            context.close(promise: nil)
+            return
+        }
+        if isFinished { context.close(promise: nil) }
+    }
+
+    /// Coalesces the frames queued in one event-loop tick (calls started, responses
+    /// finished) into one write and one flush, run after the tick's other tasks.
+    func scheduleFlush(to context: ChannelHandlerContext) {
+        guard !flushScheduled else { return }
+        flushScheduled = true
+        context.eventLoop.assumeIsolated().execute {
+            self.flushScheduled = false
+            self.flush(to: context)
+        }
+    }
+
     /// True when nghttp2 has nothing left to read or write: a session that sent or
     /// received GOAWAY and finished its streams. The connection can close.
     var isFinished: Bool { !wantsRead && !wantsWrite }
