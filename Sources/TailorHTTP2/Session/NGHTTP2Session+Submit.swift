@@ -64,36 +64,41 @@ extension NGHTTP2Session {
     }
 
     /// Lays `headers` out as one contiguous byte block plus an `nghttp2_nv` array
-    /// pointing into it; both live only for `body`, which is enough because
-    /// nghttp2 copies name/value pairs during `submit_*`.
+    /// pointing into it, both on the stack (no allocation per request); they live
+    /// only for `body`, which is enough because nghttp2 copies name/value pairs
+    /// during `submit_*`.
     private func withHeaderArray<R>(_ headers: [OutboundHeader], _ body: (UnsafePointer<nghttp2_nv>, Int) -> R) -> R {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count })
-        var lengths: [(Int, Int)] = []
-        lengths.reserveCapacity(headers.count)
-        for header in headers {
-            bytes.append(contentsOf: header.name.utf8)
-            bytes.append(contentsOf: header.value.utf8)
-            lengths.append((header.name.utf8.count, header.value.utf8.count))
-        }
-        return bytes.withUnsafeMutableBufferPointer { block in
-            var nva: [nghttp2_nv] = []
-            nva.reserveCapacity(headers.count)
-            var offset = 0
-            let base = block.baseAddress ?? UnsafeMutablePointer<UInt8>(bitPattern: 1)!
-            for (nameLength, valueLength) in lengths {
-                nva.append(
-                    nghttp2_nv(
-                        name: base + offset,
-                        value: base + offset + nameLength,
-                        namelen: nameLength,
-                        valuelen: valueLength,
-                        flags: UInt8(NGHTTP2_NV_FLAG_NONE.rawValue)
+        let byteCount = headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, byteCount)) { block in
+            withUnsafeTemporaryAllocation(of: nghttp2_nv.self, capacity: max(1, headers.count)) { nva in
+                var offset = 0
+                for (index, header) in headers.enumerated() {
+                    let name = block.baseAddress! + offset
+                    offset += copyUTF8(header.name, to: block, at: offset)
+                    let value = block.baseAddress! + offset
+                    offset += copyUTF8(header.value, to: block, at: offset)
+                    nva.initializeElement(
+                        at: index,
+                        to: nghttp2_nv(
+                            name: name,
+                            value: value,
+                            namelen: header.name.utf8.count,
+                            valuelen: header.value.utf8.count,
+                            flags: UInt8(NGHTTP2_NV_FLAG_NONE.rawValue)
+                        )
                     )
-                )
-                offset += nameLength + valueLength
+                }
+                // nghttp2_nv is a trivial C struct: nothing to deinitialize afterwards.
+                return body(UnsafePointer(nva.baseAddress!), headers.count)
             }
-            return nva.withUnsafeBufferPointer { body($0.baseAddress!, $0.count) }
+        }
+    }
+
+    private func copyUTF8(_ string: String, to block: UnsafeMutableBufferPointer<UInt8>, at offset: Int) -> Int {
+        var string = string
+        return string.withUTF8 { utf8 in
+            UnsafeMutableRawPointer(block.baseAddress! + offset).copyMemory(from: utf8.baseAddress ?? UnsafePointer(block.baseAddress!), byteCount: utf8.count)
+            return utf8.count
         }
     }
 }

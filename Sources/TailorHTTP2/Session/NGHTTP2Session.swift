@@ -99,7 +99,8 @@ final class NGHTTP2Session {
     /// Events raised outside ``receive(_:)`` (for example by a data callback while sending).
     func takeEvents() -> [SessionEvent] {
         guard !events.isEmpty else { return [] }
-        defer { events.removeAll(keepingCapacity: true) }
+        // Hand the array over rather than copy it and clear ours (which would reallocate).
+        defer { events = [] }
         return events
     }
 
