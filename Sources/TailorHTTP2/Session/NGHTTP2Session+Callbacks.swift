@@ -56,21 +56,28 @@ extension NGHTTP2Session {
     // MARK: Callback bodies (Swift side)
 
     private func beginHeaders(streamID: Int32, category: nghttp2_headers_category) {
+        let stream: InboundStream
+        if let existing = inbound[streamID] {
+            stream = existing
+        } else {
+            stream = InboundStream()
+            inbound[streamID] = stream
+        }
         switch category {
         case NGHTTP2_HCAT_REQUEST, NGHTTP2_HCAT_RESPONSE:
-            if let stream = inbound[streamID] {
-                stream.beginHead()
-            } else {
-                inbound[streamID] = InboundStream()
-            }
+            stream.beginHead()
         default:
             // Trailers: accepted and ignored; Tailor's calls carry none.
-            inbound[streamID]?.inTrailers = true
+            stream.inTrailers = true
         }
+        // A header block arrives uninterrupted (RFC 9113 §4.3), so its fields can go
+        // to this stream without a lookup per field.
+        headerBlock = (streamID, stream)
     }
 
     private func header(streamID: Int32, name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) -> Bool {
-        inbound[streamID]?.append(name: name, value: value, maxHeaderListBytes: Int(limits.maxHeaderListBytes)) ?? true
+        let stream = headerBlock?.streamID == streamID ? headerBlock?.stream : inbound[streamID]
+        return stream?.append(name: name, value: value, maxHeaderListBytes: Int(limits.maxHeaderListBytes)) ?? true
     }
 
     private func frameReceived(_ frame: UnsafePointer<nghttp2_frame>) {
@@ -112,6 +119,7 @@ extension NGHTTP2Session {
 
     private func streamClosed(streamID: Int32, errorCode: UInt32) {
         inbound.removeValue(forKey: streamID)
+        if headerBlock?.streamID == streamID { headerBlock = nil }
         outboundBodies.removeValue(forKey: streamID)
         events.append(.streamClosed(streamID: streamID, errorCode: errorCode))
     }

@@ -19,6 +19,8 @@ final class NGHTTP2Session {
     var session: OpaquePointer!
     let limits: SessionLimits
     var inbound: [Int32: InboundStream] = [:]
+    /// The stream whose header block is being received.
+    var headerBlock: (streamID: Int32, stream: InboundStream)?
     var outboundBodies: [Int32: ByteBuffer] = [:]
     var events: [SessionEvent] = []
     /// A flush is queued on the event loop (see `scheduleFlush(to:)`).
