@@ -66,7 +66,7 @@ public final class HTTP2Server: Service, Sendable {
                 self.beginGracefulShutdown()
             }
         } onCancel: {
-            self.closeAll()
+            self.stop(.immediate)
         }
         // Return only once the port is released, so a restart can bind it again.
         try? await listener.closeFuture.get()
@@ -75,14 +75,7 @@ public final class HTTP2Server: Service, Sendable {
     /// Stops accepting, sends GOAWAY on every connection, and lets in-flight streams
     /// finish (for at most `gracefulShutdownTimeout`); `run()` then returns.
     public func beginGracefulShutdown() {
-        let (listener, connections) = state.withLock { state in
-            state.shuttingDown = true
-            return (state.listener, Array(state.connections.values))
-        }
-        listener?.close(promise: nil)
-        for connection in connections {
-            connection.eventLoop.execute { connection.value.beginGracefulShutdown() }
-        }
+        stop(.graceful)
     }
 
     /// Open connections; tests use it to see that closed connections are released.
@@ -168,14 +161,23 @@ public final class HTTP2Server: Service, Sendable {
         }
     }
 
-    private func closeAll() {
+    private enum Stop { case graceful, immediate }
+
+    /// Marks the server as stopping, closes the listener and stops every connection,
+    /// gracefully (GOAWAY, streams finish) or at once (cancellation of `run()`).
+    private func stop(_ how: Stop) {
         let (listener, connections) = state.withLock { state in
             state.shuttingDown = true
             return (state.listener, Array(state.connections.values))
         }
         listener?.close(promise: nil)
         for connection in connections {
-            connection.eventLoop.execute { connection.value.close() }
+            connection.eventLoop.execute {
+                switch how {
+                case .graceful: connection.value.beginGracefulShutdown()
+                case .immediate: connection.value.close()
+                }
+            }
         }
     }
 }
