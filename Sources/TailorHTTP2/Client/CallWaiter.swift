@@ -49,13 +49,12 @@ final class CallWaiter: Sendable {
 
     /// The request's header list, pseudo-headers first, names lowercased.
     func outboundHeaders(authority: String, now: NIODeadline) -> [OutboundHeader] {
-        var list: [OutboundHeader] = [
-            OutboundHeader(name: ":method", value: method.rawValue),
-            OutboundHeader(name: ":scheme", value: "http"),
-            OutboundHeader(name: ":authority", value: authority),
-            OutboundHeader(name: ":path", value: path),
-        ]
+        var list: [OutboundHeader] = []
         list.reserveCapacity(headers.count + 5)
+        list.append(OutboundHeader(name: ":method", value: method.rawValue))
+        list.append(OutboundHeader(name: ":scheme", value: "http"))
+        list.append(OutboundHeader(name: ":authority", value: authority))
+        list.append(OutboundHeader(name: ":path", value: path))
         for field in headers {
             list.append(OutboundHeader(name: field.name.canonicalName, value: field.value))
         }

@@ -127,7 +127,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
             respond(streamID, HTTP2ServerError(.badRequest, "request without :method or :path").response)
             return
         }
-        let path = fullPath.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        let path = fullPath[..<(fullPath.firstIndex(of: "?") ?? fullPath.endIndex)]
         let handler: HTTP2Handler
         switch router.match(method: method, path: path) {
         case .handler(let found): handler = found
@@ -200,8 +200,9 @@ final class ServerConnectionHandler: ChannelInboundHandler {
 
     private func respond(_ streamID: Int32, _ response: HTTP2ServerResponse) {
         guard let session else { return }
-        var headers = [OutboundHeader(name: ":status", value: String(response.status.code))]
+        var headers: [OutboundHeader] = []
         headers.reserveCapacity(response.headers.count + 1)
+        headers.append(OutboundHeader(name: ":status", value: String(response.status.code)))
         for field in response.headers {
             headers.append(OutboundHeader(name: field.name.canonicalName, value: field.value))
         }
