@@ -37,7 +37,8 @@ struct HTTP2BenchCommand: AsyncParsableCommand {
         guard (0...(16 << 20)).contains(bodyBytes) else { throw ValidationError("--body-bytes must be 0...16777216") }
         guard (1...20).contains(repeats) else { throw ValidationError("--repeats must be 1...20") }
         guard !cases.isEmpty, cases.allSatisfy({ "abc".contains($0) }) else { throw ValidationError("--cases takes letters from 'abc'") }
-        guard !streamCounts.isEmpty, streamCounts.allSatisfy({ (1...1000).contains($0) }) else {
+        let parts = streams.split(separator: ",", omittingEmptySubsequences: false)
+        guard !parts.isEmpty, streamCounts.count == parts.count, streamCounts.allSatisfy({ (1...1000).contains($0) }) else {
             throw ValidationError("--streams must be a comma-separated list of numbers in 1...1000")
         }
     }
