@@ -45,6 +45,10 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .target(
+            name: "TailorMembership",
+            swiftSettings: upcoming
+        ),
+        .target(
             name: "TailorWire",
             dependencies: [
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
@@ -78,6 +82,11 @@ let package = Package(
                 .product(name: "NIOHPACK", package: "swift-nio-http2"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "TailorMembershipTests",
+            dependencies: ["TailorMembership"],
             swiftSettings: upcoming
         ),
         .testTarget(

@@ -1,0 +1,27 @@
+/// 64-bit FNV-1a: a hash that is the same in every process and on every machine.
+///
+/// Swift's `Hasher` is seeded per process, so it cannot place keys: every member
+/// must compute the same partition for a key, and the same replicas for a partition.
+public enum StableHash {
+    private static let offsetBasis: UInt64 = 0xcbf2_9ce4_8422_2325
+    private static let prime: UInt64 = 0x0000_0100_0000_01b3
+
+    /// FNV-1a over the UTF-8 bytes of `text`.
+    public static func fnv1a(_ text: some StringProtocol) -> UInt64 {
+        var hash = offsetBasis
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash &*= prime
+        }
+        return hash
+    }
+
+    /// Mixes two 64-bit values into one well-spread value (SplitMix64's finaliser),
+    /// used for rendezvous weights where FNV-1a alone clusters.
+    public static func mix(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        var z = a &+ (b &* 0x9e37_79b9_7f4a_7c15)
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return z ^ (z >> 31)
+    }
+}
