@@ -124,8 +124,9 @@ final class PeerPool: Sendable {
     func requeue(_ waiter: CallWaiter, from connection: Int) {
         let (dispatches, connect, abandoned) = state.withLock { state in
             guard state.machine.locations[waiter.id] != nil else {
-                _ = state.machine.streamClosed(waiter.id, on: connection)
-                return ([(CallWaiter, NIOLoopBound<ClientConnectionHandler>)](), Int?.none, true)
+                // Abandoned on its way: free its slot, which may let a queued call start.
+                let dispatches = takeDispatches(state.machine.streamClosed(waiter.id, on: connection), from: &state)
+                return (dispatches, Int?.none, true)
             }
             state.waiters[waiter.id] = waiter
             let (list, connect) = state.machine.requeue(waiter.id, from: connection, now: .now)
@@ -139,7 +140,6 @@ final class PeerPool: Sendable {
         }
         if abandoned {
             waiter.finish(.failure(HTTP2CallError(.cancelled, "cancelled while waiting for a stream", peer: peer.description, retryable: true)))
-            return
         }
         perform(dispatches)
         if let connect { open(connect) }
