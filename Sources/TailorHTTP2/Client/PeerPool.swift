@@ -72,11 +72,7 @@ final class PeerPool: Sendable {
             case .start(let connection):
                 return (action, state.connections[connection])
             case .queued:
-                state.waiters[waiter.id] = waiter
-                // Only queued calls need the pool's timer; a connection arms its own.
-                state.timers[waiter.id] = timerLoop.scheduleTask(deadline: waiter.deadline) { [self] in
-                    self.abandon(waiter.id, because: .deadlineExceeded)
-                }
+                hold(waiter, in: &state)
                 return (action, nil)
             case .fail:
                 return (action, nil)
@@ -128,15 +124,9 @@ final class PeerPool: Sendable {
                 let dispatches = takeDispatches(state.machine.streamClosed(waiter.id, on: connection), from: &state)
                 return (dispatches, Int?.none, true)
             }
-            state.waiters[waiter.id] = waiter
+            hold(waiter, in: &state)
             let (list, connect) = state.machine.requeue(waiter.id, from: connection, now: .now)
-            let dispatches = takeDispatches(list, from: &state)
-            if state.waiters[waiter.id] != nil {
-                state.timers[waiter.id] = timerLoop.scheduleTask(deadline: waiter.deadline) { [self] in
-                    self.abandon(waiter.id, because: .deadlineExceeded)
-                }
-            }
-            return (dispatches, connect, false)
+            return (takeDispatches(list, from: &state), connect, false)
         }
         if abandoned {
             waiter.finish(.failure(HTTP2CallError(.cancelled, "cancelled while waiting for a stream", peer: peer.description, retryable: true)))
@@ -220,6 +210,15 @@ final class PeerPool: Sendable {
     }
 
     // MARK: Helpers
+
+    /// Keeps a queued call and arms its deadline; only queued calls need the pool's
+    /// timer (a connection arms its own), and `takeDispatches` cancels it on dispatch.
+    private func hold(_ waiter: CallWaiter, in state: inout State) {
+        state.waiters[waiter.id] = waiter
+        state.timers[waiter.id] = timerLoop.scheduleTask(deadline: waiter.deadline) { [self] in
+            self.abandon(waiter.id, because: .deadlineExceeded)
+        }
+    }
 
     private func takeDispatches(_ dispatches: [PoolStateMachine.Dispatch], from state: inout State) -> [(CallWaiter, NIOLoopBound<ClientConnectionHandler>)] {
         dispatches.compactMap { dispatch in

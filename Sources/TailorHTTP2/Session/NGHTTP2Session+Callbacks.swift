@@ -163,8 +163,4 @@ extension NGHTTP2Session {
         stream.body = ByteBuffer()
         events.append(.rejected(streamID: streamID, rejection, head: stream.head))
     }
-
-    func storeOutboundBody(_ body: ByteBuffer, streamID: Int32) {
-        outboundBodies[streamID] = body
-    }
 }

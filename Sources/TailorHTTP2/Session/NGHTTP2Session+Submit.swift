@@ -20,15 +20,13 @@ extension NGHTTP2Session {
             return nghttp2_submit_request(session, nil, nva, count, nil, nil)
         }
         if streamID < 0 { throw SessionError(nghttp2: streamID, detail: "nghttp2_submit_request") }
-        if hasBody, let body { storeOutboundBody(body, streamID: streamID) }
+        if hasBody, let body { outboundBodies[streamID] = body }
         return streamID
     }
 
     /// Queues the response of a stream, body included.
     func submitResponse(streamID: Int32, _ headers: [OutboundHeader], body: ByteBuffer?) throws(SessionError) {
         let hasBody = (body?.readableBytes ?? 0) > 0
-        // Stored first: nghttp2 may pull from it during submit for small windows.
-        if hasBody, let body { storeOutboundBody(body, streamID: streamID) }
         let rc = withHeaderArray(headers) { nva, count in
             if hasBody {
                 var provider = nghttp2_data_provider(source: nghttp2_data_source(ptr: nil), read_callback: Self.readBody)
@@ -37,6 +35,8 @@ extension NGHTTP2Session {
             return nghttp2_submit_response(session, streamID, nva, count, nil)
         }
         try Self.check(rc, "nghttp2_submit_response")
+        // nghttp2 reads bodies only in mem_send, so storing after the submit is in time.
+        if hasBody, let body { outboundBodies[streamID] = body }
     }
 
     func resetStream(_ streamID: Int32, errorCode: UInt32) {
