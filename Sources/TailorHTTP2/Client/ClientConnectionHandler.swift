@@ -164,7 +164,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
                 return
             }
             waiter.finish(.success(HTTP2Response(status: status, headers: message.head.fields, body: message.body)))
-        case .rejected(let streamID, let rejection, _):
+        case .rejected(let streamID, let rejection):
             guard let waiter = takeCall(streamID) else { return }
             session?.resetStream(streamID, errorCode: NGHTTP2Codes.cancel)
             let message = rejection == .bodyTooLarge

@@ -103,7 +103,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         switch event {
         case .message(let streamID, let message):
             dispatch(streamID: streamID, message, context: context)
-        case .rejected(let streamID, let rejection, _):
+        case .rejected(let streamID, let rejection):
             let error =
                 switch rejection {
                 case .bodyTooLarge: HTTP2ServerError(.contentTooLarge, "request body larger than \(configuration.maxRequestBodyBytes) bytes")

@@ -11,7 +11,6 @@ enum NGHTTP2Codes {
     static let refusedStream = NGHTTP2_REFUSED_STREAM.rawValue
     static let cancel = NGHTTP2_CANCEL.rawValue
     static let internalError = NGHTTP2_INTERNAL_ERROR.rawValue
-    static let enhanceYourCalm = NGHTTP2_ENHANCE_YOUR_CALM.rawValue
 
     static func describe(_ rc: Int32) -> String {
         String(cString: nghttp2_strerror(rc))

@@ -161,6 +161,6 @@ extension NGHTTP2Session {
         guard !stream.delivered, let rejection = stream.rejection else { return }
         stream.delivered = true
         stream.body = ByteBuffer()
-        events.append(.rejected(streamID: streamID, rejection, head: stream.head))
+        events.append(.rejected(streamID: streamID, rejection))
     }
 }

@@ -58,11 +58,6 @@ extension NGHTTP2Session {
         _ = nghttp2_submit_goaway(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), lastStreamID, errorCode, nil, 0)
     }
 
-    /// Ends the session at once with a GOAWAY carrying `errorCode`.
-    func terminate(errorCode: UInt32) {
-        _ = nghttp2_session_terminate_session(session, errorCode)
-    }
-
     /// Lays `headers` out as one contiguous byte block plus an `nghttp2_nv` array
     /// pointing into it, both on the stack (no allocation per request); they live
     /// only for `body`, which is enough because nghttp2 copies name/value pairs

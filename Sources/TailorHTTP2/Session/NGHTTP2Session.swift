@@ -98,8 +98,7 @@ final class NGHTTP2Session {
         return takeEvents()
     }
 
-    /// Events raised outside ``receive(_:)`` (for example by a data callback while sending).
-    func takeEvents() -> [SessionEvent] {
+    private func takeEvents() -> [SessionEvent] {
         guard !events.isEmpty else { return [] }
         // Hand the array over rather than copy it and clear ours (which would reallocate).
         defer { events = [] }
@@ -121,7 +120,6 @@ final class NGHTTP2Session {
 
     var wantsRead: Bool { nghttp2_session_want_read(session) != 0 }
     var wantsWrite: Bool { nghttp2_session_want_write(session) != 0 }
-    var hasOpenStreams: Bool { !inbound.isEmpty || !outboundBodies.isEmpty }
 
     /// The peer's SETTINGS_MAX_CONCURRENT_STREAMS (nghttp2 assumes 100 until SETTINGS arrive).
     var remoteMaxConcurrentStreams: Int {

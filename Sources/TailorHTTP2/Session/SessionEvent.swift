@@ -6,7 +6,7 @@ enum SessionEvent {
     /// A complete request (server) or response (client): head and whole body.
     case message(streamID: Int32, InboundMessage)
     /// A message broke a limit; its stream must be answered or reset.
-    case rejected(streamID: Int32, Rejection, head: InboundHead)
+    case rejected(streamID: Int32, Rejection)
     /// The stream is gone; `errorCode` is 0 when it ended normally.
     case streamClosed(streamID: Int32, errorCode: UInt32)
     case goAway(lastStreamID: Int32, errorCode: UInt32)
