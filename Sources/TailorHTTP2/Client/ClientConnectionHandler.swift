@@ -137,18 +137,12 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     }
 
     private func sweepDeadlines() {
-        deadlines.fired()
-        let now = NIODeadline.now()
-        var next: NIODeadline?
-        for waiter in calls.values {
-            if waiter.deadline <= now {
-                abandon(callID: waiter.id, because: .deadlineExceeded)
-            } else if next.map({ waiter.deadline < $0 }) ?? true {
-                next = waiter.deadline
-            }
-        }
-        if let next, let context {
-            deadlines.cover(next, on: context.eventLoop.assumeIsolated()) { self.sweepDeadlines() }
+        guard let context else { return }
+        let entries = calls.values.map { (key: $0.id, deadline: $0.deadline) }
+        deadlines.sweep(entries, on: context.eventLoop.assumeIsolated()) { callID in
+            abandon(callID: callID, because: .deadlineExceeded)
+        } again: {
+            self.sweepDeadlines()
         }
     }
 

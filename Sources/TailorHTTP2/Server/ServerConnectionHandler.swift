@@ -179,21 +179,13 @@ final class ServerConnectionHandler: ChannelInboundHandler {
 
     /// Cancels the handlers whose deadline passed and resets their streams.
     private func sweepDeadlines() {
-        deadlines.fired()
-        let now = NIODeadline.now()
-        var next: NIODeadline?
-        for (streamID, stream) in streams {
-            guard let deadline = stream.deadline else { continue }
-            if deadline <= now {
-                streams.removeValue(forKey: streamID)
-                stream.task?.cancel()
-                session?.resetStream(streamID, errorCode: NGHTTP2Codes.cancel)
-            } else if next.map({ deadline < $0 }) ?? true {
-                next = deadline
-            }
-        }
-        if let next, let context {
-            deadlines.cover(next, on: context.eventLoop.assumeIsolated()) { self.sweepDeadlines() }
+        guard let context else { return }
+        let entries = streams.compactMap { streamID, stream in stream.deadline.map { (key: streamID, deadline: $0) } }
+        deadlines.sweep(entries, on: context.eventLoop.assumeIsolated()) { streamID in
+            streams.removeValue(forKey: streamID)?.task?.cancel()
+            session?.resetStream(streamID, errorCode: NGHTTP2Codes.cancel)
+        } again: {
+            self.sweepDeadlines()
         }
         writeSoon()
     }

@@ -18,10 +18,27 @@ struct DeadlineSweep {
         scheduled = loop.scheduleTask(deadline: deadline, sweep)
     }
 
-    /// Called by the owner at the start of its sweep.
-    mutating func fired() {
+    /// The timer fired: `expire` gets every key whose deadline has passed, then the
+    /// timer is armed again for the earliest deadline left. `entries` is a snapshot,
+    /// so `expire` may remove entries from the owner's table.
+    mutating func sweep<Key>(
+        _ entries: [(key: Key, deadline: NIODeadline)],
+        on loop: NIOIsolatedEventLoop,
+        expire: (Key) -> Void,
+        again: @escaping () -> Void
+    ) {
         scheduled = nil
         armedFor = nil
+        let now = NIODeadline.now()
+        var next: NIODeadline?
+        for (key, deadline) in entries {
+            if deadline <= now {
+                expire(key)
+            } else if next.map({ deadline < $0 }) ?? true {
+                next = deadline
+            }
+        }
+        if let next { cover(next, on: loop, sweep: again) }
     }
 
     mutating func cancel() {
