@@ -45,6 +45,20 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .target(
+            name: "TailorModel",
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "TailorScoring",
+            dependencies: ["TailorModel"],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "TailorDemo",
+            dependencies: ["TailorModel"],
+            swiftSettings: upcoming
+        ),
+        .target(
             name: "TailorMembership",
             swiftSettings: upcoming
         ),
@@ -62,11 +76,14 @@ let package = Package(
             dependencies: [
                 "TailorHTTP2",
                 "TailorWire",
+                "TailorModel",
+                "TailorDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: upcoming
@@ -82,6 +99,21 @@ let package = Package(
                 .product(name: "NIOHPACK", package: "swift-nio-http2"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "TailorModelTests",
+            dependencies: ["TailorModel"],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "TailorScoringTests",
+            dependencies: ["TailorScoring", "TailorModel"],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "TailorDemoTests",
+            dependencies: ["TailorDemo", "TailorScoring", "TailorModel"],
             swiftSettings: upcoming
         ),
         .testTarget(

@@ -1,0 +1,125 @@
+public import Foundation
+
+/// What a shopper did. The raw values are the API's spelling.
+public enum EventType: String, Codable, Sendable, CaseIterable {
+    case view
+    case addToCart = "add_to_cart"
+    case removeFromCart = "remove_from_cart"
+    case purchase
+    case search
+    case click
+
+    /// How strongly the event says "this shopper wants this product": the weight of
+    /// the event in the shopper's profile and in popularity. A removal counts against.
+    public var interest: Float {
+        switch self {
+        case .view: 1
+        case .click: 1.5
+        case .search: 0.5
+        case .addToCart: 4
+        case .removeFromCart: -2
+        case .purchase: 8
+        }
+    }
+}
+
+/// One thing a shopper did, as `POST /v1/events` receives it.
+///
+/// `id` is the client's: a retry with the same id is a no-op (the gateway makes one
+/// when it is missing, which makes that event's retries not idempotent).
+public struct ShopperEvent: Codable, Sendable, Hashable {
+    public var id: String?
+    public var type: EventType
+    public var user: String
+    public var session: String?
+    public var product: String?
+    public var products: [String]?
+    public var quantity: Int?
+    public var price: Double?
+    public var query: String?
+    /// When it happened; the gateway's clock when missing.
+    public var at: Date?
+    public var context: [String: String]?
+
+    public init(
+        id: String? = nil, type: EventType, user: String, session: String? = nil,
+        product: String? = nil, products: [String]? = nil, quantity: Int? = nil, price: Double? = nil,
+        query: String? = nil, at: Date? = nil, context: [String: String]? = nil
+    ) {
+        self.id = id
+        self.type = type
+        self.user = user
+        self.session = session
+        self.product = product
+        self.products = products
+        self.quantity = quantity
+        self.price = price
+        self.query = query
+        self.at = at
+        self.context = context
+    }
+
+    /// `product` and `products` together, in order, without repeats.
+    public var allProducts: [String] {
+        var seen = Set<String>()
+        return ([product].compactMap { $0 } + (products ?? [])).filter { seen.insert($0).inserted }
+    }
+
+    /// Checks the event against the API's rules; `field` is its path in the body.
+    public func validate(field: String) throws(ValidationError) {
+        try Check.optionalIdentifier(id, "\(field).id")
+        try Check.identifier(user, "\(field).user")
+        try Check.optionalIdentifier(session, "\(field).session")
+        try Check.optionalIdentifier(product, "\(field).product")
+        if let products {
+            try Check.count(products.count, "\(field).products", max: Limits.maximumProductsPerEvent)
+            for (index, product) in products.enumerated() {
+                try Check.identifier(product, "\(field).products[\(index)]")
+            }
+        }
+        if type != .search && allProducts.isEmpty {
+            throw ValidationError(field: "\(field).product", problem: "a \(type.rawValue) event names a product (or products)")
+        }
+        if let query { try Check.text(query, "\(field).query", maxBytes: Limits.maximumQueryBytes) }
+        if type == .search && (query ?? "").isEmpty && allProducts.isEmpty {
+            throw ValidationError(field: "\(field).query", problem: "a search event has a query or the products it showed")
+        }
+        if let quantity, quantity < 1 || quantity > 10_000 {
+            throw ValidationError(field: "\(field).quantity", problem: "must be between 1 and 10000")
+        }
+        if let price { try Check.number(price, "\(field).price") }
+        try Check.context(context, "\(field).context")
+    }
+}
+
+/// The body of `POST /v1/events`.
+public struct EventBatch: Codable, Sendable {
+    public var events: [ShopperEvent]
+
+    public init(events: [ShopperEvent]) {
+        self.events = events
+    }
+
+    public func validate() throws(ValidationError) {
+        try Check.count(events.count, "events", max: Limits.maximumEventsPerBatch, allowEmpty: false)
+        for (index, event) in events.enumerated() {
+            try event.validate(field: "events[\(index)]")
+        }
+    }
+}
+
+/// The answer to `POST /v1/events`.
+public struct EventBatchResult: Codable, Sendable, Equatable {
+    /// Events stored for the first time.
+    public var accepted: Int
+    /// Events whose id the cluster already held (retries): stored once, not again.
+    public var duplicates: Int
+    /// The ids, in the order of the batch, including those the gateway made.
+    public var ids: [String]
+
+    public init(accepted: Int, duplicates: Int, ids: [String]) {
+        self.accepted = accepted
+        self.duplicates = duplicates
+        self.ids = ids
+    }
+}
