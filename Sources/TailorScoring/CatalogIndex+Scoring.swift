@@ -1,0 +1,128 @@
+import TailorModel
+import Foundation
+
+extension CatalogIndex {
+    /// Popularity count at which the popularity signal reaches 1 - 1/e. A global
+    /// constant, so that scores are comparable across partitions.
+    static let popularityScale = 20.0
+    /// Added to a product's popularity before normalising co-occurrence by it, so a
+    /// rarely seen product's single co-occurrence does not count as certainty.
+    static let collaborativeDamping = 4.0
+    /// Below this decayed count the trend of a product is noise, and reads 0.
+    static let trendMinimumCount = 2.0
+    /// Stock at which the inventory signal is about 0.96 (1 - e^-3).
+    static let comfortableStock = 10.0
+    /// Stock per unit of popularity at which stock pressure reads 0.5.
+    static let stockPressureScale = 20.0
+
+    /// Scores this partition's products for one request: the top `k` by score and,
+    /// when `query.mix` is set, the top `k` trending and discovery products.
+    ///
+    /// Every signal is computed from the product's own data and global constants,
+    /// never normalised by anything partition-wide, so the gateway can merge the
+    /// partitions' lists by score. `scratch` is the caller's reusable buffer set.
+    public func score(_ query: ScoringQuery, scratch: inout ScoringScratch) -> ScoringResult {
+        let k = max(0, query.k)
+        scratch.prepare(rows: ids.count, categories: categoryNames.count, brands: brandNames.count)
+        defer { scratch.clear() }
+        scratch.ranked.reset(capacity: k)
+        scratch.trending.reset(capacity: query.mix ? k : 0)
+        scratch.discovery.reset(capacity: query.mix ? k : 0)
+
+        let situation = query.situation
+        mark(situation.exclude, in: &scratch)
+        if query.filters.excludePurchased != false { mark(situation.purchased, in: &scratch) }
+        prepareAffinities(query, scratch: &scratch)
+        accumulateCollaborative(situation, nowMillis: query.nowMillis, scratch: &scratch)
+
+        let kernel = ScoringKernel(index: self, query: query)
+        if situation.candidates.isEmpty {
+            for row in ids.indices where !scratch.marked[row] { kernel.offer(row: row, scratch: &scratch) }
+        } else {
+            for id in situation.candidates {
+                guard let row = rowByID[id].map(Int.init), !scratch.marked[row] else { continue }
+                // Marking visited rows keeps a repeated candidate from appearing twice.
+                scratch.marked[row] = true
+                scratch.markedRows.append(Int32(row))
+                kernel.offer(row: row, scratch: &scratch)
+            }
+        }
+        return ScoringResult(
+            ranked: candidates(scratch.ranked, situation: situation, scratch: scratch),
+            trending: candidates(scratch.trending, situation: situation, scratch: scratch),
+            discovery: candidates(scratch.discovery, situation: situation, scratch: scratch)
+        )
+    }
+
+    private func mark(_ products: [String], in scratch: inout ScoringScratch) {
+        for id in products {
+            guard let row = rowByID[id].map(Int.init), !scratch.marked[row] else { continue }
+            scratch.marked[row] = true
+            scratch.markedRows.append(Int32(row))
+        }
+    }
+
+    /// Looks the situation's strings up once per query, so the per-product loop
+    /// compares interned indices only.
+    private func prepareAffinities(_ query: ScoringQuery, scratch: inout ScoringScratch) {
+        for (name, affinity) in query.situation.categoryAffinity {
+            if let index = categoryNames.lookup(name) { scratch.categoryAffinity[Int(index)] = affinity }
+        }
+        for category in 0..<categoryNames.count {
+            var best: Float = 0
+            var parent = categoryParent[category]
+            while parent >= 0 {
+                best = max(best, scratch.categoryAffinity[Int(parent)])
+                parent = categoryParent[Int(parent)]
+            }
+            scratch.ancestorAffinity[category] = best
+        }
+        for (name, affinity) in query.situation.brandAffinity {
+            if let index = brandNames.lookup(name) { scratch.brandAffinity[Int(index)] = affinity }
+        }
+        if let filter = query.filters.category?.lowercased(), !filter.isEmpty {
+            for (index, name) in categoryNames.names.enumerated() {
+                let path = name.lowercased()
+                let levels = path.split(separator: Words.categorySeparator)
+                scratch.categoryAllowed[index] = path == filter || path.hasPrefix(filter + Words.categorySeparator)
+                    || levels.contains { $0 == filter }
+            }
+        }
+        // Unknown query words stay as -1: they count against the overlap everywhere alike.
+        for term in query.situation.queryTerms { scratch.queryTerms.append(termNames.lookup(term) ?? -1) }
+    }
+
+    /// Walks the inverted index once per situation item: Σ w_r × cooc(r, i), with
+    /// the item weights scaled by the heaviest (the situation is the same for every
+    /// partition, so this scale is global).
+    private func accumulateCollaborative(_ situation: Situation, nowMillis: Int64, scratch: inout ScoringScratch) {
+        let heaviest = situation.items.map(\.weight).max() ?? 0
+        guard heaviest > 0 else { return }
+        for (itemIndex, item) in situation.items.enumerated() where item.weight > 0 {
+            guard let postings = cooccurrence.postings(of: item.product) else { continue }
+            let weight = item.weight / heaviest
+            for position in postings.rows.indices {
+                let row = Int(postings.rows[position])
+                let contribution = weight * postings.weights[position]
+                if scratch.because[row] < 0 { scratch.touched.append(Int32(row)) }
+                scratch.collaborative[row] += contribution
+                if contribution > scratch.bestContribution[row] || scratch.because[row] < 0 {
+                    scratch.bestContribution[row] = contribution
+                    scratch.because[row] = Int32(itemIndex)
+                }
+            }
+        }
+    }
+
+    private func candidates(_ top: TopK, situation: Situation, scratch: ScoringScratch) -> [ScoredCandidate] {
+        top.sorted(ids: ids).map { entry in
+            let row = Int(entry.row)
+            let source = scratch.because[row]
+            return ScoredCandidate(
+                product: ids[row], title: titles[row], category: categories[row], brand: brands[row], price: price[row],
+                stock: stock[row] >= 0 ? stock[row] : nil, score: entry.score, signals: entry.signals,
+                becauseOf: source >= 0 && entry.signals.collaborative > 0 ? situation.items[Int(source)].product : nil
+            )
+        }
+    }
+}

@@ -1,0 +1,96 @@
+public import TailorModel
+
+/// Interactions and pairs waiting for their product to arrive, in the same
+/// landmark units as the slot columns.
+struct PendingSignals: Sendable {
+    var popularity: Double = 0
+    var trend: Double = 0
+    var pairs: [(source: String, weight: Float)] = []
+}
+
+extension CatalogIndex {
+    /// Products with pending signals at most; beyond it, signals for unknown
+    /// products are dropped (a catalog feed that never arrives must not grow memory).
+    static let maximumPendingProducts = 50_000
+
+    /// Applies one event's catalog-side signals once per event id; false when this
+    /// event was already applied.
+    ///
+    /// Interactions count for products this partition owns (`ownsProduct`): added to
+    /// the forward-decayed popularity (7-day half-life) and trend (6-hour half-life)
+    /// slots. Negative interactions (removals from the cart) are not added: the
+    /// slots only grow so that replicas can merge them by max. Pairs are added to the
+    /// inverted index when this partition owns their target. Signals for owned
+    /// products not held yet wait in a bounded pending table until the product arrives.
+    public mutating func apply(_ signals: EventSignals, ownsProduct: (String) -> Bool) -> Bool {
+        guard appliedEvents.insert(signals.eventID).inserted else { return false }
+        let at = signals.atMillis
+        if landmark == nil { landmark = at }
+        if let current = landmark, ForwardDecay.trend.exponent(atMillis: at, landmark: current) > ForwardDecay.maximumExponent {
+            moveLandmark(to: at)
+        }
+        let landmark = self.landmark ?? at
+        let popularityWeight = ForwardDecay.popularity.weight(atMillis: at, landmark: landmark)
+        let trendWeight = ForwardDecay.trend.weight(atMillis: at, landmark: landmark)
+
+        for interaction in signals.interactions where interaction.weight > 0 && ownsProduct(interaction.product) {
+            let weight = Double(interaction.weight)
+            if let row = rowByID[interaction.product].map(Int.init) {
+                popularitySlots[row] += weight * popularityWeight
+                trendSlots[row] += weight * trendWeight
+            } else if canHoldPending(interaction.product) {
+                pending[interaction.product, default: PendingSignals()].popularity += weight * popularityWeight
+                pending[interaction.product, default: PendingSignals()].trend += weight * trendWeight
+            }
+        }
+        for pair in signals.pairs where pair.weight > 0 && ownsProduct(pair.target) {
+            if let row = rowByID[pair.target] {
+                cooccurrence.add(source: pair.source, row: row, weight: pair.weight)
+            } else if canHoldPending(pair.target) {
+                pending[pair.target, default: PendingSignals()].pairs.append((pair.source, pair.weight))
+            }
+        }
+        return true
+    }
+
+    /// The decayed popularity and trend counts of a product at `nowMillis` (0 when
+    /// nothing was recorded), for debugging and tests.
+    public func counters(of id: String, nowMillis: Int64) -> (popularity: Double, trend: Double) {
+        guard let row = rowByID[id].map(Int.init), let landmark else { return (0, 0) }
+        return (
+            popularitySlots[row] * ForwardDecay.popularity.valueFactor(nowMillis: nowMillis, landmark: landmark),
+            trendSlots[row] * ForwardDecay.trend.valueFactor(nowMillis: nowMillis, landmark: landmark)
+        )
+    }
+
+    /// Moves the landmark to `newLandmark`, rescaling every slot uniformly so that no
+    /// value read at any time changes.
+    mutating func moveLandmark(to newLandmark: Int64) {
+        guard let old = landmark else {
+            landmark = newLandmark
+            return
+        }
+        let popularityScale = ForwardDecay.popularity.valueFactor(nowMillis: newLandmark, landmark: old)
+        let trendScale = ForwardDecay.trend.valueFactor(nowMillis: newLandmark, landmark: old)
+        for row in popularitySlots.indices {
+            popularitySlots[row] *= popularityScale
+            trendSlots[row] *= trendScale
+        }
+        for id in Array(pending.keys) {
+            pending[id]?.popularity *= popularityScale
+            pending[id]?.trend *= trendScale
+        }
+        landmark = newLandmark
+    }
+
+    /// Folds what waited for a product into its new row.
+    mutating func applyPending(_ waiting: PendingSignals, row: Int) {
+        popularitySlots[row] += waiting.popularity
+        trendSlots[row] += waiting.trend
+        for pair in waiting.pairs { cooccurrence.add(source: pair.source, row: Int32(row), weight: pair.weight) }
+    }
+
+    private func canHoldPending(_ id: String) -> Bool {
+        pending[id] != nil || pending.count < Self.maximumPendingProducts
+    }
+}

@@ -1,0 +1,195 @@
+public import TailorModel
+
+/// The products of one catalog partition, laid out for the scoring kernel
+/// (DESIGN.md §4): struct of arrays, one row per product, contiguous columns.
+///
+/// Rows never move: a removed product keeps its row (marked dead) so that the
+/// co-occurrence postings, which name rows, stay valid, and a later upsert with a
+/// higher version revives the same row. Products and stock are last-writer-wins
+/// registers by the shop's version; a removed product's version stays as a
+/// tombstone so a stale upsert cannot bring it back.
+public struct CatalogIndex: Sendable {
+    // Text columns, read only for the top k and for summaries.
+    var ids: [String] = []
+    var titles: [String] = []
+    var categories: [String] = []
+    var brands: [String] = []
+    var records: [Product] = []
+    // Numeric columns the kernel reads per product.
+    var alive: [Bool] = []
+    var price: [Double] = []
+    /// `(price - cost) / price` in 0...1; 0 without a cost.
+    var marginShare: [Float] = []
+    /// Units in stock; -1 when the shop never sent stock.
+    var stock: [Int64] = []
+    /// Interned full category path (`Shoes > Running`).
+    var leafCategory: [Int32] = []
+    /// Interned top-level category (`Shoes`).
+    var topCategory: [Int32] = []
+    /// Interned brand; -1 without one.
+    var brandIndex: [Int32] = []
+    var rating: [Float] = []
+    /// Interned words of title, category and brand, sorted, for the query match.
+    var terms: [[Int32]] = []
+    /// Forward-decayed popularity and trend slots (see ``ForwardDecay``).
+    var popularitySlots: [Double] = []
+    var trendSlots: [Double] = []
+    /// The landmark both slot columns are relative to; nil until the first interaction.
+    var landmark: Int64?
+
+    var rowByID: [String: Int32] = [:]
+    /// Every version seen, including removed products' (tombstones).
+    var versions: [String: Int64] = [:]
+    /// Every stock level seen, also for products not (yet) held.
+    var stockLevels: [String: StockLevel] = [:]
+    /// Every prefix of every category path is interned; `categoryParent` links them.
+    var categoryNames = Interner()
+    var categoryParent: [Int32] = []
+    var brandNames = Interner()
+    var termNames = Interner()
+    var cooccurrence = Cooccurrence()
+    var appliedEvents: Set<String> = []
+    /// Interactions and pairs for products this partition owns but does not hold
+    /// yet (events can overtake the catalog feed); applied when the product arrives.
+    var pending: [String: PendingSignals] = [:]
+
+    /// Products held (not removed).
+    public private(set) var count = 0
+
+    public init() {}
+
+    /// Stores `product` unless a record with the same or a higher version was seen
+    /// (including a removal); returns whether it changed anything.
+    public mutating func upsert(_ product: Product) -> Bool {
+        if let held = versions[product.id], product.version <= held { return false }
+        versions[product.id] = product.version
+        let row: Int
+        if let existing = rowByID[product.id] {
+            row = Int(existing)
+            if !alive[row] { count += 1 }
+        } else {
+            row = appendRow(id: product.id)
+            count += 1
+        }
+        fill(row: row, with: product)
+        if let waiting = pending.removeValue(forKey: product.id) { applyPending(waiting, row: row) }
+        return true
+    }
+
+    /// Removes the product if `version` is newer than the one held, leaving a tombstone.
+    public mutating func remove(_ id: String, version: Int64) -> Bool {
+        if let held = versions[id], version <= held { return false }
+        versions[id] = version
+        if let row = rowByID[id].map(Int.init), alive[row] {
+            alive[row] = false
+            count -= 1
+        }
+        return true
+    }
+
+    /// Stores a stock level unless one with the same or a higher version was seen.
+    /// Stock for a product not held yet is kept and applied when the product arrives.
+    public mutating func setStock(_ level: StockLevel) -> Bool {
+        if let held = stockLevels[level.product], level.version <= held.version { return false }
+        stockLevels[level.product] = level
+        if let row = rowByID[level.product] { stock[Int(row)] = level.quantity }
+        return true
+    }
+
+    /// The product as held, with its stock level if the shop sent one.
+    public func product(_ id: String) -> (product: Product, stock: StockLevel?)? {
+        guard let row = rowByID[id].map(Int.init), alive[row] else { return nil }
+        return (records[row], stockLevels[id])
+    }
+
+    /// The held products, in row order, for the gateway's inventory view.
+    public func summaries() -> [ProductSummary] {
+        var result: [ProductSummary] = []
+        result.reserveCapacity(count)
+        for row in ids.indices where alive[row] {
+            let level = stockLevels[ids[row]]
+            result.append(ProductSummary(
+                id: ids[row], title: titles[row], category: categories[row], brand: brands[row], price: price[row],
+                stock: level?.quantity, stockVersion: level?.version, version: records[row].version
+            ))
+        }
+        return result
+    }
+
+    private mutating func appendRow(id: String) -> Int {
+        let row = ids.count
+        rowByID[id] = Int32(row)
+        ids.append(id)
+        titles.append("")
+        categories.append("")
+        brands.append("")
+        records.append(Product(id: id, title: "", categoryPath: [], price: 0, version: 0))
+        alive.append(false)
+        price.append(0)
+        marginShare.append(0)
+        stock.append(stockLevels[id]?.quantity ?? -1)
+        leafCategory.append(-1)
+        topCategory.append(-1)
+        brandIndex.append(-1)
+        rating.append(0)
+        terms.append([])
+        popularitySlots.append(0)
+        trendSlots.append(0)
+        return row
+    }
+
+    private mutating func fill(row: Int, with product: Product) {
+        alive[row] = true
+        records[row] = product
+        titles[row] = product.title
+        categories[row] = product.category
+        brands[row] = product.brand ?? ""
+        price[row] = product.price
+        if let cost = product.cost, product.price > 0 {
+            marginShare[row] = Float(min(1, max(0, (product.price - cost) / product.price)))
+        } else {
+            marginShare[row] = 0
+        }
+        var parent: Int32 = -1
+        for prefix in Words.categoryPrefixes(product.category) {
+            let index = categoryNames.intern(prefix)
+            if Int(index) == categoryParent.count { categoryParent.append(parent) }
+            if parent == -1 { topCategory[row] = index }
+            parent = index
+        }
+        leafCategory[row] = parent
+        if parent == -1 { topCategory[row] = -1 }
+        brandIndex[row] = product.brand.map { brandNames.intern($0) } ?? -1
+        rating[row] = Float(product.rating ?? 0)
+        var words = Set<Int32>()
+        for word in Words.of(product.title) + Words.of(product.category) + Words.of(product.brand ?? "") {
+            words.insert(termNames.intern(word))
+        }
+        terms[row] = words.sorted()
+    }
+}
+
+/// One held product as the gateway's inventory view needs it.
+public struct ProductSummary: Sendable, Hashable {
+    public var id: String
+    public var title: String
+    /// The category path joined with " > ".
+    public var category: String
+    /// Empty without a brand.
+    public var brand: String
+    public var price: Double
+    public var stock: Int64?
+    public var stockVersion: Int64?
+    public var version: Int64
+
+    public init(id: String, title: String, category: String, brand: String, price: Double, stock: Int64?, stockVersion: Int64?, version: Int64) {
+        self.id = id
+        self.title = title
+        self.category = category
+        self.brand = brand
+        self.price = price
+        self.stock = stock
+        self.stockVersion = stockVersion
+        self.version = version
+    }
+}

@@ -1,0 +1,97 @@
+public import TailorModel
+
+/// How the gateway shapes the final answer.
+public struct DiversityPolicy: Sendable {
+    /// Largest share of the answer one leaf category may take.
+    public var maxCategoryShare: Double
+    /// Mix about 70 % predicted, 20 % trending, 10 % discovery.
+    public var mix: Bool
+
+    public init(maxCategoryShare: Double = 0.6, mix: Bool = false) {
+        self.maxCategoryShare = maxCategoryShare
+        self.mix = mix
+    }
+
+    public static let defaults = DiversityPolicy()
+}
+
+/// Picks the final `k` from the merged lists: a cap per leaf category so one
+/// department does not fill the answer, and, with the mix, shares for trending and
+/// discovery products. It never returns fewer than available: when the cap leaves
+/// slots empty, it is relaxed in rank order.
+public enum Diversity {
+    /// Share of trending and discovery products in a mixed answer.
+    static let trendingShare = 0.2
+    static let discoveryShare = 0.1
+
+    /// The answer: predicted, then trending, then discovery, each in the order picked
+    /// (products let in by relaxing the cap come after those within it).
+    public static func select(
+        ranked: [ScoredCandidate], trending: [ScoredCandidate], discovery: [ScoredCandidate], k: Int,
+        policy: DiversityPolicy
+    ) -> [ScoredCandidate] {
+        guard k > 0 else { return [] }
+        var picker = Picker(cap: max(1, Int((policy.maxCategoryShare * Double(k)).rounded(.up))))
+        guard policy.mix else {
+            picker.take(from: ranked, upTo: k, into: .predicted)
+            picker.relax(from: [ranked], total: k)
+            return picker.answer
+        }
+        let trendingQuota = Int((trendingShare * Double(k)).rounded(.toNearestOrAwayFromZero))
+        let discoveryQuota = Int((discoveryShare * Double(k)).rounded(.toNearestOrAwayFromZero))
+        let predictedQuota = max(0, k - trendingQuota - discoveryQuota)
+        picker.take(from: ranked, upTo: predictedQuota, into: .predicted)
+        picker.take(from: trending, upTo: trendingQuota, into: .trending)
+        picker.take(from: discovery, upTo: discoveryQuota, into: .discovery)
+        // Predicted fills what trending and discovery could not, then the others.
+        picker.take(from: ranked, upTo: k - picker.count, into: .predicted)
+        picker.take(from: trending, upTo: k - picker.count, into: .trending)
+        picker.take(from: discovery, upTo: k - picker.count, into: .discovery)
+        picker.relax(from: [ranked, trending, discovery], total: k)
+        return picker.answer
+    }
+}
+
+/// The state of one selection.
+private struct Picker {
+    enum Part { case predicted, trending, discovery }
+
+    let cap: Int
+    var parts: [Part: [ScoredCandidate]] = [:]
+    var chosen = Set<String>()
+    var perCategory: [String: Int] = [:]
+
+    init(cap: Int) { self.cap = cap }
+
+    var count: Int { chosen.count }
+
+    var answer: [ScoredCandidate] {
+        (parts[.predicted] ?? []) + (parts[.trending] ?? []) + (parts[.discovery] ?? [])
+    }
+
+    /// Takes up to `limit` new products from `list` in order, within the category cap.
+    mutating func take(from list: [ScoredCandidate], upTo limit: Int, into part: Part) {
+        var taken = 0
+        for candidate in list where taken < limit {
+            guard !chosen.contains(candidate.product), perCategory[candidate.category, default: 0] < cap else { continue }
+            add(candidate, to: part)
+            taken += 1
+        }
+    }
+
+    /// Fills the remaining slots ignoring the cap, best-ranked first.
+    mutating func relax(from lists: [[ScoredCandidate]], total: Int) {
+        for (index, list) in lists.enumerated() {
+            let part: Part = index == 0 ? .predicted : index == 1 ? .trending : .discovery
+            for candidate in list where count < total && !chosen.contains(candidate.product) {
+                add(candidate, to: part)
+            }
+        }
+    }
+
+    private mutating func add(_ candidate: ScoredCandidate, to part: Part) {
+        chosen.insert(candidate.product)
+        perCategory[candidate.category, default: 0] += 1
+        parts[part, default: []].append(candidate)
+    }
+}

@@ -1,0 +1,135 @@
+import TailorModel
+import Foundation
+
+/// The per-product part of ``CatalogIndex/score(_:scratch:)``: filters, the seven
+/// raw signals (each in 0...1), their weighted sum, and the offer to the heaps.
+/// Everything here reads columns and per-query constants; nothing allocates.
+struct ScoringKernel {
+    let index: CatalogIndex
+    let weights: Signals
+    let filters: RecommendationFilters
+    let inStockOnly: Bool
+    let typicalPrice: Double
+    let hasQuery: Bool
+    let mix: Bool
+    let hasAffinities: Bool
+    let popularityFactor: Double
+    let trendFactor: Double
+    /// Rotates the discovery picks daily without a random source (pure, replayable).
+    let discoverySalt: UInt64
+
+    init(index: CatalogIndex, query: ScoringQuery) {
+        self.index = index
+        weights = query.weights
+        filters = query.filters
+        inStockOnly = query.filters.inStockOnly != false
+        typicalPrice = query.situation.typicalPrice
+        hasQuery = !query.situation.queryTerms.isEmpty
+        mix = query.mix
+        hasAffinities = !query.situation.categoryAffinity.isEmpty
+        let landmark = index.landmark ?? query.nowMillis
+        popularityFactor = ForwardDecay.popularity.valueFactor(nowMillis: query.nowMillis, landmark: landmark)
+        trendFactor = ForwardDecay.trend.valueFactor(nowMillis: query.nowMillis, landmark: landmark)
+        discoverySalt = UInt64(bitPattern: query.nowMillis / 86_400_000)
+    }
+
+    func offer(row: Int, scratch: inout ScoringScratch) {
+        guard index.alive[row] else { return }
+        let stock = index.stock[row]
+        if inStockOnly && stock == 0 { return }
+        let price = index.price[row]
+        if let minPrice = filters.minPrice, price < minPrice { return }
+        if let maxPrice = filters.maxPrice, price > maxPrice { return }
+        let leaf = Int(index.leafCategory[row])
+        if leaf >= 0, !scratch.categoryAllowed[leaf] { return }
+        if leaf < 0, filters.category != nil { return }
+
+        let popularity = index.popularitySlots[row] * popularityFactor
+        var raw = Signals()
+        raw.collaborative = collaborative(row: row, popularity: popularity, scratch: scratch)
+        raw.content = content(row: row, leaf: leaf, price: price, scratch: scratch)
+        raw.popularity = Float(1 - exp(-popularity / CatalogIndex.popularityScale))
+        raw.trending = trending(row: row, popularity: popularity)
+        raw.inventory = stock < 0 ? 0.5 : Float(1 - exp(-3 * Double(stock) / CatalogIndex.comfortableStock))
+        raw.margin = index.marginShare[row]
+        if stock > 0 {
+            let pressure = Double(stock) / (1 + popularity)
+            raw.stockPressure = Float(pressure / (pressure + CatalogIndex.stockPressureScale))
+        }
+        let weighted = Signals(
+            collaborative: raw.collaborative * weights.collaborative, content: raw.content * weights.content,
+            popularity: raw.popularity * weights.popularity, trending: raw.trending * weights.trending,
+            inventory: raw.inventory * weights.inventory, margin: raw.margin * weights.margin,
+            stockPressure: raw.stockPressure * weights.stockPressure
+        )
+        let score = weighted.total
+        let ids = index.ids
+        scratch.ranked.offer(TopK.Entry(key: score, row: Int32(row), score: score, signals: weighted), ids: ids)
+        guard mix else { return }
+        if raw.trending > 0 {
+            scratch.trending.offer(TopK.Entry(key: raw.trending, row: Int32(row), score: score, signals: weighted), ids: ids)
+        }
+        // Discovery: good products from outside what the shopper already likes.
+        let familiar = leaf >= 0 && (scratch.categoryAffinity[leaf] > 0 || scratch.ancestorAffinity[leaf] > 0)
+        if !familiar || !hasAffinities, raw.collaborative == 0 {
+            let quality = 0.5 * raw.popularity + 0.3 * index.rating[row] / 5 + 0.2 * jitter(row)
+            scratch.discovery.offer(TopK.Entry(key: quality, row: Int32(row), score: score, signals: weighted), ids: ids)
+        }
+    }
+
+    /// Co-occurrence normalised by the product's own popularity (a product everyone
+    /// buys co-occurs with everything), squashed to 0...1 with x / (x + 1).
+    private func collaborative(row: Int, popularity: Double, scratch: ScoringScratch) -> Float {
+        let sum = scratch.collaborative[row]
+        guard sum > 0 else { return 0 }
+        let x = Double(sum) / (popularity + CatalogIndex.collaborativeDamping).squareRoot()
+        return Float(x / (x + 1))
+    }
+
+    private func content(row: Int, leaf: Int, price: Double, scratch: ScoringScratch) -> Float {
+        var affinity: Float = 0
+        if leaf >= 0 {
+            affinity += 0.4 * scratch.categoryAffinity[leaf] + 0.2 * scratch.ancestorAffinity[leaf]
+        }
+        let brand = Int(index.brandIndex[row])
+        if brand >= 0 { affinity += 0.2 * scratch.brandAffinity[brand] }
+        if typicalPrice > 0, price > 0 {
+            // 1 at the typical price, 0.5 at half or double it.
+            affinity += 0.2 * Float(1 / (1 + abs(log2(price / typicalPrice))))
+        }
+        guard hasQuery else { return affinity }
+        var matched = 0
+        let terms = index.terms[row]
+        for term in scratch.queryTerms where term >= 0 && Self.contains(terms, term) { matched += 1 }
+        let overlap = Float(matched) / Float(scratch.queryTerms.count)
+        return 0.5 * overlap + 0.5 * affinity
+    }
+
+    /// Short half-life rate over long half-life rate: 1 when demand is steady, more
+    /// when it is rising; squashed as 1 - 1/ratio so steady demand reads 0.
+    private func trending(row: Int, popularity: Double) -> Float {
+        guard popularity >= CatalogIndex.trendMinimumCount else { return 0 }
+        let trend = index.trendSlots[row] * trendFactor
+        let ratio = (trend * ForwardDecay.trend.lambda) / (popularity * ForwardDecay.popularity.lambda)
+        return ratio > 1 ? Float(1 - 1 / ratio) : 0
+    }
+
+    private static func contains(_ sorted: [Int32], _ value: Int32) -> Bool {
+        var low = 0
+        var high = sorted.count
+        while low < high {
+            let mid = (low + high) / 2
+            if sorted[mid] < value { low = mid + 1 } else { high = mid }
+        }
+        return low < sorted.count && sorted[low] == value
+    }
+
+    /// A stable pseudo-random number in 0...1 per product and day (FNV-1a).
+    private func jitter(_ row: Int) -> Float {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ discoverySalt
+        for byte in index.ids[row].utf8 {
+            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+        }
+        return Float(hash >> 40) / Float(1 << 24)
+    }
+}

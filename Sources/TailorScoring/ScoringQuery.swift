@@ -1,0 +1,108 @@
+public import TailorModel
+
+/// What one catalog partition scores for one request.
+public struct ScoringQuery: Sendable {
+    /// The shopper's situation, merged with the request's context.
+    public var situation: Situation
+    /// The resolved weights (``ScoringWeights/resolve(placement:strategy:overrides:)``).
+    public var weights: Signals
+    /// Products to return per list.
+    public var k: Int
+    public var filters: RecommendationFilters
+    public var placement: Placement
+    /// The request's time: decayed counters are read at it.
+    public var nowMillis: Int64
+    /// Also return trending and discovery candidates for the gateway's mix.
+    public var mix: Bool
+
+    public init(
+        situation: Situation, weights: Signals, k: Int, filters: RecommendationFilters, placement: Placement,
+        nowMillis: Int64, mix: Bool
+    ) {
+        self.situation = situation
+        self.weights = weights
+        self.k = k
+        self.filters = filters
+        self.placement = placement
+        self.nowMillis = nowMillis
+        self.mix = mix
+    }
+}
+
+/// What one catalog partition proposes.
+public struct ScoringResult: Sendable {
+    /// The top k by score, best first.
+    public var ranked: [ScoredCandidate]
+    /// The top k by trend, best first (empty unless the query asked for the mix).
+    public var trending: [ScoredCandidate]
+    /// The top k outside the shopper's usual categories (empty unless mix).
+    public var discovery: [ScoredCandidate]
+
+    public init(ranked: [ScoredCandidate], trending: [ScoredCandidate] = [], discovery: [ScoredCandidate] = []) {
+        self.ranked = ranked
+        self.trending = trending
+        self.discovery = discovery
+    }
+}
+
+/// Buffers the scoring kernel reuses from one query to the next, owned by the
+/// caller (the partition actor), so that scoring allocates nothing per product.
+/// Per-row buffers grow with the partition and are never shrunk.
+public struct ScoringScratch: Sendable {
+    /// Collaborative sum per row, the largest single contribution and its situation item.
+    var collaborative: [Float] = []
+    var bestContribution: [Float] = []
+    var because: [Int32] = []
+    /// Rows whose collaborative buffers are set, to reset only those.
+    var touched: [Int32] = []
+    /// Rows excluded by the situation (page product, cart, purchases) or already visited.
+    var marked: [Bool] = []
+    var markedRows: [Int32] = []
+    /// Per interned category: the situation's affinity, the best of its ancestors',
+    /// and whether the category filter lets it through.
+    var categoryAffinity: [Float] = []
+    var ancestorAffinity: [Float] = []
+    var categoryAllowed: [Bool] = []
+    /// Per interned brand: the situation's affinity.
+    var brandAffinity: [Float] = []
+    var queryTerms: [Int32] = []
+    var candidateRows: [Int32] = []
+    var ranked = TopK()
+    var trending = TopK()
+    var discovery = TopK()
+
+    public init() {}
+
+    mutating func prepare(rows: Int, categories: Int, brands: Int) {
+        if collaborative.count < rows {
+            let grow = rows - collaborative.count
+            collaborative.append(contentsOf: repeatElement(0, count: grow))
+            bestContribution.append(contentsOf: repeatElement(0, count: grow))
+            because.append(contentsOf: repeatElement(-1, count: grow))
+            marked.append(contentsOf: repeatElement(false, count: grow))
+        }
+        Self.reset(&categoryAffinity, to: 0, count: categories)
+        Self.reset(&ancestorAffinity, to: 0, count: categories)
+        Self.reset(&categoryAllowed, to: true, count: categories)
+        Self.reset(&brandAffinity, to: 0, count: brands)
+        queryTerms.removeAll(keepingCapacity: true)
+        candidateRows.removeAll(keepingCapacity: true)
+    }
+
+    /// Leaves the per-row buffers clean for the next query, touching only what was set.
+    mutating func clear() {
+        for row in touched {
+            collaborative[Int(row)] = 0
+            bestContribution[Int(row)] = 0
+            because[Int(row)] = -1
+        }
+        touched.removeAll(keepingCapacity: true)
+        for row in markedRows { marked[Int(row)] = false }
+        markedRows.removeAll(keepingCapacity: true)
+    }
+
+    private static func reset<T>(_ buffer: inout [T], to value: T, count: Int) {
+        buffer.removeAll(keepingCapacity: true)
+        buffer.append(contentsOf: repeatElement(value, count: count))
+    }
+}

@@ -1,0 +1,108 @@
+public import TailorModel
+import Foundation
+
+/// One shopper's profile: a pure function of the events recorded for them
+/// (DESIGN.md §2), so replicas that hold the same event set agree on it.
+///
+/// It keeps the most recent ``ShopperProfile/maximumRecentEvents`` events (in time
+/// order), every event id it ever recorded (so a retried event is a no-op) and the
+/// products the shopper bought.
+public struct ShopperProfile: Sendable {
+    /// Events kept for the situation and for co-occurrence with the next events.
+    public static let maximumRecentEvents = 200
+    /// Earlier events of the same session a new event is paired with.
+    static let pairWindow = 3
+    /// Pairs between two cart/purchase steps say more than pairs between views.
+    static let strongPairFactor: Float = 2
+
+    /// The kept events, oldest first (read-only, for export and debugging).
+    public private(set) var events: [StoredEvent] = []
+    /// Events recorded over the profile's life, not only those kept.
+    public private(set) var eventCount = 0
+    private var seenIDs: Set<String> = []
+    /// Products the shopper bought, in the order of their first purchase.
+    public private(set) var purchased: [String] = []
+    private var purchasedSet: Set<String> = []
+
+    public init() {}
+
+    /// Records one event and says what it contributes to the catalog side, or nil
+    /// when this event id was already recorded (a client retry).
+    ///
+    /// Interactions weigh each product by the event type's interest (damped for
+    /// large quantities). Pairs link this event's products with those of the same
+    /// session's previous ``pairWindow`` steps (weight `1 / distance`, doubled when
+    /// both steps are carts or purchases), in both directions, and the products of
+    /// one cart or purchase event with each other (weight 2). A removal from the
+    /// cart yields only its (negative) interaction, never pairs.
+    public mutating func record(_ event: StoredEvent) -> EventSignals? {
+        guard seenIDs.insert(event.id).inserted else { return nil }
+        eventCount += 1
+        if event.type == .purchase {
+            for product in event.products where purchasedSet.insert(product.id).inserted {
+                purchased.append(product.id)
+            }
+        }
+        // Events may arrive out of order; keep them sorted by time so "the previous
+        // steps" means the same thing on every replica.
+        var position = events.count
+        while position > 0, events[position - 1].atMillis > event.atMillis { position -= 1 }
+        let pairs = Self.pairs(for: event, earlier: events[0..<position])
+        events.insert(event, at: position)
+        if events.count > Self.maximumRecentEvents { events.removeFirst(events.count - Self.maximumRecentEvents) }
+
+        let factor = Self.quantityFactor(event.quantity) * event.type.interest
+        let interactions = event.products.map { EventSignals.Interaction(product: $0.id, weight: factor) }
+        return EventSignals(eventID: event.id, atMillis: event.atMillis, interactions: interactions, pairs: pairs)
+    }
+
+    /// Buying ten of a thing says more than buying one, but not ten times more.
+    static func quantityFactor(_ quantity: Int) -> Float {
+        1 + Float(log(Double(max(1, quantity))))
+    }
+
+    private static func isStrong(_ type: EventType) -> Bool {
+        type == .addToCart || type == .purchase
+    }
+
+    private static func pairs(for event: StoredEvent, earlier: ArraySlice<StoredEvent>) -> [EventSignals.Pair] {
+        guard event.type != .removeFromCart, !event.products.isEmpty else { return [] }
+        var collector = PairCollector()
+        var distance = 0
+        for previous in earlier.reversed() where previous.session == event.session {
+            guard previous.type != .removeFromCart, !previous.products.isEmpty else { continue }
+            distance += 1
+            if distance > pairWindow { break }
+            var weight = 1 / Float(distance)
+            if isStrong(previous.type) && isStrong(event.type) { weight *= strongPairFactor }
+            for source in previous.products {
+                for target in event.products {
+                    collector.add(source.id, target.id, weight)
+                    collector.add(target.id, source.id, weight)
+                }
+            }
+        }
+        if isStrong(event.type) && event.products.count > 1 {
+            for first in event.products {
+                for second in event.products { collector.add(first.id, second.id, strongPairFactor) }
+            }
+        }
+        return collector.pairs
+    }
+}
+
+/// Sums repeated pairs of one event so each (source, target) appears once, in first-seen order.
+private struct PairCollector {
+    var pairs: [EventSignals.Pair] = []
+    var index: [String: [String: Int]] = [:]
+
+    mutating func add(_ source: String, _ target: String, _ weight: Float) {
+        guard source != target else { return }
+        if let at = index[source]?[target] {
+            pairs[at].weight += weight
+        } else {
+            index[source, default: [:]][target] = pairs.count
+            pairs.append(EventSignals.Pair(source: source, target: target, weight: weight))
+        }
+    }
+}
