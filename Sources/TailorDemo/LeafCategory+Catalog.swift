@@ -1,0 +1,60 @@
+extension LeafCategory {
+    /// The demo shop's tree: 9 departments, 30 subcategories, 90 leaves. The order is
+    /// only the order of the table; which leaves are popular is drawn from the seed.
+    static let all: [LeafCategory] = electronicsAndComputers + homeAndFashion + sportsAndOutdoor + leisure
+
+    static let electronicsAndComputers: [LeafCategory] = [
+        .init("Electronics > Cameras > Cameras", 650, .gadget, nouns: ["Camera", "Mirrorless Camera", "Compact Camera"], words: ["Alpha", "Vista", "Street", "Pro", "Travel"], with: ["Electronics > Cameras > Memory Cards", "Electronics > Cameras > Tripods"]),
+        .init("Electronics > Cameras > Lenses", 420, .plain, nouns: ["Lens", "Prime Lens", "Zoom Lens"], words: ["35mm", "50mm", "Wide", "Portrait", "Macro"], with: ["Electronics > Cameras > Memory Cards"]),
+        .init("Electronics > Cameras > Memory Cards", 25, .plain, nouns: ["Memory Card", "SD Card", "microSD Card"], words: ["64GB", "128GB", "256GB", "Extreme", "Speed"], with: ["Electronics > Cameras > Cameras"]),
+        .init("Electronics > Cameras > Tripods", 70, .outdoorGear, nouns: ["Tripod", "Travel Tripod", "Monopod"], words: ["Carbon", "Compact", "Studio", "Flex"], with: ["Electronics > Cameras > Cameras"]),
+        .init("Electronics > Audio > Headphones", 160, .gadget, nouns: ["Headphones", "Over-Ear Headphones"], words: ["Studio", "Quiet", "Wireless", "Bass", "Noise-Cancelling"], with: ["Electronics > Phones > Chargers"]),
+        .init("Electronics > Audio > Earbuds", 90, .gadget, nouns: ["Earbuds", "In-Ear Buds"], words: ["Sport", "Wireless", "Active", "Mini"], with: ["Electronics > Phones > Chargers", "Electronics > Phones > Phone Cases"]),
+        .init("Electronics > Audio > Speakers", 120, .gadget, nouns: ["Speaker", "Smart Speaker", "Party Speaker"], words: ["Boom", "Home", "Outdoor", "Pocket"], with: ["Electronics > Audio > Earbuds"]),
+        .init("Electronics > Phones > Smartphones", 520, .gadget, nouns: ["Phone", "Smartphone"], words: ["Nova", "Edge", "Lite", "Max", "Fold"], with: ["Electronics > Phones > Phone Cases", "Electronics > Phones > Screen Protectors"]),
+        .init("Electronics > Phones > Phone Cases", 22, .leatherGoods, nouns: ["Case", "Folio Case", "Bumper"], words: ["Slim", "Rugged", "Clear", "Wallet"], with: ["Electronics > Phones > Screen Protectors"]),
+        .init("Electronics > Phones > Chargers", 28, .gadget, nouns: ["Charger", "Power Bank", "Charging Pad"], words: ["Fast", "Wireless", "Travel", "Dual"], with: ["Electronics > Phones > Phone Cases"]),
+        .init("Electronics > Phones > Screen Protectors", 14, .plain, nouns: ["Screen Protector", "Glass Protector"], words: ["Tempered", "Privacy", "Matte", "Clear"], with: ["Electronics > Phones > Phone Cases"]),
+        .init("Electronics > Wearables > Smartwatches", 260, .gadget, nouns: ["Smartwatch", "GPS Watch"], words: ["Pulse", "Active", "Trail", "Multisport", "Classic"], with: ["Electronics > Wearables > Watch Straps"]),
+        .init("Electronics > Wearables > Watch Straps", 25, .leatherGoods, nouns: ["Strap", "Watch Band"], words: ["Sport", "Milanese", "Woven", "Classic"], with: ["Electronics > Wearables > Smartwatches"]),
+        .init("Electronics > Wearables > Fitness Trackers", 80, .gadget, nouns: ["Tracker", "Fitness Band"], words: ["Step", "Pulse", "Sleep", "Slim"], with: ["Electronics > Wearables > Watch Straps"]),
+        .init("Electronics > TV > Televisions", 640, .plain, nouns: ["TV", "OLED TV", "Smart TV"], words: ["55-inch", "65-inch", "4K", "Cinema", "Ultra"], with: ["Electronics > TV > Soundbars", "Electronics > TV > HDMI Cables"]),
+        .init("Electronics > TV > Soundbars", 260, .gadget, nouns: ["Soundbar", "Sound System"], words: ["Cinema", "Surround", "Compact", "Atmos"], with: ["Electronics > TV > HDMI Cables"]),
+        .init("Electronics > TV > HDMI Cables", 12, .plain, nouns: ["HDMI Cable", "Cable"], words: ["2m", "3m", "8K", "Braided"], with: ["Electronics > TV > Televisions"]),
+        .init("Computers > Laptops > Laptops", 950, .gadget, nouns: ["Laptop", "Notebook", "Ultrabook"], words: ["Air", "Pro", "Book", "Flex", "Studio"], with: ["Computers > Laptops > Laptop Bags", "Computers > Laptops > Docking Stations"]),
+        .init("Computers > Laptops > Laptop Bags", 45, .leatherGoods, nouns: ["Laptop Bag", "Sleeve", "Laptop Backpack"], words: ["Commuter", "Slim", "Padded", "Travel"], with: ["Computers > Laptops > Laptops"]),
+        .init("Computers > Laptops > Docking Stations", 120, .plain, nouns: ["Dock", "Docking Station", "USB-C Hub"], words: ["Desk", "Travel", "Dual", "Thunder"], with: ["Computers > Peripherals > Monitors"]),
+        .init("Computers > Peripherals > Keyboards", 70, .gadget, nouns: ["Keyboard", "Mechanical Keyboard"], words: ["Compact", "Silent", "Wireless", "Ergo"], with: ["Computers > Peripherals > Mice"]),
+        .init("Computers > Peripherals > Mice", 35, .gadget, nouns: ["Mouse", "Trackball"], words: ["Ergo", "Silent", "Wireless", "Travel"], with: ["Computers > Peripherals > Keyboards"]),
+        .init("Computers > Peripherals > Monitors", 280, .plain, nouns: ["Monitor", "Display"], words: ["27-inch", "32-inch", "4K", "Curved", "Office"], with: ["Computers > Laptops > Docking Stations", "Computers > Peripherals > Keyboards"]),
+        .init("Computers > Peripherals > Webcams", 70, .gadget, nouns: ["Webcam", "Conference Camera"], words: ["HD", "4K", "Stream", "Office"], with: ["Computers > Peripherals > Monitors"]),
+        .init("Computers > Storage > External Drives", 95, .gadget, nouns: ["Drive", "Portable SSD", "External Drive"], words: ["1TB", "2TB", "4TB", "Rugged"], with: ["Computers > Storage > USB Sticks"]),
+        .init("Computers > Storage > USB Sticks", 15, .gadget, nouns: ["USB Stick", "Flash Drive"], words: ["64GB", "128GB", "Mini", "Dual"], with: ["Computers > Storage > External Drives"]),
+    ]
+
+    static let homeAndFashion: [LeafCategory] = [
+        .init("Home & Kitchen > Cookware > Frying Pans", 45, .cookware, nouns: ["Frying Pan", "Skillet", "Wok"], words: ["Non-Stick", "Chef", "Everyday", "Pro"], with: ["Home & Kitchen > Cookware > Utensils"]),
+        .init("Home & Kitchen > Cookware > Pots", 60, .cookware, nouns: ["Stock Pot", "Casserole", "Saucepan"], words: ["Chef", "Family", "Classic", "Induction"], with: ["Home & Kitchen > Cookware > Utensils"]),
+        .init("Home & Kitchen > Cookware > Knives", 55, .cookware, nouns: ["Chef's Knife", "Knife Set", "Santoku"], words: ["Forged", "Japanese", "Classic", "Pro"], with: ["Home & Kitchen > Cookware > Cutting Boards"]),
+        .init("Home & Kitchen > Cookware > Cutting Boards", 25, .kitchenware, nouns: ["Cutting Board", "Chopping Block"], words: ["Oak", "End-Grain", "Large", "Classic"], with: ["Home & Kitchen > Cookware > Knives"]),
+        .init("Home & Kitchen > Cookware > Utensils", 15, .kitchenware, nouns: ["Spatula", "Utensil Set", "Tongs", "Ladle"], words: ["Chef", "Heat-Proof", "Everyday", "Classic"], with: ["Home & Kitchen > Cookware > Frying Pans"]),
+        .init("Home & Kitchen > Coffee > Coffee Machines", 320, .gadget, nouns: ["Espresso Machine", "Coffee Maker", "Bean-to-Cup"], words: ["Barista", "Compact", "Classic", "Pro"], with: ["Home & Kitchen > Coffee > Coffee Beans", "Home & Kitchen > Coffee > Grinders"]),
+        .init("Home & Kitchen > Coffee > Coffee Beans", 14, .plain, nouns: ["Beans", "Espresso Roast", "Blend"], words: ["Dark", "Single-Origin", "House", "Morning"], with: ["Home & Kitchen > Coffee > Mugs"]),
+        .init("Home & Kitchen > Coffee > Grinders", 90, .gadget, nouns: ["Grinder", "Burr Grinder"], words: ["Manual", "Precision", "Compact", "Barista"], with: ["Home & Kitchen > Coffee > Coffee Beans"]),
+        .init("Home & Kitchen > Coffee > Mugs", 12, .kitchenware, nouns: ["Mug", "Cup Set", "Travel Mug"], words: ["Stoneware", "Insulated", "Classic", "Morning"], with: ["Home & Kitchen > Coffee > Coffee Beans"]),
+        .init("Home & Kitchen > Bedding > Duvets", 110, .bedding, nouns: ["Duvet", "Quilt"], words: ["Winter", "All-Season", "Light", "Cloud"], with: ["Home & Kitchen > Bedding > Duvet Covers", "Home & Kitchen > Bedding > Pillows"]),
+        .init("Home & Kitchen > Bedding > Duvet Covers", 55, .bedding, nouns: ["Duvet Cover", "Bed Set"], words: ["Percale", "Sateen", "Washed", "Striped"], with: ["Home & Kitchen > Bedding > Pillows"]),
+        .init("Home & Kitchen > Bedding > Pillows", 35, .bedding, nouns: ["Pillow", "Pillow Pair"], words: ["Soft", "Firm", "Memory", "Cloud"], with: ["Home & Kitchen > Bedding > Duvet Covers"]),
+        .init("Fashion > Women > Dresses", 70, .apparel, nouns: ["Dress", "Maxi Dress", "Wrap Dress"], words: ["Summer", "Evening", "Floral", "Linen"], with: ["Fashion > Women > Handbags"]),
+        .init("Fashion > Women > Tops", 30, .apparel, nouns: ["Top", "Blouse", "T-Shirt"], words: ["Essential", "Silk", "Striped", "Relaxed"], with: ["Fashion > Women > Scarves"]),
+        .init("Fashion > Women > Handbags", 110, .leatherGoods, nouns: ["Handbag", "Tote", "Crossbody Bag"], words: ["City", "Classic", "Mini", "Weekend"], with: ["Fashion > Women > Scarves"]),
+        .init("Fashion > Women > Scarves", 30, .textile, nouns: ["Scarf", "Shawl"], words: ["Silk", "Wool", "Printed", "Winter"], with: ["Fashion > Women > Handbags"]),
+        .init("Fashion > Men > Shirts", 45, .apparel, nouns: ["Shirt", "Oxford Shirt", "Polo"], words: ["Classic", "Linen", "Slim", "Weekend"], with: ["Fashion > Men > Ties"]),
+        .init("Fashion > Men > Jeans", 65, .denim, nouns: ["Jeans", "Chinos"], words: ["Raw", "Washed", "Tapered", "Vintage"], with: ["Fashion > Men > Belts"]),
+        .init("Fashion > Men > Belts", 35, .leatherGoods, nouns: ["Belt", "Braided Belt"], words: ["Classic", "Casual", "Reversible", "Dress"], with: ["Fashion > Men > Jeans"]),
+        .init("Fashion > Men > Ties", 30, .textile, nouns: ["Tie", "Bow Tie"], words: ["Silk", "Knitted", "Striped", "Classic"], with: ["Fashion > Men > Shirts"]),
+        .init("Fashion > Footwear > Sneakers", 85, .footwear, nouns: ["Sneaker", "Court Shoe", "Runner"], words: ["Retro", "Classic", "Street", "Low"], with: ["Fashion > Footwear > Shoe Care"]),
+        .init("Fashion > Footwear > Boots", 140, .footwear, nouns: ["Boot", "Chelsea Boot", "Ankle Boot"], words: ["Winter", "Classic", "Rugged", "City"], with: ["Fashion > Footwear > Shoe Care"]),
+        .init("Fashion > Footwear > Shoe Care", 12, .plain, nouns: ["Shoe Care Kit", "Protector Spray", "Polish"], words: ["Leather", "Suede", "Water-Repellent", "Travel"], with: ["Fashion > Footwear > Sneakers"]),
+    ]
+}
