@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
     ],
     targets: [
         .systemLibrary(
@@ -65,10 +66,43 @@ let package = Package(
         .target(
             name: "TailorWire",
             dependencies: [
+                "TailorModel",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             exclude: ["README.md"],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "TailorNode",
+            dependencies: [
+                "TailorModel",
+                "TailorScoring",
+                "TailorDemo",
+                "TailorWire",
+                "TailorMembership",
+                "TailorHTTP2",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "TailorGateway",
+            dependencies: [
+                "TailorModel",
+                "TailorScoring",
+                "TailorWire",
+                "TailorMembership",
+                "TailorHTTP2",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: upcoming
         ),
         .executableTarget(
@@ -78,6 +112,11 @@ let package = Package(
                 "TailorWire",
                 "TailorModel",
                 "TailorDemo",
+                "TailorNode",
+                "TailorGateway",
+                "TailorMembership",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,0 +1,116 @@
+import Foundation
+import HTTPTypes
+public import Hummingbird
+import TailorModel
+
+/// An error of the public API: an HTTP status and a JSON body naming the field (when
+/// one is at fault) and the problem:
+/// `{"error": {"status": 400, "field": "events[2].user", "problem": "must not be empty"}}`.
+public struct APIError: Error, HTTPResponseError, Sendable {
+    public var status: HTTPResponse.Status
+    public var field: String?
+    public var problem: String
+
+    public init(status: HTTPResponse.Status, field: String?, problem: String) {
+        self.status = status
+        self.field = field
+        self.problem = problem
+    }
+
+    init(_ error: ValidationError, status: HTTPResponse.Status = .badRequest) {
+        self.init(status: status, field: error.field, problem: error.problem)
+    }
+
+    struct Body: Encodable {
+        struct Detail: Encodable {
+            var status: Int
+            var field: String?
+            var problem: String
+        }
+        var error: Detail
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        let body = Body(error: .init(status: status.code, field: field, problem: problem))
+        let data = (try? JSONEncoder().encode(body)) ?? Data("{}".utf8)
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// The field and problem of a JSON body that did not decode into the expected type.
+    static func decoding(_ error: DecodingError) -> APIError {
+        func path(_ codingPath: [any CodingKey]) -> String {
+            var text = ""
+            for key in codingPath {
+                if let index = key.intValue {
+                    text += "[\(index)]"
+                } else {
+                    text += text.isEmpty ? key.stringValue : ".\(key.stringValue)"
+                }
+            }
+            return text.isEmpty ? "body" : text
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            return APIError(status: .badRequest, field: path(context.codingPath + [key]), problem: "is required")
+        case .typeMismatch(let type, let context):
+            return APIError(status: .badRequest, field: path(context.codingPath), problem: "must be \(describe(type))")
+        case .valueNotFound(let type, let context):
+            return APIError(status: .badRequest, field: path(context.codingPath), problem: "must be \(describe(type)), not null")
+        case .dataCorrupted(let context):
+            let field = path(context.codingPath)
+            if field == "body" {
+                return APIError(status: .badRequest, field: "body", problem: "is not valid JSON")
+            }
+            return APIError(status: .badRequest, field: field, problem: allowedValues(context.codingPath.last) ?? "has an invalid value")
+        @unknown default:
+            return APIError(status: .badRequest, field: "body", problem: "could not be read")
+        }
+    }
+
+    private static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Int.Type, is Int64.Type: "an integer"
+        case is Double.Type, is Float.Type: "a number"
+        case is Bool.Type: "true or false"
+        case is [Any].Type: "an array"
+        default: "an object"
+        }
+    }
+
+    /// For the enum-valued fields, the accepted spellings.
+    private static func allowedValues(_ key: (any CodingKey)?) -> String? {
+        let values: [String]
+        switch key?.stringValue {
+        case "type": values = EventType.allCases.map(\.rawValue)
+        case "placement": values = Placement.allCases.map(\.rawValue)
+        case "strategy": values = Strategy.allCases.map(\.rawValue)
+        case "at": return "must be an ISO 8601 date-time, e.g. 2026-11-23T18:00:00Z"
+        default: return nil
+        }
+        return "must be one of " + values.joined(separator: ", ")
+    }
+}
+
+/// Turns Hummingbird's own errors (unknown route, wrong method, body too large) into
+/// the API's JSON error shape.
+struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ input: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(input, context)
+        } catch let error as APIError {
+            throw error
+        } catch let error as HTTPError {
+            let problem: String
+            switch error.status {
+            case .notFound: problem = "no such endpoint: \(input.method) \(input.uri.path)"
+            case .methodNotAllowed: problem = "\(input.method) is not allowed on \(input.uri.path)"
+            case .contentTooLarge: problem = "is larger than \(Limits.maximumBodyBytes) bytes"
+            default: problem = error.body ?? error.status.reasonPhrase
+            }
+            throw APIError(status: error.status, field: error.status == .contentTooLarge ? "body" : nil, problem: problem)
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import Logging
+import TailorMembership
+import ServiceLifecycle
+import TailorModel
+import TailorScoring
+import TailorWire
+
+/// Fills the gateway's inventory view from the nodes: every partition's product
+/// summaries from one of its replicas. Until every partition has answered once, the
+/// gateway is not ready; after that it refreshes periodically (versions only move
+/// forward, so a refresh never undoes a newer write made through this gateway).
+struct CatalogSync: Service {
+    let gateway: GatewayService
+
+    func run() async throws {
+        do {
+            try await refresh()
+        } catch is CancellationError {
+            // Shutting down.
+        }
+    }
+
+    private func refresh() async throws {
+        let cluster = gateway.cluster
+        let count = cluster.shardMap.partitionCount
+        var pending = Set(0..<count)
+        var attempt = 0
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            var plan: [String: [UInt32]] = [:]
+            for partition in pending {
+                let order = cluster.readOrder(of: partition)
+                guard !order.isEmpty else { continue }
+                plan[order[attempt % order.count], default: []].append(UInt32(partition))
+            }
+            for (member, partitions) in plan {
+                // Chunks keep each answer well under the wire's message limit.
+                for chunk in stride(from: 0, to: partitions.count, by: 32).map({ Array(partitions[$0..<min($0 + 32, partitions.count)]) }) {
+                    var request = WireSummariesRequest()
+                    request.partitions = chunk
+                    do {
+                        let response: WireSummariesResponse = try await cluster.call(member, "/internal/catalog/summaries", request, timeout: .seconds(5))
+                        for wire in response.products {
+                            gateway.view.merge(ProductSummary(
+                                id: wire.id, title: wire.title, category: wire.category, brand: wire.brand, price: wire.price,
+                                stock: wire.hasStock ? wire.stock : nil, stockVersion: wire.hasStockVersion ? wire.stockVersion : nil,
+                                version: wire.version
+                            ))
+                        }
+                        for partition in response.partitions { pending.remove(Int(partition)) }
+                    } catch {
+                        break
+                    }
+                }
+            }
+            attempt += 1
+            if pending.isEmpty {
+                if !gateway.isReady {
+                    gateway.markReady()
+                    Logger(label: "tailor.gateway").info("inventory view loaded", metadata: ["products": "\(gateway.view.count)"])
+                }
+                pending = Set(0..<count)
+                try await gracefulSleep(gateway.configuration.catalogRefreshInterval)
+            } else {
+                try await gracefulSleep(.milliseconds(200))
+            }
+        }
+    }
+
+    /// Sleeps; on shutdown `run()` returns through the cancellation it throws.
+    private func gracefulSleep(_ duration: Duration) async throws {
+        try await cancelWhenGracefulShutdown {
+            try await Task.sleep(for: duration)
+        }
+    }
+}

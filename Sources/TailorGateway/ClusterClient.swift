@@ -1,0 +1,86 @@
+import HTTPTypes
+import Logging
+import NIOCore
+import SwiftProtobuf
+import Synchronization
+import TailorHTTP2
+import TailorMembership
+import TailorWire
+
+/// The gateway's calls to nodes: protobuf over ``HTTP2Client``, plus a short memory
+/// of which members failed lately so that plans prefer the healthy replica.
+final class ClusterClient: Sendable {
+    let shardMap: ShardMap
+    private let peers: [String: HTTP2Peer]
+    private let client: HTTP2Client
+    private let failures = Mutex<[String: ContinuousClock.Instant]>([:])
+    /// How long a member that failed a call is tried only after its healthy peers.
+    private let cooldown: Duration = .seconds(2)
+
+    init(shardMap: ShardMap, members: [MemberAddress], client: HTTP2Client) {
+        self.shardMap = shardMap
+        self.peers = Dictionary(uniqueKeysWithValues: members.map { ($0.name, HTTP2Peer(host: $0.host, port: $0.port)) })
+        self.client = client
+    }
+
+    /// Calls `member` and decodes its answer; any failure is a `NodeCallError`.
+    func call<Response: SwiftProtobuf.Message>(
+        _ member: String, _ path: String, _ message: some SwiftProtobuf.Message, timeout: Duration,
+        method: HTTPRequest.Method = .post, as: Response.Type = Response.self
+    ) async throws(NodeCallError) -> Response {
+        guard let peer = peers[member] else { throw NodeCallError(member: member, message: "unknown member") }
+        do {
+            var headers = HTTPFields()
+            headers[.contentType] = WireContentType
+            let body = method == .get ? ByteBuffer() : try message.wireEncoded()
+            let response = try await client.call(peer, method: method, path: path, headers: headers, body: body, timeout: timeout)
+            guard response.status == .ok else {
+                let text = String(buffer: response.body)
+                throw NodeCallError(member: member, message: "answered \(response.status.code): \(text.prefix(200))")
+            }
+            let decoded = try Response(wireDecoding: response.body)
+            failures.withLock { _ = $0.removeValue(forKey: member) }
+            return decoded
+        } catch let error as NodeCallError {
+            markFailed(member)
+            throw error
+        } catch let error as HTTP2CallError {
+            if error.code != .cancelled { markFailed(member) }
+            throw NodeCallError(member: member, message: "\(error.code)", timedOut: error.code == .deadlineExceeded)
+        } catch {
+            markFailed(member)
+            throw NodeCallError(member: member, message: "\(error)")
+        }
+    }
+
+    /// The replicas of `partition`, healthy ones first; among equals, rotated by the
+    /// partition number so that reads spread over all replicas.
+    func readOrder(of partition: Int) -> [String] {
+        let replicas = shardMap.replicas(of: partition)
+        guard !replicas.isEmpty else { return [] }
+        let shift = partition % replicas.count
+        let rotated = Array(replicas[shift...] + replicas[..<shift])
+        let now = ContinuousClock.now
+        let failed = failures.withLock { failures in
+            Set(rotated.filter { failures[$0].map { now - $0 < cooldown } ?? false })
+        }
+        return rotated.filter { !failed.contains($0) } + rotated.filter { failed.contains($0) }
+    }
+
+    private func markFailed(_ member: String) {
+        failures.withLock { $0[member] = .now }
+    }
+
+    func shutdown() async {
+        await client.shutdown()
+    }
+}
+
+/// A node call that did not produce an answer.
+struct NodeCallError: Error, Sendable, CustomStringConvertible {
+    var member: String
+    var message: String
+    var timedOut = false
+
+    var description: String { "\(member): \(message)" }
+}

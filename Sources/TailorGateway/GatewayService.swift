@@ -1,0 +1,171 @@
+import Foundation
+public import Logging
+import HTTPTypes
+import Hummingbird
+public import ServiceLifecycle
+import Synchronization
+import TailorHTTP2
+import TailorMembership
+import TailorModel
+import TailorScoring
+import TailorWire
+
+/// A Tailor gateway: the public JSON API on Hummingbird, scatter-gather to the nodes
+/// over HTTP/2, and the inventory view the answers are checked against.
+///
+/// A `Service`: `run()` serves until graceful shutdown (SIGTERM under a `ServiceGroup`).
+/// `/readyz` answers 200 once the inventory view holds every partition.
+public final class GatewayService: Service, Sendable {
+    public let configuration: GatewayConfiguration
+    private let logger: Logger
+    private let onListening: @Sendable (String, Int) -> Void
+    let view = CatalogView()
+    let cluster: ClusterClient
+    private let ready = Atomic<Bool>(false)
+
+    public init(
+        configuration: GatewayConfiguration, logger: Logger = Logger(label: "tailor.gateway"),
+        onListening: @escaping @Sendable (String, Int) -> Void = { _, _ in }
+    ) {
+        self.configuration = configuration
+        self.logger = logger
+        self.onListening = onListening
+        self.cluster = ClusterClient(
+            shardMap: configuration.shardMap, members: configuration.members,
+            client: HTTP2Client(logger: Logger(label: "tailor.gateway.http2"))
+        )
+    }
+
+    public func run() async throws {
+        let router = Router()
+        router.add(middleware: JSONErrorMiddleware())
+        addRoutes(to: router)
+        let onListening = self.onListening
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.listen.host, port: configuration.listen.port), serverName: "tailor"),
+            services: [CatalogSync(gateway: self)],
+            onServerRunning: { channel in
+                if let address = channel.localAddress {
+                    onListening(address.ipAddress ?? "127.0.0.1", address.port ?? 0)
+                }
+            },
+            logger: logger
+        )
+        do {
+            try await app.runService()
+        } catch {
+            await cluster.shutdown()
+            throw error
+        }
+        await cluster.shutdown()
+    }
+
+    var isReady: Bool { ready.load(ordering: .acquiring) }
+    func markReady() { ready.store(true, ordering: .releasing) }
+
+    private var writes: WriteRouter {
+        WriteRouter(cluster: cluster, view: view, writeQuorum: configuration.writeQuorum, timeout: configuration.writeTimeout, logger: logger)
+    }
+
+    private func addRoutes(to router: Router<BasicRequestContext>) {
+        let recommender = Recommender(cluster: cluster, view: view, deadline: configuration.recommendationDeadline, logger: logger)
+        let writes = self.writes
+
+        router.post("/v1/recommendations") { request, _ in
+            let body = try await JSONCoding.decode(RecommendationRequest.self, from: request)
+            do throws(ValidationError) { try body.validate() } catch { throw APIError(error) }
+            return try JSONCoding.response(await recommender.recommend(body))
+        }
+        router.post("/v1/events") { request, _ in
+            let body = try await JSONCoding.decode(EventBatch.self, from: request)
+            do throws(ValidationError) { try body.validate() } catch { throw APIError(error) }
+            return try JSONCoding.response(try await writes.write(body))
+        }
+        router.put("/v1/products") { request, _ in
+            let body = try await JSONCoding.decode(ProductBatch.self, from: request)
+            do throws(ValidationError) { try body.validate() } catch { throw APIError(error) }
+            return try JSONCoding.response(try await writes.write(body))
+        }
+        router.put("/v1/inventory") { request, _ in
+            let body = try await JSONCoding.decode(StockBatch.self, from: request)
+            do throws(ValidationError) { try body.validate() } catch { throw APIError(error) }
+            return try JSONCoding.response(try await writes.write(body))
+        }
+        router.delete("/v1/products/{id}") { request, context in
+            let id = try context.parameters.require("id")
+            do throws(ValidationError) { try Check.identifier(id, "id") } catch { throw APIError(error) }
+            guard let text = request.uri.queryParameters.get("version"), let version = Int64(text), version >= 0 else {
+                throw APIError(status: .badRequest, field: "version", problem: "a deletion names the shop's version as ?version=N (N ≥ 0)")
+            }
+            return try JSONCoding.response(try await writes.delete(product: id, version: version))
+        }
+        router.get("/v1/products/{id}") { _, context in
+            let id = try context.parameters.require("id")
+            do throws(ValidationError) { try Check.identifier(id, "id") } catch { throw APIError(error) }
+            return try JSONCoding.response(try await self.product(id))
+        }
+        router.get("/v1/cluster") { _, _ in try JSONCoding.response(await self.clusterView()) }
+        router.get("/healthz") { _, _ in try JSONCoding.response(["status": "ok"]) }
+        router.get("/readyz") { _, _ in
+            guard self.isReady else {
+                throw APIError(status: .serviceUnavailable, field: nil, problem: "the inventory view is still loading from the nodes")
+            }
+            return try JSONCoding.response(["status": "ready"])
+        }
+    }
+
+    private func product(_ id: String) async throws -> ProductView {
+        var request = WireProductGetRequest()
+        request.id = id
+        let partition = cluster.shardMap.partition(of: id)
+        var lastError: NodeCallError?
+        for member in cluster.readOrder(of: partition) {
+            do {
+                let response: WireProductGetResponse = try await cluster.call(member, "/internal/products/get", request, timeout: .seconds(1))
+                guard response.found else { throw APIError(status: .notFound, field: "id", problem: "no product '\(id)'") }
+                return ProductView(
+                    product: response.product.model, stock: response.hasStock ? response.stock.quantity : nil,
+                    stockVersion: response.hasStock ? response.stock.version : nil, partition: partition,
+                    replicas: cluster.shardMap.replicas(of: partition)
+                )
+            } catch let error as NodeCallError {
+                lastError = error
+            }
+        }
+        throw APIError(status: .serviceUnavailable, field: nil, problem: "no replica of partition \(partition) answered (\(lastError?.description ?? "none"))")
+    }
+
+    private func clusterView() async -> ClusterView {
+        let members = await withTaskGroup(of: ClusterView.Member.self) { group in
+            for member in configuration.members {
+                group.addTask {
+                    var entry = ClusterView.Member(name: member.name, address: "\(member.host):\(member.port)", state: "unreachable")
+                    do throws(NodeCallError) {
+                        let status: WireNodeStatus = try await self.cluster.call(
+                            member.name, "/internal/status", WirePingRequest(), timeout: .milliseconds(500), method: .get
+                        )
+                        entry.state = "up"
+                        entry.ready = status.ready
+                        entry.partitions = status.partitions.count
+                        entry.products = status.products
+                        entry.shoppers = status.shoppers
+                        entry.events = status.events
+                    } catch {
+                        entry.error = error.message
+                    }
+                    return entry
+                }
+            }
+            var members: [ClusterView.Member] = []
+            for await member in group { members.append(member) }
+            return members.sorted { $0.name < $1.name }
+        }
+        let map = cluster.shardMap
+        return ClusterView(
+            partitionCount: map.partitionCount, replicationFactor: map.replicationFactor,
+            writeQuorum: configuration.writeQuorum, members: members, gatewayCatalogSize: view.count,
+            partitions: (0..<map.partitionCount).map { ClusterView.Partition(partition: $0, replicas: map.replicas(of: $0)) }
+        )
+    }
+}

@@ -1,0 +1,63 @@
+public import Logging
+public import ServiceLifecycle
+import TailorHTTP2
+import TailorMembership
+import NIOCore
+
+/// A Tailor node: holds its partitions' replicas and serves the internal HTTP/2 API.
+///
+/// A `Service`: `run()` loads the node's data (the demo shop when configured), then
+/// serves until graceful shutdown (SIGTERM under a `ServiceGroup`).
+public final class NodeService: Service, Sendable {
+    public let configuration: NodeConfiguration
+    public let readiness = Readiness()
+    private let table = PartitionTable()
+    private let logger: Logger
+    private let onListening: @Sendable (SocketAddress) -> Void
+
+    public init(
+        configuration: NodeConfiguration, logger: Logger = Logger(label: "tailor.node"),
+        onListening: @escaping @Sendable (SocketAddress) -> Void = { _ in }
+    ) {
+        self.configuration = configuration
+        self.logger = logger
+        self.onListening = onListening
+    }
+
+    public func run() async throws {
+        let shardMap = configuration.shardMap
+        let member = configuration.name
+        if let demo = configuration.demo {
+            let started = ContinuousClock.now
+            let loaded = DemoLoader.load(demo, shardMap: shardMap, member: member, into: table)
+            logger.info(
+                "demo shop loaded",
+                metadata: [
+                    "products": "\(loaded.products)", "shoppers": "\(loaded.shoppers)", "events": "\(loaded.events)",
+                    "partitions": "\(table.partitions.count)", "took": "\(ContinuousClock.now - started)",
+                ]
+            )
+        } else {
+            for partition in shardMap.partitions(heldBy: member) {
+                table.install(
+                    PartitionTable.Replica(
+                        users: UserPartition(partition: partition),
+                        catalog: CatalogPartition(partition: partition) { shardMap.partition(of: $0) == partition }
+                    ),
+                    partition: partition
+                )
+            }
+        }
+        let handlers = NodeHandlers(member: member, shardMap: shardMap, table: table, readiness: readiness)
+        var serverConfiguration = HTTP2ServerConfiguration.defaults
+        serverConfiguration.host = configuration.listen.host
+        serverConfiguration.port = configuration.listen.port
+        let readiness = self.readiness
+        let onListening = self.onListening
+        let server = HTTP2Server(configuration: serverConfiguration, router: handlers.router(), logger: logger) { address in
+            readiness.markReady()
+            onListening(address)
+        }
+        try await server.run()
+    }
+}

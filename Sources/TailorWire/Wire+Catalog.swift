@@ -1,0 +1,36 @@
+public import TailorModel
+
+extension WireProduct {
+    public init(_ product: Product) {
+        self.init()
+        id = product.id
+        title = product.title
+        categoryPath = product.categoryPath
+        if let brand = product.brand { self.brand = brand }
+        price = product.price
+        if let cost = product.cost { self.cost = cost }
+        attributes = product.attributes ?? [:]
+        tags = product.tags ?? []
+        if let rating = product.rating { self.rating = rating }
+        version = product.version
+    }
+
+    public var model: Product {
+        Product(
+            id: id, title: title, categoryPath: categoryPath, brand: hasBrand ? brand : nil, price: price,
+            cost: hasCost ? cost : nil, attributes: attributes.isEmpty ? nil : attributes,
+            tags: tags.isEmpty ? nil : tags, rating: hasRating ? rating : nil, version: version
+        )
+    }
+}
+
+extension WireStockLevel {
+    public init(_ level: StockLevel) {
+        self.init()
+        product = level.product
+        quantity = level.quantity
+        version = level.version
+    }
+
+    public var model: StockLevel { StockLevel(product: product, quantity: quantity, version: version) }
+}

@@ -1,0 +1,67 @@
+public import TailorModel
+
+extension WireProductRef {
+    public init(_ ref: ProductRef) {
+        self.init()
+        id = ref.id
+        category = ref.category
+        brand = ref.brand
+        price = ref.price
+    }
+
+    public var model: ProductRef { ProductRef(id: id, category: category, brand: brand, price: price) }
+}
+
+extension WireEvent {
+    public init(_ event: StoredEvent) {
+        self.init()
+        id = event.id
+        type = event.type.rawValue
+        user = event.user
+        session = event.session
+        products = event.products.map(WireProductRef.init)
+        quantity = UInt32(clamping: event.quantity)
+        query = event.query
+        atMillis = event.atMillis
+    }
+
+    /// The event, or a `WireError` when its type is not one the cluster knows.
+    public func model() throws(WireError) -> StoredEvent {
+        guard let type = EventType(rawValue: type) else {
+            throw WireError(code: .malformed, message: "unknown event type '\(self.type)'")
+        }
+        return StoredEvent(
+            id: id, type: type, user: user, session: session, products: products.map(\.model),
+            quantity: Int(max(quantity, 1)), query: query, atMillis: atMillis
+        )
+    }
+}
+
+extension WireEventSignals {
+    public init(_ signals: EventSignals) {
+        self.init()
+        eventID = signals.eventID
+        atMillis = signals.atMillis
+        interactions = signals.interactions.map { interaction in
+            var wire = WireInteraction()
+            wire.product = interaction.product
+            wire.weight = interaction.weight
+            return wire
+        }
+        pairs = signals.pairs.map { pair in
+            var wire = WirePair()
+            wire.source = pair.source
+            wire.target = pair.target
+            wire.weight = pair.weight
+            return wire
+        }
+    }
+
+    public var model: EventSignals {
+        EventSignals(
+            eventID: eventID, atMillis: atMillis,
+            interactions: interactions.map { EventSignals.Interaction(product: $0.product, weight: $0.weight) },
+            pairs: pairs.map { EventSignals.Pair(source: $0.source, target: $0.target, weight: $0.weight) }
+        )
+    }
+}

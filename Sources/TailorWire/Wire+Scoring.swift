@@ -1,0 +1,89 @@
+public import TailorModel
+
+extension WireSituation {
+    public init(_ situation: Situation) {
+        self.init()
+        items = situation.items.map { item in
+            var wire = WireSituationItem()
+            wire.product = item.product
+            wire.weight = item.weight
+            return wire
+        }
+        categoryAffinity = situation.categoryAffinity
+        brandAffinity = situation.brandAffinity
+        typicalPrice = situation.typicalPrice
+        purchased = situation.purchased
+        exclude = situation.exclude
+        queryTerms = situation.queryTerms
+        candidates = situation.candidates
+    }
+
+    public var model: Situation {
+        Situation(
+            items: items.map { Situation.Item(product: $0.product, weight: $0.weight) },
+            categoryAffinity: categoryAffinity, brandAffinity: brandAffinity, typicalPrice: typicalPrice,
+            purchased: purchased, exclude: exclude, queryTerms: queryTerms, candidates: candidates
+        )
+    }
+}
+
+extension WireSignals {
+    public init(_ signals: Signals) {
+        self.init()
+        collaborative = signals.collaborative
+        content = signals.content
+        popularity = signals.popularity
+        trending = signals.trending
+        inventory = signals.inventory
+        margin = signals.margin
+        stockPressure = signals.stockPressure
+    }
+
+    public var model: Signals {
+        Signals(
+            collaborative: collaborative, content: content, popularity: popularity, trending: trending,
+            inventory: inventory, margin: margin, stockPressure: stockPressure
+        )
+    }
+}
+
+extension WireFilters {
+    public init(_ filters: RecommendationFilters) {
+        self.init()
+        if let category = filters.category { self.category = category }
+        if let minPrice = filters.minPrice { self.minPrice = minPrice }
+        if let maxPrice = filters.maxPrice { self.maxPrice = maxPrice }
+        inStockOnly = filters.inStockOnly ?? true
+        excludePurchased = filters.excludePurchased ?? true
+    }
+
+    public var model: RecommendationFilters {
+        RecommendationFilters(
+            category: hasCategory ? category : nil, minPrice: hasMinPrice ? minPrice : nil,
+            maxPrice: hasMaxPrice ? maxPrice : nil, inStockOnly: inStockOnly, excludePurchased: excludePurchased
+        )
+    }
+}
+
+extension WireCandidate {
+    public init(_ candidate: ScoredCandidate) {
+        self.init()
+        product = candidate.product
+        title = candidate.title
+        category = candidate.category
+        brand = candidate.brand
+        price = candidate.price
+        if let stock = candidate.stock { self.stock = stock }
+        score = candidate.score
+        signals = WireSignals(candidate.signals)
+        if let becauseOf = candidate.becauseOf { self.becauseOf = becauseOf }
+    }
+
+    public var model: ScoredCandidate {
+        ScoredCandidate(
+            product: product, title: title, category: category, brand: brand, price: price,
+            stock: hasStock ? stock : nil, score: score, signals: signals.model,
+            becauseOf: hasBecauseOf ? becauseOf : nil
+        )
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+
+/// The processes `tailor local` started: their standard output and error go to the
+/// launcher's, and they are stopped with SIGTERM, then SIGKILL after a grace period.
+struct ChildProcesses: Sendable {
+    struct Child: @unchecked Sendable {
+        // Process is thread-safe for the calls made here (isRunning, terminate, pid).
+        var name: String
+        var process: Process
+    }
+
+    private(set) var children: [Child] = []
+
+    mutating func start(name: String, executable: String, arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        try process.run()
+        children.append(Child(name: name, process: process))
+    }
+
+    func exited() -> [(name: String, status: Int32)] {
+        children.filter { !$0.process.isRunning }.map { ($0.name, $0.process.terminationStatus) }
+    }
+
+    func firstExited() -> (name: String, status: Int32)? { exited().first }
+
+    /// SIGTERM to every child, then SIGKILL to those still running after `grace`.
+    func stopAll(grace: Duration) async {
+        for child in children where child.process.isRunning {
+            kill(child.process.processIdentifier, SIGTERM)
+        }
+        let deadline = ContinuousClock.now + grace
+        while children.contains(where: { $0.process.isRunning }), ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        for child in children where child.process.isRunning {
+            print("tailor local: \(child.name) did not stop in time; killing it")
+            kill(child.process.processIdentifier, SIGKILL)
+            child.process.waitUntilExit()
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import ArgumentParser
+import Logging
+import TailorMembership
+
+/// Options every cluster member takes: who the nodes are, and the shard map's shape.
+struct ClusterOptions: ParsableArguments {
+    @Option(help: "Every node of the cluster: name=host:port, comma-separated (the same list on every member).")
+    var members: String
+
+    @Option(help: "P: partitions in the cluster; every member must use the same value.")
+    var partitions: Int = 256
+
+    @Option(help: "R: replicas of each partition; every member must use the same value.")
+    var replicas: Int = 2
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .info
+
+    @Option(help: ArgumentHelp("Exit when the process with this id is no longer the parent (used by `tailor local`).", visibility: .hidden))
+    var parentPid: Int32?
+
+    func parsedMembers() throws -> [MemberAddress] {
+        switch MemberAddress.parseList(members) {
+        case .success(let members): return members
+        case .failure(let error): throw ValidationError("--members: \(error.message)")
+        }
+    }
+
+    func validateShape() throws {
+        guard (1...65_536).contains(partitions) else { throw ValidationError("--partitions must be between 1 and 65536") }
+        guard (1...16).contains(replicas) else { throw ValidationError("--replicas must be between 1 and 16") }
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+/// Parses `host:port` for `--listen`.
+struct ListenAddress: ExpressibleByArgument {
+    var endpoint: Endpoint
+
+    init?(argument: String) {
+        guard let endpoint = Endpoint(parsing: argument) else { return nil }
+        self.endpoint = endpoint
+    }
+}
+
+enum LoggingSetup {
+    /// Logs go to standard error, one line each, tagged with the member's name.
+    static func bootstrap(level: Logger.Level, member: String) {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            handler[metadataKey: "member"] = "\(member)"
+            return handler
+        }
+    }
+}

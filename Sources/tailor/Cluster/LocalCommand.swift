@@ -1,0 +1,130 @@
+import ArgumentParser
+import Foundation
+import ServiceLifecycle
+import UnixSignals
+import Synchronization
+
+/// `tailor local`: a whole cluster on this machine, in one command.
+struct LocalCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "local",
+        abstract: "Start a local cluster (N nodes and a gateway as child processes) with the built-in demo shop.",
+        discussion: "Stops every process it started on Ctrl-C or SIGTERM; the children also stop by themselves if this launcher dies."
+    )
+
+    @Option(help: "How many nodes to start.")
+    var nodes = 3
+
+    @Option(help: "The gateway's public port.")
+    var port = 8080
+
+    @Option(help: "The first node's internal HTTP/2 port; the others follow it.")
+    var nodePort = 7101
+
+    @Option(help: "The loopback address everything listens on.")
+    var host = "127.0.0.1"
+
+    @Flag(help: "Start with an empty shop instead of the built-in demo.")
+    var noDemo = false
+
+    @Flag(help: ArgumentHelp("Use the small demo shop, for tests.", visibility: .hidden))
+    var demoSmall = false
+
+    @Option(help: "P: partitions in the cluster.")
+    var partitions = 256
+
+    @Option(help: "R: replicas of each partition.")
+    var replicas = 2
+
+    @Option(help: "Log level of the children.")
+    var logLevel = "notice"
+
+    func validate() throws {
+        guard (1...32).contains(nodes) else { throw ValidationError("--nodes must be between 1 and 32") }
+        guard (1...65_535).contains(port), (1...65_000).contains(nodePort) else { throw ValidationError("ports must be between 1 and 65535") }
+    }
+
+    func run() async throws {
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        let members = (0..<nodes).map { "n\($0 + 1)=\(host):\(nodePort + $0)" }.joined(separator: ",")
+        let shared = [
+            "--members", members, "--partitions", String(partitions), "--replicas", String(replicas),
+            "--log-level", logLevel, "--parent-pid", String(getpid()),
+        ]
+        let demoAt = String(DemoClock.defaultEnd())
+        var children = ChildProcesses()
+        let started = ContinuousClock.now
+        print("tailor local: starting \(nodes) node(s) and a gateway\(noDemo ? "" : " with the demo shop")…")
+        for index in 0..<nodes {
+            var arguments = ["node", "--name", "n\(index + 1)", "--listen", "\(host):\(nodePort + index)"] + shared
+            if !noDemo { arguments += ["--demo", "--demo-at", demoAt] + (demoSmall ? ["--demo-small"] : []) }
+            try children.start(name: "n\(index + 1)", executable: executable, arguments: arguments)
+        }
+        try children.start(name: "gateway", executable: executable, arguments: ["gateway", "--listen", "\(host):\(port)"] + shared)
+
+        let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
+        let outcome = await withTaskGroup(of: Outcome.self) { group in
+            group.addTask {
+                for await signal in signals { return .signal("\(signal)") }
+                return .signal("end of signals")
+            }
+            group.addTask { [children] in
+                await waitUntilReady(children: children, started: started)
+            }
+            var outcome = await group.next()!
+            if case .ready = outcome {
+                outcome = await group.next()!
+            }
+            group.cancelAll()
+            return outcome
+        }
+        switch outcome {
+        case .signal(let name): print("\ntailor local: \(name) received, stopping the cluster…")
+        case .failed(let message): print("tailor local: \(message); stopping the cluster…")
+        case .ready: break
+        }
+        await children.stopAll(grace: .seconds(15))
+        print("tailor local: stopped.")
+        if case .failed = outcome { throw ExitCode.failure }
+    }
+
+    enum Outcome: Sendable {
+        case ready
+        case signal(String)
+        case failed(String)
+    }
+
+    /// Polls the gateway's `/readyz` until it answers 200, then prints how to use the
+    /// cluster and keeps watching the children (reporting one that exits).
+    private func waitUntilReady(children: ChildProcesses, started: ContinuousClock.Instant) async -> Outcome {
+        while true {
+            if let exited = children.firstExited() {
+                return .failed("\(exited.name) exited with status \(exited.status) during start-up")
+            }
+            if HTTPProbe.status(host: host, port: port, path: "/readyz") == 200 { break }
+            do { try await Task.sleep(for: .milliseconds(100)) } catch { return .ready }
+        }
+        let took = ContinuousClock.now - started
+        let url = "http://\(host):\(port)"
+        print("""
+
+            Tailor is running: \(nodes) node(s) and a gateway, ready in \(took.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1)))).
+              Gateway (public JSON API): \(url)
+              Cluster view:              curl -s \(url)/v1/cluster | head -c 600
+
+            Try a first recommendation:
+              curl -s \(url)/v1/recommendations -H 'content-type: application/json' \\
+                -d '{"user":"u00042","placement":"home_for_you","k":5}'
+
+            Press Ctrl-C to stop everything.
+
+            """)
+        var reported = Set<String>()
+        while true {
+            for exited in children.exited() where reported.insert(exited.name).inserted {
+                print("tailor local: \(exited.name) exited with status \(exited.status); the cluster carries on without it.")
+            }
+            do { try await Task.sleep(for: .milliseconds(500)) } catch { return .ready }
+        }
+    }
+}

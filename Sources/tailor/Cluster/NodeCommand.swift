@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ServiceLifecycle
+import UnixSignals
+import TailorMembership
+import TailorNode
+
+/// `tailor node`: one member holding partitions of shoppers and catalog.
+struct NodeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "node",
+        abstract: "Run a node: partitions of shoppers and of the catalog, served over internal HTTP/2."
+    )
+
+    @Option(help: "This member's name; must be in --members.")
+    var name: String
+
+    @Option(help: "Where the internal HTTP/2 server listens, host:port.")
+    var listen: ListenAddress
+
+    @OptionGroup var cluster: ClusterOptions
+
+    @Flag(help: "Load this node's shard of the built-in demo shop at start-up.")
+    var demo = false
+
+    @Option(help: "The demo's events end at this time, ms since the epoch (default: now, rounded down to the hour). Every member must use the same value.")
+    var demoAt: Int64?
+
+    @Flag(help: ArgumentHelp("Use the small demo shop (2,000 products), for tests.", visibility: .hidden))
+    var demoSmall = false
+
+    func validate() throws {
+        try cluster.validateShape()
+        guard try cluster.parsedMembers().contains(where: { $0.name == name }) else {
+            throw ValidationError("--name '\(name)' is not one of --members")
+        }
+    }
+
+    func run() async throws {
+        LoggingSetup.bootstrap(level: cluster.logLevel, member: name)
+        let logger = Logger(label: "tailor.node")
+        let demoSetup = demo ? NodeConfiguration.DemoSetup(endingAtMillis: demoAt ?? DemoClock.defaultEnd(), small: demoSmall) : nil
+        let configuration = NodeConfiguration(
+            name: name, listen: listen.endpoint, members: try cluster.parsedMembers(),
+            partitionCount: cluster.partitions, replicationFactor: cluster.replicas, demo: demoSetup
+        )
+        let node = NodeService(configuration: configuration, logger: logger)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: node)]
+        if let parent = cluster.parentPid {
+            services.append(.init(service: ParentWatch(parent: parent), successTerminationBehavior: .gracefullyShutdownGroup))
+        }
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        )
+        try await group.run()
+    }
+}
+
+enum DemoClock {
+    /// Now, rounded down to the hour, so members started a few seconds apart agree.
+    static func defaultEnd() -> Int64 {
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        return now - now % 3_600_000
+    }
+}
