@@ -18,7 +18,7 @@ extension LeafCategory {
         .init("Outdoor > Garden > Barbecues", 380, .cookware, nouns: ["Barbecue", "Kettle Grill", "Gas Grill"], words: ["Patio", "Family", "Smoke", "Compact"], with: ["Outdoor > Garden > Grill Tools"]),
         .init("Outdoor > Garden > Grill Tools", 25, .kitchenware, nouns: ["Grill Set", "Tongs", "Grill Brush"], words: ["Pitmaster", "Classic", "Steel", "Patio"], with: ["Outdoor > Garden > Barbecues"]),
         .init("Outdoor > Garden > Garden Chairs", 90, .furniture, nouns: ["Chair", "Lounger", "Folding Chair"], words: ["Patio", "Deck", "Riviera", "Nordic"], with: ["Outdoor > Garden > Parasols"]),
-        .init("Outdoor > Garden > Parasols", 110, .textile, nouns: ["Parasol", "Sun Umbrella"], words: ["Cantilever", "Patio", "Riviera", "Tilt"], with: ["Outdoor > Garden > Garden Chairs"]),
+        .init("Outdoor > Garden > Parasols", 110, .outdoorGear, nouns: ["Parasol", "Sun Umbrella"], words: ["Cantilever", "Patio", "Riviera", "Tilt"], with: ["Outdoor > Garden > Garden Chairs"]),
     ]
 
     static let leisure: [LeafCategory] = [
