@@ -1,0 +1,133 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import TailorModel
+
+/// One keep-alive connection of the pool: takes a request, sends it, reads the whole answer,
+/// and reconnects when the server closes or a request times out.
+struct HTTP1Connection {
+    let pool: HTTP1ConnectionPool
+    let window: Range<ContinuousClock.Instant>
+    private var tally = LoadTally()
+    private let decoder = JSONDecoder()
+    private let clock = ContinuousClock()
+
+    init(pool: HTTP1ConnectionPool, window: Range<ContinuousClock.Instant>) {
+        self.pool = pool
+        self.window = window
+    }
+
+    private enum Closed: Error { case byServer }
+
+    mutating func run() async -> LoadTally {
+        var carried: LoadWorkItem?
+        while true {
+            let connection: LoadTarget.Connection
+            do {
+                connection = try await pool.target.connect(on: pool.group, timeout: pool.timeout)
+            } catch {
+                // The server went away: every request this connection takes fails until it is back.
+                var item = carried
+                carried = nil
+                if item == nil { item = await pool.next() }
+                guard let item else { return tally }
+                record(item, .noAnswer("connect"))
+                continue
+            }
+            let first = carried
+            carried = nil
+            do {
+                let ending = try await connection.executeThenClose { inbound, outbound in
+                    var answers = inbound.makeAsyncIterator()
+                    var item = first
+                    while true {
+                        if item == nil { item = await pool.next() }
+                        guard let current = item else { return Ending.finished }
+                        item = nil
+                        // A connection the server closed while idle: resend on a new one, uncounted.
+                        guard connection.channel.isActive else { return Ending.reconnect(current) }
+                        let reusable = await exchange(current, connection.channel, &answers, outbound)
+                        if !reusable { return Ending.reconnect(nil) }
+                    }
+                }
+                switch ending {
+                case .finished: return tally
+                case .reconnect(let item): carried = item
+                }
+            } catch {
+                // Closing failed: the connection is gone either way.
+            }
+        }
+    }
+
+    private enum Ending {
+        case finished
+        case reconnect(LoadWorkItem?)
+    }
+
+    /// Sends `item` and reads its answer; false when the connection cannot carry another request.
+    private mutating func exchange(
+        _ item: LoadWorkItem,
+        _ channel: any Channel,
+        _ answers: inout NIOAsyncChannelInboundStream<HTTPClientResponsePart>.AsyncIterator,
+        _ outbound: NIOAsyncChannelOutboundWriter<HTTPClientRequestPart>
+    ) async -> Bool {
+        var headers = HTTPHeaders()
+        headers.add(name: "Host", value: pool.target.authority)
+        headers.add(name: "Content-Type", value: "application/json")
+        headers.add(name: "Content-Length", value: String(item.body.readableBytes))
+        let head = HTTPRequestHead(version: .http1_1, method: .POST, uri: item.kind.path, headers: headers)
+        let sent = clock.now
+        // A request that takes too long closes its connection: the read below then ends.
+        let deadline = channel.eventLoop.scheduleTask(in: .nanoseconds(Int64(LoadDuration.microseconds(pool.timeout) * 1_000))) {
+            channel.close(promise: nil)
+        }
+        defer { deadline.cancel() }
+        do {
+            try await outbound.write(contentsOf: [.head(head), .body(.byteBuffer(item.body)), .end(nil)])
+            var status = 0
+            var keepAlive = true
+            var body = ByteBuffer()
+            reading: while true {
+                guard let part = try await answers.next() else { throw Closed.byServer }
+                switch part {
+                case .head(let responseHead):
+                    status = Int(responseHead.status.code)
+                    keepAlive = responseHead.isKeepAlive
+                case .body(var chunk):
+                    body.writeBuffer(&chunk)
+                case .end:
+                    break reading
+                }
+            }
+            record(item, outcome(status: status, body: body, kind: item.kind))
+            return keepAlive
+        } catch {
+            record(item, .noAnswer(clock.now - sent >= pool.timeout ? "timeout" : "closed"))
+            return false
+        }
+    }
+
+    private func outcome(status: Int, body: ByteBuffer, kind: LoadKind) -> LoadOutcome {
+        guard (200..<300).contains(status) else { return .failedStatus(status) }
+        let data = Data(body.readableBytesView)
+        switch kind {
+        case .recommendations:
+            guard let response = try? decoder.decode(RecommendationResponse.self, from: data) else {
+                return .undecodable(status: status)
+            }
+            return .success(status: status, degraded: response.coverage.degraded)
+        case .events:
+            // The API answers an EventBatchResult; an empty 2xx (202/204) is accepted too.
+            if body.readableBytes == 0 { return .success(status: status, degraded: false) }
+            guard (try? decoder.decode(EventBatchResult.self, from: data)) != nil else { return .undecodable(status: status) }
+            return .success(status: status, degraded: false)
+        }
+    }
+
+    private mutating func record(_ item: LoadWorkItem, _ outcome: LoadOutcome) {
+        guard item.measured else { return }
+        let now = clock.now
+        tally[item.kind].record(outcome, latency: now - item.scheduled, inWindow: window.contains(now))
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import NIOCore
+
+/// One open-loop run at one rate: warm-up, then the measured window, then the answers still
+/// on their way (so that slow answers at the end are not left out of the latencies).
+struct LoadRun {
+    struct Settings: Sendable {
+        var target: LoadTarget
+        var connections = 32
+        /// Requests that may wait for a free connection, per connection.
+        var queuedPerConnection = 8
+        var warmup: Duration = .seconds(3)
+        var duration: Duration = .seconds(30)
+        var timeout: Duration = .seconds(10)
+    }
+
+    /// What one rate measured.
+    struct Result: Sendable {
+        var rate: Double
+        var duration: Duration
+        var tally: LoadTally
+    }
+
+    let settings: Settings
+    let group: any EventLoopGroup
+
+    func run(rate: Double, mix: LoadMix.Configuration) async -> Result {
+        let schedule = OpenLoopSchedule(rate: rate, warmup: settings.warmup, duration: settings.duration)
+        let pool = HTTP1ConnectionPool(
+            target: settings.target, group: group, connections: settings.connections,
+            queueCapacity: settings.connections * settings.queuedPerConnection, timeout: settings.timeout
+        )
+        let clock = ContinuousClock()
+        let start = clock.now
+        let window = (start + schedule.measuredWindow.lowerBound)..<(start + schedule.measuredWindow.upperBound)
+        let tally = await withTaskGroup(of: LoadTally.self) { group in
+            group.addTask { await pool.run(window: window) }
+            group.addTask { await Self.generate(schedule, mix: mix, start: start, into: pool) }
+            var total = LoadTally()
+            for await tally in group { total.add(tally) }
+            return total
+        }
+        return Result(rate: rate, duration: settings.duration, tally: tally)
+    }
+
+    /// Offers each request at its scheduled time, whether or not earlier ones were answered.
+    /// Returns what it offered and dropped in the measured window.
+    private static func generate(
+        _ schedule: OpenLoopSchedule, mix configuration: LoadMix.Configuration,
+        start: ContinuousClock.Instant, into pool: HTTP1ConnectionPool
+    ) async -> LoadTally {
+        defer { pool.finish() }
+        let clock = ContinuousClock()
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        var mix = LoadMix(configuration: configuration)
+        var tally = LoadTally()
+        var index = 0
+        while true {
+            let offset = schedule.offset(of: index)
+            let phase = schedule.phase(at: offset)
+            if phase == .over || Task.isCancelled { break }
+            index += 1
+            let due = start + offset
+            // Behind schedule (a slow encoder, a late wake-up) the next ones go out at once:
+            // their latency still counts from when they were due.
+            if clock.now < due { try? await clock.sleep(until: due, tolerance: .microseconds(50)) }
+            let request = mix.next()
+            let body: Data
+            do {
+                switch request {
+                case .recommendation(let recommendation): body = try encoder.encode(recommendation)
+                case .events(let batch): body = try encoder.encode(batch)
+                }
+            } catch {
+                preconditionFailure("the API's own types always encode: \(error)")
+            }
+            let measured = phase == .measured
+            let item = LoadWorkItem(kind: request.kind, body: ByteBuffer(bytes: body), scheduled: due, measured: measured)
+            let accepted = pool.offer(item)
+            if measured {
+                tally[request.kind].offered += 1
+                if !accepted { tally[request.kind].dropped += 1 }
+            }
+        }
+        return tally
+    }
+}
