@@ -6,8 +6,8 @@ extension LoadReport {
     var table: String {
         var lines: [String] = []
         lines.append(
-            "tailor load → \(target): \(connections) connections, \(format(warmupSeconds, 0))s warm-up + "
-                + "\(format(durationSeconds, 0))s measured per rate, events share \(format(eventsShare * 100, 0)) %, seed \(seed)"
+            "tailor load → \(target): \(connections) connections, \(String(format: "%g", warmupSeconds))s warm-up + "
+                + "\(String(format: "%g", durationSeconds))s measured per rate, events share \(format(eventsShare * 100, 0)) %, seed \(seed)"
         )
         lines.append("latency from each request's scheduled send time (open loop)")
         for kind in LoadKind.allCases {
