@@ -31,7 +31,8 @@ public enum Diversity {
         policy: DiversityPolicy
     ) -> [ScoredCandidate] {
         guard k > 0 else { return [] }
-        var picker = Picker(cap: max(1, Int((policy.maxCategoryShare * Double(k)).rounded(.up))))
+        // The epsilon keeps 0.6 × 5 at 3 when binary floating point makes it 3.0000000001.
+        var picker = Picker(cap: max(1, Int((policy.maxCategoryShare * Double(k) - 1e-9).rounded(.up))))
         guard policy.mix else {
             picker.take(from: ranked, upTo: k, into: .predicted)
             picker.relax(from: [ranked], total: k)

@@ -6,6 +6,8 @@ import Foundation
 /// Everything here reads columns and per-query constants; nothing allocates.
 struct ScoringKernel {
     let index: CatalogIndex
+    /// Held apart so the heaps' tie-break does not retain the column per product.
+    let ids: [String]
     let weights: Signals
     let filters: RecommendationFilters
     let inStockOnly: Bool
@@ -20,6 +22,7 @@ struct ScoringKernel {
 
     init(index: CatalogIndex, query: ScoringQuery) {
         self.index = index
+        ids = index.ids
         weights = query.weights
         filters = query.filters
         inStockOnly = query.filters.inStockOnly != false
@@ -63,7 +66,6 @@ struct ScoringKernel {
             stockPressure: raw.stockPressure * weights.stockPressure
         )
         let score = weighted.total
-        let ids = index.ids
         scratch.ranked.offer(TopK.Entry(key: score, row: Int32(row), score: score, signals: weighted), ids: ids)
         guard mix else { return }
         if raw.trending > 0 {
