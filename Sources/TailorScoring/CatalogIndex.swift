@@ -29,6 +29,9 @@ public struct CatalogIndex: Sendable {
     /// Interned brand; -1 without one.
     var brandIndex: [Int32] = []
     var rating: [Float] = []
+    /// FNV-1a of the product id, so the discovery pick can vary by day without
+    /// hashing strings per product per query.
+    var idHash: [UInt64] = []
     /// Interned words of title, category and brand, sorted, for the query match.
     var terms: [[Int32]] = []
     /// Forward-decayed popularity and trend slots (see ``ForwardDecay``).
@@ -132,6 +135,9 @@ public struct CatalogIndex: Sendable {
         topCategory.append(-1)
         brandIndex.append(-1)
         rating.append(0)
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in id.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        idHash.append(hash)
         terms.append([])
         popularitySlots.append(0)
         trendSlots.append(0)

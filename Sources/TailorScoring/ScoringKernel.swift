@@ -126,12 +126,13 @@ struct ScoringKernel {
         return low < sorted.count && sorted[low] == value
     }
 
-    /// A stable pseudo-random number in 0...1 per product and day (FNV-1a).
+    /// A stable pseudo-random number in 0...1 per product and day (splitmix64 of
+    /// the id's hash and the day).
     private func jitter(_ row: Int) -> Float {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ discoverySalt
-        for byte in index.ids[row].utf8 {
-            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
-        }
-        return Float(hash >> 40) / Float(1 << 24)
+        var z = index.idHash[row] &+ discoverySalt &* 0x9e37_79b9_7f4a_7c15
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        z ^= z >> 31
+        return Float(z >> 40) / Float(1 << 24)
     }
 }
