@@ -156,6 +156,11 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .testTarget(
+            name: "TailorClusterTests",
+            dependencies: ["tailor", "TailorModel", "TailorDemo"],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
             name: "TailorMembershipTests",
             dependencies: ["TailorMembership"],
             swiftSettings: upcoming

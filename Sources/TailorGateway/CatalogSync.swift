@@ -1,3 +1,4 @@
+import HTTPTypes
 import Logging
 import TailorMembership
 import ServiceLifecycle
@@ -54,6 +55,13 @@ struct CatalogSync: Service {
             }
             attempt += 1
             if pending.isEmpty {
+                if !gateway.isReady, await !allMembersUp() {
+                    // Every partition answered, but some member has not: reads and
+                    // writes would find its connection still backing off. Wait for it.
+                    pending = []
+                    try await gracefulSleep(.milliseconds(200))
+                    continue
+                }
                 if !gateway.isReady {
                     gateway.markReady()
                     Logger(label: "tailor.gateway").info("inventory view loaded", metadata: ["products": "\(gateway.view.count)"])
@@ -64,6 +72,21 @@ struct CatalogSync: Service {
                 try await gracefulSleep(.milliseconds(200))
             }
         }
+    }
+
+    /// Whether every node answers its status call and says it is ready.
+    private func allMembersUp() async -> Bool {
+        for member in gateway.configuration.members {
+            do {
+                let status: WireNodeStatus = try await gateway.cluster.call(
+                    member.name, "/internal/status", WirePingRequest(), timeout: .seconds(1), method: .get
+                )
+                if !status.ready { return false }
+            } catch {
+                return false
+            }
+        }
+        return true
     }
 
     /// Sleeps; on shutdown `run()` returns through the cancellation it throws.

@@ -35,7 +35,7 @@ struct ChildProcesses: Sendable {
             try? await Task.sleep(for: .milliseconds(50))
         }
         for child in children where child.process.isRunning {
-            print("tailor local: \(child.name) did not stop in time; killing it")
+            say("tailor local: \(child.name) did not stop in time; killing it")
             kill(child.process.processIdentifier, SIGKILL)
             child.process.waitUntilExit()
         }

@@ -54,7 +54,7 @@ struct LocalCommand: AsyncParsableCommand {
         let demoAt = String(DemoClock.defaultEnd())
         var children = ChildProcesses()
         let started = ContinuousClock.now
-        print("tailor local: starting \(nodes) node(s) and a gateway\(noDemo ? "" : " with the demo shop")…")
+        say("tailor local: starting \(nodes) node(s) and a gateway\(noDemo ? "" : " with the demo shop")…")
         for index in 0..<nodes {
             var arguments = ["node", "--name", "n\(index + 1)", "--listen", "\(host):\(nodePort + index)"] + shared
             if !noDemo { arguments += ["--demo", "--demo-at", demoAt] + (demoSmall ? ["--demo-small"] : []) }
@@ -79,12 +79,12 @@ struct LocalCommand: AsyncParsableCommand {
             return outcome
         }
         switch outcome {
-        case .signal(let name): print("\ntailor local: \(name) received, stopping the cluster…")
-        case .failed(let message): print("tailor local: \(message); stopping the cluster…")
+        case .signal(let name): say("\ntailor local: \(name) received, stopping the cluster…")
+        case .failed(let message): say("tailor local: \(message); stopping the cluster…")
         case .ready: break
         }
         await children.stopAll(grace: .seconds(15))
-        print("tailor local: stopped.")
+        say("tailor local: stopped.")
         if case .failed = outcome { throw ExitCode.failure }
     }
 
@@ -106,7 +106,7 @@ struct LocalCommand: AsyncParsableCommand {
         }
         let took = ContinuousClock.now - started
         let url = "http://\(host):\(port)"
-        print("""
+        say("""
 
             Tailor is running: \(nodes) node(s) and a gateway, ready in \(took.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1)))).
               Gateway (public JSON API): \(url)
@@ -122,9 +122,16 @@ struct LocalCommand: AsyncParsableCommand {
         var reported = Set<String>()
         while true {
             for exited in children.exited() where reported.insert(exited.name).inserted {
-                print("tailor local: \(exited.name) exited with status \(exited.status); the cluster carries on without it.")
+                say("tailor local: \(exited.name) exited with status \(exited.status); the cluster carries on without it.")
             }
             do { try await Task.sleep(for: .milliseconds(500)) } catch { return .ready }
         }
     }
+}
+
+/// Prints and flushes at once, so the launcher's lines show up in order with the
+/// children's even when standard output is a file or a pipe.
+func say(_ text: String) {
+    print(text)
+    fflush(nil)
 }

@@ -1,0 +1,169 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+
+/// A real cluster for tests: `tailor node` ×N and `tailor gateway` as child processes
+/// on free loopback ports, each logging to its own file. The logs are printed when a
+/// test fails (`printLogs()`), never otherwise.
+final class ClusterProcess: @unchecked Sendable {
+    // @unchecked: the processes are only touched from the test's own task.
+    let gatewayURL: URL
+    let nodeNames: [String]
+    private var processes: [String: Process] = [:]
+    private let logDirectory: URL
+
+    /// Starts the cluster and waits until the gateway is ready.
+    static func start(nodes: Int = 3, demo: Bool = true, extraGatewayArguments: [String] = []) async throws -> ClusterProcess {
+        let ports = try FreePorts.take(nodes + 1)
+        let names = (1...nodes).map { "n\($0)" }
+        let members = zip(names, ports).map { "\($0)=127.0.0.1:\($1)" }.joined(separator: ",")
+        let cluster = ClusterProcess(gatewayPort: ports[nodes], names: names)
+        let shared = ["--members", members, "--partitions", "64", "--log-level", "info", "--parent-pid", String(getpid())]
+        let demoAt = String(Int64(Date().timeIntervalSince1970 * 1000))
+        for (name, port) in zip(names, ports) {
+            var arguments = ["node", "--name", name, "--listen", "127.0.0.1:\(port)"] + shared
+            if demo { arguments += ["--demo", "--demo-small", "--demo-at", demoAt] }
+            try cluster.launch(name, arguments)
+        }
+        try cluster.launch("gateway", ["gateway", "--listen", "127.0.0.1:\(ports[nodes])"] + shared + extraGatewayArguments)
+        do {
+            try await cluster.waitUntilReady(timeout: .seconds(60))
+        } catch {
+            cluster.printLogs()
+            cluster.stop()
+            throw error
+        }
+        return cluster
+    }
+
+    private init(gatewayPort: Int, names: [String]) {
+        self.gatewayURL = URL(string: "http://127.0.0.1:\(gatewayPort)")!
+        self.nodeNames = names
+        self.logDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("tailor-cluster-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: logDirectory, withIntermediateDirectories: true)
+    }
+
+    /// The `tailor` executable SwiftPM built next to this test bundle.
+    static var executable: URL {
+        let bundle = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        var directory = bundle.deletingLastPathComponent()
+        while directory.path != "/" {
+            let candidate = directory.appendingPathComponent("tailor")
+            if FileManager.default.isExecutableFile(atPath: candidate.path), !candidate.hasDirectoryPath { return candidate }
+            directory = directory.deletingLastPathComponent()
+        }
+        return bundle.deletingLastPathComponent().appendingPathComponent("tailor")
+    }
+
+    private func launch(_ name: String, _ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = Self.executable
+        process.arguments = arguments
+        let log = logDirectory.appendingPathComponent("\(name).log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        processes[name] = process
+    }
+
+    private func waitUntilReady(timeout: Duration) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            for (name, process) in processes where !process.isRunning {
+                throw ClusterError("\(name) exited with status \(process.terminationStatus) during start-up")
+            }
+            if let (status, _) = try? await get("/readyz"), status == 200 { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw ClusterError("the gateway was not ready within \(timeout)")
+    }
+
+    /// Sends SIGKILL to one member and waits until it is gone.
+    func kill(_ name: String) {
+        guard let process = processes[name] else { return }
+        Foundation.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    func stop() {
+        for process in processes.values where process.isRunning {
+            Foundation.kill(process.processIdentifier, SIGTERM)
+        }
+        for process in processes.values { process.waitUntilExit() }
+    }
+
+    func printLogs() {
+        for name in processes.keys.sorted() {
+            let text = (try? String(contentsOf: logDirectory.appendingPathComponent("\(name).log"), encoding: .utf8)) ?? ""
+            print("----- \(name) -----\n\(text.suffix(8_000))")
+        }
+    }
+
+    // MARK: HTTP
+
+    func get(_ path: String) async throws -> (Int, Data) {
+        try await send("GET", path, body: nil)
+    }
+
+    func post(_ path: String, json: String) async throws -> (Int, Data) {
+        try await send("POST", path, body: Data(json.utf8))
+    }
+
+    func put(_ path: String, json: String) async throws -> (Int, Data) {
+        try await send("PUT", path, body: Data(json.utf8))
+    }
+
+    func post<Body: Encodable>(_ path: String, _ body: Body, method: String = "POST") async throws -> (Int, Data) {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        return try await send(method, path, body: try encoder.encode(body))
+    }
+
+    private func send(_ method: String, _ path: String, body: Data?) async throws -> (Int, Data) {
+        var request = URLRequest(url: gatewayURL.appendingPathComponent(path))
+        request.httpMethod = method
+        request.timeoutInterval = 10
+        if let body {
+            request.httpBody = body
+            request.setValue("application/json", forHTTPHeaderField: "content-type")
+        }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
+    }
+}
+
+struct ClusterError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Free TCP ports on loopback: bound to port 0, read back, released. Another process
+/// could take one in between; on this test machine nothing else hands out ports.
+enum FreePorts {
+    static func take(_ count: Int) throws -> [Int] {
+        var sockets: [Int32] = []
+        defer { sockets.forEach { close($0) } }
+        var ports: [Int] = []
+        for _ in 0..<count {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            address.sin_port = 0
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            let bound = withUnsafeMutablePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                    bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
+                }
+            }
+            guard bound else { throw ClusterError("could not find a free port") }
+            sockets.append(fd)
+            ports.append(Int(UInt16(bigEndian: address.sin_port)))
+        }
+        return ports
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import TailorDemo
+import TailorModel
+import Testing
+
+/// The cluster end to end, through the public API, with real processes talking
+/// HTTP/2 to each other on real sockets.
+@Suite("Cluster (3 nodes and a gateway as processes)", .serialized)
+struct ClusterTests {
+    static let shop = DemoShop(configuration: .small)
+
+    private func recommend(_ cluster: ClusterProcess, _ request: RecommendationRequest) async throws -> RecommendationResponse {
+        let (status, data) = try await cluster.post("/v1/recommendations", request)
+        #expect(status == 200, "\(String(decoding: data, as: UTF8.self))")
+        return try JSONDecoder().decode(RecommendationResponse.self, from: data)
+    }
+
+    private func send(_ cluster: ClusterProcess, _ events: [ShopperEvent]) async throws {
+        let (status, data) = try await cluster.post("/v1/events", EventBatch(events: events))
+        #expect(status == 200, "\(String(decoding: data, as: UTF8.self))")
+    }
+
+    @Test("a shopper's views, stock, purchases and the page's product steer the answers")
+    func behaviour() async throws {
+        let cluster = try await ClusterProcess.start()
+        defer { cluster.stop() }
+        do {
+            try await checkBehaviour(cluster)
+        } catch {
+            cluster.printLogs()
+            throw error
+        }
+    }
+
+    private func checkBehaviour(_ cluster: ClusterProcess) async throws {
+        // A new shopper views five products of one leaf category.
+        let products = Self.shop.products
+        let category = products[17].category
+        let viewed = products.filter { $0.category == category }.prefix(5)
+        #expect(viewed.count == 5)
+        let shopper = "test-shopper-\(UUID().uuidString.prefix(8))"
+        try await send(cluster, viewed.enumerated().map { index, product in
+            ShopperEvent(id: "\(shopper)-view-\(index)", type: .view, user: shopper, session: "s1", product: product.id)
+        })
+        var answer = try await recommend(cluster, RecommendationRequest(user: shopper, placement: .homeForYou, k: 5))
+        #expect(answer.items.count == 5)
+        #expect(answer.coverage.degraded == false)
+        #expect(answer.items.first?.category == category, "top item \(answer.items.first?.category ?? "none"), expected \(category)")
+        let department = category.components(separatedBy: " > ").first!
+        #expect(answer.items.filter { $0.category.hasPrefix(department) }.count >= 3)
+        for item in answer.items {
+            #expect(!item.reason.isEmpty)
+            #expect(abs(item.signals.total - item.score) < 1e-3)
+        }
+
+        // The top product goes out of stock: it is never recommended again.
+        let soldOut = answer.items[0].product
+        let (stockStatus, _) = try await cluster.put("/v1/inventory", json: #"{"stock":[{"product":"\#(soldOut)","quantity":0,"version":1000}]}"#)
+        #expect(stockStatus == 200)
+        for placement in [Placement.homeForYou, .cartAddons, .postOrderEmail] {
+            answer = try await recommend(cluster, RecommendationRequest(user: shopper, placement: placement, k: 10))
+            #expect(!answer.items.contains { $0.product == soldOut }, "\(placement) recommended a product at stock 0")
+        }
+
+        // What the shopper bought is not recommended to them again.
+        answer = try await recommend(cluster, RecommendationRequest(user: shopper, placement: .homeForYou, k: 5))
+        let bought = answer.items[0].product
+        try await send(cluster, [ShopperEvent(id: "\(shopper)-buy", type: .purchase, user: shopper, session: "s1", product: bought)])
+        for placement in [Placement.homeForYou, .postOrderEmail] {
+            answer = try await recommend(cluster, RecommendationRequest(user: shopper, placement: placement, k: 10))
+            #expect(!answer.items.contains { $0.product == bought }, "\(placement) recommended a purchased product")
+        }
+
+        // product_similar: products related to the page's product.
+        let page = products[42]
+        let related = Set([page.category] + Self.shop.complements(of: page.category))
+        answer = try await recommend(cluster, RecommendationRequest(
+            user: "someone-new", placement: .productSimilar, context: RecommendationContext(product: page.id), k: 5
+        ))
+        #expect(!answer.items.contains { $0.product == page.id })
+        let pageDepartment = page.categoryPath[0]
+        let relatedCount = answer.items.filter { related.contains($0.category) || $0.category.hasPrefix(pageDepartment) }.count
+        #expect(relatedCount >= 4, "similar to \(page.category): \(answer.items.map(\.category))")
+    }
+
+    @Test("bad requests get a 4xx naming the field", arguments: [
+        ("/v1/recommendations", #"{"user":"u1","placement":"front_page"}"#, "placement"),
+        ("/v1/recommendations", #"{"user":"u1","placement":"home_for_you","k":500}"#, "k"),
+        ("/v1/recommendations", #"{"placement":"home_for_you"}"#, "user"),
+        ("/v1/recommendations", #"{"user":"u1","placement":"product_similar"}"#, "context.product"),
+        ("/v1/events", #"{"events":[{"type":"view","product":"p1"}]}"#, "events[0].user"),
+        ("/v1/events", #"{"events":[{"type":"view","user":"u1","product":"p1"},{"type":"teleport","user":"u1","product":"p1"}]}"#, "events[1].type"),
+        ("/v1/events", #"{"events":[]}"#, "events"),
+        ("/v1/events", #"{"events":"#, "body"),
+    ])
+    func badRequests(path: String, body: String, field: String) async throws {
+        let cluster = try await Self.shared()
+        let (status, data) = try await cluster.post(path, json: body)
+        #expect((400..<500).contains(status))
+        let error = try JSONSerialization.jsonObject(with: data) as? [String: [String: Any]]
+        #expect(error?["error"]?["field"] as? String == field, "\(String(decoding: data, as: UTF8.self))")
+        #expect((error?["error"]?["problem"] as? String)?.isEmpty == false)
+    }
+
+    @Test("after a node is killed with SIGKILL, answers keep full coverage from the other replicas")
+    func nodeKilled() async throws {
+        let cluster = try await ClusterProcess.start()
+        defer { cluster.stop() }
+        let before = try await recommend(cluster, RecommendationRequest(user: "u00001", placement: .homeForYou))
+        #expect(before.coverage.answered == before.coverage.partitions)
+        cluster.kill("n2")
+        for index in 0..<20 {
+            let answer = try await recommend(cluster, RecommendationRequest(user: DemoIDs.shopper(index), placement: .homeForYou))
+            #expect(answer.coverage.answered == answer.coverage.partitions, "request \(index): \(answer.coverage)")
+            #expect(answer.coverage.degraded == false || answer.coverage.reasons?.allSatisfy { $0.contains("profile") } == true)
+            #expect(!answer.items.isEmpty)
+        }
+    }
+
+    /// One healthy cluster for the read-only tests.
+    private static func shared() async throws -> ClusterProcess {
+        try await SharedCluster.instance.get()
+    }
+}
+
+/// Started on first use, stopped when the test process ends (its children watch it).
+actor SharedCluster {
+    static let instance = SharedCluster()
+    private var cluster: ClusterProcess?
+
+    func get() async throws -> ClusterProcess {
+        if let cluster { return cluster }
+        let started = try await ClusterProcess.start(demo: false)
+        cluster = started
+        return started
+    }
+}
