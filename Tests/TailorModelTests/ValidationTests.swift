@@ -1,0 +1,76 @@
+import Foundation
+import TailorModel
+import Testing
+
+/// The API's limits and rules, as a client meets them: each refusal names the field.
+@Suite("Request validation")
+struct ValidationTests {
+    private func field(_ body: () throws(ValidationError) -> Void) -> String? {
+        do throws(ValidationError) {
+            try body()
+            return nil
+        } catch {
+            return error.field
+        }
+    }
+
+    @Test("a valid event batch passes")
+    func validEvents() {
+        let batch = EventBatch(events: [
+            ShopperEvent(id: "e1", type: .view, user: "u1", product: "p1"),
+            ShopperEvent(id: "e2", type: .search, user: "u1", query: "running shoes"),
+            ShopperEvent(id: "e3", type: .purchase, user: "u1", products: ["p1", "p2"], quantity: 2, price: 19.99),
+        ])
+        #expect(field { try batch.validate() } == nil)
+    }
+
+    @Test("event refusals name the field")
+    func eventFields() {
+        #expect(field { try EventBatch(events: []).validate() } == "events")
+        #expect(field { try EventBatch(events: [ShopperEvent(type: .view, user: "", product: "p1")]).validate() } == "events[0].user")
+        #expect(field { try EventBatch(events: [ShopperEvent(type: .view, user: "u1")]).validate() } == "events[0].product")
+        #expect(field { try EventBatch(events: [ShopperEvent(type: .search, user: "u1")]).validate() } == "events[0].query")
+        let long = String(repeating: "x", count: Limits.maximumIDBytes + 1)
+        #expect(field { try EventBatch(events: [ShopperEvent(type: .view, user: long, product: "p")]).validate() } == "events[0].user")
+        #expect(field { try EventBatch(events: [ShopperEvent(type: .view, user: "u", product: "p", quantity: 0)]).validate() } == "events[0].quantity")
+        let tooMany = (0...Limits.maximumEventsPerBatch).map { ShopperEvent(type: .view, user: "u", product: "p\($0)") }
+        #expect(field { try EventBatch(events: tooMany).validate() } == "events")
+    }
+
+    @Test("recommendation refusals name the field")
+    func recommendationFields() {
+        #expect(field { try RecommendationRequest(user: "u", placement: .homeForYou, k: 0).validate() } == "k")
+        #expect(field { try RecommendationRequest(user: "u", placement: .homeForYou, k: Limits.maximumK + 1).validate() } == "k")
+        #expect(field { try RecommendationRequest(user: "u", placement: .homeForYou, k: Limits.maximumK).validate() } == nil)
+        #expect(field { try RecommendationRequest(user: "u", placement: .productSimilar).validate() } == "context.product")
+        #expect(field { try RecommendationRequest(user: "u", placement: .searchRerank).validate() } == "context.candidates")
+        let filters = RecommendationFilters(minPrice: 50, maxPrice: 10)
+        #expect(field { try RecommendationRequest(user: "u", placement: .homeForYou, filters: filters).validate() } == "filters.maxPrice")
+        let weights = SignalWeightOverrides(margin: -1)
+        #expect(field { try RecommendationRequest(user: "u", placement: .homeForYou, weights: weights).validate() } == "weights.margin")
+    }
+
+    @Test("product and stock refusals name the field")
+    func catalogFields() {
+        let product = Product(id: "p1", title: "Shoe", categoryPath: ["Shoes"], price: 10, version: 1)
+        #expect(field { try ProductBatch(products: [product]).validate() } == nil)
+        var noCategory = product
+        noCategory.categoryPath = []
+        #expect(field { try ProductBatch(products: [noCategory]).validate() } == "products[0].categoryPath")
+        var negative = product
+        negative.price = -1
+        #expect(field { try ProductBatch(products: [negative]).validate() } == "products[0].price")
+        #expect(field { try StockBatch(stock: [StockLevel(product: "p1", quantity: -1, version: 1)]).validate() } == "stock[0].quantity")
+    }
+
+    @Test("the API's JSON spelling of enums and optional fields")
+    func jsonSpelling() throws {
+        let json = #"{"type":"add_to_cart","user":"u1","products":["p1","p2"],"product":"p1"}"#
+        let event = try JSONDecoder().decode(ShopperEvent.self, from: Data(json.utf8))
+        #expect(event.type == .addToCart)
+        #expect(event.allProducts == ["p1", "p2"])
+        let request = try JSONDecoder().decode(RecommendationRequest.self, from: Data(#"{"user":"u1","placement":"cart_addons"}"#.utf8))
+        #expect(request.resolvedK == Limits.defaultK)
+        #expect(request.resolvedStrategy == .conversion)
+    }
+}
