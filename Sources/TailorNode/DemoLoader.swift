@@ -18,44 +18,44 @@ enum DemoLoader {
 
     static func load(_ setup: NodeConfiguration.DemoSetup, shardMap: ShardMap, member: String, into table: PartitionTable) -> Loaded {
         let shop = DemoShop(configuration: setup.small ? .small : .standard)
-        let held = Set(shardMap.partitions(heldBy: member))
-        var indexes: [Int: CatalogIndex] = [:]
-        var profiles: [Int: [String: ShopperProfile]] = [:]
-        for partition in held {
-            indexes[partition] = CatalogIndex()
-            profiles[partition] = [:]
-        }
+        let heldPartitions = shardMap.partitions(heldBy: member)
+        var held = [Bool](repeating: false, count: shardMap.partitionCount)
+        for partition in heldPartitions { held[partition] = true }
+        // Arrays indexed by partition, mutated in place (a dictionary's optional
+        // round trip copied the index's columns on every event).
+        var indexes = [CatalogIndex](repeating: CatalogIndex(), count: shardMap.partitionCount)
+        var profiles = [[String: ShopperProfile]](repeating: [:], count: shardMap.partitionCount)
         var loaded = Loaded()
         for product in shop.products {
             let partition = shardMap.partition(of: product.id)
-            if held.contains(partition), indexes[partition]!.upsert(product) { loaded.products += 1 }
+            if held[partition], indexes[partition].upsert(product) { loaded.products += 1 }
         }
         for level in shop.stock {
             let partition = shardMap.partition(of: level.product)
-            if held.contains(partition) { _ = indexes[partition]!.setStock(level) }
+            if held[partition] { _ = indexes[partition].setStock(level) }
         }
         shop.forEachShopper(endingAtMillis: setup.endingAtMillis) { index, events in
             let user = DemoIDs.shopper(index)
             var profile = ShopperProfile()
             for event in events {
                 guard let signals = profile.record(event) else { continue }
-                for partition in catalogPartitions(of: signals, shardMap: shardMap) where held.contains(partition) {
-                    _ = indexes[partition]!.apply(signals) { shardMap.partition(of: $0) == partition }
+                for partition in catalogPartitions(of: signals, shardMap: shardMap) where held[partition] {
+                    _ = indexes[partition].apply(signals) { shardMap.partition(of: $0) == partition }
                 }
             }
             let userPartition = shardMap.partition(of: user)
-            if held.contains(userPartition) {
-                profiles[userPartition]![user] = profile
+            if held[userPartition] {
+                profiles[userPartition][user] = profile
                 loaded.shoppers += 1
                 loaded.events += profile.eventCount
             }
         }
-        for partition in held {
+        for partition in heldPartitions {
             let owns: @Sendable (String) -> Bool = { shardMap.partition(of: $0) == partition }
             table.install(
                 PartitionTable.Replica(
-                    users: UserPartition(partition: partition, profiles: profiles[partition]!),
-                    catalog: CatalogPartition(partition: partition, index: indexes[partition]!, ownsProduct: owns)
+                    users: UserPartition(partition: partition, profiles: profiles[partition]),
+                    catalog: CatalogPartition(partition: partition, index: indexes[partition], ownsProduct: owns)
                 ),
                 partition: partition
             )
