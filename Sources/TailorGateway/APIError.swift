@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 public import Hummingbird
+import Logging
 import TailorModel
 
 /// An error of the public API: an HTTP status and a JSON body naming the field (when
@@ -34,7 +35,7 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         let body = Body(error: .init(status: status.code, field: field, problem: problem))
-        let data = (try? JSONEncoder().encode(body)) ?? Data("{}".utf8)
+        let data = (try? JSONCoding.encoder.encode(body)) ?? Data("{}".utf8)
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 
@@ -61,6 +62,12 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         case .dataCorrupted(let context):
             let field = path(context.codingPath)
             if field == "body" {
+                // Foundation reports numbers that do not fit their field (5.5 for an
+                // integer, 1e50 for a Float) without a path; say what it says.
+                let detail = context.debugDescription
+                if detail.localizedCaseInsensitiveContains("number") {
+                    return APIError(status: .badRequest, field: "body", problem: "holds a number that does not fit its field: \(detail)")
+                }
                 return APIError(status: .badRequest, field: "body", problem: "is not valid JSON")
             }
             return APIError(status: .badRequest, field: field, problem: allowedValues(context.codingPath.last) ?? "has an invalid value")
@@ -94,9 +101,21 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     }
 }
 
-/// Turns Hummingbird's own errors (unknown route, wrong method, body too large) into
-/// the API's JSON error shape.
+/// Turns Hummingbird's own errors (unknown route, wrong method, body too large) and
+/// unexpected failures into the API's JSON error shape.
 struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// The API's paths and their methods, to tell "wrong method" (405) from "no such path" (404).
+    static func methods(for path: String) -> [String] {
+        switch path {
+        case "/v1/events", "/v1/recommendations": ["POST"]
+        case "/v1/products": ["PUT"]
+        case "/v1/inventory": ["PUT"]
+        case "/v1/cluster", "/healthz", "/readyz": ["GET"]
+        case _ where path.hasPrefix("/v1/products/") && path.dropFirst(13).contains("/") == false: ["GET", "DELETE"]
+        default: []
+        }
+    }
+
     func handle(_ input: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(input, context)
@@ -104,6 +123,10 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             throw error
         } catch let error as HTTPError {
             let problem: String
+            let allowed = Self.methods(for: input.uri.path)
+            if error.status == .notFound, !allowed.isEmpty {
+                throw APIError(status: .methodNotAllowed, field: nil, problem: "\(input.method) is not allowed on \(input.uri.path); use \(allowed.joined(separator: " or "))")
+            }
             switch error.status {
             case .notFound: problem = "no such endpoint: \(input.method) \(input.uri.path)"
             case .methodNotAllowed: problem = "\(input.method) is not allowed on \(input.uri.path)"
@@ -111,6 +134,10 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             default: problem = error.body ?? error.status.reasonPhrase
             }
             throw APIError(status: error.status, field: error.status == .contentTooLarge ? "body" : nil, problem: problem)
+        } catch {
+            // Details of unexpected errors may hold data that must not leave the gateway.
+            context.logger.error("request failed", metadata: ["path": "\(input.uri.path)", "error": "\(String(reflecting: type(of: error)))"])
+            throw APIError(status: .internalServerError, field: nil, problem: "the gateway failed to answer; the failure is logged")
         }
     }
 }

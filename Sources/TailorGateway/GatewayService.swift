@@ -79,7 +79,7 @@ public final class GatewayService: Service, Sendable {
         }
         router.post("/v1/events") { request, _ in
             let body = try await JSONCoding.decode(EventBatch.self, from: request)
-            do throws(ValidationError) { try body.validate() } catch { throw APIError(error) }
+            do throws(ValidationError) { try body.validate(now: Date()) } catch { throw APIError(error) }
             return try JSONCoding.response(try await writes.write(body))
         }
         router.put("/v1/products") { request, _ in
@@ -93,7 +93,7 @@ public final class GatewayService: Service, Sendable {
             return try JSONCoding.response(try await writes.write(body))
         }
         router.delete("/v1/products/{id}") { request, context in
-            let id = try context.parameters.require("id")
+            let id = try Self.productID(context)
             do throws(ValidationError) { try Check.identifier(id, "id") } catch { throw APIError(error) }
             guard let text = request.uri.queryParameters.get("version"), let version = Int64(text), version >= 0 else {
                 throw APIError(status: .badRequest, field: "version", problem: "a deletion names the shop's version as ?version=N (N ≥ 0)")
@@ -101,7 +101,7 @@ public final class GatewayService: Service, Sendable {
             return try JSONCoding.response(try await writes.delete(product: id, version: version))
         }
         router.get("/v1/products/{id}") { _, context in
-            let id = try context.parameters.require("id")
+            let id = try Self.productID(context)
             do throws(ValidationError) { try Check.identifier(id, "id") } catch { throw APIError(error) }
             return try JSONCoding.response(try await self.product(id))
         }
@@ -113,6 +113,15 @@ public final class GatewayService: Service, Sendable {
             }
             return try JSONCoding.response(["status": "ready"])
         }
+    }
+
+    /// The `{id}` path parameter, percent-decoded (ids may hold any character).
+    private static func productID(_ context: BasicRequestContext) throws -> String {
+        let raw = try context.parameters.require("id")
+        guard let id = raw.removingPercentEncoding else {
+            throw APIError(status: .badRequest, field: "id", problem: "is not valid percent-encoding")
+        }
+        return id
     }
 
     private func product(_ id: String) async throws -> ProductView {

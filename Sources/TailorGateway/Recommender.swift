@@ -54,7 +54,9 @@ struct Recommender: Sendable {
         }
 
         let requireStock = request.resolvedFilters.inStockOnly ?? true
-        let keep = { (candidate: ScoredCandidate) in view.isRecommendable(candidate.product, requireStock: requireStock) }
+        let keep = { (candidate: ScoredCandidate) in
+            candidate.score.isFinite && view.isRecommendable(candidate.product, requireStock: requireStock)
+        }
         let merged = CandidateMerge.merge(gathered.ranked, k: Int(score.k)).filter(keep)
         let trending = CandidateMerge.merge(gathered.trending, k: k).filter(keep)
         let discovery = CandidateMerge.merge(gathered.discovery, k: k).filter(keep)

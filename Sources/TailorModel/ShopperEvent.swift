@@ -65,8 +65,14 @@ public struct ShopperEvent: Codable, Sendable, Hashable {
         return ([product].compactMap { $0 } + (products ?? [])).filter { seen.insert($0).inserted }
     }
 
-    /// Checks the event against the API's rules; `field` is its path in the body.
-    public func validate(field: String) throws(ValidationError) {
+    /// How far from the gateway's clock `at` may be: events are for what shoppers do
+    /// now, and the decayed counters have no use for times far from it.
+    public static let maximumAgeSeconds: Double = 400 * 86_400
+    public static let maximumFutureSeconds: Double = 3_600
+
+    /// Checks the event against the API's rules; `field` is its path in the body,
+    /// `now` the gateway's clock.
+    public func validate(field: String, now: Date) throws(ValidationError) {
         try Check.optionalIdentifier(id, "\(field).id")
         try Check.identifier(user, "\(field).user")
         try Check.optionalIdentifier(session, "\(field).session")
@@ -88,6 +94,12 @@ public struct ShopperEvent: Codable, Sendable, Hashable {
             throw ValidationError(field: "\(field).quantity", problem: "must be between 1 and 10000")
         }
         if let price { try Check.number(price, "\(field).price") }
+        if let at {
+            let offset = at.timeIntervalSince(now)
+            if !(offset >= -Self.maximumAgeSeconds && offset <= Self.maximumFutureSeconds) {
+                throw ValidationError(field: "\(field).at", problem: "must be within the last 400 days and at most one hour ahead of the gateway's clock")
+            }
+        }
         try Check.context(context, "\(field).context")
     }
 }
@@ -100,10 +112,10 @@ public struct EventBatch: Codable, Sendable {
         self.events = events
     }
 
-    public func validate() throws(ValidationError) {
+    public func validate(now: Date) throws(ValidationError) {
         try Check.count(events.count, "events", max: Limits.maximumEventsPerBatch, allowEmpty: false)
         for (index, event) in events.enumerated() {
-            try event.validate(field: "events[\(index)]")
+            try event.validate(field: "events[\(index)]", now: now)
         }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import TailorModel
 import Testing
 @testable import tailor
@@ -12,7 +13,7 @@ struct LoadMixTests {
         for _ in 0..<2_000 {
             switch mix.next() {
             case .recommendation(let request): try request.validate()
-            case .events(let batch): try batch.validate()
+            case .events(let batch): try batch.validate(now: .now)
             }
         }
     }

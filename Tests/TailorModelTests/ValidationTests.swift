@@ -5,12 +5,16 @@ import Testing
 /// The API's limits and rules, as a client meets them: each refusal names the field.
 @Suite("Request validation")
 struct ValidationTests {
-    private func field(_ body: () throws(ValidationError) -> Void) -> String? {
-        do throws(ValidationError) {
+    /// The field a refusal names; nil when the body passes. Another error fails the test.
+    private func field(_ body: () throws -> Void) -> String? {
+        do {
             try body()
             return nil
-        } catch {
+        } catch let error as ValidationError {
             return error.field
+        } catch {
+            Issue.record("unexpected error \(error)")
+            return "?"
         }
     }
 
@@ -21,20 +25,30 @@ struct ValidationTests {
             ShopperEvent(id: "e2", type: .search, user: "u1", query: "running shoes"),
             ShopperEvent(id: "e3", type: .purchase, user: "u1", products: ["p1", "p2"], quantity: 2, price: 19.99),
         ])
-        #expect(field { try batch.validate() } == nil)
+        #expect(field { try batch.validate(now: .now) } == nil)
     }
 
     @Test("event refusals name the field")
     func eventFields() {
-        #expect(field { try EventBatch(events: []).validate() } == "events")
-        #expect(field { try EventBatch(events: [ShopperEvent(type: .view, user: "", product: "p1")]).validate() } == "events[0].user")
-        #expect(field { try EventBatch(events: [ShopperEvent(type: .view, user: "u1")]).validate() } == "events[0].product")
-        #expect(field { try EventBatch(events: [ShopperEvent(type: .search, user: "u1")]).validate() } == "events[0].query")
+        #expect(field { try EventBatch(events: []).validate(now: .now) } == "events")
+        #expect(field { try EventBatch(events: [ShopperEvent(type: .view, user: "", product: "p1")]).validate(now: .now) } == "events[0].user")
+        #expect(field { try EventBatch(events: [ShopperEvent(type: .view, user: "u1")]).validate(now: .now) } == "events[0].product")
+        #expect(field { try EventBatch(events: [ShopperEvent(type: .search, user: "u1")]).validate(now: .now) } == "events[0].query")
         let long = String(repeating: "x", count: Limits.maximumIDBytes + 1)
-        #expect(field { try EventBatch(events: [ShopperEvent(type: .view, user: long, product: "p")]).validate() } == "events[0].user")
-        #expect(field { try EventBatch(events: [ShopperEvent(type: .view, user: "u", product: "p", quantity: 0)]).validate() } == "events[0].quantity")
+        #expect(field { try EventBatch(events: [ShopperEvent(type: .view, user: long, product: "p")]).validate(now: .now) } == "events[0].user")
+        #expect(field { try EventBatch(events: [ShopperEvent(type: .view, user: "u", product: "p", quantity: 0)]).validate(now: .now) } == "events[0].quantity")
         let tooMany = (0...Limits.maximumEventsPerBatch).map { ShopperEvent(type: .view, user: "u", product: "p\($0)") }
-        #expect(field { try EventBatch(events: tooMany).validate() } == "events")
+        #expect(field { try EventBatch(events: tooMany).validate(now: .now) } == "events")
+    }
+
+    @Test("an event's time must be near the gateway's clock")
+    func eventTime() {
+        let now = Date()
+        let event = { (offset: Double) in EventBatch(events: [ShopperEvent(type: .view, user: "u", product: "p", at: now.addingTimeInterval(offset))]) }
+        #expect(field { try event(-86_400).validate(now: now) } == nil)
+        #expect(field { try event(600).validate(now: now) } == nil)
+        #expect(field { try event(2 * 3_600).validate(now: now) } == "events[0].at")
+        #expect(field { try event(-500 * 86_400).validate(now: now) } == "events[0].at")
     }
 
     @Test("recommendation refusals name the field")
