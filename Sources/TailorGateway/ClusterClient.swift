@@ -17,8 +17,18 @@ final class ClusterClient: Sendable {
     /// How long a member that failed a call is tried only after its healthy peers.
     private let cooldown: Duration = .seconds(2)
 
+    /// Per partition, its replicas rotated by the partition number: the read order
+    /// when every member is healthy, computed once (the shard map is fixed).
+    private let preferred: [[String]]
+
     init(shardMap: ShardMap, members: [MemberAddress], client: HTTP2Client) {
         self.shardMap = shardMap
+        self.preferred = (0..<shardMap.partitionCount).map { partition in
+            let replicas = shardMap.replicas(of: partition)
+            guard !replicas.isEmpty else { return [] }
+            let shift = partition % replicas.count
+            return Array(replicas[shift...] + replicas[..<shift])
+        }
         self.peers = Dictionary(uniqueKeysWithValues: members.map { ($0.name, HTTP2Peer(host: $0.host, port: $0.port)) })
         self.client = client
     }
@@ -56,14 +66,13 @@ final class ClusterClient: Sendable {
     /// The replicas of `partition`, healthy ones first; among equals, rotated by the
     /// partition number so that reads spread over all replicas.
     func readOrder(of partition: Int) -> [String] {
-        let replicas = shardMap.replicas(of: partition)
-        guard !replicas.isEmpty else { return [] }
-        let shift = partition % replicas.count
-        let rotated = Array(replicas[shift...] + replicas[..<shift])
+        let rotated = preferred[partition]
         let now = ContinuousClock.now
-        let failed = failures.withLock { failures in
-            Set(rotated.filter { failures[$0].map { now - $0 < cooldown } ?? false })
+        let failed = failures.withLock { failures -> Set<String> in
+            guard !failures.isEmpty else { return [] }
+            return Set(rotated.filter { failures[$0].map { now - $0 < cooldown } ?? false })
         }
+        if failed.isEmpty { return rotated }
         return rotated.filter { !failed.contains($0) } + rotated.filter { failed.contains($0) }
     }
 

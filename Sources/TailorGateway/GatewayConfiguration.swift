@@ -23,7 +23,7 @@ public struct GatewayConfiguration: Sendable {
     public static let defaultRecommendationDeadline: Duration = .milliseconds(250)
 
     public init(
-        listen: Endpoint, members: [MemberAddress], partitionCount: Int = 256, replicationFactor: Int = 2,
+        listen: Endpoint, members: [MemberAddress], partitionCount: Int = 64, replicationFactor: Int = 2,
         writeQuorum: Int? = nil, recommendationDeadline: Duration = Self.defaultRecommendationDeadline,
         writeTimeout: Duration = .seconds(2), catalogRefreshInterval: Duration = .seconds(30)
     ) {

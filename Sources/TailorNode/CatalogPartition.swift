@@ -40,7 +40,8 @@ public actor CatalogPartition {
     }
 
     public func score(_ query: ScoringQuery) -> ScoringResult {
-        index.score(query, scratch: &scratch)
+        if index.needsHeadRefresh(nowMillis: query.nowMillis) { index.refreshHeads(nowMillis: query.nowMillis) }
+        return index.score(query, scratch: &scratch)
     }
 
     public func product(_ id: String) -> (product: Product, stock: StockLevel?)? {

@@ -9,11 +9,23 @@ import TailorScoring
 /// partitions the shard map gives it. Events take the same path as live ones: the
 /// shopper's profile records them, and their catalog-side signals are applied to the
 /// catalog partitions of the products they name.
-enum DemoLoader {
+package enum DemoLoader {
     struct Loaded {
         var products = 0
         var shoppers = 0
         var events = 0
+    }
+
+    /// The held partitions' catalog indexes and shopper profiles, before any actor
+    /// owns them (the pure part of loading, shared with `tailor bench scoring`).
+    package struct Built {
+        /// Indexed by partition; empty for partitions not held.
+        package var indexes: [CatalogIndex]
+        /// Indexed by user partition.
+        package var profiles: [[String: ShopperProfile]]
+        package var products = 0
+        package var shoppers = 0
+        package var events = 0
     }
 
     static func load(_ setup: NodeConfiguration.DemoSetup, shardMap: ShardMap, member: String, into table: PartitionTable) -> Loaded {
@@ -21,46 +33,59 @@ enum DemoLoader {
         let heldPartitions = shardMap.partitions(heldBy: member)
         var held = [Bool](repeating: false, count: shardMap.partitionCount)
         for partition in heldPartitions { held[partition] = true }
-        // Arrays indexed by partition, mutated in place (a dictionary's optional
-        // round trip copied the index's columns on every event).
-        var indexes = [CatalogIndex](repeating: CatalogIndex(), count: shardMap.partitionCount)
-        var profiles = [[String: ShopperProfile]](repeating: [:], count: shardMap.partitionCount)
-        var loaded = Loaded()
-        for product in shop.products {
-            let partition = shardMap.partition(of: product.id)
-            if held[partition], indexes[partition].upsert(product) { loaded.products += 1 }
-        }
-        for level in shop.stock {
-            let partition = shardMap.partition(of: level.product)
-            if held[partition] { _ = indexes[partition].setStock(level) }
-        }
-        shop.forEachShopper(endingAtMillis: setup.endingAtMillis) { index, events in
-            let user = DemoIDs.shopper(index)
-            var profile = ShopperProfile()
-            for event in events {
-                guard let signals = profile.record(event) else { continue }
-                for partition in catalogPartitions(of: signals, shardMap: shardMap) where held[partition] {
-                    _ = indexes[partition].apply(signals) { shardMap.partition(of: $0) == partition }
-                }
-            }
-            let userPartition = shardMap.partition(of: user)
-            if held[userPartition] {
-                profiles[userPartition][user] = profile
-                loaded.shoppers += 1
-                loaded.events += profile.eventCount
-            }
+        let built = build(shop, endingAtMillis: setup.endingAtMillis, shardMap: shardMap, held: held) { _, partition in
+            held[partition]
         }
         for partition in heldPartitions {
             let owns: @Sendable (String) -> Bool = { shardMap.partition(of: $0) == partition }
             table.install(
                 PartitionTable.Replica(
-                    users: UserPartition(partition: partition, profiles: profiles[partition]),
-                    catalog: CatalogPartition(partition: partition, index: indexes[partition], ownsProduct: owns)
+                    users: UserPartition(partition: partition, profiles: built.profiles[partition]),
+                    catalog: CatalogPartition(partition: partition, index: built.indexes[partition], ownsProduct: owns)
                 ),
                 partition: partition
             )
         }
-        return loaded
+        return Loaded(products: built.products, shoppers: built.shoppers, events: built.events)
+    }
+
+    /// Fills the `held` partitions (indexed by partition) with `shop`'s products,
+    /// stock and events; keeps the profiles of the shoppers `keepProfile(user, partition)` selects.
+    package static func build(
+        _ shop: DemoShop, endingAtMillis: Int64, shardMap: ShardMap, held: [Bool],
+        keepProfile: (String, Int) -> Bool
+    ) -> Built {
+        // Arrays indexed by partition, mutated in place (a dictionary's optional
+        // round trip copied the index's columns on every event).
+        var built = Built(
+            indexes: [CatalogIndex](repeating: CatalogIndex(), count: shardMap.partitionCount),
+            profiles: [[String: ShopperProfile]](repeating: [:], count: shardMap.partitionCount)
+        )
+        for product in shop.products {
+            let partition = shardMap.partition(of: product.id)
+            if held[partition], built.indexes[partition].upsert(product) { built.products += 1 }
+        }
+        for level in shop.stock {
+            let partition = shardMap.partition(of: level.product)
+            if held[partition] { _ = built.indexes[partition].setStock(level) }
+        }
+        shop.forEachShopper(endingAtMillis: endingAtMillis) { index, events in
+            let user = DemoIDs.shopper(index)
+            var profile = ShopperProfile()
+            for event in events {
+                guard let signals = profile.record(event) else { continue }
+                for partition in catalogPartitions(of: signals, shardMap: shardMap) where held[partition] {
+                    _ = built.indexes[partition].apply(signals) { shardMap.partition(of: $0) == partition }
+                }
+            }
+            let userPartition = shardMap.partition(of: user)
+            if keepProfile(user, userPartition) {
+                built.profiles[userPartition][user] = profile
+                built.shoppers += 1
+                built.events += profile.eventCount
+            }
+        }
+        return built
     }
 
     /// The catalog partitions an event's signals touch: those of the products it

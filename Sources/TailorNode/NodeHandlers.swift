@@ -84,23 +84,35 @@ struct NodeHandlers: Sendable {
         guard let placement = Placement(rawValue: request.placement) else {
             throw HTTP2ServerError(.badRequest, "unknown placement '\(request.placement)'")
         }
-        let query = ScoringQuery(
+        var query = ScoringQuery(
             situation: request.situation.model, weights: request.weights.model, k: Int(request.k),
             filters: request.filters.model, placement: placement, nowMillis: request.nowMillis, mix: request.mix
         )
+        let k = Int(request.k)
         var ranked: [[ScoredCandidate]] = []
         var trending: [[ScoredCandidate]] = []
         var discovery: [[ScoredCandidate]] = []
+        // The best k scores so far, descending: once k are held, later partitions
+        // only return what beats the k-th (they skip building the rest).
+        var best: [Float] = []
+        best.reserveCapacity(k + 1)
         var response = WireScoreResponse()
         for partition in request.partitions {
             guard let replica = table[Int(partition)] else { continue }
             let result = await replica.catalog.score(query)
+            for candidate in result.ranked {
+                let score = candidate.score
+                if best.count == k, let last = best.last, score <= last { break }
+                let position = best.firstIndex { $0 < score } ?? best.count
+                best.insert(score, at: position)
+                if best.count > k { best.removeLast() }
+            }
+            if best.count == k, let last = best.last { query.minimumScore = last }
             ranked.append(result.ranked)
             trending.append(result.trending)
             discovery.append(result.discovery)
             response.answered.append(partition)
         }
-        let k = Int(request.k)
         response.ranked = CandidateMerge.merge(ranked, k: k).map(WireCandidate.init)
         response.trending = CandidateMerge.merge(trending, k: k).map(WireCandidate.init)
         response.discovery = CandidateMerge.merge(discovery, k: k).map(WireCandidate.init)
@@ -195,13 +207,20 @@ struct NodeHandlers: Sendable {
     /// The replica of `partition` on this node; a request for one it does not hold was
     /// routed with a different shard map, which the caller must hear about.
     private func held(_ partition: Int) throws -> PartitionTable.Replica {
+        try requireReady()
         guard let replica = table[partition] else {
             throw HTTP2ServerError(.misdirectedRequest, "member \(member) holds no replica of partition \(partition)")
         }
         return replica
     }
 
+    /// Data calls wait for the node's data: before it is loaded they would see empty partitions.
+    private func requireReady() throws {
+        guard readiness.isReady else { throw HTTP2ServerError(.serviceUnavailable, "member \(member) is still loading its partitions") }
+    }
+
     private func decode<Message: SwiftProtobuf.Message>(_ request: HTTP2ServerRequest) throws -> Message {
+        try requireReady()
         do {
             return try Message(wireDecoding: request.body)
         } catch {

@@ -27,6 +27,24 @@ public final class NodeService: Service, Sendable {
     public func run() async throws {
         let shardMap = configuration.shardMap
         let member = configuration.name
+        let handlers = NodeHandlers(member: member, shardMap: shardMap, table: table, readiness: readiness)
+        var serverConfiguration = HTTP2ServerConfiguration.defaults
+        serverConfiguration.host = configuration.listen.host
+        serverConfiguration.port = configuration.listen.port
+        let server = HTTP2Server(configuration: serverConfiguration, router: handlers.router(), logger: logger, onListening: onListening)
+        // Listen while loading: peers connect at once (instead of backing off from a
+        // refused port) and hear "loading" (503) until the data is in.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await server.run() }
+            load(shardMap: shardMap, member: member)
+            readiness.markReady()
+            logger.info("node ready", metadata: ["partitions": "\(table.partitions.count)"])
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+
+    private func load(shardMap: ShardMap, member: String) {
         if let demo = configuration.demo {
             let started = ContinuousClock.now
             let loaded = DemoLoader.load(demo, shardMap: shardMap, member: member, into: table)
@@ -48,16 +66,5 @@ public final class NodeService: Service, Sendable {
                 )
             }
         }
-        let handlers = NodeHandlers(member: member, shardMap: shardMap, table: table, readiness: readiness)
-        var serverConfiguration = HTTP2ServerConfiguration.defaults
-        serverConfiguration.host = configuration.listen.host
-        serverConfiguration.port = configuration.listen.port
-        let readiness = self.readiness
-        let onListening = self.onListening
-        let server = HTTP2Server(configuration: serverConfiguration, router: handlers.router(), logger: logger) { address in
-            readiness.markReady()
-            onListening(address)
-        }
-        try await server.run()
     }
 }

@@ -36,8 +36,11 @@ extension CatalogIndex {
         accumulateCollaborative(situation, nowMillis: query.nowMillis, scratch: &scratch)
 
         let kernel = ScoringKernel(index: self, query: query)
-        if situation.candidates.isEmpty {
+        if situation.candidates.isEmpty && (query.scanAll || ids.count <= Self.fullScanRows) {
             for row in ids.indices where !scratch.marked[row] { kernel.offer(row: row, scratch: &scratch) }
+        } else if situation.candidates.isEmpty {
+            selectCandidates(query, scratch: &scratch)
+            for row in scratch.candidateRows { kernel.offer(row: Int(row), scratch: &scratch) }
         } else {
             for id in situation.candidates {
                 guard let row = rowByID[id].map(Int.init), !scratch.marked[row] else { continue }
@@ -48,7 +51,7 @@ extension CatalogIndex {
             }
         }
         return ScoringResult(
-            ranked: candidates(scratch.ranked, situation: situation, scratch: scratch),
+            ranked: candidates(scratch.ranked, situation: situation, scratch: scratch, minimumScore: query.minimumScore),
             trending: candidates(scratch.trending, situation: situation, scratch: scratch),
             discovery: candidates(scratch.discovery, situation: situation, scratch: scratch)
         )
@@ -114,8 +117,60 @@ extension CatalogIndex {
         }
     }
 
-    private func candidates(_ top: TopK, situation: Situation, scratch: ScoringScratch) -> [ScoredCandidate] {
-        top.sorted(ids: ids).map { entry in
+    /// The rows worth scoring for this request, instead of all of them: those the
+    /// situation's items co-occur with, those in the leaf categories it has an
+    /// affinity for (or the filter's categories), and the partition's heads. A row
+    /// outside all three has no collaborative signal, little content signal and is
+    /// not among the partition's best by the situation-free signals, so it cannot
+    /// beat them; skipping it keeps the work proportional to the situation, not the catalog.
+    private func selectCandidates(_ query: ScoringQuery, scratch: inout ScoringScratch) {
+        func take(_ row: Int32) {
+            let index = Int(row)
+            guard !scratch.marked[index] else { return }
+            scratch.marked[index] = true
+            scratch.markedRows.append(row)
+            scratch.candidateRows.append(row)
+        }
+        for row in scratch.touched { take(row) }
+        for row in heads where Int(row) < ids.count { take(row) }
+        let filtered = query.filters.category != nil
+        for category in rowsByCategory.indices
+        where filtered ? scratch.categoryAllowed[category] : scratch.categoryAffinity[category] > 0 {
+            for row in rowsByCategory[category] where leafCategory[Int(row)] == Int32(category) { take(row) }
+        }
+    }
+
+    /// Partitions this small are scanned whole: selecting would cost as much.
+    static let fullScanRows = 128
+    /// Rows per head list.
+    static let headSize = 16
+
+    /// Whether the heads are older than a second or the partition has grown since.
+    public func needsHeadRefresh(nowMillis: Int64) -> Bool {
+        headsRowCount != ids.count || nowMillis - headsBuiltAtMillis > 1_000 || nowMillis < headsBuiltAtMillis
+    }
+
+    /// Recomputes the heads: the top rows by popularity, by trend, by margin and by
+    /// stock pressure. Counters change with every event, so the owner refreshes
+    /// them at most once a second (``needsHeadRefresh(nowMillis:)``).
+    public mutating func refreshHeads(nowMillis: Int64) {
+        let living = ids.indices.filter { alive[$0] }
+        func top(by key: (Int) -> Double) -> [Int32] {
+            living.map { (row: $0, key: key($0)) }
+                .sorted { $0.key > $1.key }
+                .prefix(Self.headSize)
+                .map { Int32($0.row) }
+        }
+        var seen = Set<Int32>()
+        heads = (top { popularitySlots[$0] } + top { trendSlots[$0] / (popularitySlots[$0] + 1) }
+            + top { Double(marginShare[$0]) } + top { Double(max(stock[$0], 0)) / (popularitySlots[$0] + 1) })
+            .filter { seen.insert($0).inserted }
+        headsBuiltAtMillis = nowMillis
+        headsRowCount = ids.count
+    }
+
+    private func candidates(_ top: TopK, situation: Situation, scratch: ScoringScratch, minimumScore: Float = -.infinity) -> [ScoredCandidate] {
+        top.sorted(ids: ids).filter { $0.score >= minimumScore }.map { entry in
             let row = Int(entry.row)
             let source = scratch.because[row]
             return ScoredCandidate(

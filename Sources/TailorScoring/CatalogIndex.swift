@@ -51,6 +51,15 @@ public struct CatalogIndex: Sendable {
     var brandNames = Interner()
     var termNames = Interner()
     var cooccurrence = Cooccurrence()
+    /// Rows per interned leaf category (a row moved to another leaf stays listed
+    /// under the old one too; readers check `leafCategory`).
+    var rowsByCategory: [[Int32]] = []
+    /// The partition's heads: its most popular, trending, high-margin and
+    /// overstocked rows, the candidates every request considers besides the
+    /// situation's own (see ``refreshHeads(nowMillis:)``).
+    var heads: [Int32] = []
+    var headsBuiltAtMillis: Int64 = .min
+    var headsRowCount = -1
     var appliedEvents: Set<String> = []
     /// Interactions and pairs for products this partition owns but does not hold
     /// yet (events can overtake the catalog feed); applied when the product arrives.
@@ -145,6 +154,7 @@ public struct CatalogIndex: Sendable {
     }
 
     private mutating func fill(row: Int, with product: Product) {
+        let previousLeaf = leafCategory[row]
         alive[row] = true
         records[row] = product
         titles[row] = product.title
@@ -165,6 +175,10 @@ public struct CatalogIndex: Sendable {
         }
         leafCategory[row] = parent
         if parent == -1 { topCategory[row] = -1 }
+        if parent >= 0, parent != previousLeaf {
+            while rowsByCategory.count <= Int(parent) { rowsByCategory.append([]) }
+            rowsByCategory[Int(parent)].append(Int32(row))
+        }
         brandIndex[row] = product.brand.map { brandNames.intern($0) } ?? -1
         rating[row] = Float(product.rating ?? 0)
         var words = Set<Int32>()

@@ -14,6 +14,12 @@ public struct ScoringQuery: Sendable {
     public var nowMillis: Int64
     /// Also return trending and discovery candidates for the gateway's mix.
     public var mix: Bool
+    /// Products scoring below this are not returned in `ranked`: the caller already
+    /// holds k better ones from other partitions, so building them would be waste.
+    public var minimumScore: Float = -.infinity
+    /// Scores every product instead of the selected candidates: the reference
+    /// `tailor bench scoring` and the tests compare candidate selection against.
+    package var scanAll = false
 
     public init(
         situation: Situation, weights: Signals, k: Int, filters: RecommendationFilters, placement: Placement,
