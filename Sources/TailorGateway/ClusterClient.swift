@@ -34,10 +34,12 @@ final class ClusterClient: Sendable {
     }
 
     /// Calls `member` and decodes its answer; any failure is a `NodeCallError`.
+    /// (Untyped `throws`: typed throws across `async` task-group children miscompiled
+    /// here in Swift 6.3 and corrupted the values the children returned.)
     func call<Response: SwiftProtobuf.Message>(
         _ member: String, _ path: String, _ message: some SwiftProtobuf.Message, timeout: Duration,
         method: HTTPRequest.Method = .post, as: Response.Type = Response.self
-    ) async throws(NodeCallError) -> Response {
+    ) async throws -> Response {
         guard let peer = peers[member] else { throw NodeCallError(member: member, message: "unknown member") }
         do {
             var headers = HTTPFields()

@@ -150,7 +150,7 @@ public final class GatewayService: Service, Sendable {
             for member in configuration.members {
                 group.addTask {
                     var entry = ClusterView.Member(name: member.name, address: "\(member.host):\(member.port)", state: "unreachable")
-                    do throws(NodeCallError) {
+                    do {
                         let status: WireNodeStatus = try await self.cluster.call(
                             member.name, "/internal/status", WirePingRequest(), timeout: .milliseconds(500), method: .get
                         )
@@ -161,7 +161,7 @@ public final class GatewayService: Service, Sendable {
                         entry.shoppers = status.shoppers
                         entry.events = status.events
                     } catch {
-                        entry.error = error.message
+                        entry.error = (error as? NodeCallError)?.message ?? "\(error)"
                     }
                     return entry
                 }

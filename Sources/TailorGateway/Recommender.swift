@@ -131,10 +131,10 @@ struct Recommender: Sendable {
                     var request = template
                     request.partitions = partitions.sorted()
                     group.addTask {
-                        do throws(NodeCallError) {
+                        do {
                             return .success(try await cluster.call(member, "/internal/score", request, timeout: remaining))
                         } catch {
-                            return .failure(error)
+                            return .failure(error as? NodeCallError ?? NodeCallError(member: member, message: "\(error)"))
                         }
                     }
                 }

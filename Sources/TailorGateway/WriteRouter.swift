@@ -18,7 +18,7 @@ struct WriteRouter: Sendable {
 
     // MARK: Events
 
-    func write(_ batch: EventBatch) async throws(APIError) -> EventBatchResult {
+    func write(_ batch: EventBatch) async throws -> EventBatchResult {
         let nowMillis = Int64(Date().timeIntervalSince1970 * 1000)
         let stored = batch.events.map { event in
             StoredEvent(
@@ -67,7 +67,7 @@ struct WriteRouter: Sendable {
 
     // MARK: Catalog
 
-    func write(_ batch: ProductBatch) async throws(APIError) -> WriteResult {
+    func write(_ batch: ProductBatch) async throws -> WriteResult {
         var requests: [String: WireProductWriteRequest] = [:]
         var partitionsOf: [String: Set<Int>] = [:]
         for product in batch.products {
@@ -83,7 +83,7 @@ struct WriteRouter: Sendable {
         return result(ids: batch.products.map(\.id), responses: responses)
     }
 
-    func write(_ batch: StockBatch) async throws(APIError) -> WriteResult {
+    func write(_ batch: StockBatch) async throws -> WriteResult {
         var requests: [String: WireStockWriteRequest] = [:]
         var partitionsOf: [String: Set<Int>] = [:]
         for level in batch.stock {
@@ -99,7 +99,7 @@ struct WriteRouter: Sendable {
         return result(ids: batch.stock.map(\.product), responses: responses)
     }
 
-    func delete(product id: String, version: Int64) async throws(APIError) -> WriteResult {
+    func delete(product id: String, version: Int64) async throws -> WriteResult {
         var request = WireProductDeleteRequest()
         request.id = id
         request.version = version
@@ -148,10 +148,10 @@ struct WriteRouter: Sendable {
         return await withTaskGroup(of: (String, Response?).self) { group in
             for (member, request) in requests {
                 group.addTask {
-                    do throws(NodeCallError) {
+                    do {
                         return (member, try await cluster.call(member, path, request, timeout: timeout))
                     } catch {
-                        logger.warning("write to a replica failed", metadata: ["member": "\(member)", "path": "\(path)", "error": "\(error.message)"])
+                        logger.warning("write to a replica failed", metadata: ["member": "\(member)", "path": "\(path)", "error": "\(error)"])
                         return (member, nil)
                     }
                 }

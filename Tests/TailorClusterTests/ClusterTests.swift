@@ -33,6 +33,16 @@ struct ClusterTests {
     }
 
     private func checkBehaviour(_ cluster: ClusterProcess) async throws {
+        // The cluster view lists every node as up, with the shard map.
+        for _ in 0..<5 {
+            let (status, data) = try await cluster.get("/v1/cluster")
+            #expect(status == 200)
+            let view = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+            let members = view?["members"] as? [[String: Any]] ?? []
+            #expect(members.map { $0["state"] as? String } == ["up", "up", "up"])
+            #expect((view?["partitions"] as? [Any])?.count == 64)
+        }
+
         // A new shopper views five products of one leaf category.
         let products = Self.shop.products
         let category = products[17].category
