@@ -18,6 +18,12 @@ public enum ReasonWriter {
         // The first of equal signals wins: the list is in order of how personal a reason is.
         var top: (signal: Signal, value: Float) = (.none, 0)
         for (signal, value) in ranked where value > top.value { top = (signal, value) }
+        // "In stock" explains nothing to a shopper: when availability leads only because
+        // nothing personal is known yet, say what does set the product apart.
+        if top.signal == .inventory {
+            let telling = ranked.prefix(4).filter { $0.1 > 0 }.max { $0.1 < $1.1 }
+            if let telling { top = telling }
+        }
 
         switch top.signal {
         case .collaborative:
