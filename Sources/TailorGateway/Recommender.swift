@@ -31,9 +31,9 @@ struct Recommender: Sendable {
             profile = Situation()
         }
         let context = request.context ?? RecommendationContext()
+        let cart = (context.cart ?? []).map(view.ref)
         let situation = SituationBuilder.merge(
-            profile: profile, request: request, anchor: context.product.map(view.ref),
-            cart: (context.cart ?? []).map(view.ref)
+            profile: profile, request: request, anchor: context.product.map(view.ref), cart: cart
         )
         let k = request.resolvedK
         var score = WireScoreRequest()
@@ -42,7 +42,7 @@ struct Recommender: Sendable {
             placement: request.placement, strategy: request.resolvedStrategy, overrides: request.weights
         ))
         // Room for what the inventory check and the diversity cap will drop.
-        score.k = UInt32(min(max(3 * k, 20), 150))
+        score.k = UInt32(min(max(4 * k, 40), 150))
         score.filters = WireFilters(request.resolvedFilters)
         score.placement = request.placement.rawValue
         score.nowMillis = nowMillis
@@ -57,7 +57,13 @@ struct Recommender: Sendable {
         let keep = { (candidate: ScoredCandidate) in
             candidate.score.isFinite && view.isRecommendable(candidate.product, requireStock: requireStock)
         }
-        let merged = CandidateMerge.merge(gathered.ranked, k: Int(score.k)).filter(keep)
+        var merged = CandidateMerge.merge(gathered.ranked, k: Int(score.k)).filter(keep)
+        if request.placement == .cartAddons || request.placement == .checkoutOffer {
+            // Add-ons complement the cart: products of the cart's own leaf categories
+            // (substitutes for what is already in it) come after the others.
+            let cartCategories = Set(cart.map(\.category).filter { !$0.isEmpty })
+            merged = merged.filter { !cartCategories.contains($0.category) } + merged.filter { cartCategories.contains($0.category) }
+        }
         let trending = CandidateMerge.merge(gathered.trending, k: k).filter(keep)
         let discovery = CandidateMerge.merge(gathered.discovery, k: k).filter(keep)
         let policy = DiversityPolicy(maxCategoryShare: DiversityPolicy.defaults.maxCategoryShare, mix: request.mix ?? false)
