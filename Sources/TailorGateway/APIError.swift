@@ -11,11 +11,14 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     public var status: HTTPResponse.Status
     public var field: String?
     public var problem: String
+    /// For 405: the methods the path accepts (sent as `Allow`).
+    public var allow: [String] = []
 
-    public init(status: HTTPResponse.Status, field: String?, problem: String) {
+    public init(status: HTTPResponse.Status, field: String?, problem: String, allow: [String] = []) {
         self.status = status
         self.field = field
         self.problem = problem
+        self.allow = allow
     }
 
     init(_ error: ValidationError, status: HTTPResponse.Status = .badRequest) {
@@ -34,6 +37,7 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
+        if !allow.isEmpty { headers[.allow] = allow.joined(separator: ", ") }
         let body = Body(error: .init(status: status.code, field: field, problem: problem))
         let data = (try? JSONCoding.encoder.encode(body)) ?? Data("{}".utf8)
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
@@ -111,7 +115,7 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         case "/v1/products": ["PUT"]
         case "/v1/inventory": ["PUT"]
         case "/v1/cluster", "/healthz", "/readyz": ["GET"]
-        case _ where path.hasPrefix("/v1/products/") && path.dropFirst(13).contains("/") == false: ["GET", "DELETE"]
+        case _ where path.hasPrefix("/v1/products/") && path.count > 13 && !path.dropFirst(13).contains("/"): ["GET", "DELETE"]
         default: []
         }
     }
@@ -125,7 +129,10 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             let problem: String
             let allowed = Self.methods(for: input.uri.path)
             if error.status == .notFound, !allowed.isEmpty {
-                throw APIError(status: .methodNotAllowed, field: nil, problem: "\(input.method) is not allowed on \(input.uri.path); use \(allowed.joined(separator: " or "))")
+                throw APIError(
+                    status: .methodNotAllowed, field: nil,
+                    problem: "\(input.method) is not allowed on \(input.uri.path); use \(allowed.joined(separator: " or "))", allow: allowed
+                )
             }
             switch error.status {
             case .notFound: problem = "no such endpoint: \(input.method) \(input.uri.path)"
