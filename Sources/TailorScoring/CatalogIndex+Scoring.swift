@@ -71,14 +71,15 @@ extension CatalogIndex {
         for (name, affinity) in query.situation.categoryAffinity {
             if let index = categoryNames.lookup(name) { scratch.categoryAffinity[Int(index)] = affinity }
         }
-        for category in 0..<categoryNames.count {
-            var best: Float = 0
-            var parent = categoryParent[category]
-            while parent >= 0 {
-                best = max(best, scratch.categoryAffinity[Int(parent)])
-                parent = categoryParent[Int(parent)]
+        // A parent is interned before its children (`fill` interns prefixes in
+        // order), so one forward pass carries the best ancestor down each path.
+        // Without affinities every entry stays at the 0 `prepare` set.
+        if !query.situation.categoryAffinity.isEmpty {
+            for category in 0..<categoryNames.count {
+                let parent = Int(categoryParent[category])
+                guard parent >= 0 else { continue }
+                scratch.ancestorAffinity[category] = max(scratch.categoryAffinity[parent], scratch.ancestorAffinity[parent])
             }
-            scratch.ancestorAffinity[category] = best
         }
         for (name, affinity) in query.situation.brandAffinity {
             if let index = brandNames.lookup(name) { scratch.brandAffinity[Int(index)] = affinity }
@@ -99,19 +100,28 @@ extension CatalogIndex {
     /// the item weights scaled by the heaviest (the situation is the same for every
     /// partition, so this scale is global).
     private func accumulateCollaborative(_ situation: Situation, nowMillis: Int64, scratch: inout ScoringScratch) {
-        let heaviest = situation.items.map(\.weight).max() ?? 0
+        let items = situation.items
+        var heaviest: Float = 0
+        for position in items.indices { heaviest = max(heaviest, items[position].weight) }
         guard heaviest > 0 else { return }
-        for (itemIndex, item) in situation.items.enumerated() where item.weight > 0 {
-            guard let postings = cooccurrence.postings(of: item.product) else { continue }
-            let weight = item.weight / heaviest
-            for position in postings.rows.indices {
-                let row = Int(postings.rows[position])
-                let contribution = weight * postings.weights[position]
-                if scratch.because[row] < 0 { scratch.touched.append(Int32(row)) }
-                scratch.collaborative[row] += contribution
-                if contribution > scratch.bestContribution[row] || scratch.because[row] < 0 {
-                    scratch.bestContribution[row] = contribution
-                    scratch.because[row] = Int32(itemIndex)
+        for itemIndex in items.indices {
+            let itemWeight = items[itemIndex].weight
+            guard itemWeight > 0, let postings = cooccurrence.postings(of: items[itemIndex].product) else { continue }
+            let weight = itemWeight / heaviest
+            let source = Int32(itemIndex)
+            postings.rows.withUnsafeBufferPointer { rows in
+                postings.weights.withUnsafeBufferPointer { weights in
+                    for position in rows.indices {
+                        let row = Int(rows[position])
+                        let contribution = weight * weights[position]
+                        let because = scratch.because[row]
+                        if because < 0 { scratch.touched.append(Int32(row)) }
+                        scratch.collaborative[row] += contribution
+                        if contribution > scratch.bestContribution[row] || because < 0 {
+                            scratch.bestContribution[row] = contribution
+                            scratch.because[row] = source
+                        }
+                    }
                 }
             }
         }

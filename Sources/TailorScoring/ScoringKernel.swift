@@ -5,9 +5,24 @@ import Foundation
 /// raw signals (each in 0...1), their weighted sum, and the offer to the heaps.
 /// Everything here reads columns and per-query constants; nothing allocates.
 struct ScoringKernel {
-    let index: CatalogIndex
+    // The columns the kernel reads, not the index itself: holding a `CatalogIndex`
+    // copied (retained and released) its ~35 fields on every call.
+    let alive: [Bool]
+    let stockColumn: [Int64]
+    let priceColumn: [Double]
+    let leafCategory: [Int32]
+    let popularitySlots: [Double]
+    let trendSlots: [Double]
+    let marginShare: [Float]
+    let brandIndex: [Int32]
+    let terms: [[Int32]]
+    let rating: [Float]
+    let idHash: [UInt64]
     /// Held apart so the heaps' tie-break does not retain the column per product.
     let ids: [String]
+    /// Ranked offers below this cannot be returned (``ScoringQuery/minimumScore``),
+    /// so they skip the heap: its kept set among those at or above it is the same.
+    let minimumScore: Float
     let weights: Signals
     let filters: RecommendationFilters
     let inStockOnly: Bool
@@ -21,8 +36,19 @@ struct ScoringKernel {
     let discoverySalt: UInt64
 
     init(index: CatalogIndex, query: ScoringQuery) {
-        self.index = index
+        alive = index.alive
+        stockColumn = index.stock
+        priceColumn = index.price
+        leafCategory = index.leafCategory
+        popularitySlots = index.popularitySlots
+        trendSlots = index.trendSlots
+        marginShare = index.marginShare
+        brandIndex = index.brandIndex
+        terms = index.terms
+        rating = index.rating
+        idHash = index.idHash
         ids = index.ids
+        minimumScore = query.minimumScore
         weights = query.weights
         filters = query.filters
         inStockOnly = query.filters.inStockOnly != false
@@ -37,24 +63,24 @@ struct ScoringKernel {
     }
 
     func offer(row: Int, scratch: inout ScoringScratch) {
-        guard index.alive[row] else { return }
-        let stock = index.stock[row]
+        guard alive[row] else { return }
+        let stock = stockColumn[row]
         if inStockOnly && stock == 0 { return }
-        let price = index.price[row]
+        let price = priceColumn[row]
         if let minPrice = filters.minPrice, price < minPrice { return }
         if let maxPrice = filters.maxPrice, price > maxPrice { return }
-        let leaf = Int(index.leafCategory[row])
+        let leaf = Int(leafCategory[row])
         if leaf >= 0, !scratch.categoryAllowed[leaf] { return }
         if leaf < 0, filters.category != nil { return }
 
-        let popularity = index.popularitySlots[row] * popularityFactor
+        let popularity = popularitySlots[row] * popularityFactor
         var raw = Signals()
         raw.collaborative = collaborative(row: row, popularity: popularity, scratch: scratch)
         raw.content = content(row: row, leaf: leaf, price: price, scratch: scratch)
         raw.popularity = Float(1 - exp(-popularity / CatalogIndex.popularityScale))
         raw.trending = trending(row: row, popularity: popularity)
         raw.inventory = stock < 0 ? 0.5 : Float(1 - exp(-3 * Double(stock) / CatalogIndex.comfortableStock))
-        raw.margin = index.marginShare[row]
+        raw.margin = marginShare[row]
         if stock > 0 {
             let pressure = Double(stock) / (1 + popularity)
             raw.stockPressure = Float(pressure / (pressure + CatalogIndex.stockPressureScale))
@@ -66,7 +92,9 @@ struct ScoringKernel {
             stockPressure: raw.stockPressure * weights.stockPressure
         )
         let score = weighted.total
-        scratch.ranked.offer(TopK.Entry(key: score, row: Int32(row), score: score, signals: weighted), ids: ids)
+        if !(score < minimumScore) {
+            scratch.ranked.offer(TopK.Entry(key: score, row: Int32(row), score: score, signals: weighted), ids: ids)
+        }
         guard mix else { return }
         if raw.trending > 0 {
             scratch.trending.offer(TopK.Entry(key: raw.trending, row: Int32(row), score: score, signals: weighted), ids: ids)
@@ -74,7 +102,7 @@ struct ScoringKernel {
         // Discovery: good products from outside what the shopper already likes.
         let familiar = leaf >= 0 && (scratch.categoryAffinity[leaf] > 0 || scratch.ancestorAffinity[leaf] > 0)
         if !familiar || !hasAffinities, raw.collaborative == 0 {
-            let quality = 0.5 * raw.popularity + 0.3 * index.rating[row] / 5 + 0.2 * jitter(row)
+            let quality = 0.5 * raw.popularity + 0.3 * rating[row] / 5 + 0.2 * jitter(row)
             scratch.discovery.offer(TopK.Entry(key: quality, row: Int32(row), score: score, signals: weighted), ids: ids)
         }
     }
@@ -93,7 +121,7 @@ struct ScoringKernel {
         if leaf >= 0 {
             affinity += 0.4 * scratch.categoryAffinity[leaf] + 0.2 * scratch.ancestorAffinity[leaf]
         }
-        let brand = Int(index.brandIndex[row])
+        let brand = Int(brandIndex[row])
         if brand >= 0 { affinity += 0.2 * scratch.brandAffinity[brand] }
         if typicalPrice > 0, price > 0 {
             // 1 at the typical price, 0.5 at half or double it.
@@ -101,7 +129,7 @@ struct ScoringKernel {
         }
         guard hasQuery else { return affinity }
         var matched = 0
-        let terms = index.terms[row]
+        let terms = self.terms[row]
         for term in scratch.queryTerms where term >= 0 && Self.contains(terms, term) { matched += 1 }
         let overlap = Float(matched) / Float(scratch.queryTerms.count)
         return 0.5 * overlap + 0.5 * affinity
@@ -111,7 +139,7 @@ struct ScoringKernel {
     /// when it is rising; squashed as 1 - 1/ratio so steady demand reads 0.
     private func trending(row: Int, popularity: Double) -> Float {
         guard popularity >= CatalogIndex.trendMinimumCount else { return 0 }
-        let trend = index.trendSlots[row] * trendFactor
+        let trend = trendSlots[row] * trendFactor
         let ratio = (trend * ForwardDecay.trend.lambda) / (popularity * ForwardDecay.popularity.lambda)
         return ratio > 1 ? Float(1 - 1 / ratio) : 0
     }
@@ -129,7 +157,7 @@ struct ScoringKernel {
     /// A stable pseudo-random number in 0...1 per product and day (splitmix64 of
     /// the id's hash and the day).
     private func jitter(_ row: Int) -> Float {
-        var z = index.idHash[row] &+ discoverySalt &* 0x9e37_79b9_7f4a_7c15
+        var z = idHash[row] &+ discoverySalt &* 0x9e37_79b9_7f4a_7c15
         z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
         z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
         z ^= z >> 31

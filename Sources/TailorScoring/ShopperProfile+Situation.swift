@@ -28,6 +28,7 @@ extension ShopperProfile {
         var priceWeight = 0.0
         var query: [String] = []
         var queryFound = false
+        var prefixesByCategory: [String: [String]] = [:]
 
         for (rank, event) in events.reversed().enumerated() {
             let age = Double(max(0, nowMillis - event.atMillis))
@@ -41,7 +42,15 @@ extension ShopperProfile {
             let lasting = interest * Float(exp2(-age / Self.affinityHalfLifeMillis))
             for product in event.products {
                 itemWeight[product.id, default: 0] += recent
-                for prefix in Words.categoryPrefixes(product.category) { categories[prefix, default: 0] += lasting }
+                // Events repeat categories: split each distinct path once per call.
+                let prefixes: [String]
+                if let known = prefixesByCategory[product.category] {
+                    prefixes = known
+                } else {
+                    prefixes = Words.categoryPrefixes(product.category)
+                    prefixesByCategory[product.category] = prefixes
+                }
+                for prefix in prefixes { categories[prefix, default: 0] += lasting }
                 if !product.brand.isEmpty { brands[product.brand, default: 0] += lasting }
                 if product.price > 0, lasting > 0 {
                     priceSum += product.price * Double(lasting)
