@@ -11,6 +11,8 @@ final class ClusterProcess: @unchecked Sendable {
     // @unchecked: the processes are only touched from the test's own task.
     let gatewayURL: URL
     let nodeNames: [String]
+    /// Each node's internal HTTP/2 port, by name.
+    private(set) var nodePorts: [String: Int] = [:]
     private var processes: [String: Process] = [:]
     private let logDirectory: URL
 
@@ -20,6 +22,7 @@ final class ClusterProcess: @unchecked Sendable {
         let names = (1...nodes).map { "n\($0)" }
         let members = zip(names, ports).map { "\($0)=127.0.0.1:\($1)" }.joined(separator: ",")
         let cluster = ClusterProcess(gatewayPort: ports[nodes], names: names)
+        cluster.nodePorts = Dictionary(uniqueKeysWithValues: zip(names, ports))
         let shared = ["--members", members, "--partitions", "64", "--log-level", "info", "--parent-pid", String(getpid())]
         let demoAt = String(Int64(Date().timeIntervalSince1970 * 1000))
         for (name, port) in zip(names, ports) {

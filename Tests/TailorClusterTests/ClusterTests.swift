@@ -43,6 +43,19 @@ struct ClusterTests {
             #expect((view?["partitions"] as? [Any])?.count == 64)
         }
 
+        // Each node's internal port answers /internal/ping over HTTP/2 to an independent client.
+        for (name, port) in cluster.nodePorts {
+            let curl = Process()
+            curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+            curl.arguments = ["-s", "--http2-prior-knowledge", "-w", " %{http_version} %{http_code}", "http://127.0.0.1:\(port)/internal/ping"]
+            let output = Pipe()
+            curl.standardOutput = output
+            try curl.run()
+            curl.waitUntilExit()
+            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            #expect(text.hasPrefix("pong \(name)") && text.hasSuffix(" 2 200"), "\(name): \(text)")
+        }
+
         // A new shopper views five products of one leaf category.
         let products = Self.shop.products
         let category = products[17].category
