@@ -146,14 +146,19 @@ extension CatalogIndex {
         let filtered = query.filters.category != nil
         for category in rowsByCategory.indices
         where filtered ? scratch.categoryAllowed[category] : scratch.categoryAffinity[category] > 0 {
-            for row in rowsByCategory[category] where leafCategory[Int(row)] == Int32(category) { take(row) }
+            // With a filter every product of the filter's categories competes; for an
+            // affinity, the category's most popular ones (kept first by refreshHeads).
+            let rows = filtered ? rowsByCategory[category][...] : rowsByCategory[category].prefix(Self.categoryHeadSize)
+            for row in rows where leafCategory[Int(row)] == Int32(category) { take(row) }
         }
     }
 
     /// Partitions this small are scanned whole: selecting would cost as much.
     static let fullScanRows = 128
     /// Rows per head list.
-    static let headSize = 16
+    static let headSize = 6
+    /// Products per affinity category considered (its most popular).
+    static let categoryHeadSize = 24
 
     /// Whether the heads are older than a second or the partition has grown since.
     public func needsHeadRefresh(nowMillis: Int64) -> Bool {
@@ -175,6 +180,12 @@ extension CatalogIndex {
         heads = (top { popularitySlots[$0] } + top { trendSlots[$0] / (popularitySlots[$0] + 1) }
             + top { Double(marginShare[$0]) } + top { Double(max(stock[$0], 0)) / (popularitySlots[$0] + 1) })
             .filter { seen.insert($0).inserted }
+        // Each category's rows, most popular first, without rows that moved away or died.
+        for category in rowsByCategory.indices {
+            rowsByCategory[category] = rowsByCategory[category]
+                .filter { alive[Int($0)] && leafCategory[Int($0)] == Int32(category) }
+                .sorted { popularitySlots[Int($0)] > popularitySlots[Int($1)] }
+        }
         headsBuiltAtMillis = nowMillis
         headsRowCount = ids.count
     }
