@@ -17,15 +17,17 @@ public struct GatewayConfiguration: Sendable {
     public var recommendationDeadline: Duration
     /// How long a write may wait for its replicas.
     public var writeTimeout: Duration
-    /// How often the inventory view is refreshed from the nodes in full.
+    /// How often the inventory view is refreshed from the nodes in full. Writes through
+    /// this gateway update it at once; the refresh catches writes made through other
+    /// gateways (until inventory travels by gossip) and costs a burst of CPU, so it is rare.
     public var catalogRefreshInterval: Duration
 
     public static let defaultRecommendationDeadline: Duration = .milliseconds(250)
 
     public init(
-        listen: Endpoint, members: [MemberAddress], partitionCount: Int = 64, replicationFactor: Int = 2,
+        listen: Endpoint, members: [MemberAddress], partitionCount: Int = 32, replicationFactor: Int = 2,
         writeQuorum: Int? = nil, recommendationDeadline: Duration = Self.defaultRecommendationDeadline,
-        writeTimeout: Duration = .seconds(2), catalogRefreshInterval: Duration = .seconds(30)
+        writeTimeout: Duration = .seconds(2), catalogRefreshInterval: Duration = .seconds(300)
     ) {
         self.listen = listen
         self.members = members

@@ -41,8 +41,9 @@ struct Recommender: Sendable {
         score.weights = WireSignals(ScoringWeights.resolve(
             placement: request.placement, strategy: request.resolvedStrategy, overrides: request.weights
         ))
-        // Room for what the inventory check and the diversity cap will drop.
-        score.k = UInt32(min(max(4 * k, 40), 150))
+        // Room for what the inventory check and the diversity cap will drop; the pool
+        // is every node's list, so each node's share can stay small.
+        score.k = UInt32(min(max(3 * k, 16), 150))
         score.filters = WireFilters(request.resolvedFilters)
         score.placement = request.placement.rawValue
         score.nowMillis = nowMillis
@@ -57,7 +58,7 @@ struct Recommender: Sendable {
         let keep = { (candidate: ScoredCandidate) in
             candidate.score.isFinite && view.isRecommendable(candidate.product, requireStock: requireStock)
         }
-        var merged = CandidateMerge.merge(gathered.ranked, k: Int(score.k)).filter(keep)
+        var merged = CandidateMerge.merge(gathered.ranked, k: Int(score.k) * max(1, gathered.ranked.count)).filter(keep)
         if request.placement == .cartAddons || request.placement == .checkoutOffer {
             // Add-ons complement the cart: products of the cart's own leaf categories
             // (substitutes for what is already in it) come after the others.

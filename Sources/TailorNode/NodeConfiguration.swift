@@ -28,7 +28,7 @@ public struct NodeConfiguration: Sendable {
         }
     }
 
-    public static let defaultPartitionCount = 64
+    public static let defaultPartitionCount = 32
     public static let defaultReplicationFactor = 2
 
     public init(

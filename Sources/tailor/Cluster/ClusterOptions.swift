@@ -8,7 +8,7 @@ struct ClusterOptions: ParsableArguments {
     var members: String
 
     @Option(help: "P: partitions in the cluster; every member must use the same value.")
-    var partitions: Int = 64
+    var partitions: Int = 32
 
     @Option(help: "R: replicas of each partition; every member must use the same value.")
     var replicas: Int = 2

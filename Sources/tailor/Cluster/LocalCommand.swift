@@ -31,7 +31,7 @@ struct LocalCommand: AsyncParsableCommand {
     var demoSmall = false
 
     @Option(help: "P: partitions in the cluster.")
-    var partitions = 64
+    var partitions = 32
 
     @Option(help: "R: replicas of each partition.")
     var replicas = 2
