@@ -17,6 +17,9 @@ final class CatalogView: Sendable {
         var deleted: Bool
         var stock: Int64?
         var stockVersion: Int64
+
+        /// A product the view has heard nothing of yet.
+        static let unknown = Entry(title: "", category: "", brand: "", price: 0, version: -1, deleted: false, stock: nil, stockVersion: -1)
     }
 
     private let entries = Mutex<[String: Entry]>([:])
@@ -25,9 +28,7 @@ final class CatalogView: Sendable {
 
     func merge(_ summary: ProductSummary) {
         entries.withLock { entries in
-            var entry = entries[summary.id] ?? Entry(
-                title: "", category: "", brand: "", price: 0, version: -1, deleted: false, stock: nil, stockVersion: -1
-            )
+            var entry = entries[summary.id] ?? .unknown
             if summary.version > entry.version {
                 entry.title = summary.title
                 entry.category = summary.category
@@ -53,9 +54,7 @@ final class CatalogView: Sendable {
 
     func setStock(_ level: StockLevel) {
         entries.withLock { entries in
-            var entry = entries[level.product] ?? Entry(
-                title: "", category: "", brand: "", price: 0, version: -1, deleted: false, stock: nil, stockVersion: -1
-            )
+            var entry = entries[level.product] ?? .unknown
             if level.version > entry.stockVersion {
                 entry.stock = level.quantity
                 entry.stockVersion = level.version

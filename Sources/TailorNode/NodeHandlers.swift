@@ -84,38 +84,21 @@ struct NodeHandlers: Sendable {
         guard let placement = Placement(rawValue: request.placement) else {
             throw HTTP2ServerError(.badRequest, "unknown placement '\(request.placement)'")
         }
-        var query = ScoringQuery(
+        let query = ScoringQuery(
             situation: request.situation.model, weights: request.weights.model, k: Int(request.k),
             filters: request.filters.model, placement: placement, nowMillis: request.nowMillis, mix: request.mix
         )
-        let k = Int(request.k)
-        var ranked: [[ScoredCandidate]] = []
-        var trending: [[ScoredCandidate]] = []
-        var discovery: [[ScoredCandidate]] = []
-        // The best k scores so far, descending: once k are held, later partitions
-        // only return what beats the k-th (they skip building the rest).
-        var best: [Float] = []
-        best.reserveCapacity(k + 1)
+        var gather = PartitionGather(query: query)
         var response = WireScoreResponse()
         for partition in request.partitions {
             guard let replica = table[Int(partition)] else { continue }
-            let result = await replica.catalog.score(query)
-            for candidate in result.ranked {
-                let score = candidate.score
-                if best.count == k, let last = best.last, score <= last { break }
-                let position = best.firstIndex { $0 < score } ?? best.count
-                best.insert(score, at: position)
-                if best.count > k { best.removeLast() }
-            }
-            if best.count == k, let last = best.last { query.minimumScore = last }
-            ranked.append(result.ranked)
-            trending.append(result.trending)
-            discovery.append(result.discovery)
+            gather.add(await replica.catalog.score(gather.query))
             response.answered.append(partition)
         }
-        response.ranked = CandidateMerge.merge(ranked, k: k).map(WireCandidate.init)
-        response.trending = CandidateMerge.merge(trending, k: k).map(WireCandidate.init)
-        response.discovery = CandidateMerge.merge(discovery, k: k).map(WireCandidate.init)
+        let merged = gather.merged()
+        response.ranked = merged.ranked.map(WireCandidate.init)
+        response.trending = merged.trending.map(WireCandidate.init)
+        response.discovery = merged.discovery.map(WireCandidate.init)
         return response
     }
 

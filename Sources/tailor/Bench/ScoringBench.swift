@@ -100,34 +100,14 @@ struct ScoringBench {
     /// Scores every partition the way a node's score handler does (partitions in
     /// order, each asked only for what beats the k-th best so far), then merges.
     static func scoreAll(_ query: ScoringQuery, _ indexes: [CatalogIndex], _ scratch: inout [ScoringScratch]) -> ScoringResult {
-        var query = query
-        let k = query.k
-        var ranked: [[ScoredCandidate]] = []
-        var trending: [[ScoredCandidate]] = []
-        var discovery: [[ScoredCandidate]] = []
-        var best: [Float] = []
-        best.reserveCapacity(k + 1)
+        var gather = PartitionGather(query: query)
         for partition in indexes.indices {
             // Through the buffer: `indexes[partition]` would copy the index (retain
             // its ~35 fields) per call, which a partition actor's stored index does not.
-            let result = indexes.withUnsafeBufferPointer { $0[partition].score(query, scratch: &scratch[partition]) }
-            for candidate in result.ranked {
-                let score = candidate.score
-                if best.count == k, let last = best.last, score <= last { break }
-                let position = best.firstIndex { $0 < score } ?? best.count
-                best.insert(score, at: position)
-                if best.count > k { best.removeLast() }
-            }
-            if best.count == k, let last = best.last { query.minimumScore = last }
-            ranked.append(result.ranked)
-            trending.append(result.trending)
-            discovery.append(result.discovery)
+            let next = gather.query
+            gather.add(indexes.withUnsafeBufferPointer { $0[partition].score(next, scratch: &scratch[partition]) })
         }
-        return ScoringResult(
-            ranked: CandidateMerge.merge(ranked, k: k),
-            trending: CandidateMerge.merge(trending, k: k),
-            discovery: CandidateMerge.merge(discovery, k: k)
-        )
+        return gather.merged()
     }
 
     /// The query a gateway sends for `request` (see `Recommender`).
