@@ -28,15 +28,7 @@ struct WriteRouter: Sendable {
                 atMillis: event.at.map { Int64($0.timeIntervalSince1970 * 1000) } ?? nowMillis
             )
         }
-        var requests: [String: WireEventWriteRequest] = [:]
-        var partitionsOf: [String: Set<Int>] = [:]
-        for event in stored {
-            let partition = cluster.shardMap.partition(of: event.user)
-            for member in cluster.shardMap.replicas(of: partition) {
-                requests[member, default: WireEventWriteRequest()].events.append(WireEvent(event))
-                partitionsOf[member, default: []].insert(partition)
-            }
-        }
+        let (requests, partitionsOf) = plan(stored, key: \.user, into: WireEventWriteRequest()) { $0.events.append(WireEvent($1)) }
         let responses: [String: WireEventWriteResponse] = await fanOut(requests, path: "/internal/events")
         try checkQuorum(responses: responses.keys, partitionsOf: partitionsOf, what: "events")
 
@@ -68,14 +60,8 @@ struct WriteRouter: Sendable {
     // MARK: Catalog
 
     func write(_ batch: ProductBatch) async throws -> WriteResult {
-        var requests: [String: WireProductWriteRequest] = [:]
-        var partitionsOf: [String: Set<Int>] = [:]
-        for product in batch.products {
-            let partition = cluster.shardMap.partition(of: product.id)
-            for member in cluster.shardMap.replicas(of: partition) {
-                requests[member, default: WireProductWriteRequest()].products.append(WireProduct(product))
-                partitionsOf[member, default: []].insert(partition)
-            }
+        let (requests, partitionsOf) = plan(batch.products, key: \.id, into: WireProductWriteRequest()) {
+            $0.products.append(WireProduct($1))
         }
         let responses: [String: WireWriteResponse] = await fanOut(requests, path: "/internal/products")
         try checkQuorum(responses: responses.keys, partitionsOf: partitionsOf, what: "products")
@@ -84,14 +70,8 @@ struct WriteRouter: Sendable {
     }
 
     func write(_ batch: StockBatch) async throws -> WriteResult {
-        var requests: [String: WireStockWriteRequest] = [:]
-        var partitionsOf: [String: Set<Int>] = [:]
-        for level in batch.stock {
-            let partition = cluster.shardMap.partition(of: level.product)
-            for member in cluster.shardMap.replicas(of: partition) {
-                requests[member, default: WireStockWriteRequest()].stock.append(WireStockLevel(level))
-                partitionsOf[member, default: []].insert(partition)
-            }
+        let (requests, partitionsOf) = plan(batch.stock, key: \.product, into: WireStockWriteRequest()) {
+            $0.stock.append(WireStockLevel($1))
         }
         let responses: [String: WireWriteResponse] = await fanOut(requests, path: "/internal/stock")
         try checkQuorum(responses: responses.keys, partitionsOf: partitionsOf, what: "stock levels")
@@ -122,6 +102,23 @@ struct WriteRouter: Sendable {
     }
 
     // MARK: Plumbing
+
+    /// One request per member holding a replica of any record's partition, with the
+    /// records it holds, and the partitions each request covers (for the quorum check).
+    private func plan<Record, Request>(
+        _ records: [Record], key: KeyPath<Record, String>, into empty: Request, add: (inout Request, Record) -> Void
+    ) -> (requests: [String: Request], partitionsOf: [String: Set<Int>]) {
+        var requests: [String: Request] = [:]
+        var partitionsOf: [String: Set<Int>] = [:]
+        for record in records {
+            let partition = cluster.shardMap.partition(of: record[keyPath: key])
+            for member in cluster.shardMap.replicas(of: partition) {
+                add(&requests[member, default: empty], record)
+                partitionsOf[member, default: []].insert(partition)
+            }
+        }
+        return (requests, partitionsOf)
+    }
 
     private func checkQuorum(responses: some Sequence<String>, partitionsOf: [String: Set<Int>], what: String) throws(APIError) {
         var acks: [Int: Int] = [:]
