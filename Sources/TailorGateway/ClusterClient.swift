@@ -14,7 +14,6 @@ final class ClusterClient: Sendable {
     private let peers: [String: HTTP2Peer]
     private let client: HTTP2Client
     private let failures = Mutex<[String: ContinuousClock.Instant]>([:])
-    private let rotation = Atomic<UInt64>(0)
     /// How long a member that failed a call is tried only after its healthy peers.
     private let cooldown: Duration = .seconds(2)
 
@@ -70,24 +69,6 @@ final class ClusterClient: Sendable {
     /// partition number so that reads spread over all replicas.
     func readOrder(of partition: Int) -> [String] {
         let rotated = preferred[partition]
-        let now = ContinuousClock.now
-        let failed = failures.withLock { failures -> Set<String> in
-            guard !failures.isEmpty else { return [] }
-            return Set(rotated.filter { failures[$0].map { now - $0 < cooldown } ?? false })
-        }
-        if failed.isEmpty { return rotated }
-        return rotated.filter { !failed.contains($0) } + rotated.filter { failed.contains($0) }
-    }
-
-    /// A member order for one scatter: healthy members first, rotated per call so that
-    /// successive requests lead with different members. Taking, for each partition,
-    /// its first replica in this order asks as few members as the shard map allows
-    /// (with R = 2 of 3 nodes, two of them cover every partition) and spreads the load.
-    func scatterOrder() -> [String] {
-        let members = shardMap.members
-        guard !members.isEmpty else { return [] }
-        let turn = Int(rotation.add(1, ordering: .relaxed).oldValue % UInt64(members.count))
-        let rotated = Array(members[turn...] + members[..<turn])
         let now = ContinuousClock.now
         let failed = failures.withLock { failures -> Set<String> in
             guard !failures.isEmpty else { return [] }

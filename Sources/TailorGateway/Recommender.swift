@@ -124,15 +124,10 @@ struct Recommender: Sendable {
         var pending = Set(0..<count)
         var tried = [Set<String>](repeating: [], count: count)
         var gathered = Gathered()
-        let order = cluster.scatterOrder()
-        let rank = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
         while !pending.isEmpty, end > .now {
             var plan: [String: [UInt32]] = [:]
             for partition in pending {
-                // The replica earliest in this request's member order that was not tried yet.
-                let replicas = cluster.shardMap.replicas(of: partition)
-                guard let member = replicas.filter({ !tried[partition].contains($0) }).min(by: { rank[$0, default: .max] < rank[$1, default: .max] })
-                else { continue }
+                guard let member = cluster.readOrder(of: partition).first(where: { !tried[partition].contains($0) }) else { continue }
                 tried[partition].insert(member)
                 plan[member, default: []].append(UInt32(partition))
             }
