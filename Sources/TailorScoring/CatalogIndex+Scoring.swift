@@ -160,14 +160,16 @@ extension CatalogIndex {
     /// Products per affinity category considered (its most popular).
     static let categoryHeadSize = 24
 
-    /// Whether the heads are older than a second or the partition has grown since.
+    /// Whether the heads are older than ten seconds or the partition has grown since.
+    /// (A refresh sorts every row several times on the partition's actor, in the path
+    /// of the request that triggers it; heads only need to be roughly current.)
     public func needsHeadRefresh(nowMillis: Int64) -> Bool {
-        headsRowCount != ids.count || nowMillis - headsBuiltAtMillis > 1_000 || nowMillis < headsBuiltAtMillis
+        headsRowCount != ids.count || nowMillis - headsBuiltAtMillis > 10_000 || nowMillis < headsBuiltAtMillis
     }
 
     /// Recomputes the heads: the top rows by popularity, by trend, by margin and by
     /// stock pressure. Counters change with every event, so the owner refreshes
-    /// them at most once a second (``needsHeadRefresh(nowMillis:)``).
+    /// them at most every ten seconds (``needsHeadRefresh(nowMillis:)``).
     public mutating func refreshHeads(nowMillis: Int64) {
         let living = ids.indices.filter { alive[$0] }
         func top(by key: (Int) -> Double) -> [Int32] {
