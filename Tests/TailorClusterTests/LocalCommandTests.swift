@@ -82,7 +82,8 @@ final class LockedText: @unchecked Sendable {
 
 /// Small socket helpers for the launcher test.
 enum HTTPProbeStatus {
-    static func isFree(port: Int) -> Bool {
+    /// Runs `body` (bind or connect) on a new TCP socket with 127.0.0.1:`port`.
+    private static func withLoopback<T>(port: Int, _ body: (Int32, UnsafePointer<sockaddr>, socklen_t) -> T) -> T {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
@@ -90,21 +91,22 @@ enum HTTPProbeStatus {
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
     }
 
+    static func isFree(port: Int) -> Bool {
+        withLoopback(port: port) { fd, address, length in bind(fd, address, length) == 0 }
+    }
+
     static func get(port: Int, path: String) -> Int? {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        withLoopback(port: port) { fd, address, length -> Int? in
+            guard connect(fd, address, length) == 0 else { return nil }
+            return exchange(fd, path: path)
         }
-        guard connected else { return nil }
+    }
+
+    private static func exchange(_ fd: Int32, path: String) -> Int? {
         let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
         _ = request.withCString { send(fd, $0, strlen($0), 0) }
         var buffer = [UInt8](repeating: 0, count: 64)
