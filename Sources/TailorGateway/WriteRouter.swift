@@ -47,9 +47,7 @@ struct WriteRouter: Sendable {
     private func route(_ signals: [WireEventSignals]) async {
         var requests: [String: WireSignalsRequest] = [:]
         for entry in signals {
-            var partitions = Set<Int>()
-            for interaction in entry.interactions { partitions.insert(cluster.shardMap.partition(of: interaction.product)) }
-            for pair in entry.pairs { partitions.insert(cluster.shardMap.partition(of: pair.target)) }
+            let partitions = Set(entry.model.catalogProducts.map(cluster.shardMap.partition(of:)))
             var members = Set<String>()
             for partition in partitions { members.formUnion(cluster.shardMap.replicas(of: partition)) }
             for member in members { requests[member, default: WireSignalsRequest()].signals.append(entry) }

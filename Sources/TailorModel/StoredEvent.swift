@@ -81,6 +81,12 @@ public struct EventSignals: Sendable, Hashable {
         self.interactions = interactions
         self.pairs = pairs
     }
+
+    /// The products whose catalog partitions these signals go to: those the event
+    /// names (popularity) and the targets of its pairs (co-occurrence).
+    public var catalogProducts: [String] {
+        interactions.map(\.product) + pairs.map(\.target)
+    }
 }
 
 /// The shopper's situation for one request: what the catalog partitions score against.

@@ -74,7 +74,7 @@ package enum DemoLoader {
             var profile = ShopperProfile()
             for event in events {
                 guard let signals = profile.record(event) else { continue }
-                for partition in catalogPartitions(of: signals, shardMap: shardMap) where held[partition] {
+                for partition in Set(signals.catalogProducts.map(shardMap.partition(of:))) where held[partition] {
                     _ = built.indexes[partition].apply(signals) { shardMap.partition(of: $0) == partition }
                 }
             }
@@ -86,14 +86,5 @@ package enum DemoLoader {
             }
         }
         return built
-    }
-
-    /// The catalog partitions an event's signals touch: those of the products it
-    /// names (popularity) and of its pairs' targets (co-occurrence).
-    static func catalogPartitions(of signals: EventSignals, shardMap: ShardMap) -> Set<Int> {
-        var partitions = Set<Int>()
-        for interaction in signals.interactions { partitions.insert(shardMap.partition(of: interaction.product)) }
-        for pair in signals.pairs { partitions.insert(shardMap.partition(of: pair.target)) }
-        return partitions
     }
 }

@@ -69,7 +69,7 @@ struct NodeHandlers: Sendable {
         var byPartition: [Int: [EventSignals]] = [:]
         for wire in request.signals {
             let signals = wire.model
-            for partition in DemoLoader.catalogPartitions(of: signals, shardMap: shardMap) where table[partition] != nil {
+            for partition in Set(signals.catalogProducts.map(shardMap.partition(of:))) where table[partition] != nil {
                 byPartition[partition, default: []].append(signals)
             }
         }
