@@ -65,6 +65,27 @@ final class ClusterClient: Sendable {
         }
     }
 
+    /// Asks the replicas of `partition` in read order until one answers. Each attempt
+    /// gets `attemptTimeout`, cut to what is left before `end`; when none answers, the
+    /// last failure is thrown.
+    func callAnyReplica<Response: SwiftProtobuf.Message>(
+        of partition: Int, _ path: String, _ message: some SwiftProtobuf.Message,
+        attemptTimeout: Duration? = nil, until end: ContinuousClock.Instant? = nil
+    ) async throws -> Response {
+        var lastError: NodeCallError?
+        for member in readOrder(of: partition) {
+            var timeout = attemptTimeout ?? .seconds(3_600)
+            if let end { timeout = min(timeout, end - .now) }
+            guard timeout > .zero else { break }
+            do {
+                return try await call(member, path, message, timeout: timeout)
+            } catch let error as NodeCallError {
+                lastError = error
+            }
+        }
+        throw lastError ?? NodeCallError(member: "-", message: "deadline passed", timedOut: true)
+    }
+
     /// The replicas of `partition`, healthy ones first; among equals, rotated by the
     /// partition number so that reads spread over all replicas.
     func readOrder(of partition: Int) -> [String] {

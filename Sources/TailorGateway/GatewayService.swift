@@ -128,21 +128,18 @@ public final class GatewayService: Service, Sendable {
         var request = WireProductGetRequest()
         request.id = id
         let partition = cluster.shardMap.partition(of: id)
-        var lastError: NodeCallError?
-        for member in cluster.readOrder(of: partition) {
-            do {
-                let response: WireProductGetResponse = try await cluster.call(member, "/internal/products/get", request, timeout: .seconds(1))
-                guard response.found else { throw APIError(status: .notFound, field: "id", problem: "no product '\(id)'") }
-                return ProductView(
-                    product: response.product.model, stock: response.hasStock ? response.stock.quantity : nil,
-                    stockVersion: response.hasStock ? response.stock.version : nil, partition: partition,
-                    replicas: cluster.shardMap.replicas(of: partition)
-                )
-            } catch let error as NodeCallError {
-                lastError = error
-            }
+        let response: WireProductGetResponse
+        do {
+            response = try await cluster.callAnyReplica(of: partition, "/internal/products/get", request, attemptTimeout: .seconds(1))
+        } catch {
+            throw APIError(status: .serviceUnavailable, field: nil, problem: "no replica of partition \(partition) answered (\(error))")
         }
-        throw APIError(status: .serviceUnavailable, field: nil, problem: "no replica of partition \(partition) answered (\(lastError?.description ?? "none"))")
+        guard response.found else { throw APIError(status: .notFound, field: "id", problem: "no product '\(id)'") }
+        return ProductView(
+            product: response.product.model, stock: response.hasStock ? response.stock.quantity : nil,
+            stockVersion: response.hasStock ? response.stock.version : nil, partition: partition,
+            replicas: cluster.shardMap.replicas(of: partition)
+        )
     }
 
     private func clusterView() async -> ClusterView {

@@ -96,18 +96,10 @@ struct Recommender: Sendable {
         var request = WireSituationRequest()
         request.user = user
         request.nowMillis = nowMillis
-        var lastError: (any Error)?
-        for member in cluster.readOrder(of: cluster.shardMap.partition(of: user)) {
-            let remaining = end - .now
-            guard remaining > .zero else { break }
-            do {
-                let response: WireSituationResponse = try await cluster.call(member, "/internal/situation", request, timeout: remaining)
-                return response.known ? response.situation.model : Situation()
-            } catch {
-                lastError = error
-            }
-        }
-        throw lastError ?? NodeCallError(member: "-", message: "deadline passed", timedOut: true)
+        let response: WireSituationResponse = try await cluster.callAnyReplica(
+            of: cluster.shardMap.partition(of: user), "/internal/situation", request, until: end
+        )
+        return response.known ? response.situation.model : Situation()
     }
 
     struct Gathered {
