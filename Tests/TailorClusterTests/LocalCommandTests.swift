@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import tailor
 
 /// `tailor local`, the README's run command: it starts a cluster that answers, and
 /// SIGTERM stops every process it started.
@@ -24,7 +25,7 @@ struct LocalCommandTests {
 
         let banner = try await Self.readUntil("Tailor is running", from: output.fileHandleForReading, timeout: .seconds(60))
         #expect(banner.contains("http://127.0.0.1:\(ports[0])"))
-        #expect(HTTPProbeStatus.get(port: ports[0], path: "/readyz") == 200)
+        #expect(HTTPProbe.status(host: "127.0.0.1", port: ports[0], path: "/readyz") == 200)
 
         let children = Self.children(of: launcher.processIdentifier)
         #expect(children.count == 4, "expected 3 nodes and a gateway, found \(children)")
@@ -53,7 +54,7 @@ struct LocalCommandTests {
         for _ in 0..<50 {
             let base = try FreePorts.take(1)[0]
             guard base + count < 65_535 else { continue }
-            if (0..<count).allSatisfy({ HTTPProbeStatus.isFree(port: base + $0) }) { return base }
+            if (0..<count).allSatisfy({ FreePorts.isFree(base + $0) }) { return base }
         }
         throw ClusterError("no \(count) consecutive free ports")
     }
@@ -78,41 +79,4 @@ final class LockedText: @unchecked Sendable {
     private var text = ""
     func append(_ more: String) { lock.withLock { text += more } }
     var value: String { lock.withLock { text } }
-}
-
-/// Small socket helpers for the launcher test.
-enum HTTPProbeStatus {
-    /// Runs `body` (bind or connect) on a new TCP socket with 127.0.0.1:`port`.
-    private static func withLoopback<T>(port: Int, _ body: (Int32, UnsafePointer<sockaddr>, socklen_t) -> T) -> T {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-    }
-
-    static func isFree(port: Int) -> Bool {
-        withLoopback(port: port) { fd, address, length in bind(fd, address, length) == 0 }
-    }
-
-    static func get(port: Int, path: String) -> Int? {
-        withLoopback(port: port) { fd, address, length -> Int? in
-            guard connect(fd, address, length) == 0 else { return nil }
-            return exchange(fd, path: path)
-        }
-    }
-
-    private static func exchange(_ fd: Int32, path: String) -> Int? {
-        let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-        _ = request.withCString { send(fd, $0, strlen($0), 0) }
-        var buffer = [UInt8](repeating: 0, count: 64)
-        let count = recv(fd, &buffer, buffer.count, 0)
-        guard count > 12 else { return nil }
-        let parts = String(decoding: buffer[0..<count], as: UTF8.self).split(separator: " ")
-        return parts.count > 1 ? Int(parts[1]) : nil
-    }
 }
