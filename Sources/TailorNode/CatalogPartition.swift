@@ -10,7 +10,8 @@ public actor CatalogPartition {
     private var scratch = ScoringScratch()
 
     /// - Parameter ownsProduct: whether a product id hashes to this partition.
-    public init(partition: Int, index: CatalogIndex = CatalogIndex(), ownsProduct: @escaping @Sendable (String) -> Bool) {
+    /// - Parameter index: built with the node's vocabulary (``PartitionTable/vocabulary``).
+    public init(partition: Int, index: CatalogIndex, ownsProduct: @escaping @Sendable (String) -> Bool) {
         self.partition = partition
         self.index = index
         self.ownsProduct = ownsProduct
@@ -39,8 +40,10 @@ public actor CatalogPartition {
         return applied
     }
 
-    public func score(_ query: ScoringQuery) -> ScoringResult {
-        if index.needsHeadRefresh(nowMillis: query.nowMillis) { index.refreshHeads(nowMillis: query.nowMillis) }
+    /// Scores a query prepared with the node's vocabulary (``PartitionTable/vocabulary``).
+    public func score(_ query: PreparedQuery) -> ScoringResult {
+        let nowMillis = query.query.nowMillis
+        if index.needsHeadRefresh(nowMillis: nowMillis) { index.refreshHeads(nowMillis: nowMillis) }
         return index.score(query, scratch: &scratch)
     }
 

@@ -33,7 +33,9 @@ package enum DemoLoader {
         let heldPartitions = shardMap.partitions(heldBy: member)
         var held = [Bool](repeating: false, count: shardMap.partitionCount)
         for partition in heldPartitions { held[partition] = true }
-        let built = build(shop, endingAtMillis: setup.endingAtMillis, shardMap: shardMap, held: held) { _, partition in
+        let built = build(
+            shop, endingAtMillis: setup.endingAtMillis, shardMap: shardMap, held: held, vocabulary: table.vocabulary
+        ) { _, partition in
             held[partition]
         }
         for partition in heldPartitions {
@@ -51,14 +53,15 @@ package enum DemoLoader {
 
     /// Fills the `held` partitions (indexed by partition) with `shop`'s products,
     /// stock and events; keeps the profiles of the shoppers `keepProfile(user, partition)` selects.
+    /// Every index codes its strings with `vocabulary` (the node's).
     package static func build(
-        _ shop: DemoShop, endingAtMillis: Int64, shardMap: ShardMap, held: [Bool],
+        _ shop: DemoShop, endingAtMillis: Int64, shardMap: ShardMap, held: [Bool], vocabulary: Vocabulary,
         keepProfile: (String, Int) -> Bool
     ) -> Built {
         // Arrays indexed by partition, mutated in place (a dictionary's optional
         // round trip copied the index's columns on every event).
         var built = Built(
-            indexes: [CatalogIndex](repeating: CatalogIndex(), count: shardMap.partitionCount),
+            indexes: [CatalogIndex](repeating: CatalogIndex(vocabulary: vocabulary), count: shardMap.partitionCount),
             profiles: [[String: ShopperProfile]](repeating: [:], count: shardMap.partitionCount)
         )
         for product in shop.products {

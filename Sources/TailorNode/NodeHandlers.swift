@@ -88,11 +88,11 @@ struct NodeHandlers: Sendable {
             situation: request.situation.model, weights: request.weights.model, k: Int(request.k),
             filters: request.filters.model, placement: placement, nowMillis: request.nowMillis, mix: request.mix
         )
-        var gather = PartitionGather(query: query)
+        var gather = PartitionGather(query: table.vocabulary.prepare(query))
         var response = WireScoreResponse()
         for partition in request.partitions {
             guard let replica = table[Int(partition)] else { continue }
-            gather.add(await replica.catalog.score(gather.query))
+            gather.add(await replica.catalog.score(gather.next))
             response.answered.append(partition)
         }
         let merged = gather.merged()

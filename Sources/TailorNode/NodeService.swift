@@ -2,6 +2,7 @@ public import Logging
 public import ServiceLifecycle
 import TailorHTTP2
 import TailorMembership
+import TailorScoring
 import NIOCore
 
 /// A Tailor node: holds its partitions' replicas and serves the internal HTTP/2 API.
@@ -60,7 +61,9 @@ public final class NodeService: Service, Sendable {
                 table.install(
                     PartitionTable.Replica(
                         users: UserPartition(partition: partition),
-                        catalog: CatalogPartition(partition: partition) { shardMap.partition(of: $0) == partition }
+                        catalog: CatalogPartition(partition: partition, index: CatalogIndex(vocabulary: table.vocabulary)) {
+                            shardMap.partition(of: $0) == partition
+                        }
                     ),
                     partition: partition
                 )

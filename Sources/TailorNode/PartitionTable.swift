@@ -1,4 +1,5 @@
 import Synchronization
+public import TailorScoring
 
 /// The partitions this node holds a replica of, by partition number.
 ///
@@ -17,6 +18,9 @@ public final class PartitionTable: Sendable {
     }
 
     private let replicas = Mutex<[Int: Replica]>([:])
+    /// The codes shared by every catalog partition of this node: a request's
+    /// strings are looked up in it once, not once per partition.
+    public let vocabulary = Vocabulary()
 
     public init() {}
 

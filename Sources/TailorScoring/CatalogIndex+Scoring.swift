@@ -22,34 +22,39 @@ extension CatalogIndex {
     /// never normalised by anything partition-wide, so the gateway can merge the
     /// partitions' lists by score. `scratch` is the caller's reusable buffer set.
     public func score(_ query: ScoringQuery, scratch: inout ScoringScratch) -> ScoringResult {
+        score(vocabulary.prepare(query), scratch: &scratch)
+    }
+
+    /// ``score(_:scratch:)`` for a query already prepared with this index's
+    /// vocabulary: what a node does, preparing once for all its partitions.
+    /// (A query prepared with another vocabulary is prepared again with this one.)
+    public func score(_ prepared: PreparedQuery, scratch: inout ScoringScratch) -> ScoringResult {
+        guard prepared.vocabulary == ObjectIdentifier(vocabulary) else { return score(prepared.query, scratch: &scratch) }
+        let query = prepared.query
         let k = max(0, query.k)
-        scratch.prepare(rows: ids.count, categories: categoryNames.count, brands: brandNames.count)
+        scratch.prepare(rows: ids.count)
         defer { scratch.clear() }
         scratch.ranked.reset(capacity: k)
         scratch.trending.reset(capacity: query.mix ? k : 0)
         scratch.discovery.reset(capacity: query.mix ? k : 0)
 
-        let situation = query.situation
-        mark(situation.exclude, in: &scratch)
-        if query.filters.excludePurchased != false { mark(situation.purchased, in: &scratch) }
-        prepareAffinities(query, scratch: &scratch)
-        accumulateCollaborative(situation, nowMillis: query.nowMillis, scratch: &scratch)
+        for code in prepared.exclude { mark(code: code, in: &scratch) }
+        accumulateCollaborative(prepared, scratch: &scratch)
 
-        let kernel = ScoringKernel(index: self, query: query)
-        if situation.candidates.isEmpty && (query.scanAll || ids.count <= Self.fullScanRows) {
+        let kernel = ScoringKernel(index: self, prepared: prepared)
+        if !prepared.restrictedToCandidates && (query.scanAll || ids.count <= Self.fullScanRows) {
             for row in ids.indices where !scratch.marked[row] { kernel.offer(row: row, scratch: &scratch) }
-        } else if situation.candidates.isEmpty {
-            selectCandidates(query, scratch: &scratch)
+        } else if !prepared.restrictedToCandidates {
+            selectCandidates(prepared, scratch: &scratch)
             for row in scratch.candidateRows { kernel.offer(row: Int(row), scratch: &scratch) }
         } else {
-            for id in situation.candidates {
-                guard let row = rowByID[id].map(Int.init), !scratch.marked[row] else { continue }
+            for code in prepared.candidates {
                 // Marking visited rows keeps a repeated candidate from appearing twice.
-                scratch.marked[row] = true
-                scratch.markedRows.append(Int32(row))
+                guard let row = mark(code: code, in: &scratch) else { continue }
                 kernel.offer(row: row, scratch: &scratch)
             }
         }
+        let situation = query.situation
         return ScoringResult(
             ranked: candidates(scratch.ranked, situation: situation, scratch: scratch, minimumScore: query.minimumScore),
             trending: candidates(scratch.trending, situation: situation, scratch: scratch),
@@ -57,56 +62,26 @@ extension CatalogIndex {
         )
     }
 
-    private func mark(_ products: [String], in scratch: inout ScoringScratch) {
-        for id in products {
-            guard let row = rowByID[id].map(Int.init), !scratch.marked[row] else { continue }
-            scratch.marked[row] = true
-            scratch.markedRows.append(Int32(row))
-        }
-    }
-
-    /// Looks the situation's strings up once per query, so the per-product loop
-    /// compares interned indices only.
-    private func prepareAffinities(_ query: ScoringQuery, scratch: inout ScoringScratch) {
-        for (name, affinity) in query.situation.categoryAffinity {
-            if let index = categoryNames.lookup(name) { scratch.categoryAffinity[Int(index)] = affinity }
-        }
-        // A parent is interned before its children (`fill` interns prefixes in
-        // order), so one forward pass carries the best ancestor down each path.
-        // Without affinities every entry stays at the 0 `prepare` set.
-        if !query.situation.categoryAffinity.isEmpty {
-            for category in 0..<categoryNames.count {
-                let parent = Int(categoryParent[category])
-                guard parent >= 0 else { continue }
-                scratch.ancestorAffinity[category] = max(scratch.categoryAffinity[parent], scratch.ancestorAffinity[parent])
-            }
-        }
-        for (name, affinity) in query.situation.brandAffinity {
-            if let index = brandNames.lookup(name) { scratch.brandAffinity[Int(index)] = affinity }
-        }
-        if let filter = query.filters.category?.lowercased(), !filter.isEmpty {
-            for (index, name) in categoryNames.names.enumerated() {
-                let path = name.lowercased()
-                let levels = path.split(separator: Words.categorySeparator)
-                scratch.categoryAllowed[index] = path == filter || path.hasPrefix(filter + Words.categorySeparator)
-                    || levels.contains { $0 == filter }
-            }
-        }
-        // Unknown query words stay as -1: they count against the overlap everywhere alike.
-        for term in query.situation.queryTerms { scratch.queryTerms.append(termNames.lookup(term) ?? -1) }
+    /// Marks a product's row as excluded or visited; returns the row if it was not marked yet.
+    @discardableResult
+    private func mark(code: Int32, in scratch: inout ScoringScratch) -> Int? {
+        guard let row = row(code: code), !scratch.marked[row] else { return nil }
+        scratch.marked[row] = true
+        scratch.markedRows.append(Int32(row))
+        return row
     }
 
     /// Walks the inverted index once per situation item: Σ w_r × cooc(r, i), with
     /// the item weights scaled by the heaviest (the situation is the same for every
     /// partition, so this scale is global).
-    private func accumulateCollaborative(_ situation: Situation, nowMillis: Int64, scratch: inout ScoringScratch) {
-        let items = situation.items
+    private func accumulateCollaborative(_ prepared: PreparedQuery, scratch: inout ScoringScratch) {
+        let items = prepared.items
         var heaviest: Float = 0
         for position in items.indices { heaviest = max(heaviest, items[position].weight) }
         guard heaviest > 0 else { return }
         for itemIndex in items.indices {
             let itemWeight = items[itemIndex].weight
-            guard itemWeight > 0, let postings = cooccurrence.postings(of: items[itemIndex].product) else { continue }
+            guard itemWeight > 0, let postings = cooccurrence.postings(of: items[itemIndex].code) else { continue }
             let weight = itemWeight / heaviest
             let source = Int32(itemIndex)
             postings.rows.withUnsafeBufferPointer { rows in
@@ -133,7 +108,7 @@ extension CatalogIndex {
     /// outside all three has no collaborative signal, little content signal and is
     /// not among the partition's best by the situation-free signals, so it cannot
     /// beat them; skipping it keeps the work proportional to the situation, not the catalog.
-    private func selectCandidates(_ query: ScoringQuery, scratch: inout ScoringScratch) {
+    private func selectCandidates(_ prepared: PreparedQuery, scratch: inout ScoringScratch) {
         func take(_ row: Int32) {
             let index = Int(row)
             guard !scratch.marked[index] else { return }
@@ -143,9 +118,9 @@ extension CatalogIndex {
         }
         for row in scratch.touched { take(row) }
         for row in heads where Int(row) < ids.count { take(row) }
-        let filtered = query.filters.category != nil
+        let filtered = prepared.query.filters.category != nil
         for category in rowsByCategory.indices
-        where filtered ? scratch.categoryAllowed[category] : scratch.categoryAffinity[category] > 0 {
+        where filtered ? prepared.category(category).allowed : prepared.category(category).affinity > 0 {
             // With a filter every product of the filter's categories competes; for an
             // affinity, the category's most popular ones (kept first by refreshHeads).
             let rows = filtered ? rowsByCategory[category][...] : rowsByCategory[category].prefix(Self.categoryHeadSize)

@@ -45,7 +45,7 @@ extension CatalogIndex {
         }
         for pair in signals.pairs where pair.weight > 0 && ownsProduct(pair.target) {
             if let row = rowByID[pair.target] {
-                cooccurrence.add(source: pair.source, row: row, weight: pair.weight)
+                cooccurrence.add(source: vocabulary.product(pair.source), row: row, weight: pair.weight)
             } else if canHoldPending(pair.target) {
                 pending[pair.target, default: PendingSignals()].pairs.append((pair.source, pair.weight))
             }
@@ -87,7 +87,7 @@ extension CatalogIndex {
     mutating func applyPending(_ waiting: PendingSignals, row: Int) {
         popularitySlots[row] += waiting.popularity
         trendSlots[row] += waiting.trend
-        for pair in waiting.pairs { cooccurrence.add(source: pair.source, row: Int32(row), weight: pair.weight) }
+        for pair in waiting.pairs { cooccurrence.add(source: vocabulary.product(pair.source), row: Int32(row), weight: pair.weight) }
     }
 
     private func canHoldPending(_ id: String) -> Bool {

@@ -41,17 +41,17 @@ public struct CatalogIndex: Sendable {
     var landmark: Int64?
 
     var rowByID: [String: Int32] = [:]
+    /// The node's codes for the strings below; shared with the node's other partitions.
+    public let vocabulary: Vocabulary
+    /// Row per product code (``Vocabulary``), -1 for a product not held here: the
+    /// request path's lookup, an array index instead of a string hash.
+    var rowByCode: [Int32] = []
     /// Every version seen, including removed products' (tombstones).
     var versions: [String: Int64] = [:]
     /// Every stock level seen, also for products not (yet) held.
     var stockLevels: [String: StockLevel] = [:]
-    /// Every prefix of every category path is interned; `categoryParent` links them.
-    var categoryNames = Interner()
-    var categoryParent: [Int32] = []
-    var brandNames = Interner()
-    var termNames = Interner()
     var cooccurrence = Cooccurrence()
-    /// Rows per interned leaf category (a row moved to another leaf stays listed
+    /// Rows per leaf category code (a row moved to another leaf stays listed
     /// under the old one too; readers check `leafCategory`).
     var rowsByCategory: [[Int32]] = []
     /// The partition's heads: its most popular, trending, high-margin and
@@ -68,7 +68,18 @@ public struct CatalogIndex: Sendable {
     /// Products held (not removed).
     public private(set) var count = 0
 
-    public init() {}
+    /// - Parameter vocabulary: the node's shared vocabulary; a fresh one by default.
+    public init(vocabulary: Vocabulary = Vocabulary()) {
+        self.vocabulary = vocabulary
+    }
+
+    /// The row of a product code, if this partition holds a row for it.
+    @inline(__always)
+    func row(code: Int32) -> Int? {
+        guard code >= 0, Int(code) < rowByCode.count else { return nil }
+        let row = rowByCode[Int(code)]
+        return row >= 0 ? Int(row) : nil
+    }
 
     /// Stores `product` unless a record with the same or a higher version was seen
     /// (including a removal); returns whether it changed anything.
@@ -131,6 +142,11 @@ public struct CatalogIndex: Sendable {
     private mutating func appendRow(id: String) -> Int {
         let row = ids.count
         rowByID[id] = Int32(row)
+        let code = Int(vocabulary.product(id))
+        if rowByCode.count <= code {
+            rowByCode.append(contentsOf: repeatElement(-1, count: code + 1 - rowByCode.count))
+        }
+        rowByCode[code] = Int32(row)
         ids.append(id)
         titles.append("")
         categories.append("")
@@ -166,26 +182,16 @@ public struct CatalogIndex: Sendable {
         } else {
             marginShare[row] = 0
         }
-        var parent: Int32 = -1
-        for prefix in Words.categoryPrefixes(product.category) {
-            let index = categoryNames.intern(prefix)
-            if Int(index) == categoryParent.count { categoryParent.append(parent) }
-            if parent == -1 { topCategory[row] = index }
-            parent = index
+        let (leaf, top) = vocabulary.categoryPath(Words.categoryPrefixes(product.category))
+        leafCategory[row] = leaf
+        topCategory[row] = top
+        if leaf >= 0, leaf != previousLeaf {
+            while rowsByCategory.count <= Int(leaf) { rowsByCategory.append([]) }
+            rowsByCategory[Int(leaf)].append(Int32(row))
         }
-        leafCategory[row] = parent
-        if parent == -1 { topCategory[row] = -1 }
-        if parent >= 0, parent != previousLeaf {
-            while rowsByCategory.count <= Int(parent) { rowsByCategory.append([]) }
-            rowsByCategory[Int(parent)].append(Int32(row))
-        }
-        brandIndex[row] = product.brand.map { brandNames.intern($0) } ?? -1
+        brandIndex[row] = product.brand.map { vocabulary.brand($0) } ?? -1
         rating[row] = Float(product.rating ?? 0)
-        var words = Set<Int32>()
-        for word in Words.of(product.title) + Words.of(product.category) + Words.of(product.brand ?? "") {
-            words.insert(termNames.intern(word))
-        }
-        terms[row] = words.sorted()
+        terms[row] = vocabulary.terms(Words.of(product.title) + Words.of(product.category) + Words.of(product.brand ?? ""))
     }
 }
 

@@ -1,16 +1,20 @@
 /// The item-to-item inverted index of one catalog partition: for each source
-/// product (which may live in any partition) the local rows that co-occur with it,
-/// with summed weights. Postings are contiguous, sorted by row, merged on add.
+/// product (which may live in any partition), by its ``Vocabulary`` code, the local
+/// rows that co-occur with it, with summed weights. Postings are contiguous,
+/// sorted by row, merged on add.
 struct Cooccurrence: Sendable {
     struct Postings: Sendable {
         var rows: [Int32] = []
         var weights: [Float] = []
     }
 
-    private(set) var bySource: [String: Postings] = [:]
+    /// Postings per source code; sources never paired with a local row have none.
+    private(set) var bySource: [Postings?] = []
 
-    mutating func add(source: String, row: Int32, weight: Float) {
-        var postings = bySource.removeValue(forKey: source) ?? Postings()
+    mutating func add(source: Int32, row: Int32, weight: Float) {
+        let source = Int(source)
+        if bySource.count <= source { bySource.append(contentsOf: repeatElement(nil, count: source + 1 - bySource.count)) }
+        var postings = bySource[source].take() ?? Postings()
         // Binary search keeps the merge O(log n) to find, one memmove to insert.
         var low = 0
         var high = postings.rows.count
@@ -27,8 +31,11 @@ struct Cooccurrence: Sendable {
         bySource[source] = postings
     }
 
-    func postings(of source: String) -> Postings? { bySource[source] }
+    @inline(__always)
+    func postings(of source: Int32) -> Postings? {
+        source >= 0 && Int(source) < bySource.count ? bySource[Int(source)] : nil
+    }
 
     /// Number of (source, row) entries, for sizing and debugging.
-    var entryCount: Int { bySource.values.reduce(0) { $0 + $1.rows.count } }
+    var entryCount: Int { bySource.reduce(0) { $0 + ($1?.rows.count ?? 0) } }
 }

@@ -1,4 +1,4 @@
-/// Partition-local string interning: the scoring kernel compares small integers,
+/// String interning (inside ``Vocabulary``): the scoring kernel compares small integers,
 /// not strings. Indices are stable for the life of the index (never reused).
 struct Interner: Sendable {
     private(set) var names: [String] = []

@@ -6,20 +6,20 @@ import TailorModel
 /// (`ScoringQuery.minimumScore`), so they skip building the rest.
 public struct PartitionGather: Sendable {
     /// The query for the next partition, with its `minimumScore` raised.
-    public private(set) var query: ScoringQuery
+    public private(set) var next: PreparedQuery
     /// The best k scores so far, descending.
     private var best: [Float] = []
     private var ranked: [[ScoredCandidate]] = []
     private var trending: [[ScoredCandidate]] = []
     private var discovery: [[ScoredCandidate]] = []
 
-    public init(query: ScoringQuery) {
-        self.query = query
-        best.reserveCapacity(query.k + 1)
+    public init(query: PreparedQuery) {
+        self.next = query
+        best.reserveCapacity(next.query.k + 1)
     }
 
     public mutating func add(_ result: ScoringResult) {
-        let k = query.k
+        let k = next.query.k
         for candidate in result.ranked {
             let score = candidate.score
             if best.count == k, let last = best.last, score <= last { break }
@@ -27,7 +27,7 @@ public struct PartitionGather: Sendable {
             best.insert(score, at: position)
             if best.count > k { best.removeLast() }
         }
-        if best.count == k, let last = best.last { query.minimumScore = last }
+        if best.count == k, let last = best.last { next.query.minimumScore = last }
         ranked.append(result.ranked)
         trending.append(result.trending)
         discovery.append(result.discovery)
@@ -36,9 +36,9 @@ public struct PartitionGather: Sendable {
     /// The k best of each list over every partition added.
     public func merged() -> ScoringResult {
         ScoringResult(
-            ranked: CandidateMerge.merge(ranked, k: query.k),
-            trending: CandidateMerge.merge(trending, k: query.k),
-            discovery: CandidateMerge.merge(discovery, k: query.k)
+            ranked: CandidateMerge.merge(ranked, k: next.query.k),
+            trending: CandidateMerge.merge(trending, k: next.query.k),
+            discovery: CandidateMerge.merge(discovery, k: next.query.k)
         )
     }
 }

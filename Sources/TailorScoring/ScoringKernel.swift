@@ -35,7 +35,12 @@ struct ScoringKernel {
     /// Rotates the discovery picks daily without a random source (pure, replayable).
     let discoverySalt: UInt64
 
-    init(index: CatalogIndex, query: ScoringQuery) {
+    /// Per-category, per-brand and query-word codes of the request.
+    let prepared: PreparedQuery
+
+    init(index: CatalogIndex, prepared: PreparedQuery) {
+        let query = prepared.query
+        self.prepared = prepared
         alive = index.alive
         stockColumn = index.stock
         priceColumn = index.price
@@ -53,7 +58,7 @@ struct ScoringKernel {
         filters = query.filters
         inStockOnly = query.filters.inStockOnly != false
         typicalPrice = query.situation.typicalPrice
-        hasQuery = !query.situation.queryTerms.isEmpty
+        hasQuery = !prepared.queryTerms.isEmpty
         mix = query.mix
         hasAffinities = !query.situation.categoryAffinity.isEmpty
         let landmark = index.landmark ?? query.nowMillis
@@ -70,13 +75,14 @@ struct ScoringKernel {
         if let minPrice = filters.minPrice, price < minPrice { return }
         if let maxPrice = filters.maxPrice, price > maxPrice { return }
         let leaf = Int(leafCategory[row])
-        if leaf >= 0, !scratch.categoryAllowed[leaf] { return }
+        let category = prepared.category(leaf)
+        if leaf >= 0, !category.allowed { return }
         if leaf < 0, filters.category != nil { return }
 
         let popularity = popularitySlots[row] * popularityFactor
         var raw = Signals()
         raw.collaborative = collaborative(row: row, popularity: popularity, scratch: scratch)
-        raw.content = content(row: row, leaf: leaf, price: price, scratch: scratch)
+        raw.content = content(row: row, category: category, price: price)
         raw.popularity = Float(1 - exp(-popularity / CatalogIndex.popularityScale))
         raw.trending = trending(row: row, popularity: popularity)
         raw.inventory = stock < 0 ? 0.5 : Float(1 - exp(-3 * Double(stock) / CatalogIndex.comfortableStock))
@@ -100,7 +106,7 @@ struct ScoringKernel {
             scratch.trending.offer(TopK.Entry(key: raw.trending, row: Int32(row), score: score, signals: weighted), ids: ids)
         }
         // Discovery: good products from outside what the shopper already likes.
-        let familiar = leaf >= 0 && (scratch.categoryAffinity[leaf] > 0 || scratch.ancestorAffinity[leaf] > 0)
+        let familiar = category.affinity > 0 || category.ancestor > 0
         if !familiar || !hasAffinities, raw.collaborative == 0 {
             let quality = 0.5 * raw.popularity + 0.3 * rating[row] / 5 + 0.2 * jitter(row)
             scratch.discovery.offer(TopK.Entry(key: quality, row: Int32(row), score: score, signals: weighted), ids: ids)
@@ -116,13 +122,9 @@ struct ScoringKernel {
         return Float(x / (x + 1))
     }
 
-    private func content(row: Int, leaf: Int, price: Double, scratch: ScoringScratch) -> Float {
-        var affinity: Float = 0
-        if leaf >= 0 {
-            affinity += 0.4 * scratch.categoryAffinity[leaf] + 0.2 * scratch.ancestorAffinity[leaf]
-        }
-        let brand = Int(brandIndex[row])
-        if brand >= 0 { affinity += 0.2 * scratch.brandAffinity[brand] }
+    private func content(row: Int, category: (affinity: Float, ancestor: Float, allowed: Bool), price: Double) -> Float {
+        var affinity = 0.4 * category.affinity + 0.2 * category.ancestor
+        affinity += 0.2 * prepared.brandAffinity(Int(brandIndex[row]))
         if typicalPrice > 0, price > 0 {
             // 1 at the typical price, 0.5 at half or double it.
             affinity += 0.2 * Float(1 / (1 + abs(log2(price / typicalPrice))))
@@ -130,8 +132,8 @@ struct ScoringKernel {
         guard hasQuery else { return affinity }
         var matched = 0
         let terms = self.terms[row]
-        for term in scratch.queryTerms where term >= 0 && Self.contains(terms, term) { matched += 1 }
-        let overlap = Float(matched) / Float(scratch.queryTerms.count)
+        for term in prepared.queryTerms where term >= 0 && Self.contains(terms, term) { matched += 1 }
+        let overlap = Float(matched) / Float(prepared.queryTerms.count)
         return 0.5 * overlap + 0.5 * affinity
     }
 

@@ -64,14 +64,6 @@ public struct ScoringScratch: Sendable {
     /// Rows excluded by the situation (page product, cart, purchases) or already visited.
     var marked: [Bool] = []
     var markedRows: [Int32] = []
-    /// Per interned category: the situation's affinity, the best of its ancestors',
-    /// and whether the category filter lets it through.
-    var categoryAffinity: [Float] = []
-    var ancestorAffinity: [Float] = []
-    var categoryAllowed: [Bool] = []
-    /// Per interned brand: the situation's affinity.
-    var brandAffinity: [Float] = []
-    var queryTerms: [Int32] = []
     var candidateRows: [Int32] = []
     var ranked = TopK()
     var trending = TopK()
@@ -79,7 +71,7 @@ public struct ScoringScratch: Sendable {
 
     public init() {}
 
-    mutating func prepare(rows: Int, categories: Int, brands: Int) {
+    mutating func prepare(rows: Int) {
         if collaborative.count < rows {
             let grow = rows - collaborative.count
             collaborative.append(contentsOf: repeatElement(0, count: grow))
@@ -87,11 +79,6 @@ public struct ScoringScratch: Sendable {
             because.append(contentsOf: repeatElement(-1, count: grow))
             marked.append(contentsOf: repeatElement(false, count: grow))
         }
-        Self.reset(&categoryAffinity, to: 0, count: categories)
-        Self.reset(&ancestorAffinity, to: 0, count: categories)
-        Self.reset(&categoryAllowed, to: true, count: categories)
-        Self.reset(&brandAffinity, to: 0, count: brands)
-        queryTerms.removeAll(keepingCapacity: true)
         candidateRows.removeAll(keepingCapacity: true)
     }
 
@@ -105,10 +92,5 @@ public struct ScoringScratch: Sendable {
         touched.removeAll(keepingCapacity: true)
         for row in markedRows { marked[Int(row)] = false }
         markedRows.removeAll(keepingCapacity: true)
-    }
-
-    private static func reset<T>(_ buffer: inout [T], to value: T, count: Int) {
-        buffer.removeAll(keepingCapacity: true)
-        buffer.append(contentsOf: repeatElement(value, count: count))
     }
 }

@@ -19,14 +19,14 @@ struct PartitionGatherTests {
 
     @Test("the bar rises to the k-th best score once k are held, and the merge keeps the best k")
     func raisesTheBar() {
-        var gather = PartitionGather(query: query(k: 3))
-        #expect(gather.query.minimumScore == -.infinity)
+        var gather = PartitionGather(query: Vocabulary().prepare(query(k: 3)))
+        #expect(gather.next.query.minimumScore == -.infinity)
         gather.add(ScoringResult(ranked: [candidate("a", 0.9), candidate("b", 0.5)]))
-        #expect(gather.query.minimumScore == -.infinity)
+        #expect(gather.next.query.minimumScore == -.infinity)
         gather.add(ScoringResult(ranked: [candidate("c", 0.7), candidate("d", 0.2)]))
-        #expect(gather.query.minimumScore == 0.5)
+        #expect(gather.next.query.minimumScore == 0.5)
         gather.add(ScoringResult(ranked: [candidate("e", 0.8)]))
-        #expect(gather.query.minimumScore == 0.7)
+        #expect(gather.next.query.minimumScore == 0.7)
         #expect(gather.merged().ranked.map(\.product) == ["a", "e", "c"])
     }
 }

@@ -31,7 +31,10 @@ struct ScoringBench {
         let users = Set(drawn.map(\.user))
         let shardMap = ShardMap(partitionCount: Self.partitionCount, replicationFactor: 1, members: ["bench"])
         let held = [Bool](repeating: true, count: Self.partitionCount)
-        var built = DemoLoader.build(shop, endingAtMillis: Self.endingAtMillis, shardMap: shardMap, held: held) { user, _ in
+        let vocabulary = Vocabulary()
+        var built = DemoLoader.build(
+            shop, endingAtMillis: Self.endingAtMillis, shardMap: shardMap, held: held, vocabulary: vocabulary
+        ) { user, _ in
             users.contains(user)
         }
         for partition in built.indexes.indices { built.indexes[partition].refreshHeads(nowMillis: nowMillis) }
@@ -71,8 +74,10 @@ struct ScoringBench {
                 let situationTook = ContinuousClock.now - situationStarted
                 var full = entry.query
                 full.scanAll = true
-                let (selected, selectedTook) = Self.timed { Self.scoreAll(entry.query, indexes, &selectedScratch) }
-                let (scanned, fullTook) = Self.timed { Self.scoreAll(full, indexes, &fullScratch) }
+                let (selected, selectedTook) = Self.timed {
+                    Self.scoreAll(vocabulary.prepare(entry.query), indexes, &selectedScratch)
+                }
+                let (scanned, fullTook) = Self.timed { Self.scoreAll(vocabulary.prepare(full), indexes, &fullScratch) }
                 guard measured else { continue }
                 situationTimes.append(Self.micros(situationTook))
                 selectedTimes.append(Self.micros(selectedTook))
@@ -98,13 +103,14 @@ struct ScoringBench {
     }
 
     /// Scores every partition the way a node's score handler does (partitions in
-    /// order, each asked only for what beats the k-th best so far), then merges.
-    static func scoreAll(_ query: ScoringQuery, _ indexes: [CatalogIndex], _ scratch: inout [ScoringScratch]) -> ScoringResult {
+    /// order, each asked only for what beats the k-th best so far), then merges;
+    /// `query` is prepared once with the indexes' shared vocabulary, as a node does.
+    static func scoreAll(_ query: PreparedQuery, _ indexes: [CatalogIndex], _ scratch: inout [ScoringScratch]) -> ScoringResult {
         var gather = PartitionGather(query: query)
         for partition in indexes.indices {
             // Through the buffer: `indexes[partition]` would copy the index (retain
             // its ~35 fields) per call, which a partition actor's stored index does not.
-            let next = gather.query
+            let next = gather.next
             gather.add(indexes.withUnsafeBufferPointer { $0[partition].score(next, scratch: &scratch[partition]) })
         }
         return gather.merged()
