@@ -169,6 +169,7 @@ let package = Package(
             name: "TailorWireTests",
             dependencies: [
                 "TailorWire",
+                "TailorModel",
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: upcoming

@@ -40,11 +40,25 @@ final class ClusterClient: Sendable {
         _ member: String, _ path: String, _ message: some SwiftProtobuf.Message, timeout: Duration,
         method: HTTPRequest.Method = .post, as: Response.Type = Response.self
     ) async throws -> Response {
+        let body: ByteBuffer
+        do {
+            body = method == .get ? ByteBuffer() : try message.wireEncoded()
+        } catch {
+            throw NodeCallError(member: member, message: "could not encode the request: \(error)")
+        }
+        return try await call(member, path, body: body, timeout: timeout, method: method)
+    }
+
+    /// ``call(_:_:_:timeout:method:as:)`` with the request already encoded (the
+    /// scatter encodes its shared part once for every node).
+    func call<Response: SwiftProtobuf.Message>(
+        _ member: String, _ path: String, body: ByteBuffer, timeout: Duration,
+        method: HTTPRequest.Method = .post, as: Response.Type = Response.self
+    ) async throws -> Response {
         guard let peer = peers[member] else { throw NodeCallError(member: member, message: "unknown member") }
         do {
             var headers = HTTPFields()
             headers[.contentType] = WireContentType
-            let body = method == .get ? ByteBuffer() : try message.wireEncoded()
             let response = try await client.call(peer, method: method, path: path, headers: headers, body: body, timeout: timeout)
             guard response.status == .ok else {
                 let text = String(buffer: response.body)

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOCore
 import TailorMembership
 import TailorModel
 import TailorScoring
@@ -111,11 +112,23 @@ struct Recommender: Sendable {
 
     /// Scores every catalog partition once, on one replica each; a partition whose
     /// replica fails is planned again on its next replica while time remains.
+    ///
+    /// The request is the same for every node but its partitions, so it is encoded
+    /// once and each node's partitions are appended as a second message: protobuf
+    /// merges concatenated messages, and `template` has no partitions of its own.
     private func gather(_ template: WireScoreRequest, until end: ContinuousClock.Instant) async -> Gathered {
+        var gathered = Gathered()
         let count = cluster.shardMap.partitionCount
+        let shared: ByteBuffer
+        do {
+            shared = try template.wireEncoded()
+        } catch {
+            logger.error("could not encode the scoring request", metadata: ["error": "\(error)"])
+            gathered.missing = count
+            return gathered
+        }
         var pending = Set(0..<count)
         var tried = [Set<String>](repeating: [], count: count)
-        var gathered = Gathered()
         while !pending.isEmpty, end > .now {
             var plan: [String: [UInt32]] = [:]
             for partition in pending {
@@ -127,11 +140,13 @@ struct Recommender: Sendable {
             let remaining = end - .now
             let results = await withTaskGroup(of: Result<WireScoreResponse, NodeCallError>.self) { group in
                 for (member, partitions) in plan {
-                    var request = template
-                    request.partitions = partitions.sorted()
+                    var named = WireScoreRequest()
+                    named.partitions = partitions.sorted()
                     group.addTask {
                         do {
-                            return .success(try await cluster.call(member, "/internal/score", request, timeout: remaining))
+                            var body = shared
+                            body.writeImmutableBuffer(try named.wireEncoded())
+                            return .success(try await cluster.call(member, "/internal/score", body: body, timeout: remaining))
                         } catch {
                             return .failure(error as? NodeCallError ?? NodeCallError(member: member, message: "\(error)"))
                         }

@@ -3,14 +3,12 @@ public import TailorModel
 extension WireSituation {
     public init(_ situation: Situation) {
         self.init()
-        items = situation.items.map { item in
-            var wire = WireSituationItem()
-            wire.product = item.product
-            wire.weight = item.weight
-            return wire
-        }
-        categoryAffinity = situation.categoryAffinity
-        brandAffinity = situation.brandAffinity
+        itemProducts = situation.items.map(\.product)
+        itemWeights = situation.items.map(\.weight)
+        categoryNames = Array(situation.categoryAffinity.keys)
+        categoryWeights = categoryNames.map { situation.categoryAffinity[$0] ?? 0 }
+        brandNames = Array(situation.brandAffinity.keys)
+        brandWeights = brandNames.map { situation.brandAffinity[$0] ?? 0 }
         typicalPrice = situation.typicalPrice
         purchased = situation.purchased
         exclude = situation.exclude
@@ -20,10 +18,19 @@ extension WireSituation {
 
     public var model: Situation {
         Situation(
-            items: items.map { Situation.Item(product: $0.product, weight: $0.weight) },
-            categoryAffinity: categoryAffinity, brandAffinity: brandAffinity, typicalPrice: typicalPrice,
+            items: zip(itemProducts, itemWeights).map { Situation.Item(product: $0, weight: $1) },
+            categoryAffinity: Self.affinities(categoryNames, categoryWeights),
+            brandAffinity: Self.affinities(brandNames, brandWeights), typicalPrice: typicalPrice,
             purchased: purchased, exclude: exclude, queryTerms: queryTerms, candidates: candidates
         )
+    }
+
+    /// Names paired with weights; a repeated name keeps its highest weight.
+    private static func affinities(_ names: [String], _ weights: [Float]) -> [String: Float] {
+        var affinities: [String: Float] = [:]
+        affinities.reserveCapacity(min(names.count, weights.count))
+        for (name, weight) in zip(names, weights) { affinities[name] = max(weight, affinities[name] ?? weight) }
+        return affinities
     }
 }
 

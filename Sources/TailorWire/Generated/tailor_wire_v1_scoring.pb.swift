@@ -23,30 +23,26 @@ fileprivate nonisolated struct _GeneratedWithProtocGenSwiftVersion: SwiftProtobu
   typealias Version = _2
 }
 
-public nonisolated struct WireSituationItem: Sendable {
-  // SwiftProtobuf.Message conformance is added in an extension below. See the
-  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
-  // methods supported on all messages.
-
-  public var product: String = String()
-
-  public var weight: Float = 0
-
-  public var unknownFields = SwiftProtobuf.UnknownStorage()
-
-  public init() {}
-}
-
+/// Items, category and brand affinities travel as parallel arrays (the i-th name
+/// goes with the i-th weight; entries without a partner are ignored): a situation
+/// is encoded and decoded several times per recommendation, and packed floats with
+/// plain strings cost far less than sub-messages or maps.
 public nonisolated struct WireSituation: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  public var items: [WireSituationItem] = []
+  public var itemProducts: [String] = []
 
-  public var categoryAffinity: Dictionary<String,Float> = [:]
+  public var itemWeights: [Float] = []
 
-  public var brandAffinity: Dictionary<String,Float> = [:]
+  public var categoryNames: [String] = []
+
+  public var categoryWeights: [Float] = []
+
+  public var brandNames: [String] = []
+
+  public var brandWeights: [Float] = []
 
   public var typicalPrice: Double = 0
 
@@ -336,44 +332,9 @@ public nonisolated struct WireNodeStatus: Sendable {
 
 fileprivate nonisolated let _protobuf_package = "tailor.wire.v1"
 
-nonisolated extension WireSituationItem: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
-  public static let protoMessageName: String = _protobuf_package + ".SituationItem"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}product\0\u{1}weight\0")
-
-  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    while let fieldNumber = try decoder.nextFieldNumber() {
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every case branch when no optimizations are
-      // enabled. https://github.com/apple/swift-protobuf/issues/1034
-      switch fieldNumber {
-      case 1: try { try decoder.decodeSingularStringField(value: &self.product) }()
-      case 2: try { try decoder.decodeSingularFloatField(value: &self.weight) }()
-      default: break
-      }
-    }
-  }
-
-  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    if !self.product.isEmpty {
-      try visitor.visitSingularStringField(value: self.product, fieldNumber: 1)
-    }
-    if self.weight.bitPattern != 0 {
-      try visitor.visitSingularFloatField(value: self.weight, fieldNumber: 2)
-    }
-    try unknownFields.traverse(visitor: &visitor)
-  }
-
-  public static func ==(lhs: WireSituationItem, rhs: WireSituationItem) -> Bool {
-    if lhs.product != rhs.product {return false}
-    if lhs.weight != rhs.weight {return false}
-    if lhs.unknownFields != rhs.unknownFields {return false}
-    return true
-  }
-}
-
 nonisolated extension WireSituation: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Situation"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}items\0\u{3}category_affinity\0\u{3}brand_affinity\0\u{3}typical_price\0\u{1}purchased\0\u{1}exclude\0\u{3}query_terms\0\u{1}candidates\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}item_products\0\u{3}item_weights\0\u{3}category_names\0\u{3}category_weights\0\u{3}brand_names\0\u{3}brand_weights\0\u{3}typical_price\0\u{1}purchased\0\u{1}exclude\0\u{3}query_terms\0\u{1}candidates\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -381,51 +342,66 @@ nonisolated extension WireSituation: SwiftProtobuf.Message, SwiftProtobuf._Messa
       // allocates stack space for every case branch when no optimizations are
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
-      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.items) }()
-      case 2: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufFloat>.self, value: &self.categoryAffinity) }()
-      case 3: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufFloat>.self, value: &self.brandAffinity) }()
-      case 4: try { try decoder.decodeSingularDoubleField(value: &self.typicalPrice) }()
-      case 5: try { try decoder.decodeRepeatedStringField(value: &self.purchased) }()
-      case 6: try { try decoder.decodeRepeatedStringField(value: &self.exclude) }()
-      case 7: try { try decoder.decodeRepeatedStringField(value: &self.queryTerms) }()
-      case 8: try { try decoder.decodeRepeatedStringField(value: &self.candidates) }()
+      case 1: try { try decoder.decodeRepeatedStringField(value: &self.itemProducts) }()
+      case 2: try { try decoder.decodeRepeatedFloatField(value: &self.itemWeights) }()
+      case 3: try { try decoder.decodeRepeatedStringField(value: &self.categoryNames) }()
+      case 4: try { try decoder.decodeRepeatedFloatField(value: &self.categoryWeights) }()
+      case 5: try { try decoder.decodeRepeatedStringField(value: &self.brandNames) }()
+      case 6: try { try decoder.decodeRepeatedFloatField(value: &self.brandWeights) }()
+      case 7: try { try decoder.decodeSingularDoubleField(value: &self.typicalPrice) }()
+      case 8: try { try decoder.decodeRepeatedStringField(value: &self.purchased) }()
+      case 9: try { try decoder.decodeRepeatedStringField(value: &self.exclude) }()
+      case 10: try { try decoder.decodeRepeatedStringField(value: &self.queryTerms) }()
+      case 11: try { try decoder.decodeRepeatedStringField(value: &self.candidates) }()
       default: break
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    if !self.items.isEmpty {
-      try visitor.visitRepeatedMessageField(value: self.items, fieldNumber: 1)
+    if !self.itemProducts.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.itemProducts, fieldNumber: 1)
     }
-    if !self.categoryAffinity.isEmpty {
-      try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufFloat>.self, value: self.categoryAffinity, fieldNumber: 2)
+    if !self.itemWeights.isEmpty {
+      try visitor.visitPackedFloatField(value: self.itemWeights, fieldNumber: 2)
     }
-    if !self.brandAffinity.isEmpty {
-      try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufFloat>.self, value: self.brandAffinity, fieldNumber: 3)
+    if !self.categoryNames.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.categoryNames, fieldNumber: 3)
+    }
+    if !self.categoryWeights.isEmpty {
+      try visitor.visitPackedFloatField(value: self.categoryWeights, fieldNumber: 4)
+    }
+    if !self.brandNames.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.brandNames, fieldNumber: 5)
+    }
+    if !self.brandWeights.isEmpty {
+      try visitor.visitPackedFloatField(value: self.brandWeights, fieldNumber: 6)
     }
     if self.typicalPrice.bitPattern != 0 {
-      try visitor.visitSingularDoubleField(value: self.typicalPrice, fieldNumber: 4)
+      try visitor.visitSingularDoubleField(value: self.typicalPrice, fieldNumber: 7)
     }
     if !self.purchased.isEmpty {
-      try visitor.visitRepeatedStringField(value: self.purchased, fieldNumber: 5)
+      try visitor.visitRepeatedStringField(value: self.purchased, fieldNumber: 8)
     }
     if !self.exclude.isEmpty {
-      try visitor.visitRepeatedStringField(value: self.exclude, fieldNumber: 6)
+      try visitor.visitRepeatedStringField(value: self.exclude, fieldNumber: 9)
     }
     if !self.queryTerms.isEmpty {
-      try visitor.visitRepeatedStringField(value: self.queryTerms, fieldNumber: 7)
+      try visitor.visitRepeatedStringField(value: self.queryTerms, fieldNumber: 10)
     }
     if !self.candidates.isEmpty {
-      try visitor.visitRepeatedStringField(value: self.candidates, fieldNumber: 8)
+      try visitor.visitRepeatedStringField(value: self.candidates, fieldNumber: 11)
     }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: WireSituation, rhs: WireSituation) -> Bool {
-    if lhs.items != rhs.items {return false}
-    if lhs.categoryAffinity != rhs.categoryAffinity {return false}
-    if lhs.brandAffinity != rhs.brandAffinity {return false}
+    if lhs.itemProducts != rhs.itemProducts {return false}
+    if lhs.itemWeights != rhs.itemWeights {return false}
+    if lhs.categoryNames != rhs.categoryNames {return false}
+    if lhs.categoryWeights != rhs.categoryWeights {return false}
+    if lhs.brandNames != rhs.brandNames {return false}
+    if lhs.brandWeights != rhs.brandWeights {return false}
     if lhs.typicalPrice != rhs.typicalPrice {return false}
     if lhs.purchased != rhs.purchased {return false}
     if lhs.exclude != rhs.exclude {return false}
