@@ -6,35 +6,48 @@ public import TailorScoring
 public actor CatalogPartition {
     public nonisolated let partition: Int
     private let ownsProduct: @Sendable (String) -> Bool
-    private var index: CatalogIndex
-    private var scratch = ScoringScratch()
+    private var held: Held
+
+    /// The index with its scoring buffers in one struct: scoring reads the index while
+    /// writing the buffers, and as two stored properties of the actor that made the
+    /// compiler copy the whole index (a retain per column) on every call.
+    private struct Held {
+        var index: CatalogIndex
+        var scratch = ScoringScratch()
+
+        mutating func score(_ query: PreparedQuery) -> ScoringResult {
+            let nowMillis = query.query.nowMillis
+            if index.needsHeadRefresh(nowMillis: nowMillis) { index.refreshHeads(nowMillis: nowMillis) }
+            return index.score(query, scratch: &scratch)
+        }
+    }
 
     /// - Parameter ownsProduct: whether a product id hashes to this partition.
     /// - Parameter index: built with the node's vocabulary (``PartitionTable/vocabulary``).
     public init(partition: Int, index: CatalogIndex, ownsProduct: @escaping @Sendable (String) -> Bool) {
         self.partition = partition
-        self.index = index
+        self.held = Held(index: index)
         self.ownsProduct = ownsProduct
     }
 
     /// Upserts products; returns the ids of those held at the same or a newer version.
     public func upsert(_ products: [Product]) -> [String] {
-        products.filter { !index.upsert($0) }.map(\.id)
+        products.filter { !held.index.upsert($0) }.map(\.id)
     }
 
     /// Sets stock levels; returns the products whose level was held at the same or a newer version.
     public func setStock(_ levels: [StockLevel]) -> [String] {
-        levels.filter { !index.setStock($0) }.map(\.product)
+        levels.filter { !held.index.setStock($0) }.map(\.product)
     }
 
     public func remove(_ id: String, version: Int64) -> Bool {
-        index.remove(id, version: version)
+        held.index.remove(id, version: version)
     }
 
     /// Applies event contributions; each event id counts once.
     public func apply(_ signals: [EventSignals]) -> Int {
         var applied = 0
-        for entry in signals where index.apply(entry, ownsProduct: ownsProduct) {
+        for entry in signals where held.index.apply(entry, ownsProduct: ownsProduct) {
             applied += 1
         }
         return applied
@@ -42,18 +55,16 @@ public actor CatalogPartition {
 
     /// Scores a query prepared with the node's vocabulary (``PartitionTable/vocabulary``).
     public func score(_ query: PreparedQuery) -> ScoringResult {
-        let nowMillis = query.query.nowMillis
-        if index.needsHeadRefresh(nowMillis: nowMillis) { index.refreshHeads(nowMillis: nowMillis) }
-        return index.score(query, scratch: &scratch)
+        held.score(query)
     }
 
     public func product(_ id: String) -> (product: Product, stock: StockLevel?)? {
-        index.product(id)
+        held.index.product(id)
     }
 
     public func summaries() -> [ProductSummary] {
-        index.summaries()
+        held.index.summaries()
     }
 
-    public var productCount: Int { index.count }
+    public var productCount: Int { held.index.count }
 }

@@ -4,6 +4,7 @@ import TailorHTTP2
 import TailorMembership
 import TailorScoring
 import NIOCore
+import NIOPosix
 
 /// A Tailor node: holds its partitions' replicas and serves the internal HTTP/2 API.
 ///
@@ -37,7 +38,9 @@ public final class NodeService: Service, Sendable {
         // refused port) and hear "loading" (503) until the data is in.
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.run() }
-            load(shardMap: shardMap, member: member)
+            // Seconds of CPU work: on a pool thread, not on a thread that serves requests
+            // (when Swift concurrency runs on the event loops, that would be one of them).
+            try await NIOThreadPool.singleton.runIfActive { self.load(shardMap: shardMap, member: member) }
             readiness.markReady()
             logger.info("node ready", metadata: ["partitions": "\(table.partitions.count)"])
             try await group.next()

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Logging
+import NIOCore
+import NIOPosix
 import TailorMembership
 
 /// Options every cluster member takes: who the nodes are, and the shard map's shape.
@@ -19,6 +21,17 @@ struct ClusterOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Exit when the process with this id is no longer the parent (used by `tailor local`).", visibility: .hidden))
     var parentPid: Int32?
 
+    @Option(help: "Where Swift concurrency runs: event-loops (SwiftNIO's threads) or dispatch (the default global executor).")
+    var executor: ConcurrencyExecutor = .eventLoops
+
+    /// Applies `--executor`; called first thing in a member's `run()`.
+    func installExecutor() {
+        guard executor == .eventLoops else { return }
+        // Request handlers then run on the threads that do the network I/O, instead of
+        // hopping to Dispatch's pool and back on every await (measured in the README).
+        _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+    }
+
     func parsedMembers() throws -> [MemberAddress] {
         switch MemberAddress.parseList(members) {
         case .success(let members): return members
@@ -33,6 +46,12 @@ struct ClusterOptions: ParsableArguments {
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+/// `--executor`: what runs Swift concurrency's global executor in a member.
+enum ConcurrencyExecutor: String, ExpressibleByArgument, CaseIterable {
+    case eventLoops = "event-loops"
+    case dispatch
+}
 
 /// Parses `host:port` for `--listen`.
 struct ListenAddress: ExpressibleByArgument {

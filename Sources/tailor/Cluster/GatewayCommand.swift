@@ -32,6 +32,7 @@ struct GatewayCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        cluster.installExecutor()
         LoggingSetup.bootstrap(level: cluster.logLevel, member: "gateway")
         let logger = Logger(label: "tailor.gateway")
         let configuration = GatewayConfiguration(

@@ -39,6 +39,9 @@ struct LocalCommand: AsyncParsableCommand {
     @Option(help: "Log level of the children.")
     var logLevel = "notice"
 
+    @Option(help: "Where Swift concurrency runs in the children: event-loops or dispatch (see `tailor node --help`).")
+    var executor: ConcurrencyExecutor = .eventLoops
+
     func validate() throws {
         guard (1...32).contains(nodes) else { throw ValidationError("--nodes must be between 1 and 32") }
         guard (1...65_535).contains(port), (1...65_000).contains(nodePort) else { throw ValidationError("ports must be between 1 and 65535") }
@@ -49,7 +52,7 @@ struct LocalCommand: AsyncParsableCommand {
         let members = (0..<nodes).map { "n\($0 + 1)=\(host):\(nodePort + $0)" }.joined(separator: ",")
         let shared = [
             "--members", members, "--partitions", String(partitions), "--replicas", String(replicas),
-            "--log-level", logLevel, "--parent-pid", String(getpid()),
+            "--log-level", logLevel, "--parent-pid", String(getpid()), "--executor", executor.rawValue,
         ]
         let demoAt = String(DemoClock.defaultEnd())
         var children = ChildProcesses()

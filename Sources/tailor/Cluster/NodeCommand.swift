@@ -38,6 +38,7 @@ struct NodeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        cluster.installExecutor()
         LoggingSetup.bootstrap(level: cluster.logLevel, member: name)
         let logger = Logger(label: "tailor.node")
         let demoSetup = demo ? NodeConfiguration.DemoSetup(endingAtMillis: demoAt ?? DemoClock.defaultEnd(), small: demoSmall) : nil
