@@ -162,6 +162,15 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .testTarget(
+            name: "TailorGatewayTests",
+            dependencies: [
+                "TailorGateway",
+                "TailorModel",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
             name: "TailorMembershipTests",
             dependencies: ["TailorMembership"],
             swiftSettings: upcoming

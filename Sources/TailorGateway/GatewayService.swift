@@ -75,7 +75,7 @@ public final class GatewayService: Service, Sendable {
         router.post("/v1/recommendations") { request, _ in
             let body = try await JSONCoding.decode(RecommendationRequest.self, from: request)
             do throws(ValidationError) { try body.validate() } catch { throw APIError(error) }
-            return try JSONCoding.response(await recommender.recommend(body))
+            return try JSONCoding.response(writing: await recommender.recommend(body))
         }
         router.post("/v1/events") { request, _ in
             let body = try await JSONCoding.decode(EventBatch.self, from: request)

@@ -1,0 +1,93 @@
+import TailorModel
+
+// The answer of `POST /v1/recommendations`, written by hand because it is the
+// gateway's hot response. Keys are in the order `.sortedKeys` gives (byte order of
+// the names) and named as the synthesized `Codable` conformances name them, so the
+// bytes are those of `JSONCoding.encoder`; JSONWriterTests compares the two.
+
+extension RecommendationResponse: JSONWritable {
+    func write(to writer: inout JSONWriter) throws(EncodingError) {
+        writer.beginObject()
+        writer.key("coverage")
+        try writer.value(coverage)
+        writer.key("items")
+        try writer.array(items)
+        writer.key("placement")
+        writer.string(placement.rawValue)
+        writer.key("strategy")
+        writer.string(strategy.rawValue)
+        writer.key("tookMs")
+        try writer.number(tookMs)
+        writer.endObject()
+    }
+
+    /// A starting buffer size that holds a typical answer without growing.
+    var estimatedJSONBytes: Int {
+        var bytes = 128
+        for reason in coverage.reasons ?? [] { bytes += reason.utf8.count + 8 }
+        for item in items {
+            bytes += 320 + item.product.utf8.count + item.title.utf8.count + item.category.utf8.count + item.reason.utf8.count
+        }
+        return bytes
+    }
+}
+
+extension Coverage: JSONWritable {
+    func write(to writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.key("answered")
+        writer.number(answered)
+        writer.key("degraded")
+        writer.bool(degraded)
+        writer.key("partitions")
+        writer.number(partitions)
+        // Absent when nil, as `encodeIfPresent` in the synthesized conformance leaves it.
+        if let reasons {
+            writer.key("reasons")
+            writer.array(reasons)
+        }
+        writer.endObject()
+    }
+}
+
+extension RecommendedItem: JSONWritable {
+    func write(to writer: inout JSONWriter) throws(EncodingError) {
+        writer.beginObject()
+        writer.key("category")
+        writer.string(category)
+        writer.key("price")
+        try writer.number(price)
+        writer.key("product")
+        writer.string(product)
+        writer.key("reason")
+        writer.string(reason)
+        writer.key("score")
+        try writer.number(score)
+        writer.key("signals")
+        try writer.value(signals)
+        writer.key("title")
+        writer.string(title)
+        writer.endObject()
+    }
+}
+
+extension Signals: JSONWritable {
+    func write(to writer: inout JSONWriter) throws(EncodingError) {
+        writer.beginObject()
+        writer.key("collaborative")
+        try writer.number(collaborative)
+        writer.key("content")
+        try writer.number(content)
+        writer.key("inventory")
+        try writer.number(inventory)
+        writer.key("margin")
+        try writer.number(margin)
+        writer.key("popularity")
+        try writer.number(popularity)
+        writer.key("stockPressure")
+        try writer.number(stockPressure)
+        writer.key("trending")
+        try writer.number(trending)
+        writer.endObject()
+    }
+}
