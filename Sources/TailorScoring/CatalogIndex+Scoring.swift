@@ -168,14 +168,17 @@ extension CatalogIndex {
     }
 
     private func candidates(_ top: TopK, situation: Situation, scratch: ScoringScratch, minimumScore: Float = -.infinity) -> [ScoredCandidate] {
-        top.sorted(ids: ids).filter { $0.score >= minimumScore }.map { entry in
+        var result: [ScoredCandidate] = []
+        result.reserveCapacity(top.entries.count)
+        for entry in top.sorted(ids: ids) where entry.score >= minimumScore {
             let row = Int(entry.row)
             let source = scratch.because[row]
-            return ScoredCandidate(
+            result.append(ScoredCandidate(
                 product: ids[row], title: titles[row], category: categories[row], brand: brands[row], price: price[row],
                 stock: stock[row] >= 0 ? stock[row] : nil, score: entry.score, signals: entry.signals,
                 becauseOf: source >= 0 && entry.signals.collaborative > 0 ? situation.items[Int(source)].product : nil
-            )
+            ))
         }
+        return result
     }
 }

@@ -38,7 +38,7 @@ struct ScoringKernel {
     /// Per-category, per-brand and query-word codes of the request.
     let prepared: PreparedQuery
 
-    init(index: CatalogIndex, prepared: PreparedQuery) {
+    init(index: borrowing CatalogIndex, prepared: PreparedQuery) {
         let query = prepared.query
         self.prepared = prepared
         alive = index.alive
