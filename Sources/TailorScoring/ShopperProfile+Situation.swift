@@ -21,16 +21,23 @@ extension ShopperProfile {
     /// (per full path and each ancestor) and brand affinities are the two-week
     /// decayed sums of interest, normalised so the largest is 1.
     public func situation(nowMillis: Int64) -> Situation {
-        var itemWeight: [String: Float] = [:]
-        var categories: [String: Float] = [:]
-        var brands: [String: Float] = [:]
+        // Sums go into arrays indexed like `symbols.indexByName`, one per role (item,
+        // category prefix, brand), so no string is split or hashed per event.
+        let keys = symbols.keys
+        let categoryTable = symbols.categories
+        let orderWeights = Self.orderWeights
+        var itemWeight = [Float](repeating: 0, count: symbols.nameCount)
+        var categories = [Float](repeating: 0, count: symbols.nameCount)
+        var brands = [Float](repeating: 0, count: symbols.nameCount)
         var priceSum = 0.0
         var priceWeight = 0.0
         var query: [String] = []
         var queryFound = false
-        var prefixesByCategory: [String: [String]] = [:]
+        var end = keys.count
 
         for (rank, event) in events.reversed().enumerated() {
+            let start = end - event.products.count
+            end = start
             let age = Double(max(0, nowMillis - event.atMillis))
             if event.type == .search, !queryFound, !event.query.isEmpty {
                 queryFound = true
@@ -38,20 +45,16 @@ extension ShopperProfile {
             }
             guard !event.products.isEmpty else { continue }
             let interest = event.type.interest * Self.quantityFactor(event.quantity)
-            let recent = interest * Float(exp2(-age / Self.itemHalfLifeMillis)) * pow(Self.orderDecay, Float(rank))
+            let order = rank < orderWeights.count ? orderWeights[rank] : pow(Self.orderDecay, Float(rank))
+            let recent = interest * Float(exp2(-age / Self.itemHalfLifeMillis)) * order
             let lasting = interest * Float(exp2(-age / Self.affinityHalfLifeMillis))
-            for product in event.products {
-                itemWeight[product.id, default: 0] += recent
-                // Events repeat categories: split each distinct path once per call.
-                let prefixes: [String]
-                if let known = prefixesByCategory[product.category] {
-                    prefixes = known
-                } else {
-                    prefixes = Words.categoryPrefixes(product.category)
-                    prefixesByCategory[product.category] = prefixes
+            for (offset, product) in event.products.enumerated() {
+                let key = keys[start + offset]
+                itemWeight[Int(key.product)] += recent
+                if key.category >= 0 {
+                    for prefix in categoryTable[Int(key.category)].prefixes { categories[Int(prefix)] += lasting }
                 }
-                for prefix in prefixes { categories[prefix, default: 0] += lasting }
-                if !product.brand.isEmpty { brands[product.brand, default: 0] += lasting }
+                if key.brand >= 0 { brands[Int(key.brand)] += lasting }
                 if product.price > 0, lasting > 0 {
                     priceSum += product.price * Double(lasting)
                     priceWeight += Double(lasting)
@@ -59,24 +62,60 @@ extension ShopperProfile {
             }
         }
 
-        let items = itemWeight.filter { $0.value > 0 }
-            .sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
-            .prefix(Self.maximumSituationItems)
-            .map { Situation.Item(product: $0.key, weight: $0.value) }
+        // Names no kept event uses any more sum to 0 and are dropped with the rest.
+        var items = TopItems()
+        var categoryAffinity = Normalising(categories)
+        var brandAffinity = Normalising(brands)
+        for (name, index) in symbols.indexByName {
+            let slot = Int(index)
+            if itemWeight[slot] > 0 { items.add(name, itemWeight[slot]) }
+            categoryAffinity.add(name, categories[slot])
+            brandAffinity.add(name, brands[slot])
+        }
         return Situation(
-            items: items,
-            categoryAffinity: Self.normalised(categories),
-            brandAffinity: Self.normalised(brands),
+            items: items.best.map { Situation.Item(product: $0.name, weight: $0.weight) },
+            categoryAffinity: categoryAffinity.result,
+            brandAffinity: brandAffinity.result,
             typicalPrice: priceWeight > 0 ? priceSum / priceWeight : 0,
             purchased: purchased,
             queryTerms: query
         )
     }
 
-    /// Positive values scaled so the largest is 1; the rest dropped.
-    static func normalised(_ values: [String: Float]) -> [String: Float] {
-        let top = values.values.max() ?? 0
-        guard top > 0 else { return [:] }
-        return values.compactMapValues { $0 > 0 ? $0 / top : nil }
+    /// `pow(orderDecay, rank)` for every rank a kept event can have.
+    static let orderWeights: [Float] = (0..<maximumRecentEvents).map { pow(orderDecay, Float($0)) }
+
+    /// The ``maximumSituationItems`` heaviest items, ties by name. Names are
+    /// distinct, so this total order gives the same list as sorting them all.
+    private struct TopItems {
+        private(set) var best: [(name: String, weight: Float)] = []
+
+        private static func precedes(_ first: (name: String, weight: Float), _ second: (name: String, weight: Float)) -> Bool {
+            first.weight != second.weight ? first.weight > second.weight : first.name < second.name
+        }
+
+        mutating func add(_ name: String, _ weight: Float) {
+            let item = (name: name, weight: weight)
+            if best.count == maximumSituationItems, let last = best.last, !Self.precedes(item, last) { return }
+            var at = best.count
+            while at > 0, Self.precedes(item, best[at - 1]) { at -= 1 }
+            best.insert(item, at: at)
+            if best.count > maximumSituationItems { best.removeLast() }
+        }
+    }
+
+    /// Positive values by name, scaled so the largest is 1; the rest dropped.
+    private struct Normalising {
+        let top: Float
+        private(set) var result: [String: Float] = [:]
+
+        init(_ values: [Float]) {
+            top = values.max() ?? 0
+            if top > 0 { result.reserveCapacity(values.count { $0 > 0 }) }
+        }
+
+        mutating func add(_ name: String, _ value: Float) {
+            if top > 0, value > 0 { result[name] = value / top }
+        }
     }
 }

@@ -23,6 +23,8 @@ public struct ShopperProfile: Sendable {
     /// Products the shopper bought, in the order of their first purchase.
     public private(set) var purchased: [String] = []
     private var purchasedSet: Set<String> = []
+    /// The kept events' products interned, in step with ``events`` (for ``situation(nowMillis:)``).
+    private(set) var symbols = ProfileSymbols()
 
     public init() {}
 
@@ -46,10 +48,20 @@ public struct ShopperProfile: Sendable {
         // Events may arrive out of order; keep them sorted by time so "the previous
         // steps" means the same thing on every replica.
         var position = events.count
-        while position > 0, events[position - 1].atMillis > event.atMillis { position -= 1 }
+        var keyOffset = symbols.keys.count
+        while position > 0, events[position - 1].atMillis > event.atMillis {
+            position -= 1
+            keyOffset -= events[position].products.count
+        }
         let pairs = Self.pairs(for: event, earlier: events[0..<position])
         events.insert(event, at: position)
-        if events.count > Self.maximumRecentEvents { events.removeFirst(events.count - Self.maximumRecentEvents) }
+        symbols.insert(event.products, at: keyOffset)
+        if events.count > Self.maximumRecentEvents {
+            let evicted = events.count - Self.maximumRecentEvents
+            symbols.removeFirst(events[0..<evicted].reduce(0) { $0 + $1.products.count })
+            events.removeFirst(evicted)
+            if symbols.isMostlyStale { symbols = ProfileSymbols(events) }
+        }
 
         let factor = Self.quantityFactor(event.quantity) * event.type.interest
         let interactions = event.products.map { EventSignals.Interaction(product: $0.id, weight: factor) }
