@@ -6,47 +6,50 @@ protocol JSONWritable {
     func write(to writer: inout JSONWriter) throws(EncodingError)
 }
 
-/// Appends JSON to a `ByteBuffer` without `Encoder` machinery, in the byte format of
+/// Appends JSON to a byte array without `Encoder` machinery, in the byte format of
 /// `JSONCoding.encoder` (Foundation's `JSONEncoder` with `.sortedKeys`): `/` is
 /// escaped as `\/`, control characters as the short escapes or `\u00xx`, non-ASCII
 /// passes through; a Float or Double is its shortest round-trip `description` with
 /// a trailing `.0` dropped. The caller writes keys in sorted order; the writer only
-/// places the commas.
+/// places the commas. It fills a `[UInt8]` and copies it into a `ByteBuffer` once at
+/// the end: `ByteBuffer`'s per-write checks cost more than that copy when a
+/// response is made of hundreds of small writes.
 struct JSONWriter {
-    private(set) var buffer: ByteBuffer
+    private(set) var bytes: [UInt8]
     /// True after a complete value, when the next key or array element needs a comma.
     private var needsComma = false
 
-    init(capacity: Int, allocator: ByteBufferAllocator = ByteBufferAllocator()) {
-        buffer = allocator.buffer(capacity: capacity)
+    init(capacity: Int) {
+        bytes = []
+        bytes.reserveCapacity(capacity)
     }
 
-    /// The bytes of `value`, in a buffer of `capacity` bytes to start with.
+    /// The bytes of `value`; `capacity` is reserved up front so a typical answer never grows.
     static func encode(_ value: some JSONWritable, capacity: Int) throws(EncodingError) -> ByteBuffer {
         var writer = JSONWriter(capacity: capacity)
         try value.write(to: &writer)
-        return writer.buffer
+        return ByteBuffer(bytes: writer.bytes)
     }
 
     mutating func beginObject() {
         separate()
-        buffer.writeInteger(UInt8(ascii: "{"))
+        bytes.append(UInt8(ascii: "{"))
         needsComma = false
     }
 
     mutating func endObject() {
-        buffer.writeInteger(UInt8(ascii: "}"))
+        bytes.append(UInt8(ascii: "}"))
         needsComma = true
     }
 
     mutating func beginArray() {
         separate()
-        buffer.writeInteger(UInt8(ascii: "["))
+        bytes.append(UInt8(ascii: "["))
         needsComma = false
     }
 
     mutating func endArray() {
-        buffer.writeInteger(UInt8(ascii: "]"))
+        bytes.append(UInt8(ascii: "]"))
         needsComma = true
     }
 
@@ -54,31 +57,31 @@ struct JSONWriter {
     /// as they are: they must not contain anything JSON escapes.
     mutating func key(_ name: StaticString) {
         separate()
-        buffer.writeInteger(UInt8(ascii: "\""))
-        buffer.writeStaticString(name)
-        buffer.writeInteger(UInt8(ascii: "\""))
-        buffer.writeInteger(UInt8(ascii: ":"))
+        bytes.append(UInt8(ascii: "\""))
+        append(name)
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
         needsComma = false
     }
 
     mutating func string(_ value: String) {
         separate()
-        buffer.writeInteger(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: "\""))
         var value = value
         value.withUTF8 { writeEscaped($0) }
-        buffer.writeInteger(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: "\""))
         needsComma = true
     }
 
     mutating func bool(_ value: Bool) {
         separate()
-        buffer.writeStaticString(value ? "true" : "false")
+        append(value ? "true" : "false")
         needsComma = true
     }
 
     mutating func null() {
         separate()
-        buffer.writeStaticString("null")
+        append("null")
         needsComma = true
     }
 
@@ -91,17 +94,15 @@ struct JSONWriter {
             rest /= 10
             digits += 1
         }
-        let length = digits + (value < 0 ? 1 : 0)
-        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: length) { out in
-            var index = length
-            repeat {
-                index -= 1
-                out[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude % 10)
-                magnitude /= 10
-            } while magnitude > 0
-            if value < 0 { out[0] = UInt8(ascii: "-") }
-            return length
-        }
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: digits))
+        var index = start + digits
+        repeat {
+            index -= 1
+            bytes[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude % 10)
+            magnitude /= 10
+        } while magnitude > 0
         needsComma = true
     }
 
@@ -137,8 +138,12 @@ struct JSONWriter {
         endArray()
     }
 
+    private mutating func append(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
     private mutating func separate() {
-        if needsComma { buffer.writeInteger(UInt8(ascii: ",")) }
+        if needsComma { bytes.append(UInt8(ascii: ",")) }
     }
 
     /// `description` of a finite Float or Double is the shortest text that reads back
@@ -146,46 +151,45 @@ struct JSONWriter {
     /// `JSONEncoder` drops a trailing `.0`, and so does this.
     private mutating func writeNumberText(_ text: String) {
         var text = text
-        text.withUTF8 { bytes in
-            var count = bytes.count
-            if count > 2, bytes[count - 2] == UInt8(ascii: "."), bytes[count - 1] == UInt8(ascii: "0") {
+        text.withUTF8 { utf8 in
+            var count = utf8.count
+            if count > 2, utf8[count - 2] == UInt8(ascii: "."), utf8[count - 1] == UInt8(ascii: "0") {
                 count -= 2
             }
-            buffer.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[0..<count]))
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[0..<count]))
         }
     }
 
-    private mutating func writeEscaped(_ bytes: UnsafeBufferPointer<UInt8>) {
-        let raw = UnsafeRawBufferPointer(bytes)
+    private mutating func writeEscaped(_ utf8: UnsafeBufferPointer<UInt8>) {
         var runStart = 0
-        for index in 0..<bytes.count {
-            let byte = bytes[index]
+        for index in 0..<utf8.count {
+            let byte = utf8[index]
             guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "/") else {
                 continue
             }
-            if runStart < index { buffer.writeBytes(UnsafeRawBufferPointer(rebasing: raw[runStart..<index])) }
+            if runStart < index { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index])) }
             writeEscape(of: byte)
             runStart = index + 1
         }
-        if runStart < bytes.count { buffer.writeBytes(UnsafeRawBufferPointer(rebasing: raw[runStart..<bytes.count])) }
+        if runStart < utf8.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<utf8.count])) }
     }
 
     private mutating func writeEscape(of byte: UInt8) {
         switch byte {
-        case UInt8(ascii: "\""): buffer.writeStaticString("\\\"")
-        case UInt8(ascii: "\\"): buffer.writeStaticString("\\\\")
-        case UInt8(ascii: "/"): buffer.writeStaticString("\\/")
-        case 0x08: buffer.writeStaticString("\\b")
-        case 0x09: buffer.writeStaticString("\\t")
-        case 0x0A: buffer.writeStaticString("\\n")
-        case 0x0C: buffer.writeStaticString("\\f")
-        case 0x0D: buffer.writeStaticString("\\r")
+        case UInt8(ascii: "\""): append("\\\"")
+        case UInt8(ascii: "\\"): append("\\\\")
+        case UInt8(ascii: "/"): append("\\/")
+        case 0x08: append("\\b")
+        case 0x09: append("\\t")
+        case 0x0A: append("\\n")
+        case 0x0C: append("\\f")
+        case 0x0D: append("\\r")
         default:
             // Lowercase hex, as JSONEncoder writes it.
             func hex(_ nibble: UInt8) -> UInt8 { nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10 }
-            buffer.writeStaticString("\\u00")
-            buffer.writeInteger(hex(byte >> 4))
-            buffer.writeInteger(hex(byte & 0x0F))
+            append("\\u00")
+            bytes.append(hex(byte >> 4))
+            bytes.append(hex(byte & 0x0F))
         }
     }
 
