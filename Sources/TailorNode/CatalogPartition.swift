@@ -16,8 +16,12 @@ public actor CatalogPartition {
         var scratch = ScoringScratch()
 
         mutating func score(_ query: PreparedQuery) -> ScoringResult {
+            // The node's `HeadRefresher` keeps heads current off the request path; a
+            // request refreshes them only when they were never built or that fell far behind.
             let nowMillis = query.query.nowMillis
-            if index.needsHeadRefresh(nowMillis: nowMillis) { index.refreshHeads(nowMillis: nowMillis) }
+            if index.needsHeadRefresh(nowMillis: nowMillis, maximumAgeMillis: 6 * CatalogIndex.headRefreshIntervalMillis) {
+                index.refreshHeads(nowMillis: nowMillis)
+            }
             return index.score(query, scratch: &scratch)
         }
     }
@@ -56,6 +60,15 @@ public actor CatalogPartition {
     /// Scores a query prepared with the node's vocabulary (``PartitionTable/vocabulary``).
     public func score(_ query: PreparedQuery) -> ScoringResult {
         held.score(query)
+    }
+
+    /// Rebuilds the partition's heads if they are due (``CatalogIndex/headRefreshIntervalMillis``);
+    /// returns whether it did.
+    @discardableResult
+    public func refreshHeadsIfDue(nowMillis: Int64) -> Bool {
+        guard held.index.needsHeadRefresh(nowMillis: nowMillis) else { return false }
+        held.index.refreshHeads(nowMillis: nowMillis)
+        return true
     }
 
     public func product(_ id: String) -> (product: Product, stock: StockLevel?)? {

@@ -1,3 +1,4 @@
+import Foundation
 import TailorDemo
 import TailorMembership
 import TailorModel
@@ -33,11 +34,14 @@ package enum DemoLoader {
         let heldPartitions = shardMap.partitions(heldBy: member)
         var held = [Bool](repeating: false, count: shardMap.partitionCount)
         for partition in heldPartitions { held[partition] = true }
-        let built = build(
+        var built = build(
             shop, endingAtMillis: setup.endingAtMillis, shardMap: shardMap, held: held, vocabulary: table.vocabulary
         ) { _, partition in
             held[partition]
         }
+        // Heads ready before the first request (the node's HeadRefresher keeps them current).
+        let nowMillis = Int64(Date().timeIntervalSince1970 * 1000)
+        for partition in heldPartitions { built.indexes[partition].refreshHeads(nowMillis: nowMillis) }
         for partition in heldPartitions {
             let owns: @Sendable (String) -> Bool = { shardMap.partition(of: $0) == partition }
             table.install(

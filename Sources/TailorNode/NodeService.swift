@@ -43,6 +43,9 @@ public final class NodeService: Service, Sendable {
             try await NIOThreadPool.singleton.runIfActive { self.load(shardMap: shardMap, member: member) }
             readiness.markReady()
             logger.info("node ready", metadata: ["partitions": "\(table.partitions.count)"])
+            let refresher = HeadRefresher(table: table)
+            group.addTask { await refresher.run() }
+            // The server ends first (graceful shutdown); the refresher runs until cancelled.
             try await group.next()
             group.cancelAll()
         }

@@ -135,11 +135,15 @@ extension CatalogIndex {
     /// Products per affinity category considered (its most popular).
     static let categoryHeadSize = 24
 
-    /// Whether the heads are older than ten seconds or the partition has grown since.
-    /// (A refresh sorts every row several times on the partition's actor, in the path
-    /// of the request that triggers it; heads only need to be roughly current.)
-    public func needsHeadRefresh(nowMillis: Int64) -> Bool {
-        headsRowCount != ids.count || nowMillis - headsBuiltAtMillis > 10_000 || nowMillis < headsBuiltAtMillis
+    /// How often heads are rebuilt: they only need to be roughly current.
+    public static let headRefreshIntervalMillis: Int64 = 10_000
+
+    /// Whether the heads were never built, or are older than `maximumAgeMillis`, or the
+    /// partition has grown since. (A refresh sorts every row several times, on the
+    /// partition's actor: nodes do it in the background, spread over the interval,
+    /// and a request does it only when that fell far behind.)
+    public func needsHeadRefresh(nowMillis: Int64, maximumAgeMillis: Int64 = headRefreshIntervalMillis) -> Bool {
+        headsRowCount != ids.count || nowMillis - headsBuiltAtMillis > maximumAgeMillis || nowMillis < headsBuiltAtMillis
     }
 
     /// Recomputes the heads: the top rows by popularity, by trend, by margin and by

@@ -51,6 +51,12 @@ struct LoadCommand: AsyncParsableCommand {
     @Option(help: "A request without an answer after this long fails as a timeout.")
     var timeout: String = "10s"
 
+    @Option(help: ArgumentHelp(
+        "Process ids (comma-separated) whose CPU time per request to report, with the load generator's own (Linux).",
+        discussion: "For a local cluster: --cpu-of $(pgrep -d, -f 'tailor (node|gateway) ')"
+    ))
+    var cpuOf: String?
+
     @Flag(help: "Print one JSON object instead of the table.")
     var json = false
 
@@ -69,6 +75,14 @@ struct LoadCommand: AsyncParsableCommand {
         guard (1...10_000_000).contains(shoppers) else { throw ValidationError("--shoppers must be 1...10000000") }
         guard (1...10_000_000).contains(products) else { throw ValidationError("--products must be 1...10000000") }
         guard sloP99Ms > 0 else { throw ValidationError("--slo-p99-ms must be positive") }
+        if let cpuOf, Self.pids(cpuOf) == nil { throw ValidationError("--cpu-of must be comma-separated process ids") }
+    }
+
+    /// "12,34" → [12, 34]; nil when any part is not a process id.
+    static func pids(_ text: String) -> [Int32]? {
+        let pids = text.split(separator: ",").map { Int32($0.trimmingCharacters(in: .whitespaces)) }
+        guard !pids.isEmpty, pids.allSatisfy({ ($0 ?? 0) > 0 }) else { return nil }
+        return pids.compactMap { $0 }
     }
 
     /// "250,500,1000" → [250, 500, 1000]; nil when any part is not a positive rate.
@@ -87,6 +101,12 @@ struct LoadCommand: AsyncParsableCommand {
         settings.warmup = LoadDuration.parse(warmup)!
         settings.duration = LoadDuration.parse(duration)!
         settings.timeout = LoadDuration.parse(timeout)!
+        if let cpuOf, let pids = Self.pids(cpuOf) {
+            guard let cpu = ProcessCPU(pids: pids) else {
+                throw LoadError(message: "--cpu-of: cannot read /proc/<pid>/stat of \(cpuOf)")
+            }
+            settings.cpu = cpu
+        }
 
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let outcome: Result<LoadReport, any Error>
@@ -121,6 +141,7 @@ struct LoadCommand: AsyncParsableCommand {
             warmupSeconds: LoadDuration.seconds(settings.warmup), durationSeconds: LoadDuration.seconds(settings.duration),
             eventsShare: eventsShare, seed: seed, sloP99Ms: sloP99Ms
         )
+        report.watched = settings.cpu?.watched ?? []
         let runner = LoadRun(settings: settings, group: group)
         for (index, rate) in (Self.rates(rate) ?? []).enumerated() {
             let mix = LoadMix.Configuration(

@@ -17,6 +17,17 @@ extension LoadReport {
             lines.append("\(kind.rawValue) (POST \(kind.path))")
             lines.append(contentsOf: Self.align(Self.header + rows.map { Self.cells(rate: $0.0, $0.1, kind: kind) }))
         }
+        if !watched.isEmpty {
+            lines.append("")
+            lines.append("CPU ms per request in the measured window (recommendations and events together)")
+            let header = [["rate/s"] + watched.map(\.name) + ["all"]]
+            let rows = runs.map { run -> [String] in
+                let values = (run.cpu ?? []).map(\.msPerRequest)
+                let total = values.allSatisfy { $0 != nil } ? values.reduce(0) { $0 + ($1 ?? 0) } : nil
+                return [format(run.rate, 0)] + (values + [total]).map { $0.map { format($0, 3) } ?? "exited" }
+            }
+            lines.append(contentsOf: Self.align(header + rows))
+        }
         let failing = runs.flatMap { run in
             LoadKind.allCases.compactMap { kind -> String? in
                 let summary = kind == .recommendations ? run.recommendations : run.events

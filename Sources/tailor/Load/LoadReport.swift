@@ -63,12 +63,22 @@ struct LoadReport: Encodable, Sendable {
         }
     }
 
+    /// One watched process's CPU time per request in the measured window (`--cpu-of`).
+    struct CPU: Codable, Sendable {
+        var process: String
+        var pid: Int32
+        /// CPU milliseconds per request offered in the window (recommendations and
+        /// events together); nil when the process exited meanwhile.
+        var msPerRequest: Double?
+    }
+
     /// One rate.
     struct Run: Codable, Sendable {
         var rate: Double
         var recommendations: Kind
         var events: Kind
         var heldSLO: Bool
+        var cpu: [CPU]?
     }
 
     var target: String
@@ -79,6 +89,8 @@ struct LoadReport: Encodable, Sendable {
     var seed: UInt64
     var sloP99Ms: Double
     var runs: [Run] = []
+    /// The processes `--cpu-of` watches, in report order.
+    var watched: [ProcessCPU.Watched] = []
 
     /// The highest rate whose recommendations and events both held the objective.
     var highestRateWithinSLO: Double? {
@@ -88,10 +100,18 @@ struct LoadReport: Encodable, Sendable {
     mutating func add(_ result: LoadRun.Result) {
         let recommendations = Kind(result.tally.recommendations, duration: result.duration)
         let events = Kind(result.tally.events, duration: result.duration)
+        let requests = Double(recommendations.offered + events.offered)
+        let cpu = zip(watched, result.cpu).map { process, spent in
+            CPU(
+                process: process.name, pid: process.pid,
+                msPerRequest: spent.flatMap { requests > 0 ? LoadDuration.seconds($0) * 1_000 / requests : nil }
+            )
+        }
         runs.append(
             Run(
                 rate: result.rate, recommendations: recommendations, events: events,
-                heldSLO: recommendations.holds(p99Ms: sloP99Ms) && events.holds(p99Ms: sloP99Ms)
+                heldSLO: recommendations.holds(p99Ms: sloP99Ms) && events.holds(p99Ms: sloP99Ms),
+                cpu: watched.isEmpty ? nil : cpu
             )
         )
     }

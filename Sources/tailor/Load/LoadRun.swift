@@ -12,6 +12,8 @@ struct LoadRun {
         var warmup: Duration = .seconds(3)
         var duration: Duration = .seconds(30)
         var timeout: Duration = .seconds(10)
+        /// Processes whose CPU time is read at both ends of the measured window.
+        var cpu: ProcessCPU?
     }
 
     /// What one rate measured.
@@ -19,6 +21,8 @@ struct LoadRun {
         var rate: Double
         var duration: Duration
         var tally: LoadTally
+        /// CPU time each of `Settings.cpu`'s processes spent in the measured window (nil: exited).
+        var cpu: [Duration?] = []
     }
 
     let settings: Settings
@@ -33,6 +37,8 @@ struct LoadRun {
         let clock = ContinuousClock()
         let start = clock.now
         let window = (start + schedule.measuredWindow.lowerBound)..<(start + schedule.measuredWindow.upperBound)
+        let cpu = settings.cpu
+        async let spent = Self.cpuSpent(by: cpu, in: window)
         let tally = await withTaskGroup(of: LoadTally.self) { group in
             group.addTask { await pool.run(window: window) }
             group.addTask { await Self.generate(schedule, mix: mix, start: start, into: pool) }
@@ -40,7 +46,20 @@ struct LoadRun {
             for await tally in group { total.add(tally) }
             return total
         }
-        return Result(rate: rate, duration: settings.duration, tally: tally)
+        return Result(rate: rate, duration: settings.duration, tally: tally, cpu: await spent)
+    }
+
+    /// The CPU time each watched process spends between the window's two ends.
+    private static func cpuSpent(by cpu: ProcessCPU?, in window: Range<ContinuousClock.Instant>) async -> [Duration?] {
+        guard let cpu else { return [] }
+        let clock = ContinuousClock()
+        try? await clock.sleep(until: window.lowerBound)
+        let before = cpu.sample()
+        try? await clock.sleep(until: window.upperBound)
+        return zip(before, cpu.sample()).map { start, end in
+            guard let start, let end else { return nil }
+            return end - start
+        }
     }
 
     /// Offers each request at its scheduled time, whether or not earlier ones were answered.

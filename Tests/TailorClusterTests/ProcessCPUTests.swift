@@ -1,0 +1,46 @@
+import Foundation
+import Testing
+@testable import tailor
+
+/// `tailor load --cpu-of` reads what processes spend from /proc.
+@Suite("tailor load's CPU readings")
+struct ProcessCPUTests {
+    @Test("a process's CPU time grows while it works")
+    func cpuTimeGrows() throws {
+        let pid = getpid()
+        let start = try #require(ProcessCPU.cpuTime(of: pid))
+        // Work until the clock-tick-grained reading moves (bounded: 5 s of work at most).
+        var checksum: UInt64 = 0
+        let deadline = ContinuousClock.now + .seconds(5)
+        var now = start
+        while now <= start, ContinuousClock.now < deadline {
+            for value in 0..<200_000 { checksum = checksum &* 31 &+ UInt64(value) }
+            now = ProcessCPU.cpuTime(of: pid) ?? start
+        }
+        #expect(checksum != 1)
+        #expect(now > start)
+    }
+
+    @Test("a process that does not exist cannot be watched")
+    func missingProcess() {
+        #expect(ProcessCPU.cpuTime(of: Int32.max) == nil)
+        #expect(ProcessCPU(pids: [Int32.max]) == nil)
+        #expect(ProcessCPU(pids: [getpid()])?.watched.last?.name == "tailor load")
+    }
+
+    @Test("members are named by role and name")
+    func names() {
+        #expect(ProcessCPU.name(arguments: ["/x/release/tailor", "node", "--name", "n2", "--listen", "a:1"]) == "node n2")
+        #expect(ProcessCPU.name(arguments: ["/x/tailor", "gateway", "--listen", "a:1"]) == "gateway")
+        #expect(ProcessCPU.name(arguments: ["/usr/bin/nghttpd", "8080"]) == "nghttpd 8080")
+        #expect(ProcessCPU.name(arguments: []) == nil)
+    }
+
+    @Test("--cpu-of takes comma-separated process ids")
+    func pidList() {
+        #expect(LoadCommand.pids("12, 34") == [12, 34])
+        #expect(LoadCommand.pids("12,x") == nil)
+        #expect(LoadCommand.pids("0") == nil)
+        #expect(LoadCommand.pids("") == nil)
+    }
+}
