@@ -334,7 +334,7 @@ fileprivate nonisolated let _protobuf_package = "tailor.wire.v1"
 
 nonisolated extension WireSituation: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Situation"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}item_products\0\u{3}item_weights\0\u{3}category_names\0\u{3}category_weights\0\u{3}brand_names\0\u{3}brand_weights\0\u{3}typical_price\0\u{1}purchased\0\u{1}exclude\0\u{3}query_terms\0\u{1}candidates\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{4}\u{4}typical_price\0\u{1}purchased\0\u{1}exclude\0\u{3}query_terms\0\u{1}candidates\0\u{3}item_products\0\u{3}item_weights\0\u{3}category_names\0\u{3}category_weights\0\u{3}brand_names\0\u{3}brand_weights\0\u{b}items\0\u{b}category_affinity\0\u{b}brand_affinity\0\u{c}\u{1}\u{1}\u{c}\u{2}\u{1}\u{c}\u{3}\u{1}")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -342,55 +342,55 @@ nonisolated extension WireSituation: SwiftProtobuf.Message, SwiftProtobuf._Messa
       // allocates stack space for every case branch when no optimizations are
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
-      case 1: try { try decoder.decodeRepeatedStringField(value: &self.itemProducts) }()
-      case 2: try { try decoder.decodeRepeatedFloatField(value: &self.itemWeights) }()
-      case 3: try { try decoder.decodeRepeatedStringField(value: &self.categoryNames) }()
-      case 4: try { try decoder.decodeRepeatedFloatField(value: &self.categoryWeights) }()
-      case 5: try { try decoder.decodeRepeatedStringField(value: &self.brandNames) }()
-      case 6: try { try decoder.decodeRepeatedFloatField(value: &self.brandWeights) }()
-      case 7: try { try decoder.decodeSingularDoubleField(value: &self.typicalPrice) }()
-      case 8: try { try decoder.decodeRepeatedStringField(value: &self.purchased) }()
-      case 9: try { try decoder.decodeRepeatedStringField(value: &self.exclude) }()
-      case 10: try { try decoder.decodeRepeatedStringField(value: &self.queryTerms) }()
-      case 11: try { try decoder.decodeRepeatedStringField(value: &self.candidates) }()
+      case 4: try { try decoder.decodeSingularDoubleField(value: &self.typicalPrice) }()
+      case 5: try { try decoder.decodeRepeatedStringField(value: &self.purchased) }()
+      case 6: try { try decoder.decodeRepeatedStringField(value: &self.exclude) }()
+      case 7: try { try decoder.decodeRepeatedStringField(value: &self.queryTerms) }()
+      case 8: try { try decoder.decodeRepeatedStringField(value: &self.candidates) }()
+      case 9: try { try decoder.decodeRepeatedStringField(value: &self.itemProducts) }()
+      case 10: try { try decoder.decodeRepeatedFloatField(value: &self.itemWeights) }()
+      case 11: try { try decoder.decodeRepeatedStringField(value: &self.categoryNames) }()
+      case 12: try { try decoder.decodeRepeatedFloatField(value: &self.categoryWeights) }()
+      case 13: try { try decoder.decodeRepeatedStringField(value: &self.brandNames) }()
+      case 14: try { try decoder.decodeRepeatedFloatField(value: &self.brandWeights) }()
       default: break
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    if !self.itemProducts.isEmpty {
-      try visitor.visitRepeatedStringField(value: self.itemProducts, fieldNumber: 1)
-    }
-    if !self.itemWeights.isEmpty {
-      try visitor.visitPackedFloatField(value: self.itemWeights, fieldNumber: 2)
-    }
-    if !self.categoryNames.isEmpty {
-      try visitor.visitRepeatedStringField(value: self.categoryNames, fieldNumber: 3)
-    }
-    if !self.categoryWeights.isEmpty {
-      try visitor.visitPackedFloatField(value: self.categoryWeights, fieldNumber: 4)
-    }
-    if !self.brandNames.isEmpty {
-      try visitor.visitRepeatedStringField(value: self.brandNames, fieldNumber: 5)
-    }
-    if !self.brandWeights.isEmpty {
-      try visitor.visitPackedFloatField(value: self.brandWeights, fieldNumber: 6)
-    }
     if self.typicalPrice.bitPattern != 0 {
-      try visitor.visitSingularDoubleField(value: self.typicalPrice, fieldNumber: 7)
+      try visitor.visitSingularDoubleField(value: self.typicalPrice, fieldNumber: 4)
     }
     if !self.purchased.isEmpty {
-      try visitor.visitRepeatedStringField(value: self.purchased, fieldNumber: 8)
+      try visitor.visitRepeatedStringField(value: self.purchased, fieldNumber: 5)
     }
     if !self.exclude.isEmpty {
-      try visitor.visitRepeatedStringField(value: self.exclude, fieldNumber: 9)
+      try visitor.visitRepeatedStringField(value: self.exclude, fieldNumber: 6)
     }
     if !self.queryTerms.isEmpty {
-      try visitor.visitRepeatedStringField(value: self.queryTerms, fieldNumber: 10)
+      try visitor.visitRepeatedStringField(value: self.queryTerms, fieldNumber: 7)
     }
     if !self.candidates.isEmpty {
-      try visitor.visitRepeatedStringField(value: self.candidates, fieldNumber: 11)
+      try visitor.visitRepeatedStringField(value: self.candidates, fieldNumber: 8)
+    }
+    if !self.itemProducts.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.itemProducts, fieldNumber: 9)
+    }
+    if !self.itemWeights.isEmpty {
+      try visitor.visitPackedFloatField(value: self.itemWeights, fieldNumber: 10)
+    }
+    if !self.categoryNames.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.categoryNames, fieldNumber: 11)
+    }
+    if !self.categoryWeights.isEmpty {
+      try visitor.visitPackedFloatField(value: self.categoryWeights, fieldNumber: 12)
+    }
+    if !self.brandNames.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.brandNames, fieldNumber: 13)
+    }
+    if !self.brandWeights.isEmpty {
+      try visitor.visitPackedFloatField(value: self.brandWeights, fieldNumber: 14)
     }
     try unknownFields.traverse(visitor: &visitor)
   }
