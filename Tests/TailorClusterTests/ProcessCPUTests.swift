@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import Testing
 @testable import tailor
 
@@ -42,5 +43,25 @@ struct ProcessCPUTests {
         #expect(LoadCommand.pids("12,x") == nil)
         #expect(LoadCommand.pids("0") == nil)
         #expect(LoadCommand.pids("") == nil)
+    }
+}
+
+/// `tailor load` reads only the `degraded` flag of an answer, by a byte scan.
+@Suite("tailor load's answer check")
+struct LoadAnswerCheckTests {
+    private func flag(_ text: String) -> Bool? {
+        HTTP1Connection.degradedFlag(in: ByteBuffer(string: text))
+    }
+
+    @Test("the flag is read, text that only looks like it is not")
+    func degradedFlag() {
+        #expect(flag(#"{"coverage":{"answered":32,"degraded":false,"partitions":32},"items":[]}"#) == false)
+        #expect(flag(#"{"coverage":{"answered":30,"degraded":true,"partitions":32}}"#) == true)
+        // An escaped quote inside a string cannot end the key.
+        #expect(flag(#"{"items":[{"title":"a \"degraded\":true b"}],"coverage":{"degraded":false}}"#) == false)
+        #expect(flag(#"{"items":[{"title":"a \"degraded\":true b"}]}"#) == nil)
+        #expect(flag(#"{"coverage":{"degraded":"yes"}}"#) == nil)
+        #expect(flag("<html>degraded</html>") == nil)
+        #expect(flag("") == nil)
     }
 }

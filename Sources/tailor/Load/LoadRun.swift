@@ -34,6 +34,7 @@ struct LoadRun {
             target: settings.target, group: group, connections: settings.connections,
             queueCapacity: settings.connections * settings.queuedPerConnection, timeout: settings.timeout
         )
+        let requests = Self.Prepared(schedule, mix: mix)
         let clock = ContinuousClock()
         let start = clock.now
         let window = (start + schedule.measuredWindow.lowerBound)..<(start + schedule.measuredWindow.upperBound)
@@ -41,7 +42,7 @@ struct LoadRun {
         async let spent = Self.cpuSpent(by: cpu, in: window)
         let tally = await withTaskGroup(of: LoadTally.self) { group in
             group.addTask { await pool.run(window: window) }
-            group.addTask { await Self.generate(schedule, mix: mix, start: start, into: pool) }
+            group.addTask { await Self.generate(schedule, requests: requests, start: start, into: pool) }
             var total = LoadTally()
             for await tally in group { total.add(tally) }
             return total
@@ -62,23 +63,62 @@ struct LoadRun {
         }
     }
 
+    /// A run's requests, the first ones (up to `maximumPrepared`) encoded before its
+    /// clock starts: encoding them as they go out took CPU from the cluster this tool
+    /// shares the machine with. Beyond that bound (very high rates or long runs) they
+    /// are encoded as they go, continuing the same mix.
+    struct Prepared: Sendable {
+        static let maximumPrepared = 250_000
+        var encoded: [(kind: LoadKind, body: ByteBuffer)] = []
+        /// The mix after the encoded ones, for the rest.
+        var rest: LoadMix
+
+        init(_ schedule: OpenLoopSchedule, mix configuration: LoadMix.Configuration) {
+            rest = LoadMix(configuration: configuration)
+            while encoded.count < Self.maximumPrepared, schedule.phase(at: schedule.offset(of: encoded.count)) != .over {
+                encoded.append(Self.encode(rest.next()))
+            }
+        }
+
+        private static let encoder: JSONEncoder = {
+            let encoder = JSONEncoder()
+            encoder.dateEncodingStrategy = .iso8601
+            return encoder
+        }()
+
+        static func encode(_ request: LoadRequest) -> (kind: LoadKind, body: ByteBuffer) {
+            do {
+                switch request {
+                case .recommendation(let recommendation): return (request.kind, ByteBuffer(bytes: try encoder.encode(recommendation)))
+                case .events(let batch): return (request.kind, ByteBuffer(bytes: try encoder.encode(batch)))
+                }
+            } catch {
+                preconditionFailure("the API's own types always encode: \(error)")
+            }
+        }
+
+        /// The request at `index` of the run (in order: each index once, ascending).
+        mutating func request(at index: Int) -> (kind: LoadKind, body: ByteBuffer) {
+            index < encoded.count ? encoded[index] : Self.encode(rest.next())
+        }
+    }
+
     /// Offers each request at its scheduled time, whether or not earlier ones were answered.
     /// Returns what it offered and dropped in the measured window.
     private static func generate(
-        _ schedule: OpenLoopSchedule, mix configuration: LoadMix.Configuration,
+        _ schedule: OpenLoopSchedule, requests prepared: Prepared,
         start: ContinuousClock.Instant, into pool: HTTP1ConnectionPool
     ) async -> LoadTally {
         defer { pool.finish() }
+        var requests = prepared
         let clock = ContinuousClock()
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        var mix = LoadMix(configuration: configuration)
         var tally = LoadTally()
         var index = 0
         while true {
             let offset = schedule.offset(of: index)
             let phase = schedule.phase(at: offset)
             if phase == .over || Task.isCancelled { break }
+            let request = requests.request(at: index)
             index += 1
             let due = start + offset
             // Behind schedule (a slow encoder, a late wake-up) the next ones go out at once:
@@ -89,18 +129,8 @@ struct LoadRun {
                 // Far behind (a rate above what this machine can generate): let the connections run.
                 await Task.yield()
             }
-            let request = mix.next()
-            let body: Data
-            do {
-                switch request {
-                case .recommendation(let recommendation): body = try encoder.encode(recommendation)
-                case .events(let batch): body = try encoder.encode(batch)
-                }
-            } catch {
-                preconditionFailure("the API's own types always encode: \(error)")
-            }
             let measured = phase == .measured
-            let item = LoadWorkItem(kind: request.kind, body: ByteBuffer(bytes: body), scheduled: due, measured: measured)
+            let item = LoadWorkItem(kind: request.kind, body: request.body, scheduled: due, measured: measured)
             let accepted = pool.offer(item)
             if measured {
                 tally[request.kind].offered += 1
