@@ -43,9 +43,10 @@ public struct CatalogIndex: Sendable {
     var rowByID: [String: Int32] = [:]
     /// The node's codes for the strings below; shared with the node's other partitions.
     public let vocabulary: Vocabulary
-    /// Row per product code (``Vocabulary``), -1 for a product not held here: the
-    /// request path's lookup, an array index instead of a string hash.
-    var rowByCode: [Int32] = []
+    /// Row per product code (``Vocabulary``): the request path's lookup, an integer
+    /// hash instead of a string one. (Not an array indexed by code: codes are
+    /// node-wide, so it would cost every partition memory for every product seen.)
+    var rowByCode: [Int32: Int32] = [:]
     /// Every version seen, including removed products' (tombstones).
     var versions: [String: Int64] = [:]
     /// Every stock level seen, also for products not (yet) held.
@@ -74,11 +75,8 @@ public struct CatalogIndex: Sendable {
     }
 
     /// The row of a product code, if this partition holds a row for it.
-    @inline(__always)
     func row(code: Int32) -> Int? {
-        guard code >= 0, Int(code) < rowByCode.count else { return nil }
-        let row = rowByCode[Int(code)]
-        return row >= 0 ? Int(row) : nil
+        rowByCode[code].map(Int.init)
     }
 
     /// Stores `product` unless a record with the same or a higher version was seen
@@ -142,11 +140,7 @@ public struct CatalogIndex: Sendable {
     private mutating func appendRow(id: String) -> Int {
         let row = ids.count
         rowByID[id] = Int32(row)
-        let code = Int(vocabulary.product(id))
-        if rowByCode.count <= code {
-            rowByCode.append(contentsOf: repeatElement(-1, count: code + 1 - rowByCode.count))
-        }
-        rowByCode[code] = Int32(row)
+        rowByCode[vocabulary.product(id)] = Int32(row)
         ids.append(id)
         titles.append("")
         categories.append("")

@@ -8,13 +8,13 @@ struct Cooccurrence: Sendable {
         var weights: [Float] = []
     }
 
-    /// Postings per source code; sources never paired with a local row have none.
-    private(set) var bySource: [Postings?] = []
+    /// Postings per source code. A dictionary, not an array indexed by code: codes
+    /// are node-wide, so an array would cost every partition memory for every
+    /// product the node ever saw; this costs only what the partition holds.
+    private(set) var bySource: [Int32: Postings] = [:]
 
     mutating func add(source: Int32, row: Int32, weight: Float) {
-        let source = Int(source)
-        if bySource.count <= source { bySource.append(contentsOf: repeatElement(nil, count: source + 1 - bySource.count)) }
-        var postings = bySource[source].take() ?? Postings()
+        var postings = bySource.removeValue(forKey: source) ?? Postings()
         // Binary search keeps the merge O(log n) to find, one memmove to insert.
         var low = 0
         var high = postings.rows.count
@@ -31,11 +31,8 @@ struct Cooccurrence: Sendable {
         bySource[source] = postings
     }
 
-    @inline(__always)
-    func postings(of source: Int32) -> Postings? {
-        source >= 0 && Int(source) < bySource.count ? bySource[Int(source)] : nil
-    }
+    func postings(of source: Int32) -> Postings? { bySource[source] }
 
     /// Number of (source, row) entries, for sizing and debugging.
-    var entryCount: Int { bySource.reduce(0) { $0 + ($1?.rows.count ?? 0) } }
+    var entryCount: Int { bySource.values.reduce(0) { $0 + $1.rows.count } }
 }

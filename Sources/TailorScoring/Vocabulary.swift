@@ -4,7 +4,7 @@ import TailorModel
 /// Codes for the strings the scoring kernel compares: product ids, category paths
 /// (each prefix), brands and words. One vocabulary is shared by all the catalog
 /// partitions of a node, so that a request's strings are looked up once per node
-/// (``prepare(_:)``) and every partition then indexes arrays by code, instead of
+/// (``prepare(_:)``) and every partition then looks rows and postings up by code, instead of
 /// hashing the same strings once per partition.
 ///
 /// Codes only grow and are never reused; they are local to the process (a
