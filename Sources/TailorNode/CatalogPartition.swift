@@ -62,13 +62,10 @@ public actor CatalogPartition {
         held.score(query)
     }
 
-    /// Rebuilds the partition's heads if they are due (``CatalogIndex/headRefreshIntervalMillis``);
-    /// returns whether it did.
-    @discardableResult
-    public func refreshHeadsIfDue(nowMillis: Int64) -> Bool {
-        guard held.index.needsHeadRefresh(nowMillis: nowMillis) else { return false }
+    /// Rebuilds the partition's heads if they are due (``CatalogIndex/headRefreshIntervalMillis``).
+    public func refreshHeadsIfDue(nowMillis: Int64) {
+        guard held.index.needsHeadRefresh(nowMillis: nowMillis) else { return }
         held.index.refreshHeads(nowMillis: nowMillis)
-        return true
     }
 
     public func product(_ id: String) -> (product: Product, stock: StockLevel?)? {

@@ -5,10 +5,14 @@ extension WireSituation {
         self.init()
         itemProducts = situation.items.map(\.product)
         itemWeights = situation.items.map(\.weight)
-        categoryNames = Array(situation.categoryAffinity.keys)
-        categoryWeights = categoryNames.map { situation.categoryAffinity[$0] ?? 0 }
-        brandNames = Array(situation.brandAffinity.keys)
-        brandWeights = brandNames.map { situation.brandAffinity[$0] ?? 0 }
+        for (name, weight) in situation.categoryAffinity {
+            categoryNames.append(name)
+            categoryWeights.append(weight)
+        }
+        for (name, weight) in situation.brandAffinity {
+            brandNames.append(name)
+            brandWeights.append(weight)
+        }
         typicalPrice = situation.typicalPrice
         purchased = situation.purchased
         exclude = situation.exclude

@@ -131,20 +131,14 @@ struct HTTP1Connection {
     static func degradedFlag(in body: ByteBuffer) -> Bool? {
         let key = Array(#""degraded":"#.utf8)
         return body.withUnsafeReadableBytes { bytes -> Bool? in
-            guard bytes.first == UInt8(ascii: "{"), bytes.count > key.count else { return nil }
-            var position = 0
-            while position + key.count < bytes.count {
-                if bytes[position] == key[0], bytes[position + 1] == key[1],
-                   zip(key.indices, position...).allSatisfy({ key[$0] == bytes[$1] }) {
-                    switch bytes[position + key.count] {
-                    case UInt8(ascii: "t"): return true
-                    case UInt8(ascii: "f"): return false
-                    default: return nil
-                    }
-                }
-                position += 1
+            guard bytes.first == UInt8(ascii: "{"), let found = bytes.firstRange(of: key), found.upperBound < bytes.count else {
+                return nil
             }
-            return nil
+            switch bytes[found.upperBound] {
+            case UInt8(ascii: "t"): return true
+            case UInt8(ascii: "f"): return false
+            default: return nil
+            }
         }
     }
 
