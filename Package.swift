@@ -171,6 +171,14 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .testTarget(
+            name: "TailorNodeTests",
+            dependencies: [
+                "TailorNode", "TailorModel", "TailorScoring", "TailorWire", "TailorMembership", "TailorHTTP2", "TailorDemo",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
             name: "TailorMembershipTests",
             dependencies: ["TailorMembership"],
             swiftSettings: upcoming

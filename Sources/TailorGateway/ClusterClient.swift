@@ -104,13 +104,28 @@ final class ClusterClient: Sendable {
     /// partition number so that reads spread over all replicas.
     func readOrder(of partition: Int) -> [String] {
         let rotated = preferred[partition]
-        let now = ContinuousClock.now
-        let failed = failures.withLock { failures -> Set<String> in
-            guard !failures.isEmpty else { return [] }
-            return Set(rotated.filter { failures[$0].map { now - $0 < cooldown } ?? false })
-        }
+        let failed = recentlyFailed()
         if failed.isEmpty { return rotated }
         return rotated.filter { !failed.contains($0) } + rotated.filter { failed.contains($0) }
+    }
+
+    /// A scatter that asks only healthy members holding `user`'s partition, each for
+    /// the catalog partitions it holds, so that they build the situation themselves;
+    /// nil when those members do not hold every catalog partition (then the gateway
+    /// reads the situation first).
+    func planWithProfile(of user: String) -> [String: [UInt32]]? {
+        let failed = recentlyFailed()
+        let holders = Set(shardMap.replicas(ofKey: user).filter { !failed.contains($0) })
+        guard !holders.isEmpty else { return nil }
+        return ScatterPlan.within(holders, readOrders: preferred)
+    }
+
+    private func recentlyFailed() -> Set<String> {
+        let now = ContinuousClock.now
+        return failures.withLock { failures in
+            guard !failures.isEmpty else { return [] }
+            return Set(failures.compactMap { now - $0.value < cooldown ? $0.key : nil })
+        }
     }
 
     private func markFailed(_ member: String) {

@@ -6,10 +6,13 @@ import TailorModel
 import TailorScoring
 import TailorWire
 
-/// Answers `POST /v1/recommendations` by scatter-gather (DESIGN.md §3):
-/// the shopper's situation from their user partition, one scoring call per node
-/// naming the catalog partitions it scores this time, then merge, inventory check,
-/// diversity and reasons. Partitions whose replica does not answer are asked again
+/// Answers `POST /v1/recommendations` by scatter-gather (DESIGN.md §3): one
+/// scoring call per node naming the catalog partitions it scores this time, then
+/// merge, inventory check, diversity and reasons. When the members holding the
+/// shopper's partition hold every catalog partition (3 nodes with R = 2: any two
+/// do), only they are asked and each builds the shopper's situation from its own
+/// replica of the profile; otherwise the situation is read from the shopper's
+/// partition first and sent to every node. Partitions whose replica does not answer are asked again
 /// on another replica while time remains; what is still missing at the deadline
 /// makes the answer degraded, never an error on its own.
 struct Recommender: Sendable {
@@ -24,21 +27,11 @@ struct Recommender: Sendable {
         let nowMillis = Int64(Date().timeIntervalSince1970 * 1000)
         var reasons: [String] = []
 
-        let profile: Situation
-        do {
-            profile = try await situation(of: request.user, nowMillis: nowMillis, until: end)
-        } catch {
-            reasons.append("the shopper's profile could not be read (\(error))")
-            profile = Situation()
-        }
         let context = request.context ?? RecommendationContext()
         let cart = (context.cart ?? []).map(view.ref)
-        let situation = SituationBuilder.merge(
-            profile: profile, request: request, anchor: context.product.map(view.ref), cart: cart
-        )
+        let situationContext = SituationContext(request: request, anchor: context.product.map(view.ref), cart: cart)
         let k = request.resolvedK
         var score = WireScoreRequest()
-        score.situation = WireSituation(situation)
         score.weights = WireSignals(ScoringWeights.resolve(
             placement: request.placement, strategy: request.resolvedStrategy, overrides: request.weights
         ))
@@ -50,9 +43,29 @@ struct Recommender: Sendable {
         score.nowMillis = nowMillis
         score.mix = request.mix ?? false
 
-        let gathered = await gather(score, until: end)
-        if gathered.missing > 0 {
-            reasons.append("\(gathered.missing) of \(cluster.shardMap.partitionCount) catalog partitions did not answer in time")
+        var gathered = Gathered(count: cluster.shardMap.partitionCount)
+        // Fast path: when the members holding the shopper's partition hold every
+        // catalog partition, they build the situation themselves (one call per member
+        // instead of a situation call before the scatter).
+        if let plan = cluster.planWithProfile(of: request.user) {
+            var situated = score
+            situated.user = request.user
+            situated.context = WireSituationContext(situationContext)
+            await scatter(situated, plan: plan, into: &gathered, until: end)
+        }
+        if !gathered.pending.isEmpty, end > .now {
+            let profile: Situation
+            do {
+                profile = try await situation(of: request.user, nowMillis: nowMillis, until: end)
+            } catch {
+                reasons.append("the shopper's profile could not be read (\(error))")
+                profile = Situation()
+            }
+            score.situation = WireSituation(SituationBuilder.merge(profile: profile, context: situationContext))
+            await gather(score, into: &gathered, until: end)
+        }
+        if !gathered.pending.isEmpty {
+            reasons.append("\(gathered.pending.count) of \(cluster.shardMap.partitionCount) catalog partitions did not answer in time")
         }
 
         let requireStock = request.resolvedFilters.inStockOnly ?? true
@@ -82,7 +95,7 @@ struct Recommender: Sendable {
         }
         let partitions = cluster.shardMap.partitionCount
         let coverage = Coverage(
-            partitions: partitions, answered: partitions - gathered.missing, degraded: !reasons.isEmpty,
+            partitions: partitions, answered: partitions - gathered.pending.count, degraded: !reasons.isEmpty,
             reasons: reasons.isEmpty ? nil : reasons
         )
         let took = ContinuousClock.now - started
@@ -103,72 +116,83 @@ struct Recommender: Sendable {
         return response.known ? response.situation.model : Situation()
     }
 
+    /// What the scatter has so far: each answering member's lists, the partitions
+    /// still unscored, and the members already asked for each partition.
     struct Gathered {
         var ranked: [[ScoredCandidate]] = []
         var trending: [[ScoredCandidate]] = []
         var discovery: [[ScoredCandidate]] = []
-        var missing = 0
+        var pending: Set<Int>
+        var tried: [Set<String>]
+
+        init(count: Int) {
+            pending = Set(0..<count)
+            tried = Array(repeating: [], count: count)
+        }
     }
 
-    /// Scores every catalog partition once, on one replica each; a partition whose
+    /// Scores every pending catalog partition, on one replica each; a partition whose
     /// replica fails is planned again on its next replica while time remains.
-    ///
-    /// The request is the same for every node but its partitions, so it is encoded
-    /// once and each node's partitions are appended as a second message: protobuf
-    /// merges concatenated messages, and `template` has no partitions of its own.
-    private func gather(_ template: WireScoreRequest, until end: ContinuousClock.Instant) async -> Gathered {
-        var gathered = Gathered()
-        let count = cluster.shardMap.partitionCount
-        let shared: ByteBuffer
-        do {
-            shared = try template.wireEncoded()
-        } catch {
-            logger.error("could not encode the scoring request", metadata: ["error": "\(error)"])
-            gathered.missing = count
-            return gathered
-        }
-        var pending = Set(0..<count)
-        var tried = [Set<String>](repeating: [], count: count)
-        while !pending.isEmpty, end > .now {
+    private func gather(_ score: WireScoreRequest, into gathered: inout Gathered, until end: ContinuousClock.Instant) async {
+        while !gathered.pending.isEmpty, end > .now {
             var plan: [String: [UInt32]] = [:]
-            for partition in pending {
-                guard let member = cluster.readOrder(of: partition).first(where: { !tried[partition].contains($0) }) else { continue }
-                tried[partition].insert(member)
+            for partition in gathered.pending {
+                guard let member = cluster.readOrder(of: partition).first(where: { !gathered.tried[partition].contains($0) }) else { continue }
                 plan[member, default: []].append(UInt32(partition))
             }
             if plan.isEmpty { break }
-            let remaining = end - .now
-            let results = await withTaskGroup(of: Result<WireScoreResponse, NodeCallError>.self) { group in
-                for (member, partitions) in plan {
-                    var named = WireScoreRequest()
-                    named.partitions = partitions.sorted()
-                    group.addTask {
-                        do {
-                            var body = shared
-                            body.writeImmutableBuffer(try named.wireEncoded())
-                            return .success(try await cluster.call(member, "/internal/score", body: body, timeout: remaining))
-                        } catch {
-                            return .failure(error as? NodeCallError ?? NodeCallError(member: member, message: "\(error)"))
-                        }
+            await scatter(score, plan: plan, into: &gathered, until: end)
+        }
+    }
+
+    /// One round: each member of `plan` scores its partitions, in parallel.
+    ///
+    /// The request is the same for every member but its partitions, so it is encoded
+    /// once and each member's partitions are appended as a second message: protobuf
+    /// merges concatenated messages, and `score` has no partitions of its own.
+    private func scatter(
+        _ score: WireScoreRequest, plan: [String: [UInt32]], into gathered: inout Gathered, until end: ContinuousClock.Instant
+    ) async {
+        for (member, partitions) in plan {
+            for partition in partitions { gathered.tried[Int(partition)].insert(member) }
+        }
+        let shared: ByteBuffer
+        do {
+            shared = try score.wireEncoded()
+        } catch {
+            logger.error("could not encode the scoring request", metadata: ["error": "\(error)"])
+            return
+        }
+        let remaining = end - .now
+        guard remaining > .zero else { return }
+        let results = await withTaskGroup(of: Result<WireScoreResponse, NodeCallError>.self) { group in
+            for (member, partitions) in plan {
+                var named = WireScoreRequest()
+                named.partitions = partitions.sorted()
+                group.addTask {
+                    do {
+                        var body = shared
+                        body.writeImmutableBuffer(try named.wireEncoded())
+                        return .success(try await cluster.call(member, "/internal/score", body: body, timeout: remaining))
+                    } catch {
+                        return .failure(error as? NodeCallError ?? NodeCallError(member: member, message: "\(error)"))
                     }
                 }
-                var results: [Result<WireScoreResponse, NodeCallError>] = []
-                for await result in group { results.append(result) }
-                return results
             }
-            for result in results {
-                switch result {
-                case .success(let response):
-                    for partition in response.answered { pending.remove(Int(partition)) }
-                    gathered.ranked.append(response.ranked.map(\.model))
-                    gathered.trending.append(response.trending.map(\.model))
-                    gathered.discovery.append(response.discovery.map(\.model))
-                case .failure(let error):
-                    logger.debug("scoring call failed", metadata: ["member": "\(error.member)", "error": "\(error.message)"])
-                }
+            var results: [Result<WireScoreResponse, NodeCallError>] = []
+            for await result in group { results.append(result) }
+            return results
+        }
+        for result in results {
+            switch result {
+            case .success(let response):
+                for partition in response.answered { gathered.pending.remove(Int(partition)) }
+                gathered.ranked.append(response.ranked.map(\.model))
+                gathered.trending.append(response.trending.map(\.model))
+                gathered.discovery.append(response.discovery.map(\.model))
+            case .failure(let error):
+                logger.debug("scoring call failed", metadata: ["member": "\(error.member)", "error": "\(error.message)"])
             }
         }
-        gathered.missing = pending.count
-        return gathered
     }
 }

@@ -84,8 +84,18 @@ struct NodeHandlers: Sendable {
         guard let placement = Placement(rawValue: request.placement) else {
             throw HTTP2ServerError(.badRequest, "unknown placement '\(request.placement)'")
         }
+        let situation: Situation
+        if request.user.isEmpty {
+            situation = request.situation.model
+        } else {
+            // The gateway sends the shopper instead of their situation to members
+            // that hold the shopper's partition (scoring.proto, ScoreRequest).
+            let users = try held(shardMap.partition(of: request.user)).users
+            let profile = await users.situation(of: request.user, nowMillis: request.nowMillis) ?? Situation()
+            situation = SituationBuilder.merge(profile: profile, context: request.context.model(placement: placement))
+        }
         let query = ScoringQuery(
-            situation: request.situation.model, weights: request.weights.model, k: Int(request.k),
+            situation: situation, weights: request.weights.model, k: Int(request.k),
             filters: request.filters.model, placement: placement, nowMillis: request.nowMillis, mix: request.mix
         )
         var gather = PartitionGather(query: table.vocabulary.prepare(query))

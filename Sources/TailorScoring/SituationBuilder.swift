@@ -1,6 +1,7 @@
 public import TailorModel
 
-/// Merges a request's context into the shopper's situation at the gateway.
+/// Merges a request's context into the shopper's situation, on the member that
+/// holds the shopper's profile or, when no such member scores, at the gateway.
 ///
 /// The request's own context (the product on screen, the cart, the query) weighs
 /// more than the long-term profile (DESIGN.md §4), so a shopper buying a gift is
@@ -18,21 +19,27 @@ public enum SituationBuilder {
     ///
     /// - `anchor`: the context product (enriched by the gateway), if any.
     /// - `cart`: the cart's products (enriched), in the cart's order.
+    public static func merge(profile: Situation, request: RecommendationRequest, anchor: ProductRef?, cart: [ProductRef]) -> Situation {
+        merge(profile: profile, context: SituationContext(request: request, anchor: anchor, cart: cart))
+    }
+
+    /// The situation for a request's `context` on top of the shopper's `profile`.
     ///
     /// Placement decides the seeds: `post_order_email` seeds with the most recent
     /// purchases, `cart_addons` and `checkout_offer` with the cart, `product_similar`
     /// with the anchor (whose category and brand then dominate the affinities).
     /// `exclude` is the anchor and the cart; `queryTerms` come from `context.query`
     /// (the profile's recent search otherwise); `candidates` from `context.candidates`.
-    public static func merge(profile: Situation, request: RecommendationRequest, anchor: ProductRef?, cart: [ProductRef]) -> Situation {
+    public static func merge(profile: Situation, context: SituationContext) -> Situation {
         var situation = profile
-        let context = request.context
+        let anchor = context.anchor
+        let cart = context.cart
         let heaviest = max(1, profile.items.first?.weight ?? 1)
         let contextWeight = heaviest * contextBoost
 
         var seeds: [(ref: ProductRef?, id: String, weight: Float)] = []
         if let anchor { seeds.append((anchor, anchor.id, contextWeight * 1.5)) }
-        switch request.placement {
+        switch context.placement {
         case .cartAddons, .checkoutOffer:
             for item in cart { seeds.append((item, item.id, contextWeight)) }
         case .postOrderEmail:
@@ -55,7 +62,7 @@ public enum SituationBuilder {
         // product_similar the page's product dominates them outright.
         let contextRefs = seeds.compactMap(\.ref)
         if !contextRefs.isEmpty {
-            let historyScale: Float = request.placement == .productSimilar ? 0.3 : 0.6
+            let historyScale: Float = context.placement == .productSimilar ? 0.3 : 0.6
             situation.categoryAffinity = situation.categoryAffinity.mapValues { $0 * historyScale }
             situation.brandAffinity = situation.brandAffinity.mapValues { $0 * historyScale }
             for ref in contextRefs {
@@ -68,7 +75,7 @@ public enum SituationBuilder {
                 }
                 if !ref.brand.isEmpty { situation.brandAffinity[ref.brand] = 1 }
             }
-            if let anchor, anchor.price > 0, request.placement == .productSimilar {
+            if let anchor, anchor.price > 0, context.placement == .productSimilar {
                 situation.typicalPrice = anchor.price
             }
         }
@@ -76,13 +83,12 @@ public enum SituationBuilder {
         var exclude = profile.exclude
         if let anchor { exclude.append(anchor.id) }
         exclude.append(contentsOf: cart.map(\.id))
-        if let product = context?.product, anchor == nil { exclude.append(product) }
-        for id in context?.cart ?? [] where !cart.contains(where: { $0.id == id }) { exclude.append(id) }
+        exclude.append(contentsOf: context.exclude)
         var excluded = Set<String>()
         situation.exclude = exclude.filter { excluded.insert($0).inserted }
 
-        if let query = context?.query, !query.isEmpty { situation.queryTerms = Words.of(query) }
-        if let candidates = context?.candidates, !candidates.isEmpty { situation.candidates = candidates }
+        if let query = context.query, !query.isEmpty { situation.queryTerms = Words.of(query) }
+        if !context.candidates.isEmpty { situation.candidates = context.candidates }
         return situation
     }
 }

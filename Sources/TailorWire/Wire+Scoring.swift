@@ -98,3 +98,22 @@ extension WireCandidate {
         )
     }
 }
+
+extension WireSituationContext {
+    public init(_ context: SituationContext) {
+        self.init()
+        if let anchor = context.anchor { self.anchor = WireProductRef(anchor) }
+        cart = context.cart.map(WireProductRef.init)
+        exclude = context.exclude
+        if let query = context.query { self.query = query }
+        candidates = context.candidates
+    }
+
+    /// The context for `placement` (the score request carries it).
+    public func model(placement: Placement) -> SituationContext {
+        SituationContext(
+            placement: placement, anchor: hasAnchor ? anchor.model : nil, cart: cart.map(\.model), exclude: exclude,
+            query: hasQuery ? query : nil, candidates: candidates
+        )
+    }
+}

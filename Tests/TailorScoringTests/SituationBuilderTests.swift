@@ -48,3 +48,18 @@ import TailorModel
         #expect(merged.categoryAffinity == history.categoryAffinity)
     }
 }
+
+@Suite struct SituationContextTests {
+    @Test("context products the gateway could not enrich are still excluded, in the request's order")
+    func unenrichedContextIsExcluded() {
+        let request = RecommendationRequest(
+            user: "u", placement: .cartAddons, context: .init(product: "page", cart: ["c1", "c2"], query: "lamp")
+        )
+        let context = SituationContext(request: request, anchor: nil, cart: [ProductRef(id: "c2")])
+        #expect(context.exclude == ["page", "c1"])
+        #expect(context.query == "lamp")
+        let merged = SituationBuilder.merge(profile: Situation(), context: context)
+        #expect(merged.exclude == ["c2", "page", "c1"])
+        #expect(merged == SituationBuilder.merge(profile: Situation(), request: request, anchor: nil, cart: [ProductRef(id: "c2")]))
+    }
+}

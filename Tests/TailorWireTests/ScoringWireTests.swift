@@ -49,4 +49,21 @@ struct ScoringWireTests {
         #expect(decoded == expected)
         #expect(decoded.situation.model == situation)
     }
+
+    @Test("a request's context survives the round trip; absent anchor and query stay absent")
+    func contextRoundTrip() throws {
+        let full = SituationContext(
+            placement: .cartAddons, anchor: ProductRef(id: "p1", category: "Shoes > Running", brand: "Acme", price: 99.5),
+            cart: [ProductRef(id: "p2", category: "Bags", brand: "", price: 10), ProductRef(id: "p3")],
+            exclude: ["p4"], query: "trail shoe", candidates: ["p5", "p6"]
+        )
+        let empty = SituationContext(placement: .homeForYou)
+        for context in [full, empty] {
+            let wire = try WireSituationContext(wireDecoding: WireSituationContext(context).wireEncoded())
+            #expect(wire.model(placement: context.placement) == context)
+        }
+        // An empty query is a query (it clears nothing), not an absent one.
+        let blank = SituationContext(placement: .homeForYou, query: "")
+        #expect(try WireSituationContext(wireDecoding: WireSituationContext(blank).wireEncoded()).model(placement: .homeForYou) == blank)
+    }
 }

@@ -167,8 +167,53 @@ public nonisolated struct WireFilters: Sendable {
   fileprivate var _maxPrice: Double? = nil
 }
 
+/// What a recommendation request adds to the shopper's profile (TailorScoring's
+/// SituationContext); the placement is the ScoreRequest's.
+public nonisolated struct WireSituationContext: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var anchor: WireProductRef {
+    get {_anchor ?? WireProductRef()}
+    set {_anchor = newValue}
+  }
+  /// Returns true if `anchor` has been explicitly set.
+  public var hasAnchor: Bool {self._anchor != nil}
+  /// Clears the value of `anchor`. Subsequent reads from it will return its default value.
+  public mutating func clearAnchor() {self._anchor = nil}
+
+  public var cart: [WireProductRef] = []
+
+  public var exclude: [String] = []
+
+  public var query: String {
+    get {_query ?? String()}
+    set {_query = newValue}
+  }
+  /// Returns true if `query` has been explicitly set.
+  public var hasQuery: Bool {self._query != nil}
+  /// Clears the value of `query`. Subsequent reads from it will return its default value.
+  public mutating func clearQuery() {self._query = nil}
+
+  public var candidates: [String] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _anchor: WireProductRef? = nil
+  fileprivate var _query: String? = nil
+}
+
 /// POST /internal/score: score the named catalog partitions (one replica of
 /// each is asked) and return the node's local top k.
+///
+/// With `user` set, the receiver holds that shopper's partition and builds the
+/// situation itself: its replica of the profile merged with `context`
+/// (`situation` is then ignored). This saves the situation call whenever the
+/// members holding the shopper also hold every catalog partition; otherwise the
+/// gateway reads the situation first and sends it in `situation`.
 public nonisolated struct WireScoreRequest: @unchecked Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -187,6 +232,20 @@ public nonisolated struct WireScoreRequest: @unchecked Sendable {
   public var hasSituation: Bool {_storage._situation != nil}
   /// Clears the value of `situation`. Subsequent reads from it will return its default value.
   public mutating func clearSituation() {_uniqueStorage()._situation = nil}
+
+  public var user: String {
+    get {_storage._user}
+    set {_uniqueStorage()._user = newValue}
+  }
+
+  public var context: WireSituationContext {
+    get {_storage._context ?? WireSituationContext()}
+    set {_uniqueStorage()._context = newValue}
+  }
+  /// Returns true if `context` has been explicitly set.
+  public var hasContext: Bool {_storage._context != nil}
+  /// Clears the value of `context`. Subsequent reads from it will return its default value.
+  public mutating func clearContext() {_uniqueStorage()._context = nil}
 
   public var weights: WireSignals {
     get {_storage._weights ?? WireSignals()}
@@ -600,13 +659,69 @@ nonisolated extension WireFilters: SwiftProtobuf.Message, SwiftProtobuf._Message
   }
 }
 
+nonisolated extension WireSituationContext: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SituationContext"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}anchor\0\u{1}cart\0\u{1}exclude\0\u{1}query\0\u{1}candidates\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._anchor) }()
+      case 2: try { try decoder.decodeRepeatedMessageField(value: &self.cart) }()
+      case 3: try { try decoder.decodeRepeatedStringField(value: &self.exclude) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self._query) }()
+      case 5: try { try decoder.decodeRepeatedStringField(value: &self.candidates) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._anchor {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    if !self.cart.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.cart, fieldNumber: 2)
+    }
+    if !self.exclude.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.exclude, fieldNumber: 3)
+    }
+    try { if let v = self._query {
+      try visitor.visitSingularStringField(value: v, fieldNumber: 4)
+    } }()
+    if !self.candidates.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.candidates, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: WireSituationContext, rhs: WireSituationContext) -> Bool {
+    if lhs._anchor != rhs._anchor {return false}
+    if lhs.cart != rhs.cart {return false}
+    if lhs.exclude != rhs.exclude {return false}
+    if lhs._query != rhs._query {return false}
+    if lhs.candidates != rhs.candidates {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
 nonisolated extension WireScoreRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ScoreRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}partitions\0\u{1}situation\0\u{1}weights\0\u{1}k\0\u{1}filters\0\u{1}placement\0\u{3}now_millis\0\u{1}mix\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}partitions\0\u{1}situation\0\u{1}weights\0\u{1}k\0\u{1}filters\0\u{1}placement\0\u{3}now_millis\0\u{1}mix\0\u{1}user\0\u{1}context\0")
 
   fileprivate class _StorageClass {
     var _partitions: [UInt32] = []
     var _situation: WireSituation? = nil
+    var _user: String = String()
+    var _context: WireSituationContext? = nil
     var _weights: WireSignals? = nil
     var _k: UInt32 = 0
     var _filters: WireFilters? = nil
@@ -625,6 +740,8 @@ nonisolated extension WireScoreRequest: SwiftProtobuf.Message, SwiftProtobuf._Me
     init(copying source: _StorageClass) {
       _partitions = source._partitions
       _situation = source._situation
+      _user = source._user
+      _context = source._context
       _weights = source._weights
       _k = source._k
       _filters = source._filters
@@ -657,6 +774,8 @@ nonisolated extension WireScoreRequest: SwiftProtobuf.Message, SwiftProtobuf._Me
         case 6: try { try decoder.decodeSingularStringField(value: &_storage._placement) }()
         case 7: try { try decoder.decodeSingularInt64Field(value: &_storage._nowMillis) }()
         case 8: try { try decoder.decodeSingularBoolField(value: &_storage._mix) }()
+        case 9: try { try decoder.decodeSingularStringField(value: &_storage._user) }()
+        case 10: try { try decoder.decodeSingularMessageField(value: &_storage._context) }()
         default: break
         }
       }
@@ -693,6 +812,12 @@ nonisolated extension WireScoreRequest: SwiftProtobuf.Message, SwiftProtobuf._Me
       if _storage._mix != false {
         try visitor.visitSingularBoolField(value: _storage._mix, fieldNumber: 8)
       }
+      if !_storage._user.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._user, fieldNumber: 9)
+      }
+      try { if let v = _storage._context {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 10)
+      } }()
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -704,6 +829,8 @@ nonisolated extension WireScoreRequest: SwiftProtobuf.Message, SwiftProtobuf._Me
         let rhs_storage = _args.1
         if _storage._partitions != rhs_storage._partitions {return false}
         if _storage._situation != rhs_storage._situation {return false}
+        if _storage._user != rhs_storage._user {return false}
+        if _storage._context != rhs_storage._context {return false}
         if _storage._weights != rhs_storage._weights {return false}
         if _storage._k != rhs_storage._k {return false}
         if _storage._filters != rhs_storage._filters {return false}

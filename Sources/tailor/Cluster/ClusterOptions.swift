@@ -24,8 +24,12 @@ struct ClusterOptions: ParsableArguments {
     @Option(help: "Where Swift concurrency runs: event-loops (SwiftNIO's threads) or dispatch (the default global executor).")
     var executor: ConcurrencyExecutor = .eventLoops
 
-    /// Applies `--executor`; called first thing in a member's `run()`.
+    @Option(help: "Event-loop threads of this member (default: one per core).")
+    var threads: Int?
+
+    /// Applies `--threads` and `--executor`; called first thing in a member's `run()`.
     func installExecutor() {
+        if let threads { NIOSingletons.groupLoopCountSuggestion = threads }
         guard executor == .eventLoops else { return }
         // Request handlers then run on the threads that do the network I/O, instead of
         // hopping to Dispatch's pool and back on every await (measured in the README).
@@ -42,6 +46,7 @@ struct ClusterOptions: ParsableArguments {
     func validateShape() throws {
         guard (1...65_536).contains(partitions) else { throw ValidationError("--partitions must be between 1 and 65536") }
         guard (1...16).contains(replicas) else { throw ValidationError("--replicas must be between 1 and 16") }
+        if let threads, !(1...256).contains(threads) { throw ValidationError("--threads must be between 1 and 256") }
     }
 }
 

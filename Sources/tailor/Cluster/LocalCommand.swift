@@ -42,8 +42,17 @@ struct LocalCommand: AsyncParsableCommand {
     @Option(help: "Where Swift concurrency runs in the children: event-loops or dispatch (see `tailor node --help`).")
     var executor: ConcurrencyExecutor = .eventLoops
 
+    @Option(help: "Event-loop threads of each node (default: one per core).")
+    var nodeThreads: Int?
+
+    @Option(help: "Event-loop threads of the gateway (default: one per core).")
+    var gatewayThreads: Int?
+
     func validate() throws {
         guard (1...32).contains(nodes) else { throw ValidationError("--nodes must be between 1 and 32") }
+        for threads in [nodeThreads, gatewayThreads].compactMap(\.self) where !(1...256).contains(threads) {
+            throw ValidationError("--node-threads and --gateway-threads must be between 1 and 256")
+        }
         guard (1...65_535).contains(port), (1...65_000).contains(nodePort) else { throw ValidationError("ports must be between 1 and 65535") }
     }
 
@@ -59,11 +68,11 @@ struct LocalCommand: AsyncParsableCommand {
         let started = ContinuousClock.now
         say("tailor local: starting \(nodes) node(s) and a gateway\(noDemo ? "" : " with the demo shop")…")
         for index in 0..<nodes {
-            var arguments = ["node", "--name", "n\(index + 1)", "--listen", "\(host):\(nodePort + index)"] + shared
+            var arguments = ["node", "--name", "n\(index + 1)", "--listen", "\(host):\(nodePort + index)"] + shared + (nodeThreads.map { ["--threads", String($0)] } ?? [])
             if !noDemo { arguments += ["--demo", "--demo-at", demoAt] + (demoSmall ? ["--demo-small"] : []) }
             try children.start(name: "n\(index + 1)", executable: executable, arguments: arguments)
         }
-        try children.start(name: "gateway", executable: executable, arguments: ["gateway", "--listen", "\(host):\(port)"] + shared)
+        try children.start(name: "gateway", executable: executable, arguments: ["gateway", "--listen", "\(host):\(port)"] + shared + (gatewayThreads.map { ["--threads", String($0)] } ?? []))
 
         let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
         let outcome = await withTaskGroup(of: Outcome.self) { group in

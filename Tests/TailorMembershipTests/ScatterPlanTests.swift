@@ -1,0 +1,36 @@
+import Testing
+
+import TailorMembership
+
+@Suite("Scatter plans restricted to some members")
+struct ScatterPlanTests {
+    @Test("with 3 members and R = 2, the two replicas of any shopper cover every catalog partition")
+    func anyPairCovers() throws {
+        let map = ShardMap(partitionCount: 32, replicationFactor: 2, members: ["n1", "n2", "n3"])
+        let readOrders = (0..<32).map(map.replicas(of:))
+        for shopper in ["u1", "u2", "u3", "u42", "shopper-7"] {
+            let holders = Set(map.replicas(ofKey: shopper))
+            let plan = try #require(ScatterPlan.within(holders, readOrders: readOrders))
+            #expect(Set(plan.keys).isSubset(of: holders))
+            let planned = plan.values.flatMap { $0 }.map(Int.init).sorted()
+            #expect(planned == Array(0..<32))
+            for (member, partitions) in plan {
+                for partition in partitions { #expect(map.replicas(of: Int(partition)).contains(member)) }
+            }
+        }
+    }
+
+    @Test("each partition goes to the first listed member of its read order")
+    func followsReadOrder() {
+        let plan = ScatterPlan.within(["a", "b"], readOrders: [["a", "b"], ["b", "a"], ["c", "b"]])
+        #expect(plan == ["a": [0], "b": [1, 2]])
+    }
+
+    @Test("a partition with no replica among the members gives no plan")
+    func uncovered() {
+        #expect(ScatterPlan.within(["a"], readOrders: [["a", "b"], ["b", "c"]]) == nil)
+        #expect(ScatterPlan.within([], readOrders: [["a"]]) == nil)
+        let map = ShardMap(partitionCount: 32, replicationFactor: 1, members: ["n1", "n2", "n3"])
+        #expect(ScatterPlan.within(Set(map.replicas(ofKey: "u1")), readOrders: (0..<32).map(map.replicas(of:))) == nil)
+    }
+}
