@@ -9,7 +9,6 @@ public enum ReasonWriter {
     public static func sentence(for candidate: ScoredCandidate, placement: Placement, strategy: Strategy, becauseOfTitle: String?) -> String {
         let signals = candidate.signals
         let category = candidate.category.isEmpty ? "this category" : candidate.category
-        let leaf = candidate.category.split(separator: Words.categorySeparator).last.map(String.init) ?? ""
         let ranked: [(Signal, Float)] = [
             (.collaborative, signals.collaborative), (.content, signals.content), (.popularity, signals.popularity),
             (.trending, signals.trending), (.inventory, signals.inventory), (.margin, signals.margin),
@@ -37,6 +36,8 @@ public enum ReasonWriter {
         case .content:
             if placement == .productSimilar, let title = becauseOfTitle, !title.isEmpty { return "Similar to \(title)" }
             if placement == .searchRerank { return "Matches your search in \(category)" }
+            // Only this sentence names the leaf (splitting on " > " is not free: an answer writes k reasons).
+            let leaf = candidate.category.split(separator: Words.categorySeparator).last.map(String.init) ?? ""
             let subject = leaf.isEmpty ? category : leaf
             return candidate.brand.isEmpty
                 ? "Matches your interest in \(subject)" : "Matches your interest in \(subject) by \(candidate.brand)"
