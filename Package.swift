@@ -158,7 +158,10 @@ let package = Package(
         ),
         .testTarget(
             name: "TailorClusterTests",
-            dependencies: ["tailor", "TailorModel", "TailorDemo"],
+            dependencies: [
+                "tailor", "TailorModel", "TailorDemo",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: upcoming
         ),
         .testTarget(

@@ -12,9 +12,9 @@ import TailorWire
 /// shopper's partition hold every catalog partition (3 nodes with R = 2: any two
 /// do), only they are asked and each builds the shopper's situation from its own
 /// replica of the profile; otherwise the situation is read from the shopper's
-/// partition first and sent to every node. Partitions whose replica does not answer are asked again
-/// on another replica while time remains; what is still missing at the deadline
-/// makes the answer degraded, never an error on its own.
+/// partition first and sent to every node. Partitions whose replica does not
+/// answer are asked again on another replica while time remains; what is still
+/// missing at the deadline makes the answer degraded, never an error on its own.
 struct Recommender: Sendable {
     let cluster: ClusterClient
     let view: CatalogView

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import Testing
 @testable import tailor
@@ -6,6 +7,26 @@ import Testing
 /// SIGTERM stops every process it started.
 @Suite("tailor local", .serialized)
 struct LocalCommandTests {
+    @Test("event-loop thread counts outside 1...256 are refused, naming the flag")
+    func threadCountsAreChecked() throws {
+        for (arguments, flag) in [(["--node-threads", "0"], "--node-threads"), (["--gateway-threads", "257"], "--gateway-threads")] {
+            do {
+                _ = try LocalCommand.parse(arguments)
+                Issue.record("\(arguments) was accepted")
+            } catch {
+                #expect(LocalCommand.message(for: error).contains(flag))
+            }
+        }
+        #expect((try LocalCommand.parse(["--node-threads", "1", "--gateway-threads", "2"])).nodeThreads == 1)
+        let node = ["--name", "n1", "--listen", "127.0.0.1:7101", "--members", "n1=127.0.0.1:7101"]
+        do {
+            _ = try NodeCommand.parse(node + ["--threads", "0"])
+            Issue.record("--threads 0 was accepted")
+        } catch {
+            #expect(NodeCommand.message(for: error).contains("--threads"))
+        }
+    }
+
     @Test("starts nodes and a gateway that answer, and SIGTERM leaves no process behind")
     func startAndStop() async throws {
         let ports = try FreePorts.take(4)

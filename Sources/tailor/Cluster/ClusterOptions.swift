@@ -27,6 +27,9 @@ struct ClusterOptions: ParsableArguments {
     @Option(help: "Event-loop threads of this member (default: one per core).")
     var threads: Int?
 
+    /// What `--threads` (and `tailor local`'s `--node-threads`, `--gateway-threads`) accept.
+    static let threadCounts = 1...256
+
     /// Applies `--threads` and `--executor`; called first thing in a member's `run()`.
     func installExecutor() {
         if let threads { NIOSingletons.groupLoopCountSuggestion = threads }
@@ -46,7 +49,9 @@ struct ClusterOptions: ParsableArguments {
     func validateShape() throws {
         guard (1...65_536).contains(partitions) else { throw ValidationError("--partitions must be between 1 and 65536") }
         guard (1...16).contains(replicas) else { throw ValidationError("--replicas must be between 1 and 16") }
-        if let threads, !(1...256).contains(threads) { throw ValidationError("--threads must be between 1 and 256") }
+        if let threads, !Self.threadCounts.contains(threads) {
+            throw ValidationError("--threads must be between \(Self.threadCounts.lowerBound) and \(Self.threadCounts.upperBound)")
+        }
     }
 }
 

@@ -50,8 +50,9 @@ struct LocalCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (1...32).contains(nodes) else { throw ValidationError("--nodes must be between 1 and 32") }
-        for threads in [nodeThreads, gatewayThreads].compactMap(\.self) where !(1...256).contains(threads) {
-            throw ValidationError("--node-threads and --gateway-threads must be between 1 and 256")
+        let counts = ClusterOptions.threadCounts
+        for threads in [nodeThreads, gatewayThreads].compactMap(\.self) where !counts.contains(threads) {
+            throw ValidationError("--node-threads and --gateway-threads must be between \(counts.lowerBound) and \(counts.upperBound)")
         }
         guard (1...65_535).contains(port), (1...65_000).contains(nodePort) else { throw ValidationError("ports must be between 1 and 65535") }
     }
@@ -68,11 +69,11 @@ struct LocalCommand: AsyncParsableCommand {
         let started = ContinuousClock.now
         say("tailor local: starting \(nodes) node(s) and a gateway\(noDemo ? "" : " with the demo shop")…")
         for index in 0..<nodes {
-            var arguments = ["node", "--name", "n\(index + 1)", "--listen", "\(host):\(nodePort + index)"] + shared + (nodeThreads.map { ["--threads", String($0)] } ?? [])
+            var arguments = ["node", "--name", "n\(index + 1)", "--listen", "\(host):\(nodePort + index)"] + shared + Self.threadArguments(nodeThreads)
             if !noDemo { arguments += ["--demo", "--demo-at", demoAt] + (demoSmall ? ["--demo-small"] : []) }
             try children.start(name: "n\(index + 1)", executable: executable, arguments: arguments)
         }
-        try children.start(name: "gateway", executable: executable, arguments: ["gateway", "--listen", "\(host):\(port)"] + shared + (gatewayThreads.map { ["--threads", String($0)] } ?? []))
+        try children.start(name: "gateway", executable: executable, arguments: ["gateway", "--listen", "\(host):\(port)"] + shared + Self.threadArguments(gatewayThreads))
 
         let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
         let outcome = await withTaskGroup(of: Outcome.self) { group in
@@ -98,6 +99,11 @@ struct LocalCommand: AsyncParsableCommand {
         await children.stopAll(grace: .seconds(15))
         say("tailor local: stopped.")
         if case .failed = outcome { throw ExitCode.failure }
+    }
+
+    /// `--threads N` for a child, or nothing (the child's default).
+    private static func threadArguments(_ threads: Int?) -> [String] {
+        threads.map { ["--threads", String($0)] } ?? []
     }
 
     enum Outcome: Sendable {
