@@ -43,7 +43,7 @@ extension CatalogIndex {
 
         let kernel = ScoringKernel(index: self, prepared: prepared)
         if !prepared.restrictedToCandidates && (query.scanAll || ids.count <= Self.fullScanRows) {
-            for row in ids.indices where !scratch.marked[row] { kernel.offer(row: row, scratch: &scratch) }
+            for row in ids.indices where !scratch.rows[row].marked { kernel.offer(row: row, scratch: &scratch) }
         } else if !prepared.restrictedToCandidates {
             selectCandidates(prepared, scratch: &scratch)
             for row in scratch.candidateRows { kernel.offer(row: Int(row), scratch: &scratch) }
@@ -65,8 +65,8 @@ extension CatalogIndex {
     /// Marks a product's row as excluded or visited; returns the row if it was not marked yet.
     @discardableResult
     private func mark(code: Int32, in scratch: inout ScoringScratch) -> Int? {
-        guard let row = row(code: code), !scratch.marked[row] else { return nil }
-        scratch.marked[row] = true
+        guard let row = row(code: code), !scratch.rows[row].marked else { return nil }
+        scratch.rows[row].marked = true
         scratch.markedRows.append(Int32(row))
         return row
     }
@@ -84,19 +84,19 @@ extension CatalogIndex {
             guard itemWeight > 0, let postings = cooccurrence.postings(of: items[itemIndex].code) else { continue }
             let weight = itemWeight / heaviest
             let source = Int32(itemIndex)
-            postings.rows.withUnsafeBufferPointer { rows in
-                postings.weights.withUnsafeBufferPointer { weights in
-                    for position in rows.indices {
-                        let row = Int(rows[position])
-                        let contribution = weight * weights[position]
-                        let because = scratch.because[row]
-                        if because < 0 { scratch.touched.append(Int32(row)) }
-                        scratch.collaborative[row] += contribution
-                        if contribution > scratch.bestContribution[row] || because < 0 {
-                            scratch.bestContribution[row] = contribution
-                            scratch.because[row] = source
-                        }
+            scratch.rows.withUnsafeMutableBufferPointer { rows in
+                for entry in postings {
+                    let row = Int(entry.row)
+                    let contribution = weight * entry.weight
+                    if rows[row].because < 0 {
+                        scratch.touched.append(entry.row)
+                        rows[row].because = source
+                        rows[row].bestContribution = contribution
+                    } else if contribution > rows[row].bestContribution {
+                        rows[row].bestContribution = contribution
+                        rows[row].because = source
                     }
+                    rows[row].collaborative += contribution
                 }
             }
         }
@@ -111,21 +111,26 @@ extension CatalogIndex {
     private func selectCandidates(_ prepared: PreparedQuery, scratch: inout ScoringScratch) {
         func take(_ row: Int32) {
             let index = Int(row)
-            guard !scratch.marked[index] else { return }
-            scratch.marked[index] = true
+            guard !scratch.rows[index].marked else { return }
+            scratch.rows[index].marked = true
             scratch.markedRows.append(row)
             scratch.candidateRows.append(row)
         }
         for row in scratch.touched { take(row) }
         for row in heads where Int(row) < ids.count { take(row) }
         let filtered = prepared.query.filters.category != nil
-        for category in rowsByCategory.indices
-        where filtered ? prepared.category(category).allowed : prepared.category(category).affinity > 0 {
+        for code in prepared.selectedCategories where Int(code) < rowsByCategory.count {
             // With a filter every product of the filter's categories competes; for an
             // affinity, the category's most popular ones (kept first by refreshHeads).
+            let category = Int(code)
             let rows = filtered ? rowsByCategory[category][...] : rowsByCategory[category].prefix(Self.categoryHeadSize)
-            for row in rows where leafCategory[Int(row)] == Int32(category) { take(row) }
+            for row in rows where numbers[Int(row)].leafCategory == code { take(row) }
         }
+    }
+
+    /// Plenty of stock reads close to 1, an unknown level 0.5, none 0.
+    static func inventorySignal(stock: Int64) -> Float {
+        stock < 0 ? 0.5 : Float(1 - exp(-3 * Double(stock) / comfortableStock))
     }
 
     /// Partitions this small are scanned whole: selecting would cost as much.
@@ -150,22 +155,22 @@ extension CatalogIndex {
     /// stock pressure. Counters change with every event, so the owner refreshes
     /// them at most every ten seconds (``needsHeadRefresh(nowMillis:)``).
     public mutating func refreshHeads(nowMillis: Int64) {
-        let living = ids.indices.filter { alive[$0] }
-        func top(by key: (Int) -> Double) -> [Int32] {
-            living.map { (row: $0, key: key($0)) }
+        let living = ids.indices.filter { numbers[$0].alive }
+        func top(by key: (RowNumbers) -> Double) -> [Int32] {
+            living.map { (row: $0, key: key(numbers[$0])) }
                 .sorted { $0.key > $1.key }
                 .prefix(Self.headSize)
                 .map { Int32($0.row) }
         }
         var seen = Set<Int32>()
-        heads = (top { popularitySlots[$0] } + top { trendSlots[$0] / (popularitySlots[$0] + 1) }
-            + top { Double(marginShare[$0]) } + top { Double(max(stock[$0], 0)) / (popularitySlots[$0] + 1) })
+        heads = (top { $0.popularitySlots } + top { $0.trendSlots / ($0.popularitySlots + 1) }
+            + top { Double($0.marginShare) } + top { Double(max($0.stock, 0)) / ($0.popularitySlots + 1) })
             .filter { seen.insert($0).inserted }
         // Each category's rows, most popular first, without rows that moved away or died.
         for category in rowsByCategory.indices {
             rowsByCategory[category] = rowsByCategory[category]
-                .filter { alive[Int($0)] && leafCategory[Int($0)] == Int32(category) }
-                .sorted { popularitySlots[Int($0)] > popularitySlots[Int($1)] }
+                .filter { numbers[Int($0)].alive && numbers[Int($0)].leafCategory == Int32(category) }
+                .sorted { numbers[Int($0)].popularitySlots > numbers[Int($1)].popularitySlots }
         }
         headsBuiltAtMillis = nowMillis
         headsRowCount = ids.count
@@ -176,10 +181,10 @@ extension CatalogIndex {
         result.reserveCapacity(top.entries.count)
         for entry in top.sorted(ids: ids) where entry.score >= minimumScore {
             let row = Int(entry.row)
-            let source = scratch.because[row]
+            let source = scratch.rows[row].because
             result.append(ScoredCandidate(
-                product: ids[row], title: titles[row], category: categories[row], brand: brands[row], price: price[row],
-                stock: stock[row] >= 0 ? stock[row] : nil, score: entry.score, signals: entry.signals,
+                product: ids[row], title: titles[row], category: categories[row], brand: brands[row], price: numbers[row].price,
+                stock: numbers[row].stock >= 0 ? numbers[row].stock : nil, score: entry.score, signals: entry.signals,
                 becauseOf: source >= 0 && entry.signals.collaborative > 0 ? situation.items[Int(source)].product : nil
             ))
         }

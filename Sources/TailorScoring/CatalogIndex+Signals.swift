@@ -36,8 +36,8 @@ extension CatalogIndex {
         for interaction in signals.interactions where interaction.weight > 0 && ownsProduct(interaction.product) {
             let weight = Double(interaction.weight)
             if let row = rowByID[interaction.product].map(Int.init) {
-                popularitySlots[row] += weight * popularityWeight
-                trendSlots[row] += weight * trendWeight
+                numbers[row].popularitySlots += weight * popularityWeight
+                numbers[row].trendSlots += weight * trendWeight
             } else if canHoldPending(interaction.product) {
                 pending[interaction.product, default: PendingSignals()].popularity += weight * popularityWeight
                 pending[interaction.product, default: PendingSignals()].trend += weight * trendWeight
@@ -58,8 +58,8 @@ extension CatalogIndex {
     public func counters(of id: String, nowMillis: Int64) -> (popularity: Double, trend: Double) {
         guard let row = rowByID[id].map(Int.init), let landmark else { return (0, 0) }
         return (
-            popularitySlots[row] * ForwardDecay.popularity.valueFactor(nowMillis: nowMillis, landmark: landmark),
-            trendSlots[row] * ForwardDecay.trend.valueFactor(nowMillis: nowMillis, landmark: landmark)
+            numbers[row].popularitySlots * ForwardDecay.popularity.valueFactor(nowMillis: nowMillis, landmark: landmark),
+            numbers[row].trendSlots * ForwardDecay.trend.valueFactor(nowMillis: nowMillis, landmark: landmark)
         )
     }
 
@@ -72,9 +72,9 @@ extension CatalogIndex {
         }
         let popularityScale = ForwardDecay.popularity.valueFactor(nowMillis: newLandmark, landmark: old)
         let trendScale = ForwardDecay.trend.valueFactor(nowMillis: newLandmark, landmark: old)
-        for row in popularitySlots.indices {
-            popularitySlots[row] *= popularityScale
-            trendSlots[row] *= trendScale
+        for row in numbers.indices {
+            numbers[row].popularitySlots *= popularityScale
+            numbers[row].trendSlots *= trendScale
         }
         for id in Array(pending.keys) {
             pending[id]?.popularity *= popularityScale
@@ -85,8 +85,8 @@ extension CatalogIndex {
 
     /// Folds what waited for a product into its new row.
     mutating func applyPending(_ waiting: PendingSignals, row: Int) {
-        popularitySlots[row] += waiting.popularity
-        trendSlots[row] += waiting.trend
+        numbers[row].popularitySlots += waiting.popularity
+        numbers[row].trendSlots += waiting.trend
         for pair in waiting.pairs { cooccurrence.add(source: vocabulary.product(pair.source), row: Int32(row), weight: pair.weight) }
     }
 

@@ -1,4 +1,5 @@
 public import TailorModel
+import Foundation
 
 /// The products of one catalog partition, laid out for the scoring kernel
 /// (DESIGN.md §4): struct of arrays, one row per product, contiguous columns.
@@ -15,28 +16,15 @@ public struct CatalogIndex: Sendable {
     var categories: [String] = []
     var brands: [String] = []
     var records: [Product] = []
-    // Numeric columns the kernel reads per product.
-    var alive: [Bool] = []
-    var price: [Double] = []
-    /// `(price - cost) / price` in 0...1; 0 without a cost.
-    var marginShare: [Float] = []
-    /// Units in stock; -1 when the shop never sent stock.
-    var stock: [Int64] = []
-    /// Interned full category path (`Shoes > Running`).
-    var leafCategory: [Int32] = []
+    /// The numbers the kernel reads per product, one record per row (``RowNumbers``).
+    var numbers: [RowNumbers] = []
     /// Interned top-level category (`Shoes`).
     var topCategory: [Int32] = []
-    /// Interned brand; -1 without one.
-    var brandIndex: [Int32] = []
-    var rating: [Float] = []
     /// FNV-1a of the product id, so the discovery pick can vary by day without
     /// hashing strings per product per query.
     var idHash: [UInt64] = []
     /// Interned words of title, category and brand, sorted, for the query match.
     var terms: [[Int32]] = []
-    /// Forward-decayed popularity and trend slots (see ``ForwardDecay``).
-    var popularitySlots: [Double] = []
-    var trendSlots: [Double] = []
     /// The landmark both slot columns are relative to; nil until the first interaction.
     var landmark: Int64?
 
@@ -87,7 +75,7 @@ public struct CatalogIndex: Sendable {
         let row: Int
         if let existing = rowByID[product.id] {
             row = Int(existing)
-            if !alive[row] { count += 1 }
+            if !numbers[row].alive { count += 1 }
         } else {
             row = appendRow(id: product.id)
             count += 1
@@ -101,8 +89,8 @@ public struct CatalogIndex: Sendable {
     public mutating func remove(_ id: String, version: Int64) -> Bool {
         if let held = versions[id], version <= held { return false }
         versions[id] = version
-        if let row = rowByID[id].map(Int.init), alive[row] {
-            alive[row] = false
+        if let row = rowByID[id].map(Int.init), numbers[row].alive {
+            numbers[row].alive = false
             count -= 1
         }
         return true
@@ -113,13 +101,15 @@ public struct CatalogIndex: Sendable {
     public mutating func setStock(_ level: StockLevel) -> Bool {
         if let held = stockLevels[level.product], level.version <= held.version { return false }
         stockLevels[level.product] = level
-        if let row = rowByID[level.product] { stock[Int(row)] = level.quantity }
+        if let row = rowByID[level.product].map(Int.init) {
+            numbers[row].setStock(level.quantity)
+        }
         return true
     }
 
     /// The product as held, with its stock level if the shop sent one.
     public func product(_ id: String) -> (product: Product, stock: StockLevel?)? {
-        guard let row = rowByID[id].map(Int.init), alive[row] else { return nil }
+        guard let row = rowByID[id].map(Int.init), numbers[row].alive else { return nil }
         return (records[row], stockLevels[id])
     }
 
@@ -127,10 +117,10 @@ public struct CatalogIndex: Sendable {
     public func summaries() -> [ProductSummary] {
         var result: [ProductSummary] = []
         result.reserveCapacity(count)
-        for row in ids.indices where alive[row] {
+        for row in ids.indices where numbers[row].alive {
             let level = stockLevels[ids[row]]
             result.append(ProductSummary(
-                id: ids[row], title: titles[row], category: categories[row], brand: brands[row], price: price[row],
+                id: ids[row], title: titles[row], category: categories[row], brand: brands[row], price: numbers[row].price,
                 stock: level?.quantity, stockVersion: level?.version, version: records[row].version
             ))
         }
@@ -138,54 +128,91 @@ public struct CatalogIndex: Sendable {
     }
 
     private mutating func appendRow(id: String) -> Int {
-        let row = ids.count
-        rowByID[id] = Int32(row)
-        rowByCode[vocabulary.product(id)] = Int32(row)
+        let newRow = ids.count
+        rowByID[id] = Int32(newRow)
+        rowByCode[vocabulary.product(id)] = Int32(newRow)
         ids.append(id)
         titles.append("")
         categories.append("")
         brands.append("")
         records.append(Product(id: id, title: "", categoryPath: [], price: 0, version: 0))
-        alive.append(false)
-        price.append(0)
-        marginShare.append(0)
-        stock.append(stockLevels[id]?.quantity ?? -1)
-        leafCategory.append(-1)
+        var row = RowNumbers()
+        row.setStock(stockLevels[id]?.quantity ?? -1)
+        numbers.append(row)
         topCategory.append(-1)
-        brandIndex.append(-1)
-        rating.append(0)
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in id.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
         idHash.append(hash)
         terms.append([])
-        popularitySlots.append(0)
-        trendSlots.append(0)
-        return row
+        return newRow
     }
 
     private mutating func fill(row: Int, with product: Product) {
-        let previousLeaf = leafCategory[row]
-        alive[row] = true
+        let previousLeaf = numbers[row].leafCategory
         records[row] = product
         titles[row] = product.title
         categories[row] = product.category
         brands[row] = product.brand ?? ""
-        price[row] = product.price
+        var margin: Float = 0
         if let cost = product.cost, product.price > 0 {
-            marginShare[row] = Float(min(1, max(0, (product.price - cost) / product.price)))
-        } else {
-            marginShare[row] = 0
+            margin = Float(min(1, max(0, (product.price - cost) / product.price)))
         }
         let (leaf, top) = vocabulary.categoryPath(Words.categoryPrefixes(product.category))
-        leafCategory[row] = leaf
         topCategory[row] = top
         if leaf >= 0, leaf != previousLeaf {
             while rowsByCategory.count <= Int(leaf) { rowsByCategory.append([]) }
             rowsByCategory[Int(leaf)].append(Int32(row))
         }
-        brandIndex[row] = product.brand.map { vocabulary.brand($0) } ?? -1
-        rating[row] = Float(product.rating ?? 0)
+        numbers[row].describe(
+            price: product.price, marginShare: margin, leafCategory: leaf,
+            brandIndex: product.brand.map { vocabulary.brand($0) } ?? -1, rating: Float(product.rating ?? 0)
+        )
         terms[row] = vocabulary.terms(Words.of(product.title) + Words.of(product.category) + Words.of(product.brand ?? ""))
+    }
+}
+
+/// The numbers the scoring kernel reads for one product, in one record: candidate
+/// selection visits rows in no particular order, so a column per number cost a cache
+/// miss per number per product (perf showed the kernel waiting on those loads); one
+/// record is one or two cache lines. (DESIGN.md §4 asks for struct-of-arrays storage;
+/// the text columns stay columns, and this is still one contiguous array per
+/// partition with nothing allocated per product.)
+struct RowNumbers: Sendable {
+    var price: Double = 0
+    /// log2 of the price (0 when the price is not positive), for the price fit.
+    var logPrice: Double = 0
+    /// Forward-decayed popularity and trend slots (see ``ForwardDecay``).
+    var popularitySlots: Double = 0
+    var trendSlots: Double = 0
+    /// Units in stock; -1 when the shop never sent stock.
+    var stock: Int64 = -1
+    /// The inventory signal of `stock` (``CatalogIndex/inventorySignal(stock:)``),
+    /// kept with it so the kernel does not compute an exponential per product.
+    var inventory: Float = CatalogIndex.inventorySignal(stock: -1)
+    /// `(price - cost) / price` in 0...1; 0 without a cost.
+    var marginShare: Float = 0
+    var rating: Float = 0
+    /// Interned full category path (`Shoes > Running`); -1 before the product arrives.
+    var leafCategory: Int32 = -1
+    /// Interned brand; -1 without one.
+    var brandIndex: Int32 = -1
+    /// False for a removed product, and for a row whose product has not arrived.
+    var alive = false
+
+    mutating func setStock(_ quantity: Int64) {
+        stock = quantity
+        inventory = CatalogIndex.inventorySignal(stock: quantity)
+    }
+
+    /// Fills the product's own numbers and marks the row alive.
+    mutating func describe(price: Double, marginShare: Float, leafCategory: Int32, brandIndex: Int32, rating: Float) {
+        self.price = price
+        logPrice = price > 0 ? log2(price) : 0
+        self.marginShare = marginShare
+        self.leafCategory = leafCategory
+        self.brandIndex = brandIndex
+        self.rating = rating
+        alive = true
     }
 }
 

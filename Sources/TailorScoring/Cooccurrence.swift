@@ -3,36 +3,37 @@
 /// rows that co-occur with it, with summed weights. Postings are contiguous,
 /// sorted by row, merged on add.
 struct Cooccurrence: Sendable {
-    struct Postings: Sendable {
-        var rows: [Int32] = []
-        var weights: [Float] = []
+    /// One co-occurring row and its summed weight: row and weight side by side, so a
+    /// walk over a source's postings reads one array (one cache miss to reach it).
+    struct Entry: Sendable, Equatable {
+        var row: Int32
+        var weight: Float
     }
 
-    /// Postings per source code. A dictionary, not an array indexed by code: codes
-    /// are node-wide, so an array would cost every partition memory for every
-    /// product the node ever saw; this costs only what the partition holds.
-    private(set) var bySource: [Int32: Postings] = [:]
+    /// Postings per source code, sorted by row. A dictionary, not an array indexed by
+    /// code: codes are node-wide, so an array would cost every partition memory for
+    /// every product the node ever saw; this costs only what the partition holds.
+    private(set) var bySource: [Int32: [Entry]] = [:]
 
     mutating func add(source: Int32, row: Int32, weight: Float) {
-        var postings = bySource.removeValue(forKey: source) ?? Postings()
+        var postings = bySource.removeValue(forKey: source) ?? []
         // Binary search keeps the merge O(log n) to find, one memmove to insert.
         var low = 0
-        var high = postings.rows.count
+        var high = postings.count
         while low < high {
             let mid = (low + high) / 2
-            if postings.rows[mid] < row { low = mid + 1 } else { high = mid }
+            if postings[mid].row < row { low = mid + 1 } else { high = mid }
         }
-        if low < postings.rows.count, postings.rows[low] == row {
-            postings.weights[low] += weight
+        if low < postings.count, postings[low].row == row {
+            postings[low].weight += weight
         } else {
-            postings.rows.insert(row, at: low)
-            postings.weights.insert(weight, at: low)
+            postings.insert(Entry(row: row, weight: weight), at: low)
         }
         bySource[source] = postings
     }
 
-    func postings(of source: Int32) -> Postings? { bySource[source] }
+    func postings(of source: Int32) -> [Entry]? { bySource[source] }
 
     /// Number of (source, row) entries, for sizing and debugging.
-    var entryCount: Int { bySource.values.reduce(0) { $0 + $1.rows.count } }
+    var entryCount: Int { bySource.values.reduce(0) { $0 + $1.count } }
 }

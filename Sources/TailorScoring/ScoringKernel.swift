@@ -3,20 +3,12 @@ import Foundation
 
 /// The per-product part of ``CatalogIndex/score(_:scratch:)``: filters, the seven
 /// raw signals (each in 0...1), their weighted sum, and the offer to the heaps.
-/// Everything here reads columns and per-query constants; nothing allocates.
+/// Everything here reads the rows' numbers, columns and per-query constants; nothing allocates.
 struct ScoringKernel {
     // The columns the kernel reads, not the index itself: holding a `CatalogIndex`
     // copied (retained and released) its ~35 fields on every call.
-    let alive: [Bool]
-    let stockColumn: [Int64]
-    let priceColumn: [Double]
-    let leafCategory: [Int32]
-    let popularitySlots: [Double]
-    let trendSlots: [Double]
-    let marginShare: [Float]
-    let brandIndex: [Int32]
+    let numbers: [RowNumbers]
     let terms: [[Int32]]
-    let rating: [Float]
     let idHash: [UInt64]
     /// Held apart so the heaps' tie-break does not retain the column per product.
     let ids: [String]
@@ -27,6 +19,8 @@ struct ScoringKernel {
     let filters: RecommendationFilters
     let inStockOnly: Bool
     let typicalPrice: Double
+    /// log2 of `typicalPrice` (when positive).
+    let logTypicalPrice: Double
     let hasQuery: Bool
     let mix: Bool
     let hasAffinities: Bool
@@ -41,16 +35,8 @@ struct ScoringKernel {
     init(index: borrowing CatalogIndex, prepared: PreparedQuery) {
         let query = prepared.query
         self.prepared = prepared
-        alive = index.alive
-        stockColumn = index.stock
-        priceColumn = index.price
-        leafCategory = index.leafCategory
-        popularitySlots = index.popularitySlots
-        trendSlots = index.trendSlots
-        marginShare = index.marginShare
-        brandIndex = index.brandIndex
+        numbers = index.numbers
         terms = index.terms
-        rating = index.rating
         idHash = index.idHash
         ids = index.ids
         minimumScore = query.minimumScore
@@ -58,6 +44,7 @@ struct ScoringKernel {
         filters = query.filters
         inStockOnly = query.filters.inStockOnly != false
         typicalPrice = query.situation.typicalPrice
+        logTypicalPrice = typicalPrice > 0 ? log2(typicalPrice) : 0
         hasQuery = !prepared.queryTerms.isEmpty
         mix = query.mix
         hasAffinities = !query.situation.categoryAffinity.isEmpty
@@ -68,25 +55,26 @@ struct ScoringKernel {
     }
 
     func offer(row: Int, scratch: inout ScoringScratch) {
-        guard alive[row] else { return }
-        let stock = stockColumn[row]
+        let numbers = self.numbers[row]
+        guard numbers.alive else { return }
+        let stock = numbers.stock
         if inStockOnly && stock == 0 { return }
-        let price = priceColumn[row]
+        let price = numbers.price
         if let minPrice = filters.minPrice, price < minPrice { return }
         if let maxPrice = filters.maxPrice, price > maxPrice { return }
-        let leaf = Int(leafCategory[row])
+        let leaf = Int(numbers.leafCategory)
         let category = prepared.category(leaf)
         if leaf >= 0, !category.allowed { return }
         if leaf < 0, filters.category != nil { return }
 
-        let popularity = popularitySlots[row] * popularityFactor
+        let popularity = numbers.popularitySlots * popularityFactor
         var raw = Signals()
         raw.collaborative = collaborative(row: row, popularity: popularity, scratch: scratch)
-        raw.content = content(row: row, category: category, price: price)
+        raw.content = content(row: row, numbers: numbers, category: category)
         raw.popularity = Float(1 - exp(-popularity / CatalogIndex.popularityScale))
-        raw.trending = trending(row: row, popularity: popularity)
-        raw.inventory = stock < 0 ? 0.5 : Float(1 - exp(-3 * Double(stock) / CatalogIndex.comfortableStock))
-        raw.margin = marginShare[row]
+        raw.trending = trending(numbers: numbers, popularity: popularity)
+        raw.inventory = numbers.inventory
+        raw.margin = numbers.marginShare
         if stock > 0 {
             let pressure = Double(stock) / (1 + popularity)
             raw.stockPressure = Float(pressure / (pressure + CatalogIndex.stockPressureScale))
@@ -108,7 +96,7 @@ struct ScoringKernel {
         // Discovery: good products from outside what the shopper already likes.
         let familiar = category.affinity > 0 || category.ancestor > 0
         if !familiar || !hasAffinities, raw.collaborative == 0 {
-            let quality = 0.5 * raw.popularity + 0.3 * rating[row] / 5 + 0.2 * jitter(row)
+            let quality = 0.5 * raw.popularity + 0.3 * numbers.rating / 5 + 0.2 * jitter(row)
             scratch.discovery.offer(TopK.Entry(key: quality, row: Int32(row), score: score, signals: weighted), ids: ids)
         }
     }
@@ -116,18 +104,18 @@ struct ScoringKernel {
     /// Co-occurrence normalised by the product's own popularity (a product everyone
     /// buys co-occurs with everything), squashed to 0...1 with x / (x + 1).
     private func collaborative(row: Int, popularity: Double, scratch: ScoringScratch) -> Float {
-        let sum = scratch.collaborative[row]
+        let sum = scratch.rows[row].collaborative
         guard sum > 0 else { return 0 }
         let x = Double(sum) / (popularity + CatalogIndex.collaborativeDamping).squareRoot()
         return Float(x / (x + 1))
     }
 
-    private func content(row: Int, category: (affinity: Float, ancestor: Float, allowed: Bool), price: Double) -> Float {
+    private func content(row: Int, numbers: RowNumbers, category: (affinity: Float, ancestor: Float, allowed: Bool)) -> Float {
         var affinity = 0.4 * category.affinity + 0.2 * category.ancestor
-        affinity += 0.2 * prepared.brandAffinity(Int(brandIndex[row]))
-        if typicalPrice > 0, price > 0 {
+        affinity += 0.2 * prepared.brandAffinity(Int(numbers.brandIndex))
+        if typicalPrice > 0, numbers.price > 0 {
             // 1 at the typical price, 0.5 at half or double it.
-            affinity += 0.2 * Float(1 / (1 + abs(log2(price / typicalPrice))))
+            affinity += 0.2 * Float(1 / (1 + abs(numbers.logPrice - logTypicalPrice)))
         }
         guard hasQuery else { return affinity }
         var matched = 0
@@ -139,9 +127,9 @@ struct ScoringKernel {
 
     /// Short half-life rate over long half-life rate: 1 when demand is steady, more
     /// when it is rising; squashed as 1 - 1/ratio so steady demand reads 0.
-    private func trending(row: Int, popularity: Double) -> Float {
+    private func trending(numbers: RowNumbers, popularity: Double) -> Float {
         guard popularity >= CatalogIndex.trendMinimumCount else { return 0 }
-        let trend = trendSlots[row] * trendFactor
+        let trend = numbers.trendSlots * trendFactor
         let ratio = (trend * ForwardDecay.trend.lambda) / (popularity * ForwardDecay.popularity.lambda)
         return ratio > 1 ? Float(1 - 1 / ratio) : 0
     }

@@ -55,14 +55,21 @@ public struct ScoringResult: Sendable {
 /// caller (the partition actor), so that scoring allocates nothing per product.
 /// Per-row buffers grow with the partition and are never shrunk.
 public struct ScoringScratch: Sendable {
-    /// Collaborative sum per row, the largest single contribution and its situation item.
-    var collaborative: [Float] = []
-    var bestContribution: [Float] = []
-    var because: [Int32] = []
-    /// Rows whose collaborative buffers are set, to reset only those.
+    /// What one request has gathered about one row, in one 16-byte record (the
+    /// collaborative walk and the kernel reach rows in no particular order).
+    struct Row: Sendable {
+        /// The collaborative sum, the largest single contribution and its situation item (-1: none).
+        var collaborative: Float = 0
+        var bestContribution: Float = 0
+        var because: Int32 = -1
+        /// Excluded by the situation (page product, cart, purchases) or already visited.
+        var marked = false
+    }
+
+    var rows: [Row] = []
+    /// Rows whose collaborative fields are set, to reset only those.
     var touched: [Int32] = []
-    /// Rows excluded by the situation (page product, cart, purchases) or already visited.
-    var marked: [Bool] = []
+    /// Rows marked, to reset only those.
     var markedRows: [Int32] = []
     var candidateRows: [Int32] = []
     var ranked = TopK()
@@ -71,26 +78,20 @@ public struct ScoringScratch: Sendable {
 
     public init() {}
 
-    mutating func prepare(rows: Int) {
-        if collaborative.count < rows {
-            let grow = rows - collaborative.count
-            collaborative.append(contentsOf: repeatElement(0, count: grow))
-            bestContribution.append(contentsOf: repeatElement(0, count: grow))
-            because.append(contentsOf: repeatElement(-1, count: grow))
-            marked.append(contentsOf: repeatElement(false, count: grow))
-        }
+    mutating func prepare(rows count: Int) {
+        if rows.count < count { rows.append(contentsOf: repeatElement(Row(), count: count - rows.count)) }
         candidateRows.removeAll(keepingCapacity: true)
     }
 
     /// Leaves the per-row buffers clean for the next query, touching only what was set.
     mutating func clear() {
         for row in touched {
-            collaborative[Int(row)] = 0
-            bestContribution[Int(row)] = 0
-            because[Int(row)] = -1
+            rows[Int(row)].collaborative = 0
+            rows[Int(row)].bestContribution = 0
+            rows[Int(row)].because = -1
         }
         touched.removeAll(keepingCapacity: true)
-        for row in markedRows { marked[Int(row)] = false }
+        for row in markedRows { rows[Int(row)].marked = false }
         markedRows.removeAll(keepingCapacity: true)
     }
 }

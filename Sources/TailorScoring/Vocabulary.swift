@@ -88,6 +88,12 @@ public final class Vocabulary: Sendable {
                         || path.split(separator: Words.categorySeparator).contains { $0 == filter }
                 }
             }
+            // The categories candidate selection walks: the filter's, or those the
+            // situation has an affinity for (ascending, as a walk over every code would).
+            prepared.selectedCategories = (0..<categories).compactMap { category in
+                let selected = prepared.categoryAllowed.map { $0[category] } ?? (prepared.categoryAffinity[category] > 0)
+                return selected ? Int32(category) : nil
+            }
             prepared.brandAffinity = [Float](repeating: 0, count: state.brands.count)
             for (name, affinity) in situation.brandAffinity {
                 if let code = state.brands.lookup(name) { prepared.brandAffinity[Int(code)] = affinity }
@@ -121,6 +127,9 @@ public struct PreparedQuery: Sendable {
     var ancestorAffinity: [Float] = []
     /// Per category code, whether the category filter lets it through; nil without a filter.
     var categoryAllowed: [Bool]?
+    /// The category codes whose rows candidate selection considers: under a filter the
+    /// allowed ones, otherwise those with an affinity.
+    var selectedCategories: [Int32] = []
     /// Per brand code: the situation's affinity.
     var brandAffinity: [Float] = []
     /// Codes of the query's words; -1 for a word no product has.

@@ -60,7 +60,7 @@ import TailorModel
         _ = index.apply(Fixture.signals("e1", interactions: [("a", 1), ("b", 1)], pairs: [("x", "a", 1), ("x", "b", 1)])) { $0 == "a" }
         #expect(index.counters(of: "a", nowMillis: Fixture.now).popularity > 0)
         #expect(index.counters(of: "b", nowMillis: Fixture.now).popularity == 0)
-        #expect(index.cooccurrence.postings(of: index.vocabulary.product("x"))?.rows.count == 1)
+        #expect(index.cooccurrence.postings(of: index.vocabulary.product("x"))?.count == 1)
     }
 
     @Test func signalsForAProductNotYetHeldApplyWhenItArrives() {
@@ -68,7 +68,7 @@ import TailorModel
         _ = index.apply(Fixture.signals("e1", interactions: [("late", 4)], pairs: [("x", "late", 2)])) { _ in true }
         _ = index.upsert(Fixture.product("late"))
         #expect(abs(index.counters(of: "late", nowMillis: Fixture.now).popularity - 4) < 1e-9)
-        #expect(index.cooccurrence.postings(of: index.vocabulary.product("x"))?.weights == [2])
+        #expect(index.cooccurrence.postings(of: index.vocabulary.product("x"))?.map(\.weight) == [2])
     }
 
     @Test func theSameInteractionCountsLessAsTimePasses() {

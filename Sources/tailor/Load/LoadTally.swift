@@ -78,10 +78,11 @@ struct LoadTally: Sendable {
             case .events: events
             }
         }
-        set {
+        // In place: a get-and-set would copy the histogram's counts on every record.
+        _modify {
             switch kind {
-            case .recommendations: recommendations = newValue
-            case .events: events = newValue
+            case .recommendations: yield &recommendations
+            case .events: yield &events
             }
         }
     }
