@@ -51,7 +51,7 @@ let package = Package(
         ),
         .target(
             name: "TailorScoring",
-            dependencies: ["TailorModel"],
+            dependencies: ["TailorModel", .product(name: "DequeModule", package: "swift-collections")],
             swiftSettings: upcoming
         ),
         .target(

@@ -12,9 +12,14 @@ extension CatalogIndex {
     /// Products with pending signals at most; beyond it, signals for unknown
     /// products are dropped (a catalog feed that never arrives must not grow memory).
     static let maximumPendingProducts = 50_000
+    /// Event ids a partition remembers for counting each event once. Duplicates
+    /// come from the R replicas of the shopper's partition reporting the same event
+    /// within moments, and from client retries; at 1,000 events/s over 32
+    /// partitions (a few products each) 50,000 ids are about a quarter of an hour.
+    public static let rememberedEventIDs = 50_000
 
     /// Applies one event's catalog-side signals once per event id; false when this
-    /// event was already applied.
+    /// event was already applied (among the last ``rememberedEventIDs``).
     ///
     /// Interactions count for products this partition owns (`ownsProduct`): added to
     /// the forward-decayed popularity (7-day half-life) and trend (6-hour half-life)
@@ -23,7 +28,7 @@ extension CatalogIndex {
     /// inverted index when this partition owns their target. Signals for owned
     /// products not held yet wait in a bounded pending table until the product arrives.
     public mutating func apply(_ signals: EventSignals, ownsProduct: (String) -> Bool) -> Bool {
-        guard appliedEvents.insert(signals.eventID).inserted else { return false }
+        guard appliedEvents.insert(signals.eventID) else { return false }
         let at = signals.atMillis
         if landmark == nil { landmark = at }
         if let current = landmark, ForwardDecay.trend.exponent(atMillis: at, landmark: current) > ForwardDecay.maximumExponent {

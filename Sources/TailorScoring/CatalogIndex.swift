@@ -49,7 +49,9 @@ public struct CatalogIndex: Sendable {
     var heads: [Int32] = []
     var headsBuiltAtMillis: Int64 = .min
     var headsRowCount = -1
-    var appliedEvents: Set<String> = []
+    /// Ids of the events applied lately (``apply(_:ownsProduct:)``), so that an
+    /// event's contributions count once when both replicas of its shopper report it.
+    var appliedEvents = RecentIDs(capacity: CatalogIndex.rememberedEventIDs)
     /// Interactions and pairs for products this partition owns but does not hold
     /// yet (events can overtake the catalog feed); applied when the product arrives.
     var pending: [String: PendingSignals] = [:]

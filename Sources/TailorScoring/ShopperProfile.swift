@@ -5,11 +5,14 @@ import Foundation
 /// (DESIGN.md §2), so replicas that hold the same event set agree on it.
 ///
 /// It keeps the most recent ``ShopperProfile/maximumRecentEvents`` events (in time
-/// order), every event id it ever recorded (so a retried event is a no-op) and the
-/// products the shopper bought.
+/// order), the ids of the last ``ShopperProfile/rememberedEventIDs`` events recorded
+/// (so a retried event is a no-op) and the products the shopper bought.
 public struct ShopperProfile: Sendable {
     /// Events kept for the situation and for co-occurrence with the next events.
     public static let maximumRecentEvents = 200
+    /// Event ids remembered per shopper for recognising retries: a client retries
+    /// within seconds, and a shopper's 1,000 later events take far longer than that.
+    public static let rememberedEventIDs = 1_000
     /// Earlier events of the same session a new event is paired with.
     static let pairWindow = 3
     /// Pairs between two cart/purchase steps say more than pairs between views.
@@ -19,7 +22,7 @@ public struct ShopperProfile: Sendable {
     public private(set) var events: [StoredEvent] = []
     /// Events recorded over the profile's life, not only those kept.
     public private(set) var eventCount = 0
-    private var seenIDs: Set<String> = []
+    private var seenIDs = RecentIDs(capacity: rememberedEventIDs)
     /// Products the shopper bought, in the order of their first purchase.
     public private(set) var purchased: [String] = []
     private var purchasedSet: Set<String> = []
@@ -38,7 +41,7 @@ public struct ShopperProfile: Sendable {
     /// one cart or purchase event with each other (weight 2). A removal from the
     /// cart yields only its (negative) interaction, never pairs.
     public mutating func record(_ event: StoredEvent) -> EventSignals? {
-        guard seenIDs.insert(event.id).inserted else { return nil }
+        guard seenIDs.insert(event.id) else { return nil }
         eventCount += 1
         if event.type == .purchase {
             for product in event.products where purchasedSet.insert(product.id).inserted {
