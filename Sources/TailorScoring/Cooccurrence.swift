@@ -16,8 +16,13 @@ struct Cooccurrence: Sendable {
     private(set) var bySource: [Int32: [Entry]] = [:]
 
     mutating func add(source: Int32, row: Int32, weight: Float) {
-        var postings = bySource.removeValue(forKey: source) ?? []
-        // Binary search keeps the merge O(log n) to find, one memmove to insert.
+        // In place through the default subscript: one hash lookup, no copy of the postings.
+        Self.merge(row: row, weight: weight, into: &bySource[source, default: []])
+    }
+
+    /// Adds `weight` to `row`'s entry, inserting it in row order when new. Binary
+    /// search keeps the merge O(log n) to find, one memmove to insert.
+    private static func merge(row: Int32, weight: Float, into postings: inout [Entry]) {
         var low = 0
         var high = postings.count
         while low < high {
@@ -29,7 +34,6 @@ struct Cooccurrence: Sendable {
         } else {
             postings.insert(Entry(row: row, weight: weight), at: low)
         }
-        bySource[source] = postings
     }
 
     func postings(of source: Int32) -> [Entry]? { bySource[source] }

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Splits text into lower-cased words, the unit query terms and product titles are
 /// compared in. Letters and digits make words; everything else separates them.
 enum Words {
@@ -20,8 +22,28 @@ enum Words {
     static let categorySeparator = " > "
 
     /// The category path and each ancestor prefix: `A > B > C` gives `A`, `A > B`, `A > B > C`.
+    ///
+    /// Remembered per path (``prefixCacheLimit`` paths at most): a shop has a few
+    /// hundred paths, split for every product written, every category new to a
+    /// profile and every scoring call's page product and cart.
     static func categoryPrefixes(_ joined: String) -> [String] {
         guard !joined.isEmpty else { return [] }
+        if let known = prefixCache.withLock({ $0[joined] }) { return known }
+        let prefixes = splitPrefixes(joined)
+        prefixCache.withLock { cache in
+            if cache.count < prefixCacheLimit { cache[joined] = prefixes }
+        }
+        return prefixes
+    }
+
+    /// Paths whose prefixes are remembered; beyond it they are split every time, so
+    /// that odd paths in events cannot grow the memo without end.
+    static let prefixCacheLimit = 4_096
+    private static let prefixCache = Mutex<[String: [String]]>([:])
+    /// Paths remembered now (for tests).
+    static var prefixCacheCount: Int { prefixCache.withLock { $0.count } }
+
+    private static func splitPrefixes(_ joined: String) -> [String] {
         let levels = joined.split(separator: categorySeparator).map(String.init)
         var prefixes: [String] = []
         prefixes.reserveCapacity(levels.count)
