@@ -4,6 +4,13 @@ import TailorModel
 @testable import TailorScoring
 
 @Suite struct CatalogIndexTests {
+    /// The kernel reads one record per candidate row; the README promises it fits a
+    /// cache line's worth of bytes. A field added to it must be worth a second line.
+    @Test func aRowsNumbersAndScratchFitTheirPromisedSizes() {
+        #expect(MemoryLayout<RowNumbers>.stride <= 64)
+        #expect(MemoryLayout<ScoringScratch.Row>.stride <= 16)
+    }
+
     @Test func aStaleUpsertIsIgnoredAndATombstoneBlocksResurrection() {
         var index = CatalogIndex()
         let outcome1 = index.upsert(Fixture.product("a", title: "New", version: 2))
