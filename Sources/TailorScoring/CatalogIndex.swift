@@ -2,7 +2,8 @@ public import TailorModel
 import Foundation
 
 /// The products of one catalog partition, laid out for the scoring kernel
-/// (DESIGN.md §4): struct of arrays, one row per product, contiguous columns.
+/// (DESIGN.md §4): one row per product, the kernel's numbers in one contiguous
+/// array of per-row records (``RowNumbers``), text in contiguous columns.
 ///
 /// Rows never move: a removed product keeps its row (marked dead) so that the
 /// co-occurrence postings, which name rows, stay valid, and a later upsert with a
@@ -25,7 +26,7 @@ public struct CatalogIndex: Sendable {
     var idHash: [UInt64] = []
     /// Interned words of title, category and brand, sorted, for the query match.
     var terms: [[Int32]] = []
-    /// The landmark both slot columns are relative to; nil until the first interaction.
+    /// The landmark the rows' popularity and trend slots are relative to; nil until the first interaction.
     var landmark: Int64?
 
     var rowByID: [String: Int32] = [:]
@@ -130,23 +131,23 @@ public struct CatalogIndex: Sendable {
     }
 
     private mutating func appendRow(id: String) -> Int {
-        let newRow = ids.count
-        rowByID[id] = Int32(newRow)
-        rowByCode[vocabulary.product(id)] = Int32(newRow)
+        let row = ids.count
+        rowByID[id] = Int32(row)
+        rowByCode[vocabulary.product(id)] = Int32(row)
         ids.append(id)
         titles.append("")
         categories.append("")
         brands.append("")
         records.append(Product(id: id, title: "", categoryPath: [], price: 0, version: 0))
-        var row = RowNumbers()
-        row.setStock(stockLevels[id]?.quantity ?? -1)
-        numbers.append(row)
+        var fresh = RowNumbers()
+        fresh.setStock(stockLevels[id]?.quantity ?? -1)
+        numbers.append(fresh)
         topCategory.append(-1)
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in id.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
         idHash.append(hash)
         terms.append([])
-        return newRow
+        return row
     }
 
     private mutating func fill(row: Int, with product: Product) {

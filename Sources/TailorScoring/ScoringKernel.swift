@@ -5,7 +5,7 @@ import Foundation
 /// raw signals (each in 0...1), their weighted sum, and the offer to the heaps.
 /// Everything here reads the rows' numbers, columns and per-query constants; nothing allocates.
 struct ScoringKernel {
-    // The columns the kernel reads, not the index itself: holding a `CatalogIndex`
+    // The arrays the kernel reads, not the index itself: holding a `CatalogIndex`
     // copied (retained and released) its ~35 fields on every call.
     let numbers: [RowNumbers]
     let terms: [[Int32]]
