@@ -1,0 +1,107 @@
+extension SWIMInstance {
+    /// Advances the protocol to `now`: indirect probes and the end of the probe round,
+    /// a new round when due, relays' nacks, suspicions that time out, the periodic
+    /// gossip and sync, forgotten tombstones.
+    public mutating func tick(now: Instant) -> [SWIMDirective] {
+        guard !isLeaving else { return [] }
+        var directives: [SWIMDirective] = []
+        expireRelays(now: now, into: &directives)
+        advanceProbe(now: now, into: &directives)
+        if probe == nil, now >= nextProbeAt {
+            startProbe(now: now, into: &directives)
+        }
+        expireSuspicions(now: now, into: &directives)
+        if now >= nextGossipAt {
+            nextGossipAt = now.advanced(by: settings.gossipInterval)
+            gossip(into: &directives)
+        }
+        if now >= nextSyncAt {
+            nextSyncAt = now.advanced(by: settings.syncInterval)
+            // Anti-entropy with a random live member, and with a random dead one: after a
+            // network partition heals, that is how the two sides find each other again
+            // (the dead one learns what it is thought to be, and refutes).
+            let dead = members.values.filter { $0.update.status == .dead }.map(\.update.member).sorted { $0.name < $1.name }
+            for member in [reachable.randomElement(using: &random), dead.randomElement(using: &random)].compactMap({ $0 }) {
+                statistics.syncs += 1
+                directives.append(send(.sync(reply: false), to: member.address, updates: fullState()))
+            }
+        }
+        forgetTombstones(now: now)
+        return directives
+    }
+
+    /// Handles one message from another member.
+    public mutating func receive(_ envelope: SWIMEnvelope, now: Instant) -> [SWIMDirective] {
+        guard !isLeaving, envelope.from.name != myself.name else { return [] }
+        var directives: [SWIMDirective] = []
+        // A message is its sender's word that it is alive at its incarnation.
+        apply(SWIMUpdate(member: envelope.from, status: .alive, incarnation: envelope.fromIncarnation), now: now, into: &directives)
+        for update in envelope.updates { apply(update, now: now, into: &directives) }
+
+        switch envelope.message {
+        case .ping(let sequence):
+            directives.append(send(.ack(sequence: sequence, target: myself.id), to: envelope.from.address, buddy: envelope.from.name))
+        case .pingRequest(let originSequence, let target):
+            sequence += 1
+            // The relay's own timer: a nack at 80 % of the prober's indirect window.
+            let window = (settings.probeInterval - settings.pingTimeout) * (localHealth + 1)
+            relays[sequence] = Relay(
+                origin: envelope.from.address, originSequence: originSequence, target: target.id,
+                nackAt: now.advanced(by: window * 0.8)
+            )
+            directives.append(send(.ping(sequence: sequence), to: target.address, buddy: target.name))
+        case .ack(let sequence, let target):
+            if let relay = relays.removeValue(forKey: sequence) {
+                directives.append(send(.ack(sequence: relay.originSequence, target: target), to: relay.origin))
+            } else if let current = probe, current.sequence == sequence, current.target.id == target {
+                probe = nil
+                localHealth = max(0, localHealth - 1)
+            }
+        case .nack(let sequence, _):
+            if probe?.sequence == sequence { probe?.nackedBy.insert(envelope.from.name) }
+        case .gossip:
+            break
+        case .sync(let reply):
+            if !reply {
+                directives.append(send(.sync(reply: true), to: envelope.from.address, updates: fullState()))
+            }
+        }
+        return directives
+    }
+
+    /// Leaves the cluster gracefully: tells every reachable member at once (and
+    /// answers nothing afterwards). The shell sends these before it exits.
+    public mutating func leave(now: Instant) -> [SWIMDirective] {
+        guard !isLeaving else { return [] }
+        incarnation += 1
+        isLeaving = true
+        return reachable.map { member in
+            statistics.messagesSent += 1
+            return .send(SWIMEnvelope(from: myself, fromIncarnation: incarnation, message: .gossip, updates: [selfUpdate]), to: member.address)
+        }
+    }
+
+    /// An envelope from this member carrying piggybacked updates (or `updates` when given).
+    mutating func send(_ message: SWIMMessage, to address: String, buddy: String? = nil, updates: [SWIMUpdate]? = nil) -> SWIMDirective {
+        let carried = updates ?? piggyback(first: buddy)
+        statistics.messagesSent += 1
+        statistics.updatesSent += carried.count
+        return .send(SWIMEnvelope(from: myself, fromIncarnation: incarnation, message: message, updates: carried), to: address)
+    }
+
+    private mutating func expireRelays(now: Instant, into directives: inout [SWIMDirective]) {
+        for (sequence, relay) in relays where now >= relay.nackAt {
+            relays[sequence] = nil
+            directives.append(send(.nack(sequence: relay.originSequence, target: relay.target), to: relay.origin))
+        }
+    }
+
+    private mutating func forgetTombstones(now: Instant) {
+        for (name, entry) in members where !entry.update.status.holdsData {
+            if now >= entry.changedAt.advanced(by: settings.tombstoneLifetime) {
+                members[name] = nil
+                dissemination[name] = nil
+            }
+        }
+    }
+}

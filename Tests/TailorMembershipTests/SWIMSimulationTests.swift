@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+import TailorMembership
+
+/// SWIM in a simulated network (``Simulation``): seeded loss, delay, reordering,
+/// partitions and paused members on a fake clock. A failing run names its seed;
+/// `TAILOR_SIM_SEED=<seed> swift test --filter SWIMSimulationTests` replays it.
+@Suite struct SWIMSimulationTests {
+    static var seed: UInt64 {
+        ProcessInfo.processInfo.environment["TAILOR_SIM_SEED"].flatMap(UInt64.init) ?? 0x5eed_0001
+    }
+
+    /// `count` members, all joining through m0.
+    func cluster(_ count: Int, seed: UInt64 = seed) -> Simulation {
+        var simulation = Simulation(seed: seed)
+        for index in 0..<count { simulation.start("m\(index)", seeds: index == 0 ? [] : ["m0"]) }
+        return simulation
+    }
+
+    /// Whether every running member among `members` sees exactly `members` alive.
+    static func agree(_ simulation: Simulation, on members: Set<String>) -> Bool {
+        members.allSatisfy { observer in
+            guard let instance = simulation.instances[observer] else { return false }
+            return Set(instance.view.filter { $0.status == .alive }.map(\.member.name)) == members
+        }
+    }
+
+    @Test(arguments: [5, 20, 50])
+    func everyoneAgreesAfterJoinsAndALeave(members: Int) {
+        var simulation = cluster(members)
+        var expected = Set((0..<members).map { "m\($0)" })
+        #expect(simulation.run(until: .seconds(30)) { Self.agree($0, on: expected) }, "join, seed \(simulation.seed)")
+
+        let leaver = "m\(members - 1)"
+        simulation.leave(leaver)
+        simulation.kill(leaver)
+        expected.remove(leaver)
+        #expect(simulation.run(until: .seconds(5)) { simulation in
+            expected.allSatisfy { simulation.status(of: leaver, seenBy: $0) == .left }
+        }, "leave, seed \(simulation.seed)")
+
+        simulation.start("late", seeds: ["m1"])
+        expected.insert("late")
+        #expect(simulation.run(until: .seconds(30)) { Self.agree($0, on: expected) }, "late join, seed \(simulation.seed)")
+    }
+
+    @Test(arguments: [5, 20, 50])
+    func aKilledMemberIsDeclaredDeadByEveryoneWithinFiveSeconds(members: Int) {
+        var simulation = cluster(members)
+        let everyone = Set((0..<members).map { "m\($0)" })
+        #expect(simulation.run(until: .seconds(30)) { Self.agree($0, on: everyone) })
+        let killedAt = simulation.now
+        simulation.kill("m2")
+        let survivors = everyone.subtracting(["m2"])
+        let declared = simulation.run(until: .seconds(5)) { simulation in
+            survivors.allSatisfy { simulation.status(of: "m2", seenBy: $0) == .dead }
+        }
+        #expect(declared, "seed \(simulation.seed): after 5 s \(survivors.filter { simulation.status(of: "m2", seenBy: $0) == .dead }.count) of \(survivors.count) saw m2 dead")
+        #expect(simulation.now.seconds - killedAt.seconds <= 5)
+    }
+
+    @Test func noAliveMemberIsDeclaredDeadInTenMinutesAtTenPercentLoss() {
+        var simulation = cluster(10)
+        let everyone = Set((0..<10).map { "m\($0)" })
+        #expect(simulation.run(until: .seconds(30)) { Self.agree($0, on: everyone) })
+        simulation.network.loss = 0.10
+        simulation.network.delay = 0.001...0.020
+        simulation.run(for: .seconds(600))
+        let falseDeaths = simulation.changes.filter { $0.status == .dead }
+        #expect(falseDeaths.isEmpty, "seed \(simulation.seed): \(falseDeaths.count) false deaths, first \(String(describing: falseDeaths.first))")
+        let suspicions = simulation.changes.filter { $0.status == .suspect }
+        // Loss makes suspicions happen; each must have been refuted (everyone alive at the end).
+        #expect(Self.agree(simulation, on: everyone), "seed \(simulation.seed), \(suspicions.count) suspicions")
+    }
+
+    @Test func aMemberPausedShorterThanItsSuspicionRefutesAndStays() {
+        var simulation = cluster(5)
+        let everyone = Set((0..<5).map { "m\($0)" })
+        #expect(simulation.run(until: .seconds(30)) { Self.agree($0, on: everyone) })
+        simulation.pause("m3")
+        simulation.run(for: .milliseconds(900))
+        simulation.resume("m3")
+        #expect(simulation.run(until: .seconds(10)) { Self.agree($0, on: everyone) }, "seed \(simulation.seed)")
+        #expect(!simulation.changes.contains { $0.subject == "m3" && $0.status == .dead })
+    }
+
+    @Test func bothSidesOfAHealedPartitionFindEachOtherAgain() {
+        var simulation = cluster(6)
+        let everyone = Set((0..<6).map { "m\($0)" })
+        #expect(simulation.run(until: .seconds(30)) { Self.agree($0, on: everyone) })
+        let left: Set = ["m0", "m1", "m2"], right: Set = ["m3", "m4", "m5"]
+        simulation.network.partition = [left, right]
+        #expect(simulation.run(until: .seconds(20)) { simulation in
+            left.allSatisfy { observer in right.allSatisfy { simulation.status(of: $0, seenBy: observer) == .dead } }
+                && right.allSatisfy { observer in left.allSatisfy { simulation.status(of: $0, seenBy: observer) == .dead } }
+        }, "each side declares the other dead, seed \(simulation.seed)")
+        simulation.network.partition = []
+        #expect(simulation.run(until: .seconds(60)) { Self.agree($0, on: everyone) }, "healed, seed \(simulation.seed)")
+    }
+
+    @Test func theSameSeedReplaysTheSameRun() {
+        func run() -> (Int, [String]) {
+            var simulation = cluster(8, seed: 42)
+            simulation.network.loss = 0.05
+            simulation.network.delay = 0.001...0.030
+            simulation.run(for: .seconds(5))
+            simulation.kill("m4")
+            simulation.run(for: .seconds(10))
+            return (simulation.messagesSent, simulation.changes.map { "\($0.observer) \($0.subject) \($0.status) \($0.at)" })
+        }
+        let first = run(), second = run()
+        #expect(first.0 == second.0)
+        #expect(first.1 == second.1)
+        #expect(first.1.contains { $0.contains("m4 dead") })
+    }
+}

@@ -1,0 +1,127 @@
+import TailorMembership
+
+/// Runs many SWIM members in one process on a fake clock over ``NetworkConditions``,
+/// deterministically: the same seed gives the same run, message for message.
+struct Simulation {
+    typealias Instance = SWIMInstance<SimInstant>
+
+    let seed: UInt64
+    var network = NetworkConditions()
+    private(set) var now = SimInstant.zero
+    private(set) var instances: [String: Instance] = [:]
+    /// Members stopped for good (SIGKILL): they neither tick nor receive.
+    private(set) var killed: Set<String> = []
+    private(set) var paused: Set<String> = []
+    /// Every status change each member saw: (observer, subject, status, time).
+    private(set) var changes: [(observer: String, subject: String, status: SWIMStatus, at: SimInstant)] = []
+    private(set) var messagesSent = 0
+    private var random: SimRandom
+    private var queue: [Delivery] = []
+    private var held: [String: [Delivery]] = [:]
+    private var order: UInt64 = 0
+    private var generation: UInt64 = 1
+    static let tick = Duration.milliseconds(10)
+
+    init(seed: UInt64) {
+        self.seed = seed
+        random = SimRandom(state: seed)
+    }
+
+    /// Starts a member that joins through `seeds` (member names: addresses are names here).
+    mutating func start(_ name: String, role: SWIMRole = .node, seeds: [String], settings: SWIMSettings = .defaults) {
+        generation += 1
+        let member = SWIMMember(id: SWIMMemberID(name: name, generation: generation), address: name, role: role)
+        instances[name] = Instance(myself: member, settings: settings, seeds: seeds, now: now, randomSeed: seed &+ generation)
+        killed.remove(name)
+    }
+
+    mutating func kill(_ name: String) { killed.insert(name) }
+    mutating func pause(_ name: String) { paused.insert(name) }
+
+    mutating func resume(_ name: String) {
+        paused.remove(name)
+        for delivery in held.removeValue(forKey: name) ?? [] { schedule(delivery) }
+    }
+
+    mutating func leave(_ name: String) {
+        guard var instance = instances[name] else { return }
+        let directives = instance.leave(now: now)
+        instances[name] = instance
+        perform(directives, from: name)
+    }
+
+    /// Advances the clock by `duration`, delivering messages and ticking every live member every 10 ms.
+    mutating func run(for duration: Duration) {
+        let end = now.advanced(by: duration)
+        while now < end {
+            let next = now.advanced(by: Self.tick)
+            while let first = queue.first, first.at <= next {
+                queue.removeFirst()
+                now = max(now, first.at)
+                deliver(first)
+            }
+            now = next
+            for name in instances.keys.sorted() where !killed.contains(name) && !paused.contains(name) {
+                let directives = instances[name]!.tick(now: now)
+                perform(directives, from: name)
+            }
+        }
+    }
+
+    /// Runs until `condition` holds (checked every tick) or `limit` passes; returns whether it held.
+    mutating func run(until limit: Duration, _ condition: (Simulation) -> Bool) -> Bool {
+        let end = now.advanced(by: limit)
+        while now < end {
+            if condition(self) { return true }
+            run(for: Self.tick)
+        }
+        return condition(self)
+    }
+
+    /// Members still running (not killed), and their views.
+    var running: [String] { instances.keys.filter { !killed.contains($0) }.sorted() }
+
+    func status(of subject: String, seenBy observer: String) -> SWIMStatus? {
+        instances[observer]?.status(of: subject)
+    }
+
+    private mutating func deliver(_ delivery: Delivery) {
+        let name = delivery.to
+        guard !killed.contains(name), var instance = instances[name] else { return }
+        if paused.contains(name) {
+            held[name, default: []].append(delivery)
+            return
+        }
+        let directives = instance.receive(delivery.envelope.value, now: now)
+        instances[name] = instance
+        perform(directives, from: name)
+    }
+
+    private mutating func perform(_ directives: [SWIMDirective], from sender: String) {
+        for directive in directives {
+            switch directive {
+            case .send(let envelope, let address):
+                messagesSent += 1
+                guard network.connected(sender, address), random.unit() >= network.loss else { continue }
+                let delay = network.delay.lowerBound + random.unit() * (network.delay.upperBound - network.delay.lowerBound)
+                order += 1
+                schedule(Delivery(
+                    at: now.advanced(by: .nanoseconds(Int64(delay * 1e9))), order: order, to: address,
+                    envelope: SWIMEnvelopeBox(value: envelope)
+                ))
+            case .changed(let change):
+                changes.append((observer: sender, subject: change.member.name, status: change.status, at: now))
+            }
+        }
+    }
+
+    private mutating func schedule(_ delivery: Delivery) {
+        // Binary insertion keeps the queue sorted; runs are small enough for an array.
+        var low = 0, high = queue.count
+        while low < high {
+            let middle = (low + high) / 2
+            if queue[middle] < delivery { low = middle + 1 } else { high = middle }
+        }
+        queue.insert(delivery, at: low)
+    }
+}
