@@ -67,10 +67,25 @@ let package = Package(
             name: "TailorWire",
             dependencies: [
                 "TailorModel",
+                "TailorMembership",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             exclude: ["README.md"],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "TailorGossip",
+            dependencies: [
+                "TailorMembership",
+                "TailorWire",
+                "TailorHTTP2",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: upcoming
         ),
         .target(
@@ -82,6 +97,7 @@ let package = Package(
                 "TailorWire",
                 "TailorMembership",
                 "TailorHTTP2",
+                "TailorGossip",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -98,6 +114,7 @@ let package = Package(
                 "TailorWire",
                 "TailorMembership",
                 "TailorHTTP2",
+                "TailorGossip",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -76,10 +76,10 @@ struct CatalogSync: Service {
 
     /// Whether every node answers its status call and says it is ready.
     private func allMembersUp() async -> Bool {
-        for member in gateway.configuration.members {
+        for member in gateway.cluster.shardMap.members {
             do {
                 let status: WireNodeStatus = try await gateway.cluster.call(
-                    member.name, "/internal/status", WirePingRequest(), timeout: .seconds(1), method: .get
+                    member, "/internal/status", WirePingRequest(), timeout: .seconds(1), method: .get
                 )
                 if !status.ready { return false }
             } catch {

@@ -7,30 +7,72 @@ import TailorHTTP2
 import TailorMembership
 import TailorWire
 
-/// The gateway's calls to nodes: protobuf over ``HTTP2Client``, plus a short memory
-/// of which members failed lately so that plans prefer the healthy replica.
+/// The gateway's calls to nodes: protobuf over ``HTTP2Client``, routed by the
+/// current shard map (recomputed when membership changes, ``update(_:)``), plus a
+/// short memory of which members failed lately so that plans prefer the healthy replica.
 final class ClusterClient: Sendable {
-    let shardMap: ShardMap
-    private let peers: [String: HTTP2Peer]
+    private let routing: Mutex<Routing>
     private let client: HTTP2Client
     private let failures = Mutex<[String: ContinuousClock.Instant]>([:])
     /// How long a member that failed a call is tried only after its healthy peers.
     private let cooldown: Duration = .seconds(2)
+    private let partitionCount: Int
+    private let replicationFactor: Int
 
-    /// Per partition, its replicas rotated by the partition number: the read order
-    /// when every member is healthy, computed once (the shard map is fixed).
-    private let preferred: [[String]]
+    /// What calls are routed by; replaced as a whole when membership changes.
+    struct Routing: Sendable {
+        var members: ClusterMembers
+        var shardMap: ShardMap
+        /// Per partition, its replicas rotated by the partition number: the read order
+        /// when every member is healthy.
+        var preferred: [[String]]
+        var peers: [String: HTTP2Peer]
+        /// Members SWIM suspects: read last.
+        var suspects: Set<String>
 
-    init(shardMap: ShardMap, members: [MemberAddress], client: HTTP2Client) {
-        self.shardMap = shardMap
-        self.preferred = (0..<shardMap.partitionCount).map { partition in
-            let replicas = shardMap.replicas(of: partition)
-            guard !replicas.isEmpty else { return [] }
-            let shift = partition % replicas.count
-            return Array(replicas[shift...] + replicas[..<shift])
+        init(members: ClusterMembers, partitionCount: Int, replicationFactor: Int) {
+            self.members = members
+            shardMap = members.shardMap(partitionCount: partitionCount, replicationFactor: replicationFactor)
+            let map = shardMap
+            preferred = (0..<map.partitionCount).map { partition in
+                let replicas = map.replicas(of: partition)
+                guard !replicas.isEmpty else { return [] }
+                let shift = partition % replicas.count
+                return Array(replicas[shift...] + replicas[..<shift])
+            }
+            var peers: [String: HTTP2Peer] = [:]
+            for name in map.members {
+                if let endpoint = members.endpoint(of: name) { peers[name] = HTTP2Peer(host: endpoint.host, port: endpoint.port) }
+            }
+            self.peers = peers
+            suspects = members.suspects
         }
-        self.peers = Dictionary(uniqueKeysWithValues: members.map { ($0.name, HTTP2Peer(host: $0.host, port: $0.port)) })
+    }
+
+    init(members: [MemberAddress], partitionCount: Int, replicationFactor: Int, client: HTTP2Client) {
+        self.partitionCount = partitionCount
+        self.replicationFactor = replicationFactor
+        routing = Mutex(Routing(members: ClusterMembers(initial: members), partitionCount: partitionCount, replicationFactor: replicationFactor))
         self.client = client
+    }
+
+    /// The shard map calls are routed by now.
+    var shardMap: ShardMap { routing.withLock { $0.shardMap } }
+
+    /// The nodes and what SWIM says of the cluster.
+    var members: ClusterMembers { routing.withLock { $0.members } }
+
+    /// Recomputes the routing from SWIM's view (the members named at start stay).
+    /// Returns whether the shard map changed.
+    @discardableResult
+    func update(gossip view: [SWIMUpdate]) -> Bool {
+        routing.withLock { routing in
+            var members = routing.members
+            members.gossip = view
+            let next = Routing(members: members, partitionCount: partitionCount, replicationFactor: replicationFactor)
+            defer { routing = next }
+            return next.shardMap != routing.shardMap
+        }
     }
 
     /// Calls `member` and decodes its answer; any failure is a `NodeCallError`.
@@ -55,7 +97,7 @@ final class ClusterClient: Sendable {
         _ member: String, _ path: String, body: ByteBuffer, timeout: Duration,
         method: HTTPRequest.Method = .post, as: Response.Type = Response.self
     ) async throws -> Response {
-        guard let peer = peers[member] else { throw NodeCallError(member: member, message: "unknown member") }
+        guard let peer = routing.withLock({ $0.peers[member] }) else { throw NodeCallError(member: member, message: "unknown member") }
         do {
             var headers = HTTPFields()
             headers[.contentType] = WireContentType
@@ -100,13 +142,16 @@ final class ClusterClient: Sendable {
         throw lastError ?? NodeCallError(member: "-", message: "deadline passed", timedOut: true)
     }
 
-    /// The replicas of `partition`, healthy ones first; among equals, rotated by the
-    /// partition number so that reads spread over all replicas.
+    /// The replicas of `partition`, healthy ones first (then suspects, then those that
+    /// failed a call lately); among equals, rotated by the partition number so that
+    /// reads spread over all replicas.
     func readOrder(of partition: Int) -> [String] {
-        let rotated = preferred[partition]
+        let (rotated, suspects) = routing.withLock { ($0.preferred[partition], $0.suspects) }
         let failed = recentlyFailed()
-        if failed.isEmpty { return rotated }
-        return rotated.filter { !failed.contains($0) } + rotated.filter { failed.contains($0) }
+        if failed.isEmpty && suspects.isEmpty { return rotated }
+        let unwell = failed.union(suspects)
+        return rotated.filter { !unwell.contains($0) } + rotated.filter { suspects.contains($0) && !failed.contains($0) }
+            + rotated.filter { failed.contains($0) }
     }
 
     /// A scatter that asks only healthy members holding `user`'s partition, each for
@@ -115,7 +160,8 @@ final class ClusterClient: Sendable {
     /// reads the situation first).
     func planWithProfile(of user: String) -> [String: [UInt32]]? {
         let failed = recentlyFailed()
-        let holders = Set(shardMap.replicas(ofKey: user).filter { !failed.contains($0) })
+        let (map, preferred, suspects) = routing.withLock { ($0.shardMap, $0.preferred, $0.suspects) }
+        let holders = Set(map.replicas(ofKey: user).filter { !failed.contains($0) && !suspects.contains($0) })
         guard !holders.isEmpty else { return nil }
         return ScatterPlan.within(holders, readOrders: preferred)
     }

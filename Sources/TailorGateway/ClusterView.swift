@@ -1,4 +1,7 @@
-/// `GET /v1/cluster`: the members, what they hold, and the shard map.
+import TailorGossip
+
+/// `GET /v1/cluster`: the nodes of the current shard map, what they hold, the map,
+/// and the gateway's gossip view of every member.
 struct ClusterView: Encodable, Sendable {
     struct Member: Encodable, Sendable {
         var name: String
@@ -25,4 +28,7 @@ struct ClusterView: Encodable, Sendable {
     /// Products in this gateway's inventory view.
     var gatewayCatalogSize: Int
     var partitions: [Partition]
+    /// This gateway's SWIM view (every member with its status and incarnation) and its
+    /// gossip counts; nil until its gossip has started.
+    var gossip: GossipReport?
 }

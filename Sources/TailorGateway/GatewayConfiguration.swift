@@ -1,11 +1,23 @@
+import Foundation
 public import TailorMembership
 
 /// How a gateway is set up.
 public struct GatewayConfiguration: Sendable {
     /// Where the public JSON API listens.
     public var listen: Endpoint
-    /// Every node of the cluster (static membership in this version).
+    /// The nodes named at start (`--members`): the first shard map, and seeds.
     public var members: [MemberAddress]
+    /// This gateway's member name (gateways join the gossip as members that own no partitions).
+    public var name = "gateway"
+    /// Where the gateway's internal HTTP/2 listener (gossip) listens; port 0 picks one.
+    public var internalListen: Endpoint?
+    /// The host other members reach the internal listener at (default: its listen host).
+    public var advertiseHost: String?
+    /// More addresses (`host:port`) to join through.
+    public var seeds: [String] = []
+    /// This run of the gateway: fresh at every start.
+    public var generation = UInt64(Date().timeIntervalSince1970 * 1_000_000)
+    public var gossip = SWIMSettings.defaults
     /// P; must match the nodes'.
     public var partitionCount: Int
     /// R; must match the nodes'.
@@ -39,6 +51,7 @@ public struct GatewayConfiguration: Sendable {
         self.catalogRefreshInterval = catalogRefreshInterval
     }
 
+    /// The shard map of the members named at start.
     public var shardMap: ShardMap {
         ShardMap(partitionCount: partitionCount, replicationFactor: replicationFactor, members: members.map(\.name))
     }

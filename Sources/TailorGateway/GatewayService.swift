@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 public import ServiceLifecycle
 import Synchronization
+import TailorGossip
 import TailorHTTP2
 import TailorMembership
 import TailorModel
@@ -21,6 +22,8 @@ public final class GatewayService: Service, Sendable {
     private let onListening: @Sendable (String, Int) -> Void
     let view = CatalogView()
     let cluster: ClusterClient
+    /// The gateway's gossip shell, once its internal listener is bound (``GatewayGossip``).
+    let gossip: GossipSlot
     private let ready = Atomic<Bool>(false)
 
     public init(
@@ -30,11 +33,13 @@ public final class GatewayService: Service, Sendable {
         self.configuration = configuration
         self.logger = logger
         self.onListening = onListening
+        self.gossip = GossipSlot(member: configuration.name)
         self.cluster = ClusterClient(
-            shardMap: configuration.shardMap, members: configuration.members,
-            client: HTTP2Client(logger: Logger(label: "tailor.gateway.http2"))
+            members: configuration.members, partitionCount: configuration.partitionCount,
+            replicationFactor: configuration.replicationFactor, client: HTTP2Client(logger: Logger(label: "tailor.gateway.http2"))
         )
     }
+
 
     public func run() async throws {
         let router = Router()
@@ -44,7 +49,7 @@ public final class GatewayService: Service, Sendable {
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.listen.host, port: configuration.listen.port), serverName: "tailor"),
-            services: [CatalogSync(gateway: self)],
+            services: [CatalogSync(gateway: self), GatewayGossip(gateway: self, logger: logger)],
             onServerRunning: { channel in
                 if let address = channel.localAddress {
                     onListening(address.ipAddress ?? "127.0.0.1", address.port ?? 0)
@@ -143,13 +148,16 @@ public final class GatewayService: Service, Sendable {
     }
 
     private func clusterView() async -> ClusterView {
+        let map = cluster.shardMap
+        let known = cluster.members
         let members = await withTaskGroup(of: ClusterView.Member.self) { group in
-            for member in configuration.members {
+            for name in map.members {
                 group.addTask {
-                    var entry = ClusterView.Member(name: member.name, address: "\(member.host):\(member.port)", state: "unreachable")
+                    let address = known.endpoint(of: name).map(\.description) ?? "unknown"
+                    var entry = ClusterView.Member(name: name, address: address, state: "unreachable")
                     do {
                         let status: WireNodeStatus = try await self.cluster.call(
-                            member.name, "/internal/status", WirePingRequest(), timeout: .milliseconds(500), method: .get
+                            name, "/internal/status", WirePingRequest(), timeout: .milliseconds(500), method: .get
                         )
                         entry.state = "up"
                         entry.ready = status.ready
@@ -167,11 +175,11 @@ public final class GatewayService: Service, Sendable {
             for await member in group { members.append(member) }
             return members.sorted { $0.name < $1.name }
         }
-        let map = cluster.shardMap
         return ClusterView(
             partitionCount: map.partitionCount, replicationFactor: map.replicationFactor,
             writeQuorum: configuration.writeQuorum, members: members, gatewayCatalogSize: view.count,
-            partitions: (0..<map.partitionCount).map { ClusterView.Partition(partition: $0, replicas: map.replicas(of: $0)) }
+            partitions: (0..<map.partitionCount).map { ClusterView.Partition(partition: $0, replicas: map.replicas(of: $0)) },
+            gossip: gossip.current.map { GossipReport($0.snapshot, member: configuration.name) }
         )
     }
 }

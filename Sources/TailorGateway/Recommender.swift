@@ -165,7 +165,7 @@ struct Recommender: Sendable {
         }
         let remaining = end - .now
         guard remaining > .zero else { return }
-        let results = await withTaskGroup(of: Result<WireScoreResponse, NodeCallError>.self) { group in
+        let results = await withTaskGroup(of: Result<(member: String, response: WireScoreResponse), NodeCallError>.self) { group in
             for (member, partitions) in plan {
                 var named = WireScoreRequest()
                 named.partitions = partitions.sorted()
@@ -173,19 +173,23 @@ struct Recommender: Sendable {
                     do {
                         var body = shared
                         body.writeImmutableBuffer(try named.wireEncoded())
-                        return .success(try await cluster.call(member, "/internal/score", body: body, timeout: remaining))
+                        return .success((member, try await cluster.call(member, "/internal/score", body: body, timeout: remaining)))
                     } catch {
                         return .failure(error as? NodeCallError ?? NodeCallError(member: member, message: "\(error)"))
                     }
                 }
             }
-            var results: [Result<WireScoreResponse, NodeCallError>] = []
+            var results: [Result<(member: String, response: WireScoreResponse), NodeCallError>] = []
             for await result in group { results.append(result) }
             return results
         }
         for result in results {
             switch result {
-            case .success(let response):
+            case .success(let (member, response)):
+                if response.situationUnavailable, let asked = plan[member] {
+                    // It lacks the shopper's profile, not the catalog: ask it again with the situation.
+                    for partition in asked { gathered.tried[Int(partition)].remove(member) }
+                }
                 for partition in response.answered { gathered.pending.remove(Int(partition)) }
                 gathered.ranked.append(response.ranked.map(\.model))
                 gathered.trending.append(response.trending.map(\.model))

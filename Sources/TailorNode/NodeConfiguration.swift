@@ -1,13 +1,22 @@
+import Foundation
 public import TailorMembership
 
 /// How a node is set up: who it is, who else is in the cluster, and what it loads.
 public struct NodeConfiguration: Sendable {
-    /// This member's name; must be one of `members`.
+    /// This member's name, unique in the cluster.
     public var name: String
     /// Where the internal HTTP/2 server listens.
     public var listen: Endpoint
-    /// Every node of the cluster (static membership in this version).
+    /// The nodes named at start (`--members`): the first shard map, what the demo
+    /// loader fills, and seeds. Empty for a node that joins a running cluster.
     public var members: [MemberAddress]
+    /// More addresses (`host:port`) to join through (`--seeds`).
+    public var seeds: [String] = []
+    /// The host other members reach this one at (default: the listen host).
+    public var advertiseHost: String?
+    /// This run of the member: fresh at every start, larger than the last.
+    public var generation = UInt64(Date().timeIntervalSince1970 * 1_000_000)
+    public var gossip = SWIMSettings.defaults
     /// P: partitions in the cluster. Every member must use the same value.
     public var partitionCount: Int
     /// R: replicas of each partition.

@@ -54,7 +54,7 @@ struct NodeHandlers: Sendable {
     }
 
     func situation(_ request: WireSituationRequest) async throws -> WireSituationResponse {
-        let replica = try held(shardMap.partition(of: request.user))
+        let replica = try heldComplete(shardMap.partition(of: request.user))
         var response = WireSituationResponse()
         if let situation = await replica.users.situation(of: request.user, nowMillis: request.nowMillis) {
             response.known = true
@@ -90,7 +90,13 @@ struct NodeHandlers: Sendable {
         } else {
             // The gateway sends the shopper instead of their situation to members
             // that hold the shopper's partition (scoring.proto, ScoreRequest).
-            let users = try held(shardMap.partition(of: request.user)).users
+            let replica = try held(shardMap.partition(of: request.user))
+            guard replica.complete else {
+                var response = WireScoreResponse()
+                response.situationUnavailable = true
+                return response
+            }
+            let users = replica.users
             let profile = await users.situation(of: request.user, nowMillis: request.nowMillis) ?? Situation()
             situation = SituationBuilder.merge(profile: profile, context: request.context.model(placement: placement))
         }
@@ -101,7 +107,9 @@ struct NodeHandlers: Sendable {
         var gather = PartitionGather(query: table.vocabulary.prepare(query))
         var response = WireScoreResponse()
         for partition in request.partitions {
-            guard let replica = table[Int(partition)] else { continue }
+            // A replica still awaiting hand-off would answer from partial data: left
+            // unanswered, so the gateway asks another replica.
+            guard let replica = table[Int(partition)], replica.complete else { continue }
             gather.add(await replica.catalog.score(gather.next))
             response.answered.append(partition)
         }
@@ -203,6 +211,16 @@ struct NodeHandlers: Sendable {
         try requireReady()
         guard let replica = table[partition] else {
             throw HTTP2ServerError(.misdirectedRequest, "member \(member) holds no replica of partition \(partition)")
+        }
+        return replica
+    }
+
+    /// ``held(_:)`` for reads: a replica created by a membership change has not received
+    /// its data yet (hand-off), so another replica must answer.
+    private func heldComplete(_ partition: Int) throws -> PartitionTable.Replica {
+        let replica = try held(partition)
+        guard replica.complete else {
+            throw HTTP2ServerError(.serviceUnavailable, "member \(member) awaits the hand-off of partition \(partition)")
         }
         return replica
     }

@@ -1,5 +1,7 @@
 public import Logging
 public import ServiceLifecycle
+import Synchronization
+import TailorGossip
 import TailorHTTP2
 import TailorMembership
 import TailorScoring
@@ -16,6 +18,8 @@ public final class NodeService: Service, Sendable {
     private let table = PartitionTable()
     private let logger: Logger
     private let onListening: @Sendable (SocketAddress) -> Void
+    /// The members named at start and SWIM's view: what the shard map is computed from.
+    private let members: Mutex<ClusterMembers>
 
     public init(
         configuration: NodeConfiguration, logger: Logger = Logger(label: "tailor.node"),
@@ -24,20 +28,42 @@ public final class NodeService: Service, Sendable {
         self.configuration = configuration
         self.logger = logger
         self.onListening = onListening
+        self.members = Mutex(ClusterMembers(initial: configuration.members))
     }
 
     public func run() async throws {
         let shardMap = configuration.shardMap
         let member = configuration.name
+        let gossip = GossipSlot(member: member)
         let handlers = NodeHandlers(member: member, shardMap: shardMap, table: table, readiness: readiness)
+        var router = handlers.router()
+        gossip.register(on: &router)
         var serverConfiguration = HTTP2ServerConfiguration.defaults
         serverConfiguration.host = configuration.listen.host
         serverConfiguration.port = configuration.listen.port
-        let server = HTTP2Server(configuration: serverConfiguration, router: handlers.router(), logger: logger, onListening: onListening)
+        let (bound, boundSink) = AsyncStream<SocketAddress>.makeStream()
+        let server = HTTP2Server(configuration: serverConfiguration, router: router, logger: logger) { address in
+            boundSink.yield(address)
+            boundSink.finish()
+            self.onListening(address)
+        }
+        let client = HTTP2Client(logger: logger)
         // Listen while loading: peers connect at once (instead of backing off from a
         // refused port) and hear "loading" (503) until the data is in.
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.run() }
+            var addresses = bound.makeAsyncIterator()
+            let port = await addresses.next()?.port ?? configuration.listen.port
+            let service = GossipService(
+                myself: SWIMMember(
+                    id: SWIMMemberID(name: member, generation: configuration.generation),
+                    address: "\(configuration.advertiseHost ?? configuration.listen.host):\(port)", role: .node
+                ),
+                seeds: configuration.seeds + configuration.members.filter { $0.name != member }.map { "\($0.host):\($0.port)" },
+                settings: configuration.gossip, client: client, logger: logger
+            ) { [self] view in membershipChanged(view) }
+            gossip.set(service)
+            group.addTask { try await service.run() }
             // Seconds of CPU work: on a pool thread, not on a thread that serves requests
             // (when Swift concurrency runs on the event loops, that would be one of them).
             try await NIOThreadPool.singleton.runIfActive { self.load(shardMap: shardMap, member: member) }
@@ -45,9 +71,25 @@ public final class NodeService: Service, Sendable {
             logger.info("node ready", metadata: ["partitions": "\(table.partitions.count)"])
             let refresher = HeadRefresher(table: table)
             group.addTask { await refresher.run() }
-            // The server ends first (graceful shutdown); the refresher runs until cancelled.
+            // On graceful shutdown the server drains and gossip says goodbye; the
+            // refresher runs until cancelled.
+            try await group.next()
             try await group.next()
             group.cancelAll()
+        }
+        await client.shutdown()
+    }
+
+    /// SWIM saw a member's status change: recompute the shard map and take an empty
+    /// replica of every partition it now gives this node.
+    private func membershipChanged(_ view: [SWIMUpdate]) {
+        let map = members.withLock { members in
+            members.gossip = view
+            return members.shardMap(partitionCount: configuration.partitionCount, replicationFactor: configuration.replicationFactor)
+        }
+        let added = table.adopt(map, member: configuration.name)
+        if !added.isEmpty {
+            logger.notice("partitions adopted, awaiting hand-off", metadata: ["partitions": "\(added)", "data members": "\(map.members)"])
         }
     }
 
@@ -65,12 +107,7 @@ public final class NodeService: Service, Sendable {
         } else {
             for partition in shardMap.partitions(heldBy: member) {
                 table.install(
-                    PartitionTable.Replica(
-                        users: UserPartition(partition: partition),
-                        catalog: CatalogPartition(partition: partition, index: CatalogIndex(vocabulary: table.vocabulary)) {
-                            shardMap.partition(of: $0) == partition
-                        }
-                    ),
+                    .empty(partition: partition, vocabulary: table.vocabulary, complete: true) { shardMap.partition(of: $0) == partition },
                     partition: partition
                 )
             }

@@ -1,19 +1,37 @@
 import Synchronization
+public import TailorMembership
 public import TailorScoring
 
 /// The partitions this node holds a replica of, by partition number.
 ///
-/// Membership is static in this version, so the table is filled once at start-up;
-/// `install` and `release` are the two moves a rebalance will make.
+/// Filled at start-up for the shard map of the members named then; when membership
+/// changes, ``adopt(_:member:)`` adds an empty replica for each partition the new map
+/// gives this node (it takes writes at once; its data arrives with hand-off, the
+/// durability work). `install` and `release` are the two moves a rebalance makes.
 public final class PartitionTable: Sendable {
     /// One partition's replica on this node: its shoppers and its products.
     public struct Replica: Sendable {
         public var users: UserPartition
         public var catalog: CatalogPartition
+        /// False for a replica created empty on a membership change: until hand-off fills
+        /// it, it takes writes but does not answer reads (another replica does).
+        public var complete: Bool
 
-        public init(users: UserPartition, catalog: CatalogPartition) {
+        public init(users: UserPartition, catalog: CatalogPartition, complete: Bool = true) {
             self.users = users
             self.catalog = catalog
+            self.complete = complete
+        }
+
+        /// An empty replica of `partition`, its catalog coded with `vocabulary`.
+        public static func empty(
+            partition: Int, vocabulary: Vocabulary, complete: Bool, ownsProduct: @escaping @Sendable (String) -> Bool
+        ) -> Replica {
+            Replica(
+                users: UserPartition(partition: partition),
+                catalog: CatalogPartition(partition: partition, index: CatalogIndex(vocabulary: vocabulary), ownsProduct: ownsProduct),
+                complete: complete
+            )
         }
     }
 
@@ -31,6 +49,24 @@ public final class PartitionTable: Sendable {
     @discardableResult
     public func release(_ partition: Int) -> Replica? {
         replicas.withLock { $0.removeValue(forKey: partition) }
+    }
+
+    /// Adds an empty, incomplete replica for every partition `shardMap` gives `member`
+    /// that this node does not hold; returns those partitions. Partitions the map no
+    /// longer gives it are kept (until hand-off, they are the only copy it has).
+    @discardableResult
+    public func adopt(_ shardMap: ShardMap, member: String) -> [Int] {
+        let wanted = shardMap.partitions(heldBy: member)
+        return replicas.withLock { replicas in
+            var added: [Int] = []
+            for partition in wanted where replicas[partition] == nil {
+                replicas[partition] = .empty(partition: partition, vocabulary: vocabulary, complete: false) {
+                    shardMap.partition(of: $0) == partition
+                }
+                added.append(partition)
+            }
+            return added
+        }
     }
 
     public subscript(partition: Int) -> Replica? {

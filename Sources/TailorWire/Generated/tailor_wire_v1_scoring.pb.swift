@@ -356,8 +356,14 @@ public nonisolated struct WireScoreResponse: Sendable {
 
   public var discovery: [WireCandidate] = []
 
-  /// The partitions that were scored (those the receiver holds).
+  /// The partitions that were scored (those the receiver holds with their data;
+  /// a replica awaiting hand-off after a membership change is not scored).
   public var answered: [UInt32] = []
+
+  /// Set when the request named the shopper (`user`) but the receiver's replica of
+  /// the shopper's partition awaits hand-off: nothing was scored, and the caller
+  /// should send the situation instead.
+  public var situationUnavailable: Bool = false
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -922,7 +928,7 @@ nonisolated extension WireCandidate: SwiftProtobuf.Message, SwiftProtobuf._Messa
 
 nonisolated extension WireScoreResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ScoreResponse"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}ranked\0\u{1}trending\0\u{1}discovery\0\u{1}answered\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}ranked\0\u{1}trending\0\u{1}discovery\0\u{1}answered\0\u{3}situation_unavailable\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -934,6 +940,7 @@ nonisolated extension WireScoreResponse: SwiftProtobuf.Message, SwiftProtobuf._M
       case 2: try { try decoder.decodeRepeatedMessageField(value: &self.trending) }()
       case 3: try { try decoder.decodeRepeatedMessageField(value: &self.discovery) }()
       case 4: try { try decoder.decodeRepeatedUInt32Field(value: &self.answered) }()
+      case 5: try { try decoder.decodeSingularBoolField(value: &self.situationUnavailable) }()
       default: break
       }
     }
@@ -952,6 +959,9 @@ nonisolated extension WireScoreResponse: SwiftProtobuf.Message, SwiftProtobuf._M
     if !self.answered.isEmpty {
       try visitor.visitPackedUInt32Field(value: self.answered, fieldNumber: 4)
     }
+    if self.situationUnavailable != false {
+      try visitor.visitSingularBoolField(value: self.situationUnavailable, fieldNumber: 5)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -960,6 +970,7 @@ nonisolated extension WireScoreResponse: SwiftProtobuf.Message, SwiftProtobuf._M
     if lhs.trending != rhs.trending {return false}
     if lhs.discovery != rhs.discovery {return false}
     if lhs.answered != rhs.answered {return false}
+    if lhs.situationUnavailable != rhs.situationUnavailable {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Logging
 import NIOCore
 import NIOPosix
@@ -6,8 +7,14 @@ import TailorMembership
 
 /// Options every cluster member takes: who the nodes are, and the shard map's shape.
 struct ClusterOptions: ParsableArguments {
-    @Option(help: "Every node of the cluster: name=host:port, comma-separated (the same list on every member).")
-    var members: String
+    @Option(help: "The nodes the cluster starts with: name=host:port, comma-separated (the same list on every member started with the cluster). The first shard map, and seeds. A member joining a running cluster may give --seeds instead.")
+    var members: String?
+
+    @Option(help: "Addresses (host:port, comma-separated) of members to join the cluster through, besides --members.")
+    var seeds: String?
+
+    @Option(help: "The host other members reach this one at (default: the listen host).")
+    var advertiseHost: String?
 
     @Option(help: "P: partitions in the cluster; every member must use the same value.")
     var partitions: Int = 32
@@ -39,14 +46,28 @@ struct ClusterOptions: ParsableArguments {
         _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
     }
 
+    /// The members named at start; empty when only `--seeds` is given.
     func parsedMembers() throws -> [MemberAddress] {
+        guard let members else { return [] }
         switch MemberAddress.parseList(members) {
         case .success(let members): return members
         case .failure(let error): throw ValidationError("--members: \(error.message)")
         }
     }
 
+    func parsedSeeds() throws -> [String] {
+        guard let seeds else { return [] }
+        return try seeds.split(separator: ",").map { entry in
+            let text = entry.trimmingCharacters(in: .whitespaces)
+            guard Endpoint(parsing: text) != nil else { throw ValidationError("--seeds: '\(text)' is not host:port") }
+            return text
+        }
+    }
+
     func validateShape() throws {
+        guard members != nil || seeds != nil else { throw ValidationError("give --members (the cluster's nodes at start) or --seeds (members to join through)") }
+        _ = try parsedMembers()
+        _ = try parsedSeeds()
         guard (1...65_536).contains(partitions) else { throw ValidationError("--partitions must be between 1 and 65536") }
         guard (1...16).contains(replicas) else { throw ValidationError("--replicas must be between 1 and 16") }
         if let threads, !Self.threadCounts.contains(threads) {

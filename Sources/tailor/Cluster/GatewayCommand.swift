@@ -14,6 +14,12 @@ struct GatewayCommand: AsyncParsableCommand {
     @Option(help: "Where the public HTTP API listens, host:port.")
     var listen: ListenAddress
 
+    @Option(help: "Where the gateway's internal HTTP/2 listener (gossip) listens, host:port (default: the --listen host, any free port).")
+    var internalListen: ListenAddress?
+
+    @Option(help: "This gateway's member name, unique in the cluster.")
+    var name = "gateway"
+
     @OptionGroup var cluster: ClusterOptions
 
     @Option(help: "W: replicas that must store a write before it is acknowledged (default: min(2, R)).")
@@ -24,7 +30,6 @@ struct GatewayCommand: AsyncParsableCommand {
 
     func validate() throws {
         try cluster.validateShape()
-        _ = try cluster.parsedMembers()
         if let writeQuorum, !(1...cluster.replicas).contains(writeQuorum) {
             throw ValidationError("--write-quorum must be between 1 and --replicas (\(cluster.replicas))")
         }
@@ -33,12 +38,16 @@ struct GatewayCommand: AsyncParsableCommand {
 
     func run() async throws {
         cluster.installExecutor()
-        LoggingSetup.bootstrap(level: cluster.logLevel, member: "gateway")
+        LoggingSetup.bootstrap(level: cluster.logLevel, member: name)
         let logger = Logger(label: "tailor.gateway")
-        let configuration = GatewayConfiguration(
+        var configuration = GatewayConfiguration(
             listen: listen.endpoint, members: try cluster.parsedMembers(), partitionCount: cluster.partitions,
             replicationFactor: cluster.replicas, writeQuorum: writeQuorum, recommendationDeadline: .milliseconds(deadlineMs)
         )
+        configuration.name = name
+        configuration.internalListen = internalListen?.endpoint
+        configuration.advertiseHost = cluster.advertiseHost
+        configuration.seeds = try cluster.parsedSeeds()
         let gateway = GatewayService(configuration: configuration, logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: gateway)]
         if let parent = cluster.parentPid {

@@ -18,7 +18,7 @@ struct LocalCommand: AsyncParsableCommand {
     @Option(help: "The gateway's public port.")
     var port = 8080
 
-    @Option(help: "The first node's internal HTTP/2 port; the others follow it.")
+    @Option(help: "The first node's internal HTTP/2 port; the other nodes, then the gateway's internal (gossip) port, follow it.")
     var nodePort = 7101
 
     @Option(help: "The loopback address everything listens on.")
@@ -73,7 +73,11 @@ struct LocalCommand: AsyncParsableCommand {
             if !noDemo { arguments += ["--demo", "--demo-at", demoAt] + (demoSmall ? ["--demo-small"] : []) }
             try children.start(name: "n\(index + 1)", executable: executable, arguments: arguments)
         }
-        try children.start(name: "gateway", executable: executable, arguments: ["gateway", "--listen", "\(host):\(port)"] + shared + Self.threadArguments(gatewayThreads))
+        try children.start(
+            name: "gateway", executable: executable,
+            arguments: ["gateway", "--listen", "\(host):\(port)", "--internal-listen", "\(host):\(nodePort + nodes)"] + shared
+                + Self.threadArguments(gatewayThreads)
+        )
 
         let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
         let outcome = await withTaskGroup(of: Outcome.self) { group in

@@ -13,7 +13,7 @@ struct NodeCommand: AsyncParsableCommand {
         abstract: "Run a node: partitions of shoppers and of the catalog, served over internal HTTP/2."
     )
 
-    @Option(help: "This member's name; must be in --members.")
+    @Option(help: "This member's name, unique in the cluster; a node not in --members joins the running cluster through --seeds (or --members) and starts empty.")
     var name: String
 
     @Option(help: "Where the internal HTTP/2 server listens, host:port.")
@@ -32,8 +32,8 @@ struct NodeCommand: AsyncParsableCommand {
 
     func validate() throws {
         try cluster.validateShape()
-        guard try cluster.parsedMembers().contains(where: { $0.name == name }) else {
-            throw ValidationError("--name '\(name)' is not one of --members")
+        if demo, try !cluster.parsedMembers().contains(where: { $0.name == name }) {
+            throw ValidationError("--demo loads the shard --members gives this node: --name '\(name)' is not one of them")
         }
     }
 
@@ -42,10 +42,12 @@ struct NodeCommand: AsyncParsableCommand {
         LoggingSetup.bootstrap(level: cluster.logLevel, member: name)
         let logger = Logger(label: "tailor.node")
         let demoSetup = demo ? NodeConfiguration.DemoSetup(endingAtMillis: demoAt ?? DemoClock.defaultEnd(), small: demoSmall) : nil
-        let configuration = NodeConfiguration(
+        var configuration = NodeConfiguration(
             name: name, listen: listen.endpoint, members: try cluster.parsedMembers(),
             partitionCount: cluster.partitions, replicationFactor: cluster.replicas, demo: demoSetup
         )
+        configuration.seeds = try cluster.parsedSeeds()
+        configuration.advertiseHost = cluster.advertiseHost
         let node = NodeService(configuration: configuration, logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: node)]
         if let parent = cluster.parentPid {

@@ -1,0 +1,37 @@
+public import TailorHTTP2
+import HTTPTypes
+import NIOCore
+import Synchronization
+
+/// Where a member's ``GossipService`` lives once it exists: the internal router is
+/// built before the listener binds, and the service needs the bound address first.
+/// Gossip that arrives before then is refused with 503 (the sender's SWIM retries).
+public final class GossipSlot: Sendable {
+    private let service = Mutex<GossipService?>(nil)
+    private let name: String
+
+    public init(member name: String) {
+        self.name = name
+    }
+
+    public func set(_ gossip: GossipService) {
+        service.withLock { $0 = gossip }
+    }
+
+    public var current: GossipService? { service.withLock { $0 } }
+
+    /// `POST /internal/gossip` and `GET /internal/membership` on `router`.
+    public func register(on router: inout HTTP2Router) {
+        router.on(.post, "/internal/gossip") { [self] request, _ in
+            guard let gossip = current else { throw HTTP2ServerError(.serviceUnavailable, "gossip not started yet") }
+            try gossip.receive(request.body)
+            return HTTP2Response(status: .noContent)
+        }
+        router.on(.get, "/internal/membership") { [self] _, _ in
+            guard let gossip = current else { throw HTTP2ServerError(.serviceUnavailable, "gossip not started yet") }
+            var headers = HTTPFields()
+            headers[.contentType] = "application/json"
+            return HTTP2Response(status: .ok, headers: headers, body: ByteBuffer(string: GossipReport(gossip.snapshot, member: name).json()))
+        }
+    }
+}
