@@ -127,6 +127,7 @@ let package = Package(
             name: "tailor",
             dependencies: [
                 "TailorHTTP2",
+                "TailorGossip",
                 "TailorWire",
                 "TailorModel",
                 "TailorDemo",

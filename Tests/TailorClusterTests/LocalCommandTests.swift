@@ -32,8 +32,9 @@ struct LocalCommandTests {
         let ports = try FreePorts.take(4)
         let launcher = Process()
         launcher.executableURL = ClusterProcess.executable
-        // Node ports follow --node-port; take three consecutive free ones by probing.
-        let nodePort = try Self.consecutiveFreePorts(3)
+        // The nodes' ports, then the gateway's internal (gossip) port, follow --node-port;
+        // take four consecutive free ones by probing.
+        let nodePort = try Self.consecutiveFreePorts(4)
         launcher.arguments = [
             "local", "--nodes", "3", "--port", String(ports[0]), "--node-port", String(nodePort),
             "--demo-small", "--partitions", "16",
