@@ -50,8 +50,12 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .target(
+            name: "TailorCRDT",
+            swiftSettings: upcoming
+        ),
+        .target(
             name: "TailorScoring",
-            dependencies: ["TailorModel", .product(name: "DequeModule", package: "swift-collections")],
+            dependencies: ["TailorModel", "TailorCRDT", .product(name: "DequeModule", package: "swift-collections")],
             swiftSettings: upcoming
         ),
         .target(
