@@ -156,6 +156,11 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .testTarget(
+            name: "TailorCRDTTests",
+            dependencies: ["TailorCRDT"],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
             name: "TailorDemoTests",
             dependencies: ["TailorDemo", "TailorScoring", "TailorModel"],
             swiftSettings: upcoming
