@@ -50,8 +50,12 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .target(
+            name: "TailorCRDT",
+            swiftSettings: upcoming
+        ),
+        .target(
             name: "TailorScoring",
-            dependencies: ["TailorModel", .product(name: "DequeModule", package: "swift-collections")],
+            dependencies: ["TailorModel", "TailorCRDT", .product(name: "DequeModule", package: "swift-collections")],
             swiftSettings: upcoming
         ),
         .target(
@@ -167,6 +171,11 @@ let package = Package(
         .testTarget(
             name: "TailorScoringTests",
             dependencies: ["TailorScoring", "TailorModel"],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "TailorCRDTTests",
+            dependencies: ["TailorCRDT"],
             swiftSettings: upcoming
         ),
         .testTarget(

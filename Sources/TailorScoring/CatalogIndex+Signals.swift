@@ -1,4 +1,5 @@
 public import TailorModel
+import TailorCRDT
 
 /// Interactions and pairs waiting for their product to arrive, in the same
 /// landmark units as the slot columns.

@@ -1,4 +1,5 @@
 import TailorModel
+import TailorCRDT
 import Foundation
 
 /// The per-product part of ``CatalogIndex/score(_:scratch:)``: filters, the seven

@@ -6,37 +6,39 @@ import Foundation
 /// Stored state is never decayed in place, so slots stay mergeable by max.
 ///
 /// As `t` runs away from the landmark `L` the factor grows without bound; before it
-/// leaves the range a `Double` holds comfortably, ``CatalogIndex`` moves the landmark
-/// and multiplies every slot by the same `exp(-λ (L' - L))` — a uniform rescale that
-/// changes no value read at any time.
-struct ForwardDecay: Sendable {
+/// leaves the range a `Double` holds comfortably, the owner of the slots (the
+/// scoring's catalog index, ``DecayedCounter``) moves the landmark and multiplies
+/// every slot by the same `exp(-λ (L' - L))` — a uniform rescale that changes no
+/// value read at any time.
+public struct ForwardDecay: Sendable {
     /// Decay rate per millisecond.
-    let lambda: Double
+    public let lambda: Double
 
-    init(halfLifeMillis: Double) {
+    /// A decay whose values halve every `halfLifeMillis` milliseconds.
+    public init(halfLifeMillis: Double) {
         lambda = M_LN2 / halfLifeMillis
     }
 
     /// What an interaction of weight 1 at `atMillis` adds to a slot.
-    func weight(atMillis: Int64, landmark: Int64) -> Double {
+    public func weight(atMillis: Int64, landmark: Int64) -> Double {
         exp(lambda * Double(atMillis - landmark))
     }
 
     /// What a slot is worth at `nowMillis`: multiply the slot by this.
-    func valueFactor(nowMillis: Int64, landmark: Int64) -> Double {
+    public func valueFactor(nowMillis: Int64, landmark: Int64) -> Double {
         exp(-lambda * Double(nowMillis - landmark))
     }
 
-    /// Exponent at `atMillis`; the index rescales before it passes ``maximumExponent``.
-    func exponent(atMillis: Int64, landmark: Int64) -> Double {
+    /// Exponent at `atMillis`; owners rescale before it passes ``maximumExponent``.
+    public func exponent(atMillis: Int64, landmark: Int64) -> Double {
         lambda * Double(atMillis - landmark)
     }
 
     /// exp(60) ≈ 1e26: far from Double's range, and leaves the float sums precise.
-    static let maximumExponent = 60.0
+    public static let maximumExponent = 60.0
 
     /// Popularity: a week's half-life.
-    static let popularity = ForwardDecay(halfLifeMillis: 7 * 24 * 3_600_000)
+    public static let popularity = ForwardDecay(halfLifeMillis: 7 * 24 * 3_600_000)
     /// Trend: six hours' half-life.
-    static let trend = ForwardDecay(halfLifeMillis: 6 * 3_600_000)
+    public static let trend = ForwardDecay(halfLifeMillis: 6 * 3_600_000)
 }

@@ -1,0 +1,110 @@
+/// The popularity and trend counters of a set of products (a ``DecayedCounter``
+/// per product), all at one landmark, with what changed since the last delta.
+///
+/// A member adds its own events to its own slot (``add(product:weight:atMillis:slot:eventID:)``),
+/// sends ``takeDelta()`` often and ``fullState()`` now and then, and merges what
+/// others send (``merge(_:)``). Deltas carry slots changed by merges as well as by
+/// additions, so a member relays what it learned and gossip to a few peers reaches
+/// everyone; relaying stops on its own, since a merge that changes nothing marks nothing.
+public struct CounterTable: Sendable {
+    /// Event and product pairs remembered for counting each once by default: at 1,000
+    /// interactions a second, about a minute and a half of client retries.
+    public static let defaultRememberedEvents = 100_000
+
+    /// The time, in milliseconds, that every counter's sums are relative to.
+    public private(set) var landmark: Int64
+    /// Product id → its counter, always at ``landmark``.
+    private var counters: [String: DecayedCounter] = [:]
+    /// Slots changed since the last ``takeDelta()``, by product.
+    private var changed: [String: Set<SlotID>] = [:]
+    private var recentEvents: RecentKeys<EventKey>
+
+    /// How many of the latest event and product pairs are remembered (oldest forgotten first).
+    public var rememberedEvents: Int { recentEvents.capacity }
+
+    /// An empty table at `landmark` that remembers the last `rememberedEvents` event
+    /// and product pairs for counting each once.
+    public init(landmark: Int64, rememberedEvents: Int = Self.defaultRememberedEvents) {
+        self.landmark = landmark
+        recentEvents = RecentKeys(capacity: rememberedEvents)
+    }
+
+    /// Adds an interaction of `weight` with `product` at `atMillis` to `slot` (this
+    /// member's own) once per `eventID` and product; false when this pair is among the
+    /// last ``rememberedEvents`` counted here, and so was not counted again.
+    ///
+    /// `weight` must be finite and not negative: the slots only grow, so removals
+    /// (from the cart) are not counted here.
+    ///
+    /// Keyed by event and product, so an event that touches several products counts
+    /// for each. Counting once across the cluster needs each event added at one member
+    /// only; this window covers retries that reach the same member.
+    public mutating func add(product: String, weight: Double, atMillis: Int64, slot: SlotID, eventID: String) -> Bool {
+        guard recentEvents.insert(EventKey(eventID: eventID, product: product)) else { return false }
+        // The whole table moves together so that deltas and merges see one landmark.
+        if DecayedCounter.needsNewLandmark(atMillis: atMillis, landmark: landmark) { moveLandmark(to: atMillis) }
+        counters[product, default: DecayedCounter(landmark: landmark)].add(weight: weight, atMillis: atMillis, slot: slot)
+        changed[product, default: []].insert(slot)
+        return true
+    }
+
+    /// The slots changed (by additions or merges) since the last call, with their
+    /// current full sums at the current landmark.
+    public mutating func takeDelta() -> CounterDelta {
+        var products: [String: [SlotID: Slot]] = [:]
+        for (product, ids) in changed {
+            guard let slots = counters[product]?.slots else { continue }
+            products[product] = Dictionary(uniqueKeysWithValues: ids.compactMap { id in slots[id].map { (id, $0) } })
+        }
+        changed.removeAll(keepingCapacity: true)
+        return CounterDelta(landmark: landmark, products: products)
+    }
+
+    /// Every slot of every product, for the periodic full exchange that repairs lost deltas.
+    public func fullState() -> CounterDelta {
+        CounterDelta(landmark: landmark, products: counters.mapValues(\.slots))
+    }
+
+    /// Merges a delta or a full state from any member: both at the later landmark,
+    /// then per-slot max. Idempotent and commutative; order and duplicates do not matter.
+    public mutating func merge(_ delta: CounterDelta) {
+        moveLandmark(to: delta.landmark)
+        let move = delta.landmark == landmark ? nil : LandmarkMove(from: delta.landmark, to: landmark)
+        for (product, slots) in delta.products where !slots.isEmpty {
+            for (id, value) in slots {
+                let grew = counters[product, default: DecayedCounter(landmark: landmark)].merge(move?.apply(value) ?? value, into: id)
+                if grew { changed[product, default: []].insert(id) }
+            }
+        }
+    }
+
+    /// Moves every counter to `newLandmark` (when later), changing no value read.
+    public mutating func moveLandmark(to newLandmark: Int64) {
+        guard newLandmark > landmark else { return }
+        for product in counters.keys { counters[product]?.moveLandmark(to: newLandmark) }
+        landmark = newLandmark
+    }
+
+    /// The decayed popularity count of `product` at `nowMillis`, over every slot (0 when unknown).
+    public func popularity(of product: String, nowMillis: Int64) -> Double {
+        counters[product]?.popularity(nowMillis: nowMillis) ?? 0
+    }
+
+    /// The decayed trend count of `product` at `nowMillis`, over every slot (0 when unknown).
+    public func trendCount(of product: String, nowMillis: Int64) -> Double {
+        counters[product]?.trendCount(nowMillis: nowMillis) ?? 0
+    }
+
+    /// The counter of `product`, if any slot was recorded for it.
+    public func counter(of product: String) -> DecayedCounter? { counters[product] }
+
+    /// A stable hash of the counters (not the event window): equal on members that hold
+    /// the same state at the same landmark. See ``CounterDelta/digest``.
+    public func digest() -> UInt64 { fullState().digest }
+}
+
+/// What the retry window remembers: one event's interaction with one product.
+struct EventKey: Hashable, Sendable {
+    let eventID: String
+    let product: String
+}
