@@ -65,6 +65,7 @@ let package = Package(
         ),
         .target(
             name: "TailorMembership",
+            dependencies: ["TailorCRDT"],
             swiftSettings: upcoming
         ),
         .target(
@@ -72,6 +73,7 @@ let package = Package(
             dependencies: [
                 "TailorModel",
                 "TailorMembership",
+                "TailorCRDT",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
@@ -82,6 +84,7 @@ let package = Package(
             name: "TailorGossip",
             dependencies: [
                 "TailorMembership",
+                "TailorCRDT",
                 "TailorWire",
                 "TailorHTTP2",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -210,7 +213,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TailorMembershipTests",
-            dependencies: ["TailorMembership"],
+            dependencies: ["TailorMembership", "TailorCRDT"],
             swiftSettings: upcoming
         ),
         .testTarget(

@@ -17,6 +17,8 @@ public struct CounterTable: Sendable {
     private var counters: [String: DecayedCounter] = [:]
     /// Slots changed since the last ``takeDelta()``, by product.
     private var changed: [String: Set<SlotID>] = [:]
+    /// Products in the order first seen: the full exchange walks it a chunk at a time.
+    private var order: [String] = []
     private var recentEvents: RecentKeys<EventKey>
 
     /// How many of the latest event and product pairs are remembered (oldest forgotten first).
@@ -43,6 +45,7 @@ public struct CounterTable: Sendable {
         guard recentEvents.insert(EventKey(eventID: eventID, product: product)) else { return false }
         // The whole table moves together so that deltas and merges see one landmark.
         if DecayedCounter.needsNewLandmark(atMillis: atMillis, landmark: landmark) { moveLandmark(to: atMillis) }
+        if counters[product] == nil { order.append(product) }
         counters[product, default: DecayedCounter(landmark: landmark)].add(weight: weight, atMillis: atMillis, slot: slot)
         changed[product, default: []].insert(slot)
         return true
@@ -67,15 +70,50 @@ public struct CounterTable: Sendable {
 
     /// Merges a delta or a full state from any member: both at the later landmark,
     /// then per-slot max. Idempotent and commutative; order and duplicates do not matter.
-    public mutating func merge(_ delta: CounterDelta) {
+    /// Returns the products whose counters grew.
+    @discardableResult
+    public mutating func merge(_ delta: CounterDelta) -> Set<String> {
         moveLandmark(to: delta.landmark)
         let move = delta.landmark == landmark ? nil : LandmarkMove(from: delta.landmark, to: landmark)
+        var grown = Set<String>()
         for (product, slots) in delta.products where !slots.isEmpty {
+            if counters[product] == nil { order.append(product) }
             for (id, value) in slots {
                 let grew = counters[product, default: DecayedCounter(landmark: landmark)].merge(move?.apply(value) ?? value, into: id)
-                if grew { changed[product, default: []].insert(id) }
+                if grew {
+                    changed[product, default: []].insert(id)
+                    grown.insert(product)
+                }
             }
         }
+        return grown
+    }
+
+    /// Products with a counter.
+    public var productCount: Int { order.count }
+
+    /// The full state of up to `limit` products from `position` in first-seen order,
+    /// and the position to continue from (0 after the last): the periodic full
+    /// exchange sends the table a chunk at a time, so its traffic stays bounded
+    /// whatever the catalog's size.
+    public func state(from position: Int, limit: Int) -> (state: CounterDelta, next: Int) {
+        let start = position < order.count ? position : 0
+        let end = min(order.count, start + max(0, limit))
+        var products: [String: [SlotID: Slot]] = [:]
+        for product in order[start..<end] { products[product] = counters[product]?.slots }
+        return (CounterDelta(landmark: landmark, products: products), end < order.count ? end : 0)
+    }
+
+    /// The sums of `product`'s slots at ``landmark`` (long: popularity, short: trend).
+    public func sums(of product: String) -> Slot? {
+        guard let counter = counters[product] else { return nil }
+        var total = Slot()
+        for id in counter.slots.keys.sorted() {
+            let slot = counter.slots[id]!
+            total.long += slot.long
+            total.short += slot.short
+        }
+        return total
     }
 
     /// Moves every counter to `newLandmark` (when later), changing no value read.

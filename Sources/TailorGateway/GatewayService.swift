@@ -70,7 +70,9 @@ public final class GatewayService: Service, Sendable {
     func markReady() { ready.store(true, ordering: .releasing) }
 
     private var writes: WriteRouter {
-        WriteRouter(cluster: cluster, view: view, writeQuorum: configuration.writeQuorum, timeout: configuration.writeTimeout, logger: logger)
+        WriteRouter(
+            cluster: cluster, view: view, writeQuorum: configuration.writeQuorum, timeout: configuration.writeTimeout, logger: logger
+        ) { [gossip] interactions in gossip.current?.count(interactions) }
     }
 
     private func addRoutes(to router: Router<BasicRequestContext>) {

@@ -15,6 +15,8 @@ struct WriteRouter: Sendable {
     let writeQuorum: Int
     let timeout: Duration
     let logger: Logger
+    /// Counts accepted interactions into the gateway's popularity and trend counters.
+    let count: @Sendable ([(product: String, weight: Double, atMillis: Int64, eventID: String)]) -> Void
 
     // MARK: Events
 
@@ -36,6 +38,11 @@ struct WriteRouter: Sendable {
         for response in responses.values {
             for entry in response.signals { signals[entry.eventID] = entry }
         }
+        // Popularity and trend count here, once per accepted event, into this gateway's
+        // counter slot; gossip carries them to every member (TailorCRDT).
+        count(signals.values.flatMap { entry in
+            entry.model.interactions.map { ($0.product, Double($0.weight), entry.atMillis, entry.eventID) }
+        })
         await route(Array(signals.values))
         let accepted = stored.count { signals[$0.id] != nil }
         return EventBatchResult(accepted: accepted, duplicates: stored.count - accepted, ids: stored.map(\.id))

@@ -4,7 +4,9 @@ public import TailorHTTP2
 public import TailorMembership
 import HTTPTypes
 import NIOCore
+import Foundation
 import Synchronization
+public import TailorCRDT
 import SwiftProtobuf
 import TailorWire
 
@@ -19,6 +21,7 @@ public final class GossipService: Service, Sendable {
     private let client: HTTP2Client
     private let logger: Logger
     private let onChange: @Sendable ([SWIMUpdate]) -> Void
+    private let onCounters: @Sendable (CounterUpdate) -> Void
     private let state: Mutex<State>
     private let outbox: AsyncStream<Outgoing>.Continuation
     private let outgoing: AsyncStream<Outgoing>
@@ -28,9 +31,15 @@ public final class GossipService: Service, Sendable {
     /// A gossip message older than this is not worth delivering: SWIM's timers have moved on.
     static let sendTimeout = Duration.milliseconds(500)
 
+    /// Counters go out every gossip interval (the delta) and every second (a chunk of the full state).
+    static let chunkInterval = Duration.seconds(1)
+
     struct State: Sendable {
         var instance: SWIMInstance<ContinuousClock.Instant>
+        var counters: CounterGossip
         var traffic = GossipTraffic()
+        var nextDeltaAt = ContinuousClock.now
+        var nextChunkAt = ContinuousClock.now
     }
 
     struct Outgoing: Sendable {
@@ -38,19 +47,25 @@ public final class GossipService: Service, Sendable {
         var peer: HTTP2Peer
     }
 
-    /// - Parameter onChange: called with SWIM's whole view after any member's status changed.
+    /// - Parameters:
+    ///   - onChange: called with SWIM's whole view after any member's status changed.
+    ///   - onCounters: called with the products whose counters grew (counted here or
+    ///     merged from another member) and their new sums.
     public init(
         myself: SWIMMember, seeds: [String], settings: SWIMSettings = .defaults, client: HTTP2Client,
-        logger: Logger, onChange: @escaping @Sendable ([SWIMUpdate]) -> Void
+        logger: Logger, onChange: @escaping @Sendable ([SWIMUpdate]) -> Void,
+        onCounters: @escaping @Sendable (CounterUpdate) -> Void = { _ in }
     ) {
         self.myself = myself
         self.client = client
         self.logger = logger
         self.onChange = onChange
+        self.onCounters = onCounters
         let instance = SWIMInstance<ContinuousClock.Instant>(
             myself: myself, settings: settings, seeds: seeds, now: .now, randomSeed: UInt64.random(in: .min ... .max)
         )
-        state = Mutex(State(instance: instance))
+        let counters = CounterGossip(slot: SlotID(member: myself.name, incarnation: myself.id.generation), landmark: Self.nowMillis)
+        state = Mutex(State(instance: instance, counters: counters))
         (outgoing, outbox) = AsyncStream.makeStream(of: Outgoing.self, bufferingPolicy: .bufferingNewest(4_096))
     }
 
@@ -59,7 +74,8 @@ public final class GossipService: Service, Sendable {
         state.withLock { state in
             GossipSnapshot(
                 view: state.instance.view, incarnation: state.instance.incarnation, localHealth: state.instance.localHealth,
-                statistics: state.instance.statistics, traffic: state.traffic, uptime: ContinuousClock.now - startedAt
+                statistics: state.instance.statistics, traffic: state.traffic, uptime: ContinuousClock.now - startedAt,
+                counterProducts: state.counters.table.productCount, counterLandmark: state.counters.table.landmark
             )
         }
     }
@@ -70,12 +86,71 @@ public final class GossipService: Service, Sendable {
             throw HTTP2ServerError(.badRequest, "body is not a valid \(WireGossipEnvelope.protoMessageName)")
         }
         guard let envelope = decoded.model else { throw HTTP2ServerError(.badRequest, "gossip envelope without a sender or of an unknown kind") }
-        let (directives, view) = state.withLock { state in
+        let (directives, view, counted) = state.withLock { state in
             state.traffic.received(bytes: body.readableBytes)
             let directives = state.instance.receive(envelope, now: .now)
-            return (directives, state.instance.view)
+            var counted: CounterUpdate?
+            if decoded.hasCounters, let grown = state.counters.receive(decoded.counters.model, nowMillis: Self.nowMillis), !grown.isEmpty {
+                counted = Self.update(of: grown, in: state.counters.table)
+            }
+            return (directives, state.instance.view, counted)
         }
         perform(directives, view: view)
+        if let counted { onCounters(counted) }
+    }
+
+    /// Counts interactions accepted by this member (the gateway that accepted the
+    /// events): into this member's own slot, once per event and product.
+    public func count(_ interactions: [(product: String, weight: Double, atMillis: Int64, eventID: String)]) {
+        let counted: CounterUpdate? = state.withLock { state in
+            var grown = Set<String>()
+            for entry in interactions
+            where state.counters.count(product: entry.product, weight: entry.weight, atMillis: entry.atMillis, eventID: entry.eventID) {
+                grown.insert(entry.product)
+            }
+            return grown.isEmpty ? nil : Self.update(of: grown, in: state.counters.table)
+        }
+        if let counted { onCounters(counted) }
+    }
+
+    /// Popularity and trend of `products` now, as this member's counters read.
+    public func counters(of products: [String]) -> [(product: String, popularity: Double, trend: Double)] {
+        let now = Self.nowMillis
+        return state.withLock { state in
+            products.map { ($0, state.counters.table.popularity(of: $0, nowMillis: now), state.counters.table.trendCount(of: $0, nowMillis: now)) }
+        }
+    }
+
+    private static func update(of products: Set<String>, in table: CounterTable) -> CounterUpdate {
+        CounterUpdate(landmark: table.landmark, sums: products.sorted().compactMap { product in table.sums(of: product).map { (product, $0) } })
+    }
+
+    static var nowMillis: Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+
+    /// This round's counter messages: the delta to a few members, and now and then the
+    /// next chunk of the full state to one.
+    private func counterRound(_ state: inout State, now: ContinuousClock.Instant) -> [Outgoing] {
+        var outgoing: [Outgoing] = []
+        func send(_ counters: CounterDelta, to members: [SWIMMember], _ state: inout State) {
+            let wire = WireCounterState(counters)
+            for member in members {
+                var envelope = WireGossipEnvelope(state.instance.gossipEnvelope())
+                envelope.counters = wire
+                guard let endpoint = Endpoint(parsing: member.address), let body = try? envelope.wireEncoded() else { continue }
+                outgoing.append(Outgoing(body: body, peer: HTTP2Peer(host: endpoint.host, port: endpoint.port)))
+            }
+        }
+        if now >= state.nextDeltaAt {
+            state.nextDeltaAt = now + state.instance.settings.gossipInterval
+            if let delta = state.counters.delta() {
+                send(delta, to: state.instance.gossipTargets(count: state.instance.settings.gossipFanout), &state)
+            }
+        }
+        if now >= state.nextChunkAt {
+            state.nextChunkAt = now + Self.chunkInterval
+            if let chunk = state.counters.nextChunk() { send(chunk, to: state.instance.gossipTargets(count: 1), &state) }
+        }
+        return outgoing
     }
 
     public func run() async throws {
@@ -89,8 +164,12 @@ public final class GossipService: Service, Sendable {
 
     private func tickUntilShutdown() async {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            let (directives, view) = state.withLock { state in (state.instance.tick(now: .now), state.instance.view) }
+            let (directives, view, counters) = state.withLock { state in
+                let now = ContinuousClock.now
+                return (state.instance.tick(now: now), state.instance.view, counterRound(&state, now: now))
+            }
             perform(directives, view: view)
+            for message in counters { outbox.yield(message) }
             try? await Task.sleep(for: Self.tickInterval)
         }
         // Graceful leave: tell everyone reachable, wait for those sends, then let run() end.
@@ -160,6 +239,12 @@ public struct GossipTraffic: Sendable, Hashable {
     }
 }
 
+/// Counters that grew on this member: each product's slot sums relative to `landmark`.
+public struct CounterUpdate: Sendable {
+    public var landmark: Int64
+    public var sums: [(product: String, sums: Slot)]
+}
+
 public struct GossipSnapshot: Sendable {
     public var view: [SWIMUpdate]
     public var incarnation: UInt64
@@ -167,4 +252,6 @@ public struct GossipSnapshot: Sendable {
     public var statistics: SWIMStatistics
     public var traffic: GossipTraffic
     public var uptime: Duration
+    public var counterProducts: Int
+    public var counterLandmark: Int64
 }

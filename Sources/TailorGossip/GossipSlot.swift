@@ -1,4 +1,5 @@
 public import TailorHTTP2
+import Foundation
 import HTTPTypes
 import NIOCore
 import Synchronization
@@ -27,6 +28,16 @@ public final class GossipSlot: Sendable {
             try gossip.receive(request.body)
             return HTTP2Response(status: .noContent)
         }
+        // The body names products, one per line; the answer is their counters here, as JSON.
+        router.on(.post, "/internal/counters/read") { [self] request, _ in
+            guard let gossip = current else { throw HTTP2ServerError(.serviceUnavailable, "gossip not started yet") }
+            let products = String(buffer: request.body).split(separator: "\n").prefix(1_000).map(String.init)
+            let counters = gossip.counters(of: products).map { CounterReading(product: $0.product, popularity: $0.popularity, trend: $0.trend) }
+            var headers = HTTPFields()
+            headers[.contentType] = "application/json"
+            let body = (try? JSONEncoder().encode(counters)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+            return HTTP2Response(status: .ok, headers: headers, body: ByteBuffer(string: body))
+        }
         router.on(.get, "/internal/membership") { [self] _, _ in
             guard let gossip = current else { throw HTTP2ServerError(.serviceUnavailable, "gossip not started yet") }
             var headers = HTTPFields()
@@ -34,4 +45,11 @@ public final class GossipSlot: Sendable {
             return HTTP2Response(status: .ok, headers: headers, body: ByteBuffer(string: GossipReport(gossip.snapshot, member: name).json()))
         }
     }
+}
+
+/// One product's counters as a member reads them now (`POST /internal/counters/read`).
+public struct CounterReading: Codable, Sendable, Equatable {
+    public var product: String
+    public var popularity: Double
+    public var trend: Double
 }

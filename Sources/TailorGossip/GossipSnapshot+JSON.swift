@@ -29,6 +29,9 @@ public struct GossipReport: Codable, Sendable, Equatable {
     public var uptimeSeconds: Double
     /// Gossip bytes sent per second since start.
     public var bytesSentPerSecond: Double
+    /// Products with popularity and trend counters on this member, and their landmark.
+    public var counterProducts: Int
+    public var counterLandmarkMillis: Int64
 
     public init(_ snapshot: GossipSnapshot, member: String) {
         self.member = member
@@ -52,6 +55,8 @@ public struct GossipReport: Codable, Sendable, Equatable {
         let (seconds, attoseconds) = snapshot.uptime.components
         uptimeSeconds = Double(seconds) + Double(attoseconds) / 1e18
         bytesSentPerSecond = uptimeSeconds > 0 ? Double(bytesSent) / uptimeSeconds : 0
+        counterProducts = snapshot.counterProducts
+        counterLandmarkMillis = snapshot.counterLandmark
     }
 
     public func json() -> String {

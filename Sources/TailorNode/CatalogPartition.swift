@@ -48,13 +48,19 @@ public actor CatalogPartition {
         held.index.remove(id, version: version)
     }
 
-    /// Applies event contributions; each event id counts once.
+    /// Applies event contributions (co-occurrence pairs; interactions are counted by
+    /// gossip, ``addCounts(_:landmark:)``); each event id counts once.
     public func apply(_ signals: [EventSignals]) -> Int {
         var applied = 0
-        for entry in signals where held.index.apply(entry, ownsProduct: ownsProduct) {
+        for entry in signals where held.index.apply(entry, countingInteractions: false, ownsProduct: ownsProduct) {
             applied += 1
         }
         return applied
+    }
+
+    /// Adds popularity and trend counts that arrived by gossip (sums relative to `landmark`).
+    public func addCounts(_ counts: [(product: String, popularity: Double, trend: Double)], landmark: Int64) {
+        held.index.addCounts(counts, landmark: landmark, ownsProduct: ownsProduct)
     }
 
     /// Scores a query prepared with the node's vocabulary (``PartitionTable/vocabulary``).

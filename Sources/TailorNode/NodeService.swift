@@ -48,6 +48,8 @@ public final class NodeService: Service, Sendable {
             self.onListening(address)
         }
         let client = HTTP2Client(logger: logger)
+        // Counter growth reaches the partitions (actors) through this stream, in order.
+        let (counterUpdates, counterSink) = AsyncStream<CounterUpdate>.makeStream()
         // Listen while loading: peers connect at once (instead of backing off from a
         // refused port) and hear "loading" (503) until the data is in.
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -61,9 +63,14 @@ public final class NodeService: Service, Sendable {
                 ),
                 seeds: configuration.seeds + configuration.members.filter { $0.name != member }.map { "\($0.host):\($0.port)" },
                 settings: configuration.gossip, client: client, logger: logger
-            ) { [self] view in membershipChanged(view) }
+            ) { [self] view in
+                membershipChanged(view)
+            } onCounters: { update in
+                counterSink.yield(update)
+            }
             gossip.set(service)
             group.addTask { try await service.run() }
+            group.addTask { [self] in await applyCounters(counterUpdates) }
             // Seconds of CPU work: on a pool thread, not on a thread that serves requests
             // (when Swift concurrency runs on the event loops, that would be one of them).
             try await NIOThreadPool.singleton.runIfActive { self.load(shardMap: shardMap, member: member) }
@@ -78,6 +85,20 @@ public final class NodeService: Service, Sendable {
             group.cancelAll()
         }
         await client.shutdown()
+    }
+
+    /// Adds the growth of gossiped counters to the rows of the partitions this node holds.
+    private func applyCounters(_ updates: AsyncStream<CounterUpdate>) async {
+        var applier = CounterApplier()
+        let map = configuration.shardMap
+        for await update in updates {
+            let increments = applier.increments(update) { table[map.partition(of: $0)] != nil }
+            var byPartition: [Int: [(product: String, popularity: Double, trend: Double)]] = [:]
+            for increment in increments { byPartition[map.partition(of: increment.product), default: []].append(increment) }
+            for (partition, counts) in byPartition {
+                await table[partition]?.catalog.addCounts(counts, landmark: update.landmark)
+            }
+        }
     }
 
     /// SWIM saw a member's status change: recompute the shard map and take an empty

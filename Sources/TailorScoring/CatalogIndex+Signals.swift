@@ -28,7 +28,11 @@ extension CatalogIndex {
     /// slots only grow so that replicas can merge them by max. Pairs are added to the
     /// inverted index when this partition owns their target. Signals for owned
     /// products not held yet wait in a bounded pending table until the product arrives.
-    public mutating func apply(_ signals: EventSignals, ownsProduct: (String) -> Bool) -> Bool {
+    ///
+    /// A node passes `countingInteractions: false`: its live counts arrive by gossip
+    /// instead (``addCounts(_:landmark:ownsProduct:)``), counted once in the cluster
+    /// by the gateway that accepted the event; the demo loader counts them here.
+    public mutating func apply(_ signals: EventSignals, countingInteractions: Bool = true, ownsProduct: (String) -> Bool) -> Bool {
         guard appliedEvents.insert(signals.eventID) else { return false }
         let at = signals.atMillis
         if landmark == nil { landmark = at }
@@ -39,7 +43,7 @@ extension CatalogIndex {
         let popularityWeight = ForwardDecay.popularity.weight(atMillis: at, landmark: landmark)
         let trendWeight = ForwardDecay.trend.weight(atMillis: at, landmark: landmark)
 
-        for interaction in signals.interactions where interaction.weight > 0 && ownsProduct(interaction.product) {
+        for interaction in signals.interactions where countingInteractions && interaction.weight > 0 && ownsProduct(interaction.product) {
             let weight = Double(interaction.weight)
             if let row = rowByID[interaction.product].map(Int.init) {
                 numbers[row].popularitySlots += weight * popularityWeight
@@ -57,6 +61,29 @@ extension CatalogIndex {
             }
         }
         return true
+    }
+
+    /// Adds counts that arrived by gossip: per product, popularity and trend sums
+    /// relative to `landmark` (the sender's counter table's), converted to this index's.
+    /// Products not held yet wait in the pending table, like signals.
+    public mutating func addCounts(_ counts: [(product: String, popularity: Double, trend: Double)], landmark from: Int64, ownsProduct: (String) -> Bool) {
+        if landmark == nil { landmark = from }
+        if let current = landmark, ForwardDecay.trend.exponent(atMillis: from, landmark: current) > ForwardDecay.maximumExponent {
+            moveLandmark(to: from)
+        }
+        let landmark = self.landmark ?? from
+        // A sum relative to `from` is worth exp(λ (from - L)) times as much relative to L.
+        let popularityScale = ForwardDecay.popularity.weight(atMillis: from, landmark: landmark)
+        let trendScale = ForwardDecay.trend.weight(atMillis: from, landmark: landmark)
+        for count in counts where ownsProduct(count.product) && count.popularity >= 0 && count.trend >= 0 {
+            if let row = rowByID[count.product].map(Int.init) {
+                numbers[row].popularitySlots += count.popularity * popularityScale
+                numbers[row].trendSlots += count.trend * trendScale
+            } else if canHoldPending(count.product) {
+                pending[count.product, default: PendingSignals()].popularity += count.popularity * popularityScale
+                pending[count.product, default: PendingSignals()].trend += count.trend * trendScale
+            }
+        }
     }
 
     /// The decayed popularity and trend counts of a product at `nowMillis` (0 when

@@ -127,4 +127,17 @@ extension SWIMInstance {
     func fullState() -> [SWIMUpdate] {
         [selfUpdate] + members.values.map(\.update).sorted { $0.member.name < $1.member.name }
     }
+
+    /// Up to `count` random reachable members: where the shell sends this round's
+    /// counter delta (with membership updates piggybacked).
+    public mutating func gossipTargets(count: Int) -> [SWIMMember] {
+        Array(reachable.shuffled(using: &random).prefix(count))
+    }
+
+    /// A `.gossip` envelope carrying the pending membership updates, for a message
+    /// the shell sends on its own (counters).
+    public mutating func gossipEnvelope() -> SWIMEnvelope {
+        guard case .send(let envelope, _) = send(.gossip, to: "") else { preconditionFailure("send returns .send") }
+        return envelope
+    }
 }

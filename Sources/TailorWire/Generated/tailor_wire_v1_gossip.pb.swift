@@ -244,12 +244,72 @@ public nonisolated struct WireGossipEnvelope: Sendable {
   /// Piggybacked membership updates (a sync carries every member).
   public var updates: [WireGossipUpdate] = []
 
+  /// Popularity and trend counters: a delta or a chunk of the full state.
+  public var counters: WireCounterState {
+    get {_counters ?? WireCounterState()}
+    set {_counters = newValue}
+  }
+  /// Returns true if `counters` has been explicitly set.
+  public var hasCounters: Bool {self._counters != nil}
+  /// Clears the value of `counters`. Subsequent reads from it will return its default value.
+  public mutating func clearCounters() {self._counters = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
   fileprivate var _from: WireGossipMember? = nil
   fileprivate var _target: WireGossipMember? = nil
+  fileprivate var _counters: WireCounterState? = nil
+}
+
+/// Forward-decayed G-counter slots (TailorCRDT): per product, one slot per member
+/// run, sums relative to the landmark; merged by per-slot max.
+public nonisolated struct WireCounterState: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var landmarkMillis: Int64 = 0
+
+  public var products: [WireProductCounters] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct WireProductCounters: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var product: String = String()
+
+  public var slots: [WireCounterSlot] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct WireCounterSlot: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var member: String = String()
+
+  public var incarnation: UInt64 = 0
+
+  /// Popularity (long half-life) and trend (short half-life) sums.
+  public var long: Double = 0
+
+  public var short: Double = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
 }
 
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
@@ -364,7 +424,7 @@ nonisolated extension WireGossipUpdate: SwiftProtobuf.Message, SwiftProtobuf._Me
 
 nonisolated extension WireGossipEnvelope: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".GossipEnvelope"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}from\0\u{3}from_incarnation\0\u{1}kind\0\u{1}sequence\0\u{1}target\0\u{1}updates\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}from\0\u{3}from_incarnation\0\u{1}kind\0\u{1}sequence\0\u{1}target\0\u{1}updates\0\u{1}counters\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -378,6 +438,7 @@ nonisolated extension WireGossipEnvelope: SwiftProtobuf.Message, SwiftProtobuf._
       case 4: try { try decoder.decodeSingularUInt64Field(value: &self.sequence) }()
       case 5: try { try decoder.decodeSingularMessageField(value: &self._target) }()
       case 6: try { try decoder.decodeRepeatedMessageField(value: &self.updates) }()
+      case 7: try { try decoder.decodeSingularMessageField(value: &self._counters) }()
       default: break
       }
     }
@@ -406,6 +467,9 @@ nonisolated extension WireGossipEnvelope: SwiftProtobuf.Message, SwiftProtobuf._
     if !self.updates.isEmpty {
       try visitor.visitRepeatedMessageField(value: self.updates, fieldNumber: 6)
     }
+    try { if let v = self._counters {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 7)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -416,6 +480,122 @@ nonisolated extension WireGossipEnvelope: SwiftProtobuf.Message, SwiftProtobuf._
     if lhs.sequence != rhs.sequence {return false}
     if lhs._target != rhs._target {return false}
     if lhs.updates != rhs.updates {return false}
+    if lhs._counters != rhs._counters {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension WireCounterState: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CounterState"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}landmark_millis\0\u{1}products\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.landmarkMillis) }()
+      case 2: try { try decoder.decodeRepeatedMessageField(value: &self.products) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.landmarkMillis != 0 {
+      try visitor.visitSingularInt64Field(value: self.landmarkMillis, fieldNumber: 1)
+    }
+    if !self.products.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.products, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: WireCounterState, rhs: WireCounterState) -> Bool {
+    if lhs.landmarkMillis != rhs.landmarkMillis {return false}
+    if lhs.products != rhs.products {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension WireProductCounters: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ProductCounters"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}product\0\u{1}slots\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.product) }()
+      case 2: try { try decoder.decodeRepeatedMessageField(value: &self.slots) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.product.isEmpty {
+      try visitor.visitSingularStringField(value: self.product, fieldNumber: 1)
+    }
+    if !self.slots.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.slots, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: WireProductCounters, rhs: WireProductCounters) -> Bool {
+    if lhs.product != rhs.product {return false}
+    if lhs.slots != rhs.slots {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension WireCounterSlot: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CounterSlot"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}member\0\u{1}incarnation\0\u{1}long\0\u{1}short\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.member) }()
+      case 2: try { try decoder.decodeSingularUInt64Field(value: &self.incarnation) }()
+      case 3: try { try decoder.decodeSingularDoubleField(value: &self.long) }()
+      case 4: try { try decoder.decodeSingularDoubleField(value: &self.short) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.member.isEmpty {
+      try visitor.visitSingularStringField(value: self.member, fieldNumber: 1)
+    }
+    if self.incarnation != 0 {
+      try visitor.visitSingularUInt64Field(value: self.incarnation, fieldNumber: 2)
+    }
+    if self.long.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.long, fieldNumber: 3)
+    }
+    if self.short.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.short, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: WireCounterSlot, rhs: WireCounterSlot) -> Bool {
+    if lhs.member != rhs.member {return false}
+    if lhs.incarnation != rhs.incarnation {return false}
+    if lhs.long != rhs.long {return false}
+    if lhs.short != rhs.short {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -1,0 +1,51 @@
+public import TailorCRDT
+
+/// The counter side of gossip, pure: a member's ``CounterTable``, what it sends each
+/// round (the delta since the last round, to a few members) and now and then (the
+/// next chunk of its full state, to one member: anti-entropy that repairs lost
+/// deltas with bounded traffic), and what it does with what arrives.
+public struct CounterGossip: Sendable {
+    public private(set) var table: CounterTable
+    /// This member's own slot: its name and this run's generation.
+    public let slot: SlotID
+    private var cursor = 0
+    /// Products per full-exchange chunk.
+    public static let chunkSize = 256
+    /// A delta whose landmark is further ahead of this member's clock than this is
+    /// refused: one member with a clock far in the future would otherwise drag every
+    /// landmark forward and decay every count to nothing.
+    public static let maximumLandmarkLeadMillis: Int64 = 3_600_000
+
+    public init(slot: SlotID, landmark: Int64) {
+        self.slot = slot
+        table = CounterTable(landmark: landmark)
+    }
+
+    /// Counts one interaction of this member's (once per event and product).
+    @discardableResult
+    public mutating func count(product: String, weight: Double, atMillis: Int64, eventID: String) -> Bool {
+        guard weight > 0, weight.isFinite else { return false }
+        return table.add(product: product, weight: weight, atMillis: atMillis, slot: slot, eventID: eventID)
+    }
+
+    /// What changed since the last round, or nil when nothing did.
+    public mutating func delta() -> CounterDelta? {
+        let delta = table.takeDelta()
+        return delta.isEmpty ? nil : delta
+    }
+
+    /// The next chunk of the full state, or nil when the table is empty.
+    public mutating func nextChunk() -> CounterDelta? {
+        guard table.productCount > 0 else { return nil }
+        let (state, next) = table.state(from: cursor, limit: Self.chunkSize)
+        cursor = next
+        return state
+    }
+
+    /// Merges what another member sent; returns the products whose counters grew, or
+    /// nil when the delta was refused (not finite, negative, or from a clock far ahead).
+    public mutating func receive(_ delta: CounterDelta, nowMillis: Int64) -> Set<String>? {
+        guard delta.isWellFormed, delta.landmark <= nowMillis + Self.maximumLandmarkLeadMillis else { return nil }
+        return table.merge(delta)
+    }
+}
