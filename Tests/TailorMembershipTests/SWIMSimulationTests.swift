@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TailorCRDT
 import TailorMembership
 
 /// SWIM in a simulated network (``Simulation``): seeded loss, delay, reordering,
@@ -96,6 +97,39 @@ import TailorMembership
         }, "each side declares the other dead, seed \(simulation.seed)")
         simulation.network.partition = []
         #expect(simulation.run(until: .seconds(60)) { Self.agree($0, on: everyone) }, "healed, seed \(simulation.seed)")
+    }
+
+    @Test(arguments: [5, 20])
+    func countersConvergeEverywhereAfterTrafficStops(members: Int) {
+        var simulation = cluster(members)
+        let everyone = Set((0..<members).map { "m\($0)" })
+        #expect(simulation.run(until: .seconds(30)) { Self.agree($0, on: everyone) })
+        simulation.network.loss = 0.10
+        simulation.network.delay = 0.001...0.020
+        // Two gateways count interactions for a few products for a while, with retries.
+        var random = SimRandom(state: simulation.seed)
+        var counted = 0.0
+        for event in 0..<300 {
+            let counter = event % 2 == 0 ? "m0" : "m1"
+            let product = "p\(random.next() % 40)"
+            let weight = Double(1 + random.next() % 5)
+            counted += weight
+            simulation.count(at: counter, product: product, weight: weight, eventID: "e\(event)")
+            simulation.count(at: counter, product: product, weight: 1, eventID: "e\(event)")  // a retry: no effect
+            simulation.run(for: .milliseconds(20))
+        }
+        let stoppedAt = simulation.now
+        let converged = simulation.run(until: .seconds(30)) { simulation in
+            let digests = Set(everyone.map { simulation.counters[$0]!.table.digest() })
+            return digests.count == 1
+        }
+        #expect(converged, "seed \(simulation.seed): counters still differ 30 s after the last event")
+        // The converged value is what was counted, each event once (retries ignored),
+        // decayed by under a minute of a week's half-life.
+        let reader = simulation.counters["m\(members - 1)"]!.table
+        let total = (0..<40).reduce(0.0) { $0 + reader.popularity(of: "p\($1)", nowMillis: simulation.nowMillis) }
+        #expect(total <= counted && total > counted * 0.999, "read \(total), counted \(counted)")
+        print("counters converged \(simulation.now.seconds - stoppedAt.seconds) s after the last event (\(members) members, 10 % loss)")
     }
 
     @Test func theSameSeedReplaysTheSameRun() {

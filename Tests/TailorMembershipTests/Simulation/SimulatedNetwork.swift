@@ -1,3 +1,4 @@
+import TailorCRDT
 import TailorMembership
 
 /// What the simulated network does to messages: each is lost with probability
@@ -28,7 +29,9 @@ struct Delivery: Comparable {
     static func == (lhs: Delivery, rhs: Delivery) -> Bool { lhs.order == rhs.order }
 }
 
-/// Wraps the envelope so `Delivery` can be `Comparable` on its schedule alone.
+/// What travels: a SWIM envelope or a counter delta (boxed so `Delivery` is
+/// `Comparable` on its schedule alone).
 struct SWIMEnvelopeBox {
-    var value: SWIMEnvelope
+    var value: SWIMEnvelope?
+    var counters: CounterDelta?
 }

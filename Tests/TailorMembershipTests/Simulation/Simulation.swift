@@ -1,3 +1,4 @@
+import TailorCRDT
 import TailorMembership
 
 /// Runs many SWIM members in one process on a fake clock over ``NetworkConditions``,
@@ -9,6 +10,9 @@ struct Simulation {
     var network = NetworkConditions()
     private(set) var now = SimInstant.zero
     private(set) var instances: [String: Instance] = [:]
+    /// Each member's counters, gossiped as the shell does: the delta every 200 ms to
+    /// three reachable members, a chunk of the full state every second to one.
+    private(set) var counters: [String: CounterGossip] = [:]
     /// Members stopped for good (SIGKILL): they neither tick nor receive.
     private(set) var killed: Set<String> = []
     private(set) var paused: Set<String> = []
@@ -21,6 +25,16 @@ struct Simulation {
     private var order: UInt64 = 0
     private var generation: UInt64 = 1
     static let tick = Duration.milliseconds(10)
+    /// The simulated wall clock at t = 0, for the counters.
+    static let epochMillis: Int64 = 1_767_225_600_000
+    var nowMillis: Int64 { Self.epochMillis + now.nanoseconds / 1_000_000 }
+    private var ticks = 0
+
+    /// `member` counts an interaction of its own (as a gateway does for accepted events).
+    mutating func count(at member: String, product: String, weight: Double, eventID: String) {
+        let at = nowMillis
+        counters[member]?.count(product: product, weight: weight, atMillis: at, eventID: eventID)
+    }
 
     init(seed: UInt64) {
         self.seed = seed
@@ -32,6 +46,7 @@ struct Simulation {
         generation += 1
         let member = SWIMMember(id: SWIMMemberID(name: name, generation: generation), address: name, role: role)
         instances[name] = Instance(myself: member, settings: settings, seeds: seeds, now: now, randomSeed: seed &+ generation)
+        counters[name] = CounterGossip(slot: SlotID(member: name, incarnation: generation), landmark: Self.epochMillis)
         killed.remove(name)
     }
 
@@ -61,9 +76,11 @@ struct Simulation {
                 deliver(first)
             }
             now = next
+            ticks += 1
             for name in instances.keys.sorted() where !killed.contains(name) && !paused.contains(name) {
                 let directives = instances[name]!.tick(now: now)
                 perform(directives, from: name)
+                counterRound(name)
             }
         }
     }
@@ -85,6 +102,17 @@ struct Simulation {
         instances[observer]?.status(of: subject)
     }
 
+    private mutating func counterRound(_ name: String) {
+        var targets: [SWIMMember] = []
+        if ticks % 20 == 0, let delta = counters[name]?.delta() {
+            targets = instances[name]!.gossipTargets(count: 3)
+            for target in targets { transmit(SWIMEnvelopeBox(counters: delta), from: name, to: target.address) }
+        }
+        if ticks % 100 == 0, let chunk = counters[name]?.nextChunk() {
+            for target in instances[name]!.gossipTargets(count: 1) { transmit(SWIMEnvelopeBox(counters: chunk), from: name, to: target.address) }
+        }
+    }
+
     private mutating func deliver(_ delivery: Delivery) {
         let name = delivery.to
         guard !killed.contains(name), var instance = instances[name] else { return }
@@ -92,7 +120,13 @@ struct Simulation {
             held[name, default: []].append(delivery)
             return
         }
-        let directives = instance.receive(delivery.envelope.value, now: now)
+        if let delta = delivery.envelope.counters {
+            let at = nowMillis
+            _ = counters[name]?.receive(delta, nowMillis: at)
+            return
+        }
+        guard let envelope = delivery.envelope.value else { return }
+        let directives = instance.receive(envelope, now: now)
         instances[name] = instance
         perform(directives, from: name)
     }
@@ -101,18 +135,19 @@ struct Simulation {
         for directive in directives {
             switch directive {
             case .send(let envelope, let address):
-                messagesSent += 1
-                guard network.connected(sender, address), random.unit() >= network.loss else { continue }
-                let delay = network.delay.lowerBound + random.unit() * (network.delay.upperBound - network.delay.lowerBound)
-                order += 1
-                schedule(Delivery(
-                    at: now.advanced(by: .nanoseconds(Int64(delay * 1e9))), order: order, to: address,
-                    envelope: SWIMEnvelopeBox(value: envelope)
-                ))
+                transmit(SWIMEnvelopeBox(value: envelope), from: sender, to: address)
             case .changed(let change):
                 changes.append((observer: sender, subject: change.member.name, status: change.status, at: now))
             }
         }
+    }
+
+    private mutating func transmit(_ payload: SWIMEnvelopeBox, from sender: String, to address: String) {
+        messagesSent += 1
+        guard network.connected(sender, address), random.unit() >= network.loss else { return }
+        let delay = network.delay.lowerBound + random.unit() * (network.delay.upperBound - network.delay.lowerBound)
+        order += 1
+        schedule(Delivery(at: now.advanced(by: .nanoseconds(Int64(delay * 1e9))), order: order, to: address, envelope: payload))
     }
 
     private mutating func schedule(_ delivery: Delivery) {
