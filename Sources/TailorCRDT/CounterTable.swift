@@ -133,6 +133,13 @@ public struct CounterTable: Sendable {
         counters[product]?.trendCount(nowMillis: nowMillis) ?? 0
     }
 
+    /// The `count` most popular products at `nowMillis`, most popular first.
+    public func mostPopular(_ count: Int, nowMillis: Int64) -> [String] {
+        counters.map { (product: $0.key, popularity: $0.value.popularity(nowMillis: nowMillis)) }
+            .sorted { $0.popularity != $1.popularity ? $0.popularity > $1.popularity : $0.product < $1.product }
+            .prefix(count).map(\.product)
+    }
+
     /// The counter of `product`, if any slot was recorded for it.
     public func counter(of product: String) -> DecayedCounter? { counters[product] }
 

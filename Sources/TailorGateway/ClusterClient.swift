@@ -14,6 +14,9 @@ final class ClusterClient: Sendable {
     private let routing: Mutex<Routing>
     private let client: HTTP2Client
     private let failures = Mutex<[String: ContinuousClock.Instant]>([:])
+    private let health = Mutex(ReplicaHealth())
+    /// Hedges sent since start.
+    let hedgesSent = Atomic<Int>(0)
     /// How long a member that failed a call is tried only after its healthy peers.
     private let cooldown: Duration = .seconds(2)
     private let partitionCount: Int
@@ -142,11 +145,12 @@ final class ClusterClient: Sendable {
         throw lastError ?? NodeCallError(member: "-", message: "deadline passed", timedOut: true)
     }
 
-    /// The replicas of `partition`, healthy ones first (then suspects, then those that
-    /// failed a call lately); among equals, rotated by the partition number so that
+    /// The replicas of `partition`, healthy ones first (then suspects and members much
+    /// slower than the others lately, then those that failed a call lately); among equals, rotated by the partition number so that
     /// reads spread over all replicas.
     func readOrder(of partition: Int) -> [String] {
-        let (rotated, suspects) = routing.withLock { ($0.preferred[partition], $0.suspects) }
+        let (rotated, suspected) = routing.withLock { ($0.preferred[partition], $0.suspects) }
+        let suspects = suspected.union(health.withLock { $0.slowMembers })
         let failed = recentlyFailed()
         if failed.isEmpty && suspects.isEmpty { return rotated }
         let unwell = failed.union(suspects)
@@ -160,11 +164,41 @@ final class ClusterClient: Sendable {
     /// reads the situation first).
     func planWithProfile(of user: String) -> [String: [UInt32]]? {
         let failed = recentlyFailed()
-        let (map, preferred, suspects) = routing.withLock { ($0.shardMap, $0.preferred, $0.suspects) }
+        let (map, preferred, suspected) = routing.withLock { ($0.shardMap, $0.preferred, $0.suspects) }
+        let suspects = suspected.union(health.withLock { $0.slowMembers })
         let holders = Set(map.replicas(ofKey: user).filter { !failed.contains($0) && !suspects.contains($0) })
         guard !holders.isEmpty else { return nil }
         return ScatterPlan.within(holders, readOrders: preferred)
     }
+
+    /// Records how long a scoring call to `member` took (it answered).
+    func recordLatency(_ member: String, _ took: Duration) {
+        health.withLock { $0.record(member, took) }
+    }
+
+    /// How long to wait for `member` before hedging (its recent p95).
+    func hedgeDelay(for member: String) -> Duration {
+        health.withLock { $0.hedgeDelay(for: member) }
+    }
+
+    /// Whether a hedge may be sent now (hedges are capped to a small share of calls).
+    func takeHedge() -> Bool {
+        let taken = health.withLock { $0.takeHedge() }
+        if taken { hedgesSent.add(1, ordering: .relaxed) }
+        return taken
+    }
+
+    /// A call whose answer is not protobuf (the members' JSON diagnostics): the body as text.
+    func callForText(_ member: String, _ path: String, body: String, timeout: Duration) async throws -> String {
+        guard let peer = routing.withLock({ $0.peers[member] ?? $0.members.endpoint(of: member).map { HTTP2Peer(host: $0.host, port: $0.port) } })
+        else { throw NodeCallError(member: member, message: "unknown member") }
+        let response = try await client.call(peer, method: .post, path: path, body: ByteBuffer(string: body), timeout: timeout)
+        guard response.status == .ok else { throw NodeCallError(member: member, message: "answered \(response.status.code)") }
+        return String(buffer: response.body)
+    }
+
+    /// Members' recent scoring p95 in milliseconds.
+    var latencyPercentiles: [String: Double] { health.withLock { $0.percentiles } }
 
     private func recentlyFailed() -> Set<String> {
         let now = ContinuousClock.now

@@ -31,4 +31,22 @@ struct ClusterView: Encodable, Sendable {
     /// This gateway's SWIM view (every member with its status and incarnation) and its
     /// gossip counts; nil until its gossip has started.
     var gossip: GossipReport?
+    /// The scatter's view of the replicas: each member's recent scoring p95 and the
+    /// hedges sent since start.
+    var scatter: Scatter
+    /// This gateway's five most popular products and every member's reading of their
+    /// counters (gossip converges them).
+    var counters: [Counter]
+
+    struct Scatter: Encodable, Sendable {
+        var hedgesSent: Int
+        var replicaP95Ms: [String: Double]
+    }
+
+    struct Counter: Encodable, Sendable {
+        var product: String
+        /// Popularity by member name (the gateway's own under its name).
+        var popularity: [String: Double]
+        var trend: [String: Double]
+    }
 }

@@ -181,7 +181,31 @@ public final class GatewayService: Service, Sendable {
             partitionCount: map.partitionCount, replicationFactor: map.replicationFactor,
             writeQuorum: configuration.writeQuorum, members: members, gatewayCatalogSize: view.count,
             partitions: (0..<map.partitionCount).map { ClusterView.Partition(partition: $0, replicas: map.replicas(of: $0)) },
-            gossip: gossip.current.map { GossipReport($0.snapshot, member: configuration.name) }
+            gossip: gossip.current.map { GossipReport($0.snapshot, member: configuration.name) },
+            scatter: ClusterView.Scatter(hedgesSent: cluster.hedgesSent.load(ordering: .relaxed), replicaP95Ms: cluster.latencyPercentiles),
+            counters: await counterReadings(members: map.members)
         )
+    }
+
+    /// Every member's reading of this gateway's five most popular products.
+    private func counterReadings(members: [String]) async -> [ClusterView.Counter] {
+        guard let gossip = gossip.current else { return [] }
+        let products = gossip.mostPopular(5)
+        guard !products.isEmpty else { return [] }
+        var counters = gossip.counters(of: products).map {
+            ClusterView.Counter(product: $0.product, popularity: [configuration.name: $0.popularity], trend: [configuration.name: $0.trend])
+        }
+        let body = products.joined(separator: "\n")
+        for member in members {
+            guard let text = try? await cluster.callForText(member, "/internal/counters/read", body: body, timeout: .milliseconds(500)),
+                let readings = try? JSONDecoder().decode([CounterReading].self, from: Data(text.utf8))
+            else { continue }
+            for reading in readings {
+                guard let index = counters.firstIndex(where: { $0.product == reading.product }) else { continue }
+                counters[index].popularity[member] = reading.popularity
+                counters[index].trend[member] = reading.trend
+            }
+        }
+        return counters
     }
 }

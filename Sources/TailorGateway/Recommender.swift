@@ -51,7 +51,13 @@ struct Recommender: Sendable {
             var situated = score
             situated.user = request.user
             situated.context = WireSituationContext(situationContext)
-            await scatter(situated, plan: plan, into: &gathered, until: end)
+            // A hedge may go to a replica that does not hold the shopper: it gets the situation.
+            await scatter(situated, plan: plan, into: &gathered, until: end) { [self, score] in
+                var hedge = score
+                let profile = try await situation(of: request.user, nowMillis: nowMillis, until: end)
+                hedge.situation = WireSituation(SituationBuilder.merge(profile: profile, context: situationContext))
+                return hedge
+            }
         }
         if !gathered.pending.isEmpty, end > .now {
             let profile: Situation
@@ -65,7 +71,11 @@ struct Recommender: Sendable {
             await gather(score, into: &gathered, until: end)
         }
         if !gathered.pending.isEmpty {
-            reasons.append("\(gathered.pending.count) of \(cluster.shardMap.partitionCount) catalog partitions did not answer in time")
+            let why = gathered.failures.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; ")
+            reasons.append(
+                "\(gathered.pending.count) of \(cluster.shardMap.partitionCount) catalog partitions did not answer in time"
+                    + (why.isEmpty ? "" : " (\(why))")
+            )
         }
 
         let requireStock = request.resolvedFilters.inStockOnly ?? true
@@ -124,6 +134,9 @@ struct Recommender: Sendable {
         var discovery: [[ScoredCandidate]] = []
         var pending: Set<Int>
         var tried: [Set<String>]
+        /// Why members did not answer, by member (for the degraded answer's reason).
+        var failures: [String: String] = [:]
+        var hedges = 0
 
         init(count: Int) {
             pending = Set(0..<count)
@@ -141,62 +154,7 @@ struct Recommender: Sendable {
                 plan[member, default: []].append(UInt32(partition))
             }
             if plan.isEmpty { break }
-            await scatter(score, plan: plan, into: &gathered, until: end)
-        }
-    }
-
-    /// One round: each member of `plan` scores its partitions, in parallel.
-    ///
-    /// The request is the same for every member but its partitions, so it is encoded
-    /// once and each member's partitions are appended as a second message: protobuf
-    /// merges concatenated messages, and `score` has no partitions of its own.
-    private func scatter(
-        _ score: WireScoreRequest, plan: [String: [UInt32]], into gathered: inout Gathered, until end: ContinuousClock.Instant
-    ) async {
-        for (member, partitions) in plan {
-            for partition in partitions { gathered.tried[Int(partition)].insert(member) }
-        }
-        let shared: ByteBuffer
-        do {
-            shared = try score.wireEncoded()
-        } catch {
-            logger.error("could not encode the scoring request", metadata: ["error": "\(error)"])
-            return
-        }
-        let remaining = end - .now
-        guard remaining > .zero else { return }
-        let results = await withTaskGroup(of: Result<(member: String, response: WireScoreResponse), NodeCallError>.self) { group in
-            for (member, partitions) in plan {
-                var named = WireScoreRequest()
-                named.partitions = partitions.sorted()
-                group.addTask {
-                    do {
-                        var body = shared
-                        body.writeImmutableBuffer(try named.wireEncoded())
-                        return .success((member, try await cluster.call(member, "/internal/score", body: body, timeout: remaining)))
-                    } catch {
-                        return .failure(error as? NodeCallError ?? NodeCallError(member: member, message: "\(error)"))
-                    }
-                }
-            }
-            var results: [Result<(member: String, response: WireScoreResponse), NodeCallError>] = []
-            for await result in group { results.append(result) }
-            return results
-        }
-        for result in results {
-            switch result {
-            case .success(let (member, response)):
-                if response.situationUnavailable, let asked = plan[member] {
-                    // It lacks the shopper's profile, not the catalog: ask it again with the situation.
-                    for partition in asked { gathered.tried[Int(partition)].remove(member) }
-                }
-                for partition in response.answered { gathered.pending.remove(Int(partition)) }
-                gathered.ranked.append(response.ranked.map(\.model))
-                gathered.trending.append(response.trending.map(\.model))
-                gathered.discovery.append(response.discovery.map(\.model))
-            case .failure(let error):
-                logger.debug("scoring call failed", metadata: ["member": "\(error.member)", "error": "\(error.message)"])
-            }
+            await scatter(score, plan: plan, into: &gathered, until: end) { [score] in score }
         }
     }
 }

@@ -113,6 +113,12 @@ public final class GossipService: Service, Sendable {
         if let counted { onCounters(counted) }
     }
 
+    /// This member's `count` most popular products now.
+    public func mostPopular(_ count: Int) -> [String] {
+        let now = Self.nowMillis
+        return state.withLock { $0.counters.table.mostPopular(count, nowMillis: now) }
+    }
+
     /// Popularity and trend of `products` now, as this member's counters read.
     public func counters(of products: [String]) -> [(product: String, popularity: Double, trend: Double)] {
         let now = Self.nowMillis

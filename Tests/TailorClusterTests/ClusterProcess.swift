@@ -85,6 +85,40 @@ final class ClusterProcess: @unchecked Sendable {
         throw ClusterError("the gateway was not ready within \(timeout)")
     }
 
+    /// The `--members` list the cluster started with.
+    var membersArgument: String {
+        nodeNames.map { "\($0)=127.0.0.1:\(nodePorts[$0]!)" }.joined(separator: ",")
+    }
+
+    /// Starts another node that joins the running cluster through `--seeds` (empty: it
+    /// is not in `--members`). Returns its internal port.
+    func join(_ name: String) throws -> Int {
+        let port = try FreePorts.take(1)[0]
+        try launch(name, [
+            "node", "--name", name, "--listen", "127.0.0.1:\(port)", "--seeds", "127.0.0.1:\(nodePorts[nodeNames[0]]!)",
+            "--partitions", "64", "--log-level", "info", "--parent-pid", String(getpid()),
+        ])
+        return port
+    }
+
+    /// Sends SIGTERM to one member (a graceful leave) and waits until it is gone.
+    func terminate(_ name: String) {
+        guard let process = processes[name] else { return }
+        Foundation.kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+    }
+
+    /// SIGSTOP: the member stays connected but answers nothing (a long GC pause, a stuck host).
+    func pause(_ name: String) {
+        guard let process = processes[name] else { return }
+        Foundation.kill(process.processIdentifier, SIGSTOP)
+    }
+
+    func resume(_ name: String) {
+        guard let process = processes[name] else { return }
+        Foundation.kill(process.processIdentifier, SIGCONT)
+    }
+
     /// Sends SIGKILL to one member and waits until it is gone.
     func kill(_ name: String) {
         guard let process = processes[name] else { return }
@@ -94,6 +128,7 @@ final class ClusterProcess: @unchecked Sendable {
 
     func stop() {
         for process in processes.values where process.isRunning {
+            Foundation.kill(process.processIdentifier, SIGCONT)
             Foundation.kill(process.processIdentifier, SIGTERM)
         }
         for process in processes.values { process.waitUntilExit() }

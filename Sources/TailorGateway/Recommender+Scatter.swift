@@ -1,0 +1,153 @@
+import Logging
+import NIOCore
+import TailorWire
+
+extension Recommender {
+    /// What a scatter's children report.
+    enum ScatterOutcome: Sendable {
+        case answered(member: String, response: WireScoreResponse, took: Duration)
+        case failed(NodeCallError)
+        /// `member` has not answered within its recent p95: time to consider a hedge.
+        case hedgeDue(member: String)
+        case hedged(answers: [(member: String, response: WireScoreResponse)], failures: [NodeCallError])
+    }
+
+    /// One round: each member of `plan` scores its partitions, in parallel. A member
+    /// still silent after its recent p95 latency has its pending partitions asked of
+    /// their other replicas too (a hedge, within ``ClusterClient/takeHedge()``'s budget,
+    /// with the request `hedgeRequest` builds); the first answer for a partition counts.
+    ///
+    /// The request is the same for every member but its partitions, so it is encoded
+    /// once and each member's partitions are appended as a second message: protobuf
+    /// merges concatenated messages, and `score` has no partitions of its own.
+    func scatter(
+        _ score: WireScoreRequest, plan: [String: [UInt32]], into gathered: inout Gathered, until end: ContinuousClock.Instant,
+        hedgeRequest: @escaping @Sendable () async throws -> WireScoreRequest
+    ) async {
+        for (member, partitions) in plan {
+            for partition in partitions { gathered.tried[Int(partition)].insert(member) }
+        }
+        let shared: ByteBuffer
+        do {
+            shared = try score.wireEncoded()
+        } catch {
+            logger.error("could not encode the scoring request", metadata: ["error": "\(error)"])
+            return
+        }
+        let remaining = end - .now
+        guard remaining > .zero else { return }
+        await withTaskGroup(of: ScatterOutcome.self) { group in
+            for (member, partitions) in plan {
+                group.addTask { await call(member, partitions: partitions, shared: shared, timeout: remaining) }
+                let delay = cluster.hedgeDelay(for: member)
+                if delay < remaining / 2 {
+                    group.addTask {
+                        do { try await Task.sleep(for: delay) } catch { return .hedgeDue(member: "") }
+                        return .hedgeDue(member: member)
+                    }
+                }
+            }
+            var outstanding = Set(plan.keys)
+            var hedgesInFlight = 0
+            while let outcome = await group.next() {
+                switch outcome {
+                case .answered(let member, let response, let took):
+                    outstanding.remove(member)
+                    cluster.recordLatency(member, took)
+                    accept(response, from: member, plan: plan, into: &gathered)
+                case .failed(let error):
+                    outstanding.remove(error.member)
+                    gathered.failures[error.member] = error.message
+                    logger.debug("scoring call failed", metadata: ["member": "\(error.member)", "error": "\(error.message)"])
+                case .hedgeDue(let member):
+                    guard outstanding.contains(member), let partitions = plan[member] else { continue }
+                    let hedgePlan = alternatives(for: partitions, of: member, in: &gathered)
+                    guard !hedgePlan.isEmpty, cluster.takeHedge() else { continue }
+                    hedgesInFlight += 1
+                    gathered.hedges += 1
+                    group.addTask { await hedge(hedgePlan, request: hedgeRequest, until: end) }
+                case .hedged(let answers, let failures):
+                    hedgesInFlight -= 1
+                    for answer in answers { accept(answer.response, from: answer.member, plan: [:], into: &gathered) }
+                    for failure in failures { gathered.failures[failure.member] = failure.message }
+                }
+                // Done when every partition answered, or nothing that could answer is left
+                // (the hedge timers still asleep are cancelled, as is a slow call).
+                if gathered.pending.isEmpty || (outstanding.isEmpty && hedgesInFlight == 0) {
+                    group.cancelAll()
+                    break
+                }
+            }
+        }
+    }
+
+    private func call(_ member: String, partitions: [UInt32], shared: ByteBuffer, timeout: Duration) async -> ScatterOutcome {
+        var named = WireScoreRequest()
+        named.partitions = partitions.sorted()
+        let started = ContinuousClock.now
+        do {
+            var body = shared
+            body.writeImmutableBuffer(try named.wireEncoded())
+            let response: WireScoreResponse = try await cluster.call(member, "/internal/score", body: body, timeout: timeout)
+            return .answered(member: member, response: response, took: .now - started)
+        } catch {
+            return .failed(error as? NodeCallError ?? NodeCallError(member: member, message: "\(error)"))
+        }
+    }
+
+    /// The still pending partitions of a slow member, each on its next replica not yet asked.
+    private func alternatives(for partitions: [UInt32], of member: String, in gathered: inout Gathered) -> [String: [UInt32]] {
+        var plan: [String: [UInt32]] = [:]
+        for partition in partitions where gathered.pending.contains(Int(partition)) {
+            guard let other = cluster.readOrder(of: Int(partition)).first(where: { $0 != member && !gathered.tried[Int(partition)].contains($0) })
+            else { continue }
+            plan[other, default: []].append(partition)
+        }
+        for (other, partitions) in plan {
+            for partition in partitions { gathered.tried[Int(partition)].insert(other) }
+        }
+        return plan
+    }
+
+    /// Sends a hedge: the request with the situation, to each alternative replica.
+    private func hedge(_ plan: [String: [UInt32]], request: () async throws -> WireScoreRequest, until end: ContinuousClock.Instant) async -> ScatterOutcome {
+        let shared: ByteBuffer
+        do {
+            shared = try await request().wireEncoded()
+        } catch {
+            return .hedged(answers: [], failures: plan.keys.map { NodeCallError(member: $0, message: "hedge not sent: \(error)") })
+        }
+        let remaining = end - .now
+        return await withTaskGroup(of: ScatterOutcome.self) { group in
+            for (member, partitions) in plan {
+                group.addTask { await call(member, partitions: partitions, shared: shared, timeout: remaining) }
+            }
+            var answers: [(member: String, response: WireScoreResponse)] = []
+            var failures: [NodeCallError] = []
+            for await outcome in group {
+                switch outcome {
+                case .answered(let member, let response, _): answers.append((member, response))
+                case .failed(let error): failures.append(error)
+                case .hedgeDue, .hedged: break
+                }
+            }
+            return .hedged(answers: answers, failures: failures)
+        }
+    }
+
+    /// Takes a member's answer: its partitions still pending count as answered (a
+    /// partition answered twice, by a hedge and by the slow member, counts once; the
+    /// merge keeps each product once).
+    private func accept(_ response: WireScoreResponse, from member: String, plan: [String: [UInt32]], into gathered: inout Gathered) {
+        if response.situationUnavailable, let asked = plan[member] {
+            // It lacks the shopper's profile, not the catalog: ask it again with the situation.
+            for partition in asked { gathered.tried[Int(partition)].remove(member) }
+        }
+        let fresh = response.answered.filter { gathered.pending.contains(Int($0)) }
+        guard !fresh.isEmpty else { return }
+        for partition in fresh { gathered.pending.remove(Int(partition)) }
+        gathered.ranked.append(response.ranked.map(\.model))
+        gathered.trending.append(response.trending.map(\.model))
+        gathered.discovery.append(response.discovery.map(\.model))
+    }
+}

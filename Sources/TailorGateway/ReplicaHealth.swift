@@ -1,0 +1,63 @@
+/// Recent scoring latency per member and the hedging budget: which replica to prefer,
+/// and when a slow one's partitions are worth asking of another replica.
+///
+/// Each member keeps its last ``window`` scoring-call latencies; its p95 is the hedge
+/// delay (a call slower than its own p95 is the tail hedging cuts). Hedges spend
+/// tokens: every scoring call earns ``hedgeShare`` of one, so hedges stay a small
+/// share of the traffic even when a member is slow on every call.
+struct ReplicaHealth: Sendable {
+    static let window = 128
+    /// Latencies before a member's p95 is trusted; until then ``defaultHedgeDelay``.
+    static let minimumSamples = 16
+    static let defaultHedgeDelay: Duration = .milliseconds(50)
+    static let hedgeShare = 0.05
+    static let maximumTokens = 20.0
+    /// A member whose p95 is above this many times the median of the members' p95s
+    /// (and above ``slowFloor``) is read after the others.
+    static let slowFactor = 3.0
+    static let slowFloor: Duration = .milliseconds(20)
+
+    private var latencies: [String: [Double]] = [:]
+    private var next: [String: Int] = [:]
+    private var p95: [String: Double] = [:]
+    private var tokens = 5.0
+
+    /// Records a scoring call that answered, in milliseconds.
+    mutating func record(_ member: String, _ took: Duration) {
+        let milliseconds = Double(took.components.seconds) * 1000 + Double(took.components.attoseconds) / 1e15
+        var samples = latencies[member, default: []]
+        let position = next[member, default: 0]
+        if samples.count < Self.window { samples.append(milliseconds) } else { samples[position] = milliseconds }
+        next[member] = (position + 1) % Self.window
+        latencies[member] = samples
+        tokens = min(Self.maximumTokens, tokens + Self.hedgeShare)
+        if samples.count >= Self.minimumSamples, position % 8 == 0 {
+            let sorted = samples.sorted()
+            p95[member] = sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.95))]
+        }
+    }
+
+    /// How long to wait for `member` before hedging its partitions.
+    func hedgeDelay(for member: String) -> Duration {
+        p95[member].map { .microseconds(Int64($0 * 1000)) } ?? Self.defaultHedgeDelay
+    }
+
+    /// Takes a hedge token; false when the budget is spent.
+    mutating func takeHedge() -> Bool {
+        guard tokens >= 1 else { return false }
+        tokens -= 1
+        return true
+    }
+
+    /// Members much slower than the rest lately.
+    var slowMembers: Set<String> {
+        guard p95.count >= 2 else { return [] }
+        let sorted = p95.values.sorted()
+        let median = sorted[sorted.count / 2]
+        let floor = Double(Self.slowFloor.components.attoseconds) / 1e15 + Double(Self.slowFloor.components.seconds) * 1000
+        return Set(p95.compactMap { $0.value > max(median * Self.slowFactor, floor) ? $0.key : nil })
+    }
+
+    /// The members' p95 in milliseconds, for `GET /v1/cluster`.
+    var percentiles: [String: Double] { p95 }
+}
