@@ -28,8 +28,11 @@ struct GatewayGossip: Service {
             boundSink.finish()
         }
         let client = HTTP2Client(logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run() }
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                try await server.run()
+                return false
+            }
             var addresses = bound.makeAsyncIterator()
             let port = await addresses.next()?.port ?? listen.port
             let service = GossipService(
@@ -45,9 +48,13 @@ struct GatewayGossip: Service {
                 }
             }
             gateway.gossip.set(service)
-            group.addTask { try await service.run() }
-            try await group.next()
-            try await group.next()
+            group.addTask {
+                try await service.run()
+                return true
+            }
+            // Once the leave is sent, stop the listener too (peers keep their connections open).
+            while let gossipEnded = try await group.next(), !gossipEnded {}
+            group.cancelAll()
         }
         await client.shutdown()
     }

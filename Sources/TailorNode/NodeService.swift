@@ -52,8 +52,11 @@ public final class NodeService: Service, Sendable {
         let (counterUpdates, counterSink) = AsyncStream<CounterUpdate>.makeStream()
         // Listen while loading: peers connect at once (instead of backing off from a
         // refused port) and hear "loading" (503) until the data is in.
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run() }
+        try await withThrowingTaskGroup(of: Task.self) { group in
+            group.addTask {
+                try await server.run()
+                return .server
+            }
             var addresses = bound.makeAsyncIterator()
             let port = await addresses.next()?.port ?? configuration.listen.port
             let service = GossipService(
@@ -69,19 +72,28 @@ public final class NodeService: Service, Sendable {
                 counterSink.yield(update)
             }
             gossip.set(service)
-            group.addTask { try await service.run() }
-            group.addTask { [self] in await applyCounters(counterUpdates) }
+            group.addTask {
+                try await service.run()
+                return .gossip
+            }
+            group.addTask { [self] in
+                await applyCounters(counterUpdates)
+                return .other
+            }
             // Seconds of CPU work: on a pool thread, not on a thread that serves requests
             // (when Swift concurrency runs on the event loops, that would be one of them).
             try await NIOThreadPool.singleton.runIfActive { self.load(shardMap: shardMap, member: member) }
             readiness.markReady()
             logger.info("node ready", metadata: ["partitions": "\(table.partitions.count)"])
             let refresher = HeadRefresher(table: table)
-            group.addTask { await refresher.run() }
-            // On graceful shutdown the server drains and gossip says goodbye; the
-            // refresher runs until cancelled.
-            try await group.next()
-            try await group.next()
+            group.addTask {
+                await refresher.run()
+                return .other
+            }
+            // On graceful shutdown gossip says goodbye (its run() returns once the
+            // leave is sent); then everything stops, the server included (its peers
+            // would keep their connections open, and it would wait for them).
+            while let finished = try await group.next(), finished != .gossip {}
             group.cancelAll()
         }
         await client.shutdown()
@@ -99,6 +111,11 @@ public final class NodeService: Service, Sendable {
                 await table[partition]?.catalog.addCounts(counts, landmark: update.landmark)
             }
         }
+    }
+
+    /// The node's long-running tasks, named for the shutdown order.
+    private enum Task: Sendable {
+        case server, gossip, other
     }
 
     /// SWIM saw a member's status change: recompute the shard map and take an empty

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import HTTPTypes
 import NIOCore
 import TailorGossip
@@ -11,14 +14,21 @@ struct MembershipBench {
     let firstPort: Int
     let trials: Int
     let quietSeconds: Int
+    /// Distinct products given counters before the quiet window (0: none).
+    let counterProducts: Int
 
     struct Result {
         var detections: [Double] = []
         var bytesPerSecond: [Double] = []
+        /// Seconds from an accepted event batch to every member reading the same counter.
+        var convergence: [Double] = []
     }
 
+    private var gatewayPort: Int { firstPort + size }
+    private var gatewayInternalPort: Int { firstPort + size + 1 }
+
     private var names: [String] { (1...size).map { "m\($0)" } }
-    private func port(_ name: String) -> Int { firstPort + Int(name.dropFirst())! - 1 }
+    private func port(_ name: String) -> Int { name == "gateway" ? firstPort + size + 1 : firstPort + Int(name.dropFirst())! - 1 }
     private var membersArgument: String { names.map { "\($0)=127.0.0.1:\(port($0))" }.joined(separator: ",") }
 
     func measure() async throws -> Result {
@@ -27,21 +37,40 @@ struct MembershipBench {
         var processes: [String: Process] = [:]
         defer { for process in processes.values where process.isRunning { kill(process.processIdentifier, SIGKILL) } }
         for name in names { processes[name] = try start(name) }
+        processes["gateway"] = try startGateway()
         var result = Result()
-        guard try await waitUntil(seconds: 30, { try await everyoneSees(names, alive: Set(names), client: client) }) else {
+        guard try await waitUntil(seconds: 30, { try await everyoneSees(names, alive: Set(names + ["gateway"]), client: client) }) else {
             throw BenchError("the \(size) members did not all see each other alive within 30 s")
         }
+        // Counter convergence: an event batch through the gateway, then every member polled.
+        for trial in 0..<trials {
+            let product = "bench-\(size)-\(trial)"
+            let sent = ContinuousClock.now
+            try await postEvents((0..<5).map { (product, "bench-\(size)-\(trial)-\($0)") })
+            guard try await waitUntil(seconds: 20, { try await everyoneCounts(product, atLeast: 5, client: client) }) else {
+                throw BenchError("the counters of \(product) did not converge within 20 s")
+            }
+            let took = ContinuousClock.now - sent
+            result.convergence.append(Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18)
+        }
+        // Counters for many products, so that the full exchange has a table to walk.
+        var posted = 0
+        while posted < counterProducts {
+            let batch = min(500, counterProducts - posted)
+            try await postEvents((posted..<(posted + batch)).map { ("catalog-\($0)", "catalog-\($0)") })
+            posted += batch
+        }
         // Gossip traffic over a quiet window.
-        let before = try await reports(names, client: client)
+        let before = try await reports(names + ["gateway"], client: client)
         try await Task.sleep(for: .seconds(quietSeconds))
-        let after = try await reports(names, client: client)
-        for name in names {
+        let after = try await reports(names + ["gateway"], client: client)
+        for name in names + ["gateway"] {
             guard let first = before[name], let last = after[name] else { continue }
             result.bytesPerSecond.append(Double(last.bytesSent - first.bytesSent) / (last.uptimeSeconds - first.uptimeSeconds))
         }
         for trial in 0..<trials {
             let victim = names[1 + trial % (size - 1)]
-            let survivors = names.filter { $0 != victim }
+            let survivors = names.filter { $0 != victim } + ["gateway"]
             let killedAt = ContinuousClock.now
             kill(processes[victim]!.processIdentifier, SIGKILL)
             processes[victim]!.waitUntilExit()
@@ -51,7 +80,7 @@ struct MembershipBench {
             let took = ContinuousClock.now - killedAt
             result.detections.append(Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18)
             processes[victim] = try start(victim)
-            guard try await waitUntil(seconds: 30, { try await everyoneSees(names, alive: Set(names), client: client) }) else {
+            guard try await waitUntil(seconds: 30, { try await everyoneSees(names, alive: Set(names + ["gateway"]), client: client) }) else {
                 throw BenchError("\(victim) restarted but not everyone saw it alive within 30 s")
             }
         }
@@ -69,6 +98,41 @@ struct MembershipBench {
         ]
         try process.run()
         return process
+    }
+
+    private func startGateway() throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = [
+            "gateway", "--listen", "127.0.0.1:\(gatewayPort)", "--internal-listen", "127.0.0.1:\(gatewayInternalPort)",
+            "--members", membersArgument, "--partitions", "8", "--log-level", "warning", "--threads", "1", "--parent-pid", String(getpid()),
+        ]
+        try process.run()
+        return process
+    }
+
+    /// Views of `(product, event id)` through the gateway's public API.
+    private func postEvents(_ events: [(product: String, id: String)]) async throws {
+        let body = events.map { #"{"id":"\#($0.id)","type":"view","user":"bench","session":"bench","product":"\#($0.product)"}"# }
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(gatewayPort)/v1/events")!)
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "content-type")
+        request.httpBody = Data(#"{"events":[\#(body.joined(separator: ","))]}"#.utf8)
+        let (_, response) = try await URLSession.shared.data(for: request)
+        guard (response as? HTTPURLResponse)?.statusCode == 200 else { throw BenchError("the gateway refused an event batch") }
+    }
+
+    /// Whether every node and the gateway read at least `minimum` for `product`.
+    private func everyoneCounts(_ product: String, atLeast minimum: Double, client: HTTP2Client) async throws -> Bool {
+        let ports = names.map(port) + [gatewayInternalPort]
+        for port in ports {
+            let response = try await client.call(
+                HTTP2Peer(host: "127.0.0.1", port: port), path: "/internal/counters/read", body: ByteBuffer(string: product), timeout: .seconds(1)
+            )
+            let readings = try JSONDecoder().decode([CounterReading].self, from: Data(response.body.readableBytesView))
+            guard let reading = readings.first, reading.popularity >= minimum * 0.999 else { return false }
+        }
+        return true
     }
 
     private func reports(_ members: [String], client: HTTP2Client) async throws -> [String: GossipReport] {
