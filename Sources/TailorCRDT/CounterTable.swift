@@ -44,7 +44,7 @@ public struct CounterTable: Sendable {
     public mutating func add(product: String, weight: Double, atMillis: Int64, slot: SlotID, eventID: String) -> Bool {
         guard recentEvents.insert(EventKey(eventID: eventID, product: product)) else { return false }
         // The whole table moves together so that deltas and merges see one landmark.
-        if DecayedCounter.needsNewLandmark(atMillis: atMillis, landmark: landmark) { moveLandmark(to: atMillis) }
+        if DecayedCounter.needsNewLandmark(atMillis: atMillis, landmark: landmark) { moveLandmark(to: DecayedCounter.alignedLandmark(atMillis)) }
         if counters[product] == nil { order.append(product) }
         counters[product, default: DecayedCounter(landmark: landmark)].add(weight: weight, atMillis: atMillis, slot: slot)
         changed[product, default: []].insert(slot)

@@ -28,7 +28,7 @@ public struct DecayedCounter: Sendable, Equatable {
     /// ``ForwardDecay/maximumExponent``.
     public mutating func add(weight: Double, atMillis: Int64, slot: SlotID) {
         precondition(weight >= 0 && weight.isFinite, "a G-counter only grows: weight must be finite and not negative")
-        if Self.needsNewLandmark(atMillis: atMillis, landmark: landmark) { moveLandmark(to: atMillis) }
+        if Self.needsNewLandmark(atMillis: atMillis, landmark: landmark) { moveLandmark(to: Self.alignedLandmark(atMillis)) }
         let long = weight * ForwardDecay.popularity.weight(atMillis: atMillis, landmark: landmark)
         let short = weight * ForwardDecay.trend.weight(atMillis: atMillis, landmark: landmark)
         var sums = slots[slot] ?? Slot()
@@ -68,7 +68,9 @@ public struct DecayedCounter: Sendable, Equatable {
     }
 
     /// Merges one copy of a slot already expressed at this landmark; true when the
-    /// slot was new here or grew.
+    /// slot was new here or grew by more than rounding. (A copy moved to this landmark
+    /// from another can exceed the same sum held here in its last bits; reporting that
+    /// as growth would relay it, and the relay would come back, forever.)
     mutating func merge(_ value: Slot, into id: SlotID) -> Bool {
         guard let current = slots[id] else {
             slots[id] = value
@@ -77,7 +79,16 @@ public struct DecayedCounter: Sendable, Equatable {
         let merged = current.merged(with: value)
         guard merged != current else { return false }
         slots[id] = merged
-        return true
+        return merged.long > current.long * (1 + Self.roundingTolerance) || merged.short > current.short * (1 + Self.roundingTolerance)
+    }
+
+    /// Relative growth below this is rounding, not news.
+    static let roundingTolerance = 1e-9
+
+    /// Landmarks are whole UTC days, so members that start or move at different times
+    /// still agree on them (and compare sums exactly, without conversions).
+    public static func alignedLandmark(_ millis: Int64) -> Int64 {
+        millis - ((millis % 86_400_000) + 86_400_000) % 86_400_000
     }
 
     /// Whether an addition at `atMillis` would pass ``ForwardDecay/maximumExponent``

@@ -1,14 +1,19 @@
 import Synchronization
+import TailorGossip
 import TailorModel
 import TailorScoring
+import TailorWire
 
 /// The gateway's view of the catalog: what every product is called, where it sits,
 /// and how much is in stock. The merge step checks answers against it (never
 /// recommend what the gateway knows is out of stock), and events are enriched from
-/// it. Filled from the nodes at start-up and refreshed; writes through this gateway
-/// update it at once. Versions only move forward, so a refresh never undoes a newer write.
-final class CatalogView: Sendable {
-    struct Entry: Sendable {
+/// it. Filled from the nodes at start-up and refreshed; writes through any gateway
+/// reach it by gossip (``inventoryDelta()``, ``mergeInventory(_:)``), this gateway's
+/// own at once. Each product is two last-writer-wins registers — the product by its
+/// version, its stock by the stock's version — so a refresh or a late gossip message
+/// never undoes a newer write, and views merged in any order agree.
+final class CatalogView: InventoryReplica {
+    struct Entry: Sendable, Equatable {
         var title: String
         var category: String
         var brand: String
@@ -20,77 +25,155 @@ final class CatalogView: Sendable {
 
         /// A product the view has heard nothing of yet.
         static let unknown = Entry(title: "", category: "", brand: "", price: 0, version: -1, deleted: false, stock: nil, stockVersion: -1)
+
+        /// Takes whichever register of `other` is newer; returns whether anything changed.
+        mutating func merge(_ other: Entry) -> Bool {
+            var changed = false
+            if other.version > version {
+                (title, category, brand, price, version, deleted) = (other.title, other.category, other.brand, other.price, other.version, other.deleted)
+                changed = true
+            }
+            if other.stockVersion > stockVersion {
+                (stock, stockVersion) = (other.stock, other.stockVersion)
+                changed = true
+            }
+            return changed
+        }
     }
 
-    private let entries = Mutex<[String: Entry]>([:])
+    private struct State {
+        var entries: [String: Entry] = [:]
+        /// Products changed by a write through this gateway or by gossip, since the last delta.
+        var changed: Set<String> = []
+        /// Products in the order first seen: the full exchange walks it a chunk at a time.
+        var order: [String] = []
+        var cursor = 0
 
-    var count: Int { entries.withLock { $0.values.count { !$0.deleted } } }
+        /// Merges `entry` into `id`'s; `spread` marks a change for the next gossip delta.
+        mutating func merge(_ id: String, _ entry: Entry, spread: Bool) {
+            var current = entries[id] ?? {
+                order.append(id)
+                return .unknown
+            }()
+            if current.merge(entry), spread { changed.insert(id) }
+            entries[id] = current
+        }
+    }
 
+    /// Products per chunk of the periodic full exchange between gateways.
+    static let chunkSize = 256
+
+    private let state = Mutex(State())
+
+    var count: Int { state.withLock { $0.entries.values.count { !$0.deleted } } }
+
+    /// A product as the nodes hold it (start-up and periodic refresh): not gossiped,
+    /// every gateway reads the nodes itself.
     func merge(_ summary: ProductSummary) {
-        entries.withLock { entries in
-            var entry = entries[summary.id] ?? .unknown
-            if summary.version > entry.version {
-                entry.title = summary.title
-                entry.category = summary.category
-                entry.brand = summary.brand
-                entry.price = summary.price
-                entry.version = summary.version
-                entry.deleted = false
-            }
-            if let stock = summary.stock, let version = summary.stockVersion, version > entry.stockVersion {
-                entry.stock = stock
-                entry.stockVersion = version
-            }
-            entries[summary.id] = entry
-        }
+        let entry = Entry(
+            title: summary.title, category: summary.category, brand: summary.brand, price: summary.price, version: summary.version,
+            deleted: false, stock: summary.stock, stockVersion: summary.stock == nil ? -1 : summary.stockVersion ?? -1
+        )
+        state.withLock { $0.merge(summary.id, entry, spread: false) }
     }
 
+    /// A product written through this gateway.
     func upsert(_ product: Product) {
-        merge(ProductSummary(
-            id: product.id, title: product.title, category: product.category, brand: product.brand ?? "",
-            price: product.price, stock: nil, stockVersion: nil, version: product.version
-        ))
+        var entry = Entry.unknown
+        (entry.title, entry.category, entry.brand, entry.price, entry.version) =
+            (product.title, product.category, product.brand ?? "", product.price, product.version)
+        state.withLock { $0.merge(product.id, entry, spread: true) }
     }
 
+    /// A stock level written through this gateway.
     func setStock(_ level: StockLevel) {
-        entries.withLock { entries in
-            var entry = entries[level.product] ?? .unknown
-            if level.version > entry.stockVersion {
-                entry.stock = level.quantity
-                entry.stockVersion = level.version
-            }
-            entries[level.product] = entry
-        }
+        var entry = Entry.unknown
+        (entry.stock, entry.stockVersion) = (level.quantity, level.version)
+        state.withLock { $0.merge(level.product, entry, spread: true) }
     }
 
+    /// A deletion written through this gateway (a tombstone at `version`).
     func remove(_ id: String, version: Int64) {
-        entries.withLock { entries in
-            guard var entry = entries[id], version > entry.version else { return }
-            entry.version = version
-            entry.deleted = true
-            entries[id] = entry
+        state.withLock { state in
+            guard var current = state.entries[id] else { return }
+            guard version > current.version else { return }
+            current.version = version
+            current.deleted = true
+            state.entries[id] = current
+            state.changed.insert(id)
         }
     }
 
     /// A product as events and situations refer to it; only the id when unknown.
     func ref(_ id: String) -> ProductRef {
-        entries.withLock { entries in
-            guard let entry = entries[id], !entry.deleted else { return ProductRef(id: id) }
+        state.withLock { state in
+            guard let entry = state.entries[id], !entry.deleted, entry.version >= 0 else { return ProductRef(id: id) }
             return ProductRef(id: id, category: entry.category, brand: entry.brand, price: entry.price)
         }
     }
 
     func title(_ id: String) -> String? {
-        entries.withLock { entries in entries[id].flatMap { $0.deleted || $0.title.isEmpty ? nil : $0.title } }
+        state.withLock { state in state.entries[id].flatMap { $0.deleted || $0.title.isEmpty ? nil : $0.title } }
     }
 
     /// Whether an answer may include the product: known out of stock or deleted → no.
     func isRecommendable(_ id: String, requireStock: Bool) -> Bool {
-        entries.withLock { entries in
-            guard let entry = entries[id] else { return true }
+        state.withLock { state in
+            guard let entry = state.entries[id] else { return true }
             if entry.deleted { return false }
             if requireStock, let stock = entry.stock, stock <= 0 { return false }
             return true
         }
+    }
+
+    // MARK: Gossip
+
+    /// What changed by writes and gossip since the last call, or nil.
+    func inventoryDelta() -> WireInventoryState? {
+        state.withLock { state in
+            guard !state.changed.isEmpty else { return nil }
+            defer { state.changed.removeAll(keepingCapacity: true) }
+            return Self.wire(state.changed.sorted().compactMap { id in state.entries[id].map { (id, $0) } })
+        }
+    }
+
+    /// The next chunk of the whole view, or nil when it is empty.
+    func inventoryChunk() -> WireInventoryState? {
+        state.withLock { state in
+            guard !state.order.isEmpty else { return nil }
+            let start = state.cursor < state.order.count ? state.cursor : 0
+            let end = min(state.order.count, start + Self.chunkSize)
+            state.cursor = end < state.order.count ? end : 0
+            return Self.wire(state.order[start..<end].compactMap { id in state.entries[id].map { (id, $0) } })
+        }
+    }
+
+    /// Merges another gateway's delta or chunk; what changed here is passed on.
+    func mergeInventory(_ wire: WireInventoryState) {
+        state.withLock { state in
+            for item in wire.entries where !item.product.isEmpty {
+                let entry = Entry(
+                    title: item.title, category: item.category, brand: item.brand, price: item.price, version: item.version,
+                    deleted: item.deleted, stock: item.hasStock_p ? item.stock : nil, stockVersion: item.stockVersion
+                )
+                state.merge(item.product, entry, spread: true)
+            }
+        }
+    }
+
+    private static func wire(_ entries: [(String, Entry)]) -> WireInventoryState {
+        var state = WireInventoryState()
+        state.entries = entries.map { id, entry in
+            var item = WireInventoryEntry()
+            (item.product, item.title, item.category, item.brand, item.price, item.version, item.deleted) =
+                (id, entry.title, entry.category, entry.brand, entry.price, entry.version, entry.deleted)
+            if let stock = entry.stock {
+                item.hasStock_p = true
+                item.stock = stock
+            }
+            item.stockVersion = entry.stockVersion
+            return item
+        }
+        return state
     }
 }

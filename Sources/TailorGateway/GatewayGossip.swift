@@ -41,12 +41,14 @@ struct GatewayGossip: Service {
                     address: "\(configuration.advertiseHost ?? listen.host):\(port)", role: .gateway
                 ),
                 seeds: configuration.seeds + configuration.members.map { "\($0.host):\($0.port)" },
-                settings: configuration.gossip, client: client, logger: logger
-            ) { [gateway, logger] view in
-                if gateway.cluster.update(gossip: view) {
-                    logger.notice("shard map changed", metadata: ["data members": "\(gateway.cluster.shardMap.members)"])
-                }
-            }
+                settings: configuration.gossip, client: client, logger: logger,
+                onChange: { [gateway, logger] view in
+                    if gateway.cluster.update(gossip: view) {
+                        logger.notice("shard map changed", metadata: ["data members": "\(gateway.cluster.shardMap.members)"])
+                    }
+                },
+                inventory: gateway.view
+            )
             gateway.gossip.set(service)
             group.addTask {
                 try await service.run()

@@ -8,7 +8,7 @@ import Foundation
 import Synchronization
 public import TailorCRDT
 import SwiftProtobuf
-import TailorWire
+public import TailorWire
 
 /// The I/O shell around ``SWIMInstance``: feeds it the clock every few tens of
 /// milliseconds and every envelope that arrives on `POST /internal/gossip`, and
@@ -22,6 +22,7 @@ public final class GossipService: Service, Sendable {
     private let logger: Logger
     private let onChange: @Sendable ([SWIMUpdate]) -> Void
     private let onCounters: @Sendable (CounterUpdate) -> Void
+    private let inventory: (any InventoryReplica)?
     private let state: Mutex<State>
     private let outbox: AsyncStream<Outgoing>.Continuation
     private let outgoing: AsyncStream<Outgoing>
@@ -51,11 +52,14 @@ public final class GossipService: Service, Sendable {
     ///   - onChange: called with SWIM's whole view after any member's status changed.
     ///   - onCounters: called with the products whose counters grew (counted here or
     ///     merged from another member) and their new sums.
+    ///   - inventory: a gateway's inventory view, gossiped with the other gateways.
     public init(
         myself: SWIMMember, seeds: [String], settings: SWIMSettings = .defaults, client: HTTP2Client,
         logger: Logger, onChange: @escaping @Sendable ([SWIMUpdate]) -> Void,
-        onCounters: @escaping @Sendable (CounterUpdate) -> Void = { _ in }
+        onCounters: @escaping @Sendable (CounterUpdate) -> Void = { _ in },
+        inventory: (any InventoryReplica)? = nil
     ) {
+        self.inventory = inventory
         self.myself = myself
         self.client = client
         self.logger = logger
@@ -97,6 +101,7 @@ public final class GossipService: Service, Sendable {
         }
         perform(directives, view: view)
         if let counted { onCounters(counted) }
+        if decoded.hasInventory { inventory?.mergeInventory(decoded.inventory) }
     }
 
     /// Counts interactions accepted by this member (the gateway that accepted the
@@ -146,15 +151,37 @@ public final class GossipService: Service, Sendable {
                 outgoing.append(Outgoing(body: body, peer: HTTP2Peer(host: endpoint.host, port: endpoint.port)))
             }
         }
-        if now >= state.nextDeltaAt {
+        let deltaDue = now >= state.nextDeltaAt
+        if deltaDue {
             state.nextDeltaAt = now + state.instance.settings.gossipInterval
             if let delta = state.counters.delta() {
                 send(delta, to: state.instance.gossipTargets(count: state.instance.settings.gossipFanout), &state)
             }
         }
-        if now >= state.nextChunkAt {
+        let chunkDue = now >= state.nextChunkAt
+        if chunkDue {
             state.nextChunkAt = now + Self.chunkInterval
             if let chunk = state.counters.nextChunk() { send(chunk, to: state.instance.gossipTargets(count: 1), &state) }
+        }
+        // Inventory goes to the other gateways only (nodes hold the products themselves):
+        // every change to each of them, and a chunk of the whole view to one now and then.
+        if let inventory, deltaDue {
+            let gateways = state.instance.view.filter {
+                $0.member.role == .gateway && $0.status.holdsData && $0.member.name != myself.name
+            }.map(\.member)
+            if !gateways.isEmpty {
+                var updates: [(WireInventoryState, [SWIMMember])] = []
+                if let delta = inventory.inventoryDelta() { updates.append((delta, gateways)) }
+                if chunkDue, let chunk = inventory.inventoryChunk(), let one = gateways.randomElement() { updates.append((chunk, [one])) }
+                for (payload, members) in updates {
+                    for member in members {
+                        var envelope = WireGossipEnvelope(state.instance.gossipEnvelope())
+                        envelope.inventory = payload
+                        guard let endpoint = Endpoint(parsing: member.address), let body = try? envelope.wireEncoded() else { continue }
+                        outgoing.append(Outgoing(body: body, peer: HTTP2Peer(host: endpoint.host, port: endpoint.port)))
+                    }
+                }
+            }
         }
         return outgoing
     }
@@ -243,6 +270,14 @@ public struct GossipTraffic: Sendable, Hashable {
         messagesReceived += 1
         bytesReceived += bytes
     }
+}
+
+/// A gateway's inventory view as gossip sees it: last-writer-wins registers per
+/// product, sent as deltas (what changed by writes or merges) and chunks of the whole.
+public protocol InventoryReplica: Sendable {
+    func inventoryDelta() -> WireInventoryState?
+    func inventoryChunk() -> WireInventoryState?
+    func mergeInventory(_ state: WireInventoryState)
 }
 
 /// Counters that grew on this member: each product's slot sums relative to `landmark`.

@@ -10,15 +10,17 @@ public struct CounterGossip: Sendable {
     public let slot: SlotID
     private var cursor = 0
     /// Products per full-exchange chunk.
-    public static let chunkSize = 256
+    public static let chunkSize = 128
     /// A delta whose landmark is further ahead of this member's clock than this is
     /// refused: one member with a clock far in the future would otherwise drag every
     /// landmark forward and decay every count to nothing.
     public static let maximumLandmarkLeadMillis: Int64 = 3_600_000
 
+    /// - Parameter landmark: aligned to a whole day (``DecayedCounter/alignedLandmark(_:)``),
+    ///   so that members started at different times share it.
     public init(slot: SlotID, landmark: Int64) {
         self.slot = slot
-        table = CounterTable(landmark: landmark)
+        table = CounterTable(landmark: DecayedCounter.alignedLandmark(landmark))
     }
 
     /// Counts one interaction of this member's (once per event and product).

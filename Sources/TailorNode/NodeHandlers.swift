@@ -90,8 +90,11 @@ struct NodeHandlers: Sendable {
         } else {
             // The gateway sends the shopper instead of their situation to members
             // that hold the shopper's partition (scoring.proto, ScoreRequest).
-            let replica = try held(shardMap.partition(of: request.user))
-            guard replica.complete else {
+            // A replica that is not here (the caller's shard map is ahead of this node's,
+            // moments after a membership change) or still awaits hand-off: the caller sends
+            // the situation instead (this node scores nothing now; it is asked again with it).
+            try requireReady()
+            guard let replica = table[shardMap.partition(of: request.user)], replica.complete else {
                 var response = WireScoreResponse()
                 response.situationUnavailable = true
                 return response

@@ -101,6 +101,35 @@ final class ClusterProcess: @unchecked Sendable {
         return port
     }
 
+    /// Starts another gateway (it joins through the nodes named at start); returns its public URL.
+    func startGateway(_ name: String) async throws -> URL {
+        let port = try FreePorts.take(1)[0]
+        try launch(name, [
+            "gateway", "--name", name, "--listen", "127.0.0.1:\(port)", "--members", membersArgument,
+            "--partitions", "64", "--log-level", "info", "--parent-pid", String(getpid()),
+        ])
+        let url = URL(string: "http://127.0.0.1:\(port)")!
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            if let (status, _) = try? await send("GET", "/readyz", body: nil, to: url), status == 200 { return url }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw ClusterError("gateway \(name) was not ready within 30 s")
+    }
+
+    /// `DELETE pathAndQuery` on the first gateway (the query is kept as written).
+    func delete(_ pathAndQuery: String) async throws -> (Int, Data) {
+        var request = URLRequest(url: URL(string: gatewayURL.absoluteString + pathAndQuery)!)
+        request.httpMethod = "DELETE"
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
+    }
+
+    /// `GET path` on another gateway than the first.
+    func get(_ path: String, on gateway: URL) async throws -> (Int, Data) {
+        try await send("GET", path, body: nil, to: gateway)
+    }
+
     /// Sends SIGTERM to one member (a graceful leave) and waits until it is gone.
     func terminate(_ name: String) {
         guard let process = processes[name] else { return }
@@ -161,8 +190,8 @@ final class ClusterProcess: @unchecked Sendable {
         return try await send(method, path, body: try encoder.encode(body))
     }
 
-    private func send(_ method: String, _ path: String, body: Data?) async throws -> (Int, Data) {
-        var request = URLRequest(url: gatewayURL.appendingPathComponent(path))
+    private func send(_ method: String, _ path: String, body: Data?, to gateway: URL? = nil) async throws -> (Int, Data) {
+        var request = URLRequest(url: (gateway ?? gatewayURL).appendingPathComponent(path))
         request.httpMethod = method
         request.timeoutInterval = 10
         if let body {

@@ -49,8 +49,11 @@ struct GossipClusterTests {
         let view = try await clusterView(cluster)
         let replicas = (view["partitions"] as? [[String: Any]] ?? []).flatMap { $0["replicas"] as? [String] ?? [] }
         #expect(!replicas.contains("n3") && Set(replicas) == ["n1", "n2"])
-        let answer = try await cluster.post("/v1/recommendations", json: #"{"user":"u1","placement":"home_for_you"}"#)
-        #expect(answer.0 == 200 && String(decoding: answer.1, as: UTF8.self).contains(#""degraded":false"#))
+        for user in ["u1", "u2", "u3"] {
+            let answer = try await cluster.post("/v1/recommendations", json: #"{"user":"\#(user)","placement":"home_for_you"}"#)
+            let text = String(decoding: answer.1, as: UTF8.self)
+            #expect(answer.0 == 200 && text.contains(#""degraded":false"#), "\(text)")
+        }
     }
 
     @Test("a node that joins through --seeds is seen by the gateway and gets partitions; SIGTERM makes it leave")
@@ -97,6 +100,29 @@ struct GossipClusterTests {
         #expect(converged, "readings \(last)")
         // Six purchases, counted once each (the weight of a purchase is more than one view).
         #expect((last["n2"] ?? 0) >= 6)
+    }
+
+    @Test("a product written through one gateway reaches another gateway's inventory view by gossip")
+    func inventoryReachesOtherGateways() async throws {
+        let cluster = try await ClusterProcess.start(demo: false)
+        defer { cluster.stop() }
+        let second = try await cluster.startGateway("gateway-b")
+        func catalogSize(_ data: Data) -> Int {
+            ((try? JSONSerialization.jsonObject(with: data)) as? [String: Any])?["gatewayCatalogSize"] as? Int ?? -1
+        }
+        let before = catalogSize(try await cluster.get("/v1/cluster", on: second).1)
+        let product = #"{"products":[{"id":"gossiped-1","title":"Gossiped Lamp","categoryPath":["Home","Lamps"],"price":20,"version":1}]}"#
+        let (status, body) = try await cluster.put("/v1/products", json: product)
+        #expect(status == 200, "\(String(decoding: body, as: UTF8.self))")
+        // The second gateway refreshes from the nodes only every 5 minutes: gossip brings it sooner.
+        let arrived = try await waitUntil(.seconds(3)) {
+            catalogSize(try await cluster.get("/v1/cluster", on: second).1) == before + 1
+        }
+        #expect(arrived)
+        let (deleted, _) = try await cluster.delete("/v1/products/gossiped-1?version=2")
+        #expect(deleted == 200)
+        let gone = try await waitUntil(.seconds(3)) { catalogSize(try await cluster.get("/v1/cluster", on: second).1) == before }
+        #expect(gone)
     }
 
     @Test("while a node is paused (SIGSTOP), answers keep arriving before the deadline, hedged then routed around it")

@@ -78,7 +78,7 @@ struct SituatedScoringTests {
         #expect(answers[0] != answers[2])
     }
 
-    @Test("a node that does not hold the shopper's partition refuses as misdirected")
+    @Test("a node that does not hold the shopper's partition scores nothing and asks for the situation")
     func misdirected() async throws {
         let members = ["n1", "n2"]
         let node = Self.node(member: "n1", members: members)
@@ -87,10 +87,8 @@ struct SituatedScoringTests {
         var situated = Self.request(placement: .homeForYou, partitions: 0)
         situated.partitions = shardMap.partitions(heldBy: "n1").map(UInt32.init)
         situated.user = elsewhere
-        await #expect {
-            _ = try await node.score(situated)
-        } throws: { error in
-            (error as? HTTP2ServerError)?.status == .misdirectedRequest
-        }
+        let response = try await node.score(situated)
+        #expect(response.situationUnavailable)
+        #expect(response.answered.isEmpty && response.ranked.isEmpty)
     }
 }

@@ -254,6 +254,17 @@ public nonisolated struct WireGossipEnvelope: Sendable {
   /// Clears the value of `counters`. Subsequent reads from it will return its default value.
   public mutating func clearCounters() {self._counters = nil}
 
+  /// Gateways' inventory views (products and stock, last writer wins by version):
+  /// a delta or a chunk of the full view; only gateways send and read it.
+  public var inventory: WireInventoryState {
+    get {_inventory ?? WireInventoryState()}
+    set {_inventory = newValue}
+  }
+  /// Returns true if `inventory` has been explicitly set.
+  public var hasInventory: Bool {self._inventory != nil}
+  /// Clears the value of `inventory`. Subsequent reads from it will return its default value.
+  public mutating func clearInventory() {self._inventory = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -261,6 +272,51 @@ public nonisolated struct WireGossipEnvelope: Sendable {
   fileprivate var _from: WireGossipMember? = nil
   fileprivate var _target: WireGossipMember? = nil
   fileprivate var _counters: WireCounterState? = nil
+  fileprivate var _inventory: WireInventoryState? = nil
+}
+
+public nonisolated struct WireInventoryState: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var entries: [WireInventoryEntry] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// One product as a gateway's inventory view holds it: two registers, the product
+/// (title, category, brand, price, deleted) by `version` and its stock by `stock_version`.
+public nonisolated struct WireInventoryEntry: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var product: String = String()
+
+  public var title: String = String()
+
+  public var category: String = String()
+
+  public var brand: String = String()
+
+  public var price: Double = 0
+
+  public var version: Int64 = 0
+
+  public var deleted: Bool = false
+
+  public var hasStock_p: Bool = false
+
+  public var stock: Int64 = 0
+
+  public var stockVersion: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
 }
 
 /// Forward-decayed G-counter slots (TailorCRDT): per product, one slot per member
@@ -424,7 +480,7 @@ nonisolated extension WireGossipUpdate: SwiftProtobuf.Message, SwiftProtobuf._Me
 
 nonisolated extension WireGossipEnvelope: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".GossipEnvelope"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}from\0\u{3}from_incarnation\0\u{1}kind\0\u{1}sequence\0\u{1}target\0\u{1}updates\0\u{1}counters\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}from\0\u{3}from_incarnation\0\u{1}kind\0\u{1}sequence\0\u{1}target\0\u{1}updates\0\u{1}counters\0\u{1}inventory\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -439,6 +495,7 @@ nonisolated extension WireGossipEnvelope: SwiftProtobuf.Message, SwiftProtobuf._
       case 5: try { try decoder.decodeSingularMessageField(value: &self._target) }()
       case 6: try { try decoder.decodeRepeatedMessageField(value: &self.updates) }()
       case 7: try { try decoder.decodeSingularMessageField(value: &self._counters) }()
+      case 8: try { try decoder.decodeSingularMessageField(value: &self._inventory) }()
       default: break
       }
     }
@@ -470,6 +527,9 @@ nonisolated extension WireGossipEnvelope: SwiftProtobuf.Message, SwiftProtobuf._
     try { if let v = self._counters {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 7)
     } }()
+    try { if let v = self._inventory {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -481,6 +541,112 @@ nonisolated extension WireGossipEnvelope: SwiftProtobuf.Message, SwiftProtobuf._
     if lhs._target != rhs._target {return false}
     if lhs.updates != rhs.updates {return false}
     if lhs._counters != rhs._counters {return false}
+    if lhs._inventory != rhs._inventory {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension WireInventoryState: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".InventoryState"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}entries\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.entries) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.entries.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.entries, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: WireInventoryState, rhs: WireInventoryState) -> Bool {
+    if lhs.entries != rhs.entries {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension WireInventoryEntry: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".InventoryEntry"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}product\0\u{1}title\0\u{1}category\0\u{1}brand\0\u{1}price\0\u{1}version\0\u{1}deleted\0\u{3}has_stock\0\u{1}stock\0\u{3}stock_version\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.product) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.title) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.category) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.brand) }()
+      case 5: try { try decoder.decodeSingularDoubleField(value: &self.price) }()
+      case 6: try { try decoder.decodeSingularInt64Field(value: &self.version) }()
+      case 7: try { try decoder.decodeSingularBoolField(value: &self.deleted) }()
+      case 8: try { try decoder.decodeSingularBoolField(value: &self.hasStock_p) }()
+      case 9: try { try decoder.decodeSingularInt64Field(value: &self.stock) }()
+      case 10: try { try decoder.decodeSingularInt64Field(value: &self.stockVersion) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.product.isEmpty {
+      try visitor.visitSingularStringField(value: self.product, fieldNumber: 1)
+    }
+    if !self.title.isEmpty {
+      try visitor.visitSingularStringField(value: self.title, fieldNumber: 2)
+    }
+    if !self.category.isEmpty {
+      try visitor.visitSingularStringField(value: self.category, fieldNumber: 3)
+    }
+    if !self.brand.isEmpty {
+      try visitor.visitSingularStringField(value: self.brand, fieldNumber: 4)
+    }
+    if self.price.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.price, fieldNumber: 5)
+    }
+    if self.version != 0 {
+      try visitor.visitSingularInt64Field(value: self.version, fieldNumber: 6)
+    }
+    if self.deleted != false {
+      try visitor.visitSingularBoolField(value: self.deleted, fieldNumber: 7)
+    }
+    if self.hasStock_p != false {
+      try visitor.visitSingularBoolField(value: self.hasStock_p, fieldNumber: 8)
+    }
+    if self.stock != 0 {
+      try visitor.visitSingularInt64Field(value: self.stock, fieldNumber: 9)
+    }
+    if self.stockVersion != 0 {
+      try visitor.visitSingularInt64Field(value: self.stockVersion, fieldNumber: 10)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: WireInventoryEntry, rhs: WireInventoryEntry) -> Bool {
+    if lhs.product != rhs.product {return false}
+    if lhs.title != rhs.title {return false}
+    if lhs.category != rhs.category {return false}
+    if lhs.brand != rhs.brand {return false}
+    if lhs.price != rhs.price {return false}
+    if lhs.version != rhs.version {return false}
+    if lhs.deleted != rhs.deleted {return false}
+    if lhs.hasStock_p != rhs.hasStock_p {return false}
+    if lhs.stock != rhs.stock {return false}
+    if lhs.stockVersion != rhs.stockVersion {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -60,7 +60,8 @@ struct MembershipBench {
             try await postEvents((posted..<(posted + batch)).map { ("catalog-\($0)", "catalog-\($0)") })
             posted += batch
         }
-        // Gossip traffic over a quiet window.
+        // Gossip traffic over a quiet window, once the counting above has spread.
+        try await Task.sleep(for: .seconds(5))
         let before = try await reports(names + ["gateway"], client: client)
         try await Task.sleep(for: .seconds(quietSeconds))
         let after = try await reports(names + ["gateway"], client: client)
