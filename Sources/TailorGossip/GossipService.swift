@@ -250,6 +250,12 @@ public final class GossipService: Service, Sendable {
         } catch {
             // Lost messages are part of SWIM's model; the protocol's timers deal with them.
             logger.trace("gossip send failed", metadata: ["peer": "\(message.peer)", "error": "\(error)"])
+            // A refused or reset connection is a hint worth acting on at once (see undeliverable).
+            guard let code = (error as? HTTP2CallError)?.code, [.connectFailed, .connectionClosed, .backingOff].contains(code) else { return }
+            let (directives, view) = state.withLock { state in
+                (state.instance.undeliverable(to: message.peer.description, now: .now), state.instance.view)
+            }
+            perform(directives, view: view)
         }
     }
 }

@@ -46,7 +46,7 @@ extension SWIMInstance {
             // The relay's own timer: a nack at 80 % of the prober's indirect window.
             let window = (settings.probeInterval - settings.pingTimeout) * (localHealth + 1)
             relays[sequence] = Relay(
-                origin: envelope.from.address, originSequence: originSequence, target: target.id,
+                origin: envelope.from.address, originSequence: originSequence, target: target.id, targetAddress: target.address,
                 nackAt: now.advanced(by: window * 0.8)
             )
             directives.append(send(.ping(sequence: sequence), to: target.address, buddy: target.name))
@@ -58,13 +58,38 @@ extension SWIMInstance {
                 localHealth = max(0, localHealth - 1)
             }
         case .nack(let sequence, _):
-            if probe?.sequence == sequence { probe?.nackedBy.insert(envelope.from.name) }
+            if probe?.sequence == sequence {
+                probe?.nackedBy.insert(envelope.from.name)
+                // Every relay failed too: the round's answer is in, no need to wait for its end.
+                if let current = probe, current.indirectSent, current.nackedBy.count >= current.expectedNacks {
+                    probe?.endsAt = now
+                    advanceProbe(now: now, into: &directives)
+                }
+            }
         case .gossip:
             break
         case .sync(let reply):
             if !reply {
                 directives.append(send(.sync(reply: true), to: envelope.from.address, updates: fullState()))
             }
+        }
+        return directives
+    }
+
+    /// A message to `address` could not even be sent (the connection was refused or
+    /// reset: the process is gone, or the network says so). Not proof — SWIM still
+    /// needs the indirect probes — but no reason to wait out the timers either: the
+    /// probe of that member goes indirect now, and relays pinging it nack at once.
+    public mutating func undeliverable(to address: String, now: Instant) -> [SWIMDirective] {
+        guard !isLeaving else { return [] }
+        var directives: [SWIMDirective] = []
+        if let current = probe, current.target.address == address, !current.indirectSent, current.indirectAt > now {
+            probe?.indirectAt = now
+            advanceProbe(now: now, into: &directives)
+        }
+        for (sequence, relay) in relays where relay.targetAddress == address {
+            relays[sequence] = nil
+            directives.append(send(.nack(sequence: relay.originSequence, target: relay.target), to: relay.origin))
         }
         return directives
     }

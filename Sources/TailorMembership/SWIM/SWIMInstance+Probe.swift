@@ -24,6 +24,8 @@ extension SWIMInstance {
         if !current.indirectSent, now >= current.indirectAt {
             current.indirectSent = true
             let helpers = reachable.filter { $0.name != current.target.name }.shuffled(using: &random).prefix(settings.indirectProbes)
+            // With nobody to ask, the round's answer is in.
+            if helpers.isEmpty { current.endsAt = min(current.endsAt, now) }
             current.expectedNacks = helpers.count
             statistics.indirectProbes += helpers.count
             for helper in helpers {

@@ -53,6 +53,7 @@ public struct SWIMInstance<Instant: InstantProtocol>: Sendable where Instant.Dur
         var origin: String
         var originSequence: UInt64
         var target: SWIMMemberID
+        var targetAddress: String
         var nackAt: Instant
     }
 

@@ -36,7 +36,7 @@ public struct SWIMSettings: Sendable, Hashable {
     public static var defaults: SWIMSettings {
         SWIMSettings(
             probeInterval: .milliseconds(500), pingTimeout: .milliseconds(150), indirectProbes: 2,
-            maximumLocalHealth: 8, suspicionMultiplier: 1.5, maximumMultiplier: 3, minimumSuspicion: .milliseconds(800),
+            maximumLocalHealth: 8, suspicionMultiplier: 1.5, maximumMultiplier: 2.5, minimumSuspicion: .milliseconds(800),
             expectedConfirmations: 3, gossipInterval: .milliseconds(200), gossipFanout: 3, maximumPiggyback: 8,
             retransmitMultiplier: 4, syncInterval: .seconds(15), tombstoneLifetime: .seconds(600)
         )

@@ -144,6 +144,13 @@ struct Simulation {
 
     private mutating func transmit(_ payload: SWIMEnvelopeBox, from sender: String, to address: String) {
         messagesSent += 1
+        // A killed member's connections are refused at once (a partition stays silent).
+        if killed.contains(address), network.connected(sender, address), payload.value != nil, var instance = instances[sender] {
+            let directives = instance.undeliverable(to: address, now: now)
+            instances[sender] = instance
+            perform(directives, from: sender)
+            return
+        }
         guard network.connected(sender, address), random.unit() >= network.loss else { return }
         let delay = network.delay.lowerBound + random.unit() * (network.delay.upperBound - network.delay.lowerBound)
         order += 1
