@@ -34,14 +34,7 @@ extension CatalogIndex {
     /// by the gateway that accepted the event; the demo loader counts them here.
     public mutating func apply(_ signals: EventSignals, countingInteractions: Bool = true, ownsProduct: (String) -> Bool) -> Bool {
         guard appliedEvents.insert(signals.eventID) else { return false }
-        let at = signals.atMillis
-        if landmark == nil { landmark = at }
-        if let current = landmark, ForwardDecay.trend.exponent(atMillis: at, landmark: current) > ForwardDecay.maximumExponent {
-            moveLandmark(to: at)
-        }
-        let landmark = self.landmark ?? at
-        let popularityWeight = ForwardDecay.popularity.weight(atMillis: at, landmark: landmark)
-        let trendWeight = ForwardDecay.trend.weight(atMillis: at, landmark: landmark)
+        let (popularityWeight, trendWeight) = slotWeights(atMillis: signals.atMillis)
 
         for interaction in signals.interactions where countingInteractions && interaction.weight > 0 && ownsProduct(interaction.product) {
             let weight = Double(interaction.weight)
@@ -67,14 +60,8 @@ extension CatalogIndex {
     /// relative to `landmark` (the sender's counter table's), converted to this index's.
     /// Products not held yet wait in the pending table, like signals.
     public mutating func addCounts(_ counts: [(product: String, popularity: Double, trend: Double)], landmark from: Int64, ownsProduct: (String) -> Bool) {
-        if landmark == nil { landmark = from }
-        if let current = landmark, ForwardDecay.trend.exponent(atMillis: from, landmark: current) > ForwardDecay.maximumExponent {
-            moveLandmark(to: from)
-        }
-        let landmark = self.landmark ?? from
         // A sum relative to `from` is worth exp(λ (from - L)) times as much relative to L.
-        let popularityScale = ForwardDecay.popularity.weight(atMillis: from, landmark: landmark)
-        let trendScale = ForwardDecay.trend.weight(atMillis: from, landmark: landmark)
+        let (popularityScale, trendScale) = slotWeights(atMillis: from)
         for count in counts where ownsProduct(count.product) && count.popularity >= 0 && count.trend >= 0 {
             if let row = rowByID[count.product].map(Int.init) {
                 numbers[row].popularitySlots += count.popularity * popularityScale
@@ -84,6 +71,17 @@ extension CatalogIndex {
                 pending[count.product, default: PendingSignals()].trend += count.trend * trendScale
             }
         }
+    }
+
+    /// What one unit at `atMillis` adds to the popularity and trend slots, after moving
+    /// the landmark there first when it is unset or the exponent would grow too large.
+    private mutating func slotWeights(atMillis at: Int64) -> (popularity: Double, trend: Double) {
+        if landmark == nil { landmark = at }
+        if let current = landmark, ForwardDecay.trend.exponent(atMillis: at, landmark: current) > ForwardDecay.maximumExponent {
+            moveLandmark(to: at)
+        }
+        let landmark = self.landmark ?? at
+        return (ForwardDecay.popularity.weight(atMillis: at, landmark: landmark), ForwardDecay.trend.weight(atMillis: at, landmark: landmark))
     }
 
     /// The decayed popularity and trend counts of a product at `nowMillis` (0 when
