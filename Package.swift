@@ -207,6 +207,7 @@ let package = Package(
             name: "TailorNodeTests",
             dependencies: [
                 "TailorNode", "TailorModel", "TailorScoring", "TailorWire", "TailorMembership", "TailorHTTP2", "TailorDemo",
+                "TailorCRDT", "TailorGossip",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: upcoming

@@ -290,6 +290,11 @@ public protocol InventoryReplica: Sendable {
 public struct CounterUpdate: Sendable {
     public var landmark: Int64
     public var sums: [(product: String, sums: Slot)]
+
+    public init(landmark: Int64, sums: [(product: String, sums: Slot)]) {
+        self.landmark = landmark
+        self.sums = sums
+    }
 }
 
 public struct GossipSnapshot: Sendable {
