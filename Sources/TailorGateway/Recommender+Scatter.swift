@@ -7,7 +7,8 @@ extension Recommender {
     enum ScatterOutcome: Sendable {
         case answered(member: String, response: WireScoreResponse, took: Duration)
         case failed(NodeCallError)
-        /// `member` has not answered within its recent p95: time to consider a hedge.
+        /// The scatter's hedge timer fired ("" when it was cancelled): members still
+        /// silent past their recent p95 are hedged.
         case hedgeDue(member: String)
         case hedged(answers: [(member: String, response: WireScoreResponse)], failures: [NodeCallError])
     }
@@ -36,17 +37,22 @@ extension Recommender {
         }
         let remaining = end - .now
         guard remaining > .zero else { return }
+        let started = ContinuousClock.now
+        let delays = Dictionary(uniqueKeysWithValues: plan.keys.map { ($0, cluster.hedgeDelay(for: $0)) })
         await withTaskGroup(of: ScatterOutcome.self) { group in
             for (member, partitions) in plan {
                 group.addTask { await call(member, partitions: partitions, shared: shared, timeout: remaining) }
-                let delay = cluster.hedgeDelay(for: member)
-                if delay < remaining / 2 {
-                    group.addTask {
-                        do { try await Task.sleep(for: delay) } catch { return .hedgeDue(member: "") }
-                        return .hedgeDue(member: member)
-                    }
+            }
+            // One timer for the scatter, at the earliest member's hedge delay (a task and a
+            // timer per member cost the gateway measurably on every request).
+            func armTimer(after delay: Duration) {
+                guard delay < remaining / 2 else { return }
+                group.addTask {
+                    do { try await Task.sleep(for: delay) } catch { return .hedgeDue(member: "") }
+                    return .hedgeDue(member: "*")
                 }
             }
+            if let first = delays.values.min() { armTimer(after: first) }
             var outstanding = Set(plan.keys)
             var hedgesInFlight = 0
             while let outcome = await group.next() {
@@ -59,13 +65,23 @@ extension Recommender {
                     outstanding.remove(error.member)
                     gathered.failures[error.member] = error.message
                     logger.debug("scoring call failed", metadata: ["member": "\(error.member)", "error": "\(error.message)"])
-                case .hedgeDue(let member):
-                    guard outstanding.contains(member), let partitions = plan[member] else { continue }
-                    let hedgePlan = alternatives(for: partitions, of: member, in: &gathered)
-                    guard !hedgePlan.isEmpty, cluster.takeHedge() else { continue }
-                    hedgesInFlight += 1
-                    gathered.hedges += 1
-                    group.addTask { await hedge(hedgePlan, request: hedgeRequest, until: end) }
+                case .hedgeDue(let timer):
+                    guard !timer.isEmpty else { continue }
+                    let elapsed = ContinuousClock.now - started
+                    var next: Duration?
+                    for member in outstanding.sorted() {
+                        guard let delay = delays[member], delay <= elapsed else {
+                            next = min(next ?? .seconds(3_600), delays[member] ?? .seconds(3_600))
+                            continue
+                        }
+                        guard let partitions = plan[member] else { continue }
+                        let hedgePlan = alternatives(for: partitions, of: member, in: &gathered)
+                        guard !hedgePlan.isEmpty, cluster.takeHedge() else { continue }
+                        hedgesInFlight += 1
+                        gathered.hedges += 1
+                        group.addTask { await hedge(hedgePlan, request: hedgeRequest, until: end) }
+                    }
+                    if let next { armTimer(after: next - elapsed) }
                 case .hedged(let answers, let failures):
                     hedgesInFlight -= 1
                     for answer in answers { accept(answer.response, from: answer.member, plan: [:], into: &gathered) }
