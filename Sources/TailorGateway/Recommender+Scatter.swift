@@ -78,7 +78,6 @@ extension Recommender {
                         let hedgePlan = alternatives(for: partitions, of: member, in: &gathered)
                         guard !hedgePlan.isEmpty, cluster.takeHedge() else { continue }
                         hedgesInFlight += 1
-                        gathered.hedges += 1
                         group.addTask { await hedge(hedgePlan, request: hedgeRequest, until: end) }
                     }
                     if let next { armTimer(after: next - elapsed) }

@@ -136,7 +136,6 @@ struct Recommender: Sendable {
         var tried: [Set<String>]
         /// Why members did not answer, by member (for the degraded answer's reason).
         var failures: [String: String] = [:]
-        var hedges = 0
 
         init(count: Int) {
             pending = Set(0..<count)

@@ -46,6 +46,13 @@ public final class GossipService: Service, Sendable {
     struct Outgoing: Sendable {
         var body: ByteBuffer
         var peer: HTTP2Peer
+
+        /// `envelope` encoded for the member at `address` (`host:port`); nil when either is not valid.
+        init?(_ envelope: WireGossipEnvelope, to address: String) {
+            guard let endpoint = Endpoint(parsing: address), let body = try? envelope.wireEncoded() else { return nil }
+            self.body = body
+            peer = HTTP2Peer(host: endpoint.host, port: endpoint.port)
+        }
     }
 
     /// - Parameters:
@@ -142,26 +149,29 @@ public final class GossipService: Service, Sendable {
     /// next chunk of the full state to one.
     private func counterRound(_ state: inout State, now: ContinuousClock.Instant) -> [Outgoing] {
         var outgoing: [Outgoing] = []
-        func send(_ counters: CounterDelta, to members: [SWIMMember], _ state: inout State) {
-            let wire = WireCounterState(counters)
+        // Each message also carries the membership updates pending (piggybacked).
+        func send(to members: [SWIMMember], _ state: inout State, payload: (inout WireGossipEnvelope) -> Void) {
             for member in members {
                 var envelope = WireGossipEnvelope(state.instance.gossipEnvelope())
-                envelope.counters = wire
-                guard let endpoint = Endpoint(parsing: member.address), let body = try? envelope.wireEncoded() else { continue }
-                outgoing.append(Outgoing(body: body, peer: HTTP2Peer(host: endpoint.host, port: endpoint.port)))
+                payload(&envelope)
+                if let message = Outgoing(envelope, to: member.address) { outgoing.append(message) }
             }
         }
         let deltaDue = now >= state.nextDeltaAt
         if deltaDue {
             state.nextDeltaAt = now + state.instance.settings.gossipInterval
             if let delta = state.counters.delta() {
-                send(delta, to: state.instance.gossipTargets(count: state.instance.settings.gossipFanout), &state)
+                let wire = WireCounterState(delta)
+                send(to: state.instance.gossipTargets(count: state.instance.settings.gossipFanout), &state) { $0.counters = wire }
             }
         }
         let chunkDue = now >= state.nextChunkAt
         if chunkDue {
             state.nextChunkAt = now + Self.chunkInterval
-            if let chunk = state.counters.nextChunk() { send(chunk, to: state.instance.gossipTargets(count: 1), &state) }
+            if let chunk = state.counters.nextChunk() {
+                let wire = WireCounterState(chunk)
+                send(to: state.instance.gossipTargets(count: 1), &state) { $0.counters = wire }
+            }
         }
         // Inventory goes to the other gateways only (nodes hold the products themselves):
         // every change to each of them, and a chunk of the whole view to one now and then.
@@ -170,16 +180,9 @@ public final class GossipService: Service, Sendable {
                 $0.member.role == .gateway && $0.status.holdsData && $0.member.name != myself.name
             }.map(\.member)
             if !gateways.isEmpty {
-                var updates: [(WireInventoryState, [SWIMMember])] = []
-                if let delta = inventory.inventoryDelta() { updates.append((delta, gateways)) }
-                if chunkDue, let chunk = inventory.inventoryChunk(), let one = gateways.randomElement() { updates.append((chunk, [one])) }
-                for (payload, members) in updates {
-                    for member in members {
-                        var envelope = WireGossipEnvelope(state.instance.gossipEnvelope())
-                        envelope.inventory = payload
-                        guard let endpoint = Endpoint(parsing: member.address), let body = try? envelope.wireEncoded() else { continue }
-                        outgoing.append(Outgoing(body: body, peer: HTTP2Peer(host: endpoint.host, port: endpoint.port)))
-                    }
+                if let delta = inventory.inventoryDelta() { send(to: gateways, &state) { $0.inventory = delta } }
+                if chunkDue, let chunk = inventory.inventoryChunk(), let one = gateways.randomElement() {
+                    send(to: [one], &state) { $0.inventory = chunk }
                 }
             }
         }
@@ -234,10 +237,8 @@ public final class GossipService: Service, Sendable {
 
     private func encode(_ directives: [SWIMDirective]) -> [Outgoing] {
         directives.compactMap { directive in
-            guard case .send(let envelope, let address) = directive, let endpoint = Endpoint(parsing: address),
-                let body = try? WireGossipEnvelope(envelope).wireEncoded()
-            else { return nil }
-            return Outgoing(body: body, peer: HTTP2Peer(host: endpoint.host, port: endpoint.port))
+            guard case .send(let envelope, let address) = directive else { return nil }
+            return Outgoing(WireGossipEnvelope(envelope), to: address)
         }
     }
 

@@ -52,10 +52,10 @@ public final class NodeService: Service, Sendable {
         let (counterUpdates, counterSink) = AsyncStream<CounterUpdate>.makeStream()
         // Listen while loading: peers connect at once (instead of backing off from a
         // refused port) and hear "loading" (503) until the data is in.
-        try await withThrowingTaskGroup(of: Task.self) { group in
+        try await withThrowingTaskGroup(of: Bool.self) { group in
             group.addTask {
                 try await server.run()
-                return .server
+                return false
             }
             var addresses = bound.makeAsyncIterator()
             let port = await addresses.next()?.port ?? configuration.listen.port
@@ -74,11 +74,11 @@ public final class NodeService: Service, Sendable {
             gossip.set(service)
             group.addTask {
                 try await service.run()
-                return .gossip
+                return true
             }
             group.addTask { [self] in
                 await applyCounters(counterUpdates)
-                return .other
+                return false
             }
             // Seconds of CPU work: on a pool thread, not on a thread that serves requests
             // (when Swift concurrency runs on the event loops, that would be one of them).
@@ -88,12 +88,13 @@ public final class NodeService: Service, Sendable {
             let refresher = HeadRefresher(table: table)
             group.addTask {
                 await refresher.run()
-                return .other
+                return false
             }
             // On graceful shutdown gossip says goodbye (its run() returns once the
             // leave is sent); then everything stops, the server included (its peers
             // would keep their connections open, and it would wait for them).
-            while let finished = try await group.next(), finished != .gossip {}
+            // (Each task returns whether it was the gossip shell.)
+            while let gossipEnded = try await group.next(), !gossipEnded {}
             group.cancelAll()
         }
         await client.shutdown()
@@ -111,11 +112,6 @@ public final class NodeService: Service, Sendable {
                 await table[partition]?.catalog.addCounts(counts, landmark: update.landmark)
             }
         }
-    }
-
-    /// The node's long-running tasks, named for the shutdown order.
-    private enum Task: Sendable {
-        case server, gossip, other
     }
 
     /// SWIM saw a member's status change: recompute the shard map and take an empty
