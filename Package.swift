@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -81,6 +82,11 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .target(
+            name: "TailorStore",
+            dependencies: ["TailorCRDT", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: upcoming
+        ),
+        .target(
             name: "TailorGossip",
             dependencies: [
                 "TailorMembership",
@@ -105,6 +111,8 @@ let package = Package(
                 "TailorMembership",
                 "TailorHTTP2",
                 "TailorGossip",
+                "TailorStore",
+                "TailorCRDT",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -210,6 +218,11 @@ let package = Package(
                 "TailorCRDT", "TailorGossip",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "TailorStoreTests",
+            dependencies: ["TailorStore", "TailorCRDT"],
             swiftSettings: upcoming
         ),
         .testTarget(

@@ -1,3 +1,5 @@
+import TailorCRDT
+
 /// Where data lives: which partition holds a key, and which members hold a partition.
 ///
 /// A pure function of the member list (DESIGN.md §1): any member that knows the same

@@ -1,5 +1,6 @@
 import Testing
 
+import TailorCRDT
 import TailorMembership
 
 @Suite("Shard map: partitions and their replicas")

@@ -1,3 +1,5 @@
+import TailorCRDT
+
 /// One member's side of SWIM with the Lifeguard refinements, as a pure state
 /// machine: the shell hands it what arrived and the time, and performs what it
 /// returns (DESIGN.md §7; the shape of swift-cluster-membership's `SWIMInstance`).

@@ -1,0 +1,60 @@
+/// A summary of one partition replica's records that two replicas can compare to find
+/// what one lacks without sending the records: the records' keys fall in
+/// ``bucketCount`` buckets, and each bucket keeps the XOR of its records' fingerprints
+/// and their count. Equal buckets hold the same records (up to a 64-bit collision);
+/// a bucket that differs is exchanged whole (anti-entropy, catch-up and hand-off).
+///
+/// XOR makes it incremental: adding and removing a record are the same operation,
+/// in any order, so a store keeps its digest current as it commits.
+public struct PartitionDigest: Sendable, Hashable {
+    public static let bucketCount = 64
+
+    public private(set) var xors: [UInt64]
+    public private(set) var counts: [UInt32]
+
+    public init() {
+        xors = [UInt64](repeating: 0, count: Self.bucketCount)
+        counts = [UInt32](repeating: 0, count: Self.bucketCount)
+    }
+
+    /// A digest received from a peer; nil when its shape is not this version's.
+    public init?(xors: [UInt64], counts: [UInt32]) {
+        guard xors.count == Self.bucketCount, counts.count == Self.bucketCount else { return nil }
+        self.xors = xors
+        self.counts = counts
+    }
+
+    public mutating func add(_ record: ReplicatedRecord) {
+        add(bucket: record.bucket, fingerprint: record.fingerprint)
+    }
+
+    public mutating func remove(_ record: ReplicatedRecord) {
+        remove(bucket: record.bucket, fingerprint: record.fingerprint)
+    }
+
+    public mutating func add(bucket: Int, fingerprint: UInt64) {
+        xors[bucket] ^= fingerprint
+        counts[bucket] &+= 1
+    }
+
+    public mutating func remove(bucket: Int, fingerprint: UInt64) {
+        xors[bucket] ^= fingerprint
+        counts[bucket] &-= 1
+    }
+
+    /// The buckets whose records differ between the two digests, ascending.
+    public func differingBuckets(from other: PartitionDigest) -> [Int] {
+        (0..<Self.bucketCount).filter { xors[$0] != other.xors[$0] || counts[$0] != other.counts[$0] }
+    }
+
+    /// Records held, over every bucket.
+    public var recordCount: Int { counts.reduce(0) { $0 + Int($1) } }
+
+    public static func bucket(of key: String) -> Int {
+        Int(StableHash.fnv1a(key) % UInt64(bucketCount))
+    }
+
+    public static func fingerprint(kind: ReplicatedRecord.Kind, key: String, version: Int64) -> UInt64 {
+        StableHash.mix(StableHash.fnv1a(key) ^ UInt64(kind.rawValue), UInt64(bitPattern: version))
+    }
+}

@@ -1,0 +1,72 @@
+/// One piece of a partition's durable state, as replicas store and exchange it
+/// (DESIGN.md §2): a shopper's event, an event's catalog-side contribution, a
+/// product, a stock level, or a shopper's erasure. The body is opaque here (the
+/// node encodes it); what merges is decided by kind, key and version alone.
+public struct ReplicatedRecord: Sendable, Hashable {
+    public enum Kind: Int, Sendable, CaseIterable {
+        /// A shopper's event, keyed by event id, version = its time (ms). Grow-only set.
+        case event = 0
+        /// An event's co-occurrence contribution to one catalog partition, keyed by event
+        /// id. Grow-only set; its interactions are counted by gossip, not here.
+        case signals = 1
+        /// A product, keyed by id; last writer wins by the shop's version. An empty body
+        /// is a deletion at that version.
+        case product = 2
+        /// A stock level, keyed by product id; last writer wins by version.
+        case stock = 3
+        /// A shopper's erasure, keyed by user id, version = when (ms). It dominates every
+        /// event of that user at or before it.
+        case tombstone = 4
+        /// Contributions of seed data (the demo shop) whose interactions are counted by
+        /// the partition itself: seed data never passed through a gateway's counters.
+        case seedSignals = 5
+    }
+
+    public var kind: Kind
+    public var key: String
+    public var version: Int64
+    /// For events: the shopper (what an erasure removes). Empty otherwise.
+    public var user: String
+    public var body: [UInt8]
+
+    public init(kind: Kind, key: String, version: Int64, user: String = "", body: [UInt8]) {
+        self.kind = kind
+        self.key = key
+        self.version = version
+        self.user = user
+        self.body = body
+    }
+
+    /// Whether this kind is a last-writer-wins register (a newer version replaces the
+    /// held one); the other kinds are grow-only sets (the first copy stays).
+    public var isRegister: Bool {
+        kind == .product || kind == .stock || kind == .tombstone
+    }
+
+    /// What storing `self` does next to the copy held (`held`: its version, nil when
+    /// none), given the erasure of its user held (`erasedAt`: the tombstone's time).
+    public func merge(heldVersion held: Int64?, erasedAt: Int64?) -> MergeDecision {
+        if kind == .event, let erasedAt, version <= erasedAt { return .erased }
+        guard let held else { return .insert }
+        return isRegister && version > held ? .replace : .keep
+    }
+
+    /// The bucket of the partition's digest this record counts in.
+    public var bucket: Int { PartitionDigest.bucket(of: key) }
+
+    /// The record's identity and version as one 64-bit value: what a digest sums.
+    public var fingerprint: UInt64 {
+        PartitionDigest.fingerprint(kind: kind, key: key, version: version)
+    }
+}
+
+public enum MergeDecision: Sendable, Equatable {
+    /// Not held: store it.
+    case insert
+    /// A newer version of a register: store it in place of the held one.
+    case replace
+    /// Held at this or a newer version (a retry, or an older write): nothing changes.
+    case keep
+    /// An event of a shopper erased after it happened: never stored again.
+    case erased
+}

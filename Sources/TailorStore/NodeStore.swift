@@ -1,0 +1,256 @@
+public import TailorCRDT
+import Foundation
+import GRDB
+import Synchronization
+
+/// A node's durable state: the records of the partitions it holds a replica of, in one
+/// SQLite file in WAL mode (GRDB), and a digest per partition kept current as it commits.
+///
+/// Every ``commit(_:)`` is one transaction and returns only after SQLite committed it:
+/// the node acknowledges a write after that. Merge rules are the records' own
+/// (``ReplicatedRecord/merge(heldVersion:erasedAt:)``), so a retried or re-sent record
+/// changes nothing and an erased shopper's events are never stored again.
+public final class NodeStore: Sendable {
+    /// How hard SQLite pushes each commit to the disk.
+    public enum Durability: String, Sendable, CaseIterable {
+        /// `synchronous = NORMAL`: a commit survives the process being killed (the WAL
+        /// is in the kernel's page cache); a power loss can lose the last commits of this
+        /// machine, which the other replicas of each write still hold.
+        case process
+        /// `synchronous = FULL`: every commit is fsynced before it returns.
+        case power
+    }
+
+    /// What one commit changed, in the order it was asked.
+    public struct Change: Sendable {
+        public var partition: Int
+        public var record: ReplicatedRecord
+        /// For an erasure: the keys of the user's events it removed.
+        public var erasedEvents: [String] = []
+    }
+
+    public let path: String
+    private let database: DatabasePool
+    private struct Memory {
+        var digests: [Int: PartitionDigest] = [:]
+        /// Erasures held, by partition then user: what later events are checked against.
+        var erasures: [Int: [String: Int64]] = [:]
+    }
+    private let memory = Mutex(Memory())
+
+    /// Opens (creating when needed) the store at `path` and reads its digests.
+    public init(path: String, durability: Durability = .process) throws {
+        self.path = path
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = \(durability == .power ? "FULL" : "NORMAL")")
+        }
+        // A writer waiting for a checkpoint's lock waits instead of failing.
+        configuration.busyMode = .timeout(10)
+        database = try DatabasePool(path: path, configuration: configuration)
+        try database.write { db in
+            try db.execute(sql: """
+                CREATE TABLE IF NOT EXISTS records (
+                    partition INTEGER NOT NULL,
+                    kind INTEGER NOT NULL,
+                    key TEXT NOT NULL,
+                    version INTEGER NOT NULL,
+                    user TEXT NOT NULL,
+                    bucket INTEGER NOT NULL,
+                    body BLOB NOT NULL,
+                    PRIMARY KEY (partition, kind, key)
+                ) WITHOUT ROWID;
+                CREATE INDEX IF NOT EXISTS records_by_bucket ON records (partition, bucket);
+                CREATE INDEX IF NOT EXISTS records_by_user ON records (partition, user) WHERE user != '';
+                CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                """)
+        }
+        let loaded = try database.read { db in
+            var memory = Memory()
+            let rows = try Row.fetchCursor(db, sql: "SELECT partition, kind, key, version, bucket FROM records")
+            while let row = try rows.next() {
+                let partition: Int = row[0]
+                guard let kind = ReplicatedRecord.Kind(rawValue: row[1]) else { continue }
+                let key: String = row[2]
+                let version: Int64 = row[3]
+                memory.digests[partition, default: PartitionDigest()].add(
+                    bucket: row[4], fingerprint: PartitionDigest.fingerprint(kind: kind, key: key, version: version)
+                )
+                if kind == .tombstone { memory.erasures[partition, default: [:]][key] = version }
+            }
+            return memory
+        }
+        memory.withLock { $0 = loaded }
+    }
+
+    // MARK: Writing
+
+    /// Stores `records` (partition, record) in one transaction; returns what changed.
+    /// An erasure also removes the user's events at or before it, in the same transaction.
+    @discardableResult
+    public func commit(_ records: [(partition: Int, record: ReplicatedRecord)]) throws -> [Change] {
+        guard !records.isEmpty else { return [] }
+        // One commit at a time from decision to published digest: a commit must see
+        // the erasures of the one before it.
+        return try committing.withLock { _ in
+            let erasures = memory.withLock { $0.erasures }
+            let outcome = try database.write { db in try Self.write(records, erasures: erasures, db: db) }
+            memory.withLock { memory in
+                for edit in outcome.edits {
+                    if let removed = edit.removed {
+                        memory.digests[edit.partition, default: PartitionDigest()].remove(bucket: edit.bucket, fingerprint: removed)
+                    }
+                    if let added = edit.added {
+                        memory.digests[edit.partition, default: PartitionDigest()].add(bucket: edit.bucket, fingerprint: added)
+                    }
+                }
+                memory.erasures = outcome.erasures
+            }
+            return outcome.changes
+        }
+    }
+
+    private let committing = Mutex(())
+
+    private struct DigestEdit {
+        var partition: Int
+        var bucket: Int
+        var removed: UInt64?
+        var added: UInt64?
+    }
+
+    private static func write(
+        _ records: [(partition: Int, record: ReplicatedRecord)], erasures: [Int: [String: Int64]], db: Database
+    ) throws -> (changes: [Change], edits: [DigestEdit], erasures: [Int: [String: Int64]]) {
+        var erasures = erasures
+        var changes: [Change] = []
+        var edits: [DigestEdit] = []
+        let select = try db.cachedStatement(sql: "SELECT version FROM records WHERE partition = ? AND kind = ? AND key = ?")
+        let upsert = try db.cachedStatement(
+            sql: "INSERT OR REPLACE INTO records (partition, kind, key, version, user, bucket, body) VALUES (?, ?, ?, ?, ?, ?, ?)"
+        )
+        let insert = try db.cachedStatement(
+            sql: "INSERT OR IGNORE INTO records (partition, kind, key, version, user, bucket, body) VALUES (?, ?, ?, ?, ?, ?, ?)"
+        )
+        for (partition, record) in records {
+            let erasedAt = record.kind == .event ? erasures[partition]?[record.user] : nil
+            let held = record.isRegister ? try Int64.fetchOne(select, arguments: [partition, record.kind.rawValue, record.key]) : nil
+            let decision = record.merge(heldVersion: held, erasedAt: erasedAt)
+            guard decision == .insert || decision == .replace else { continue }
+            let arguments: StatementArguments = [
+                partition, record.kind.rawValue, record.key, record.version, record.user, record.bucket, Data(record.body),
+            ]
+            if record.isRegister {
+                try upsert.execute(arguments: arguments)
+            } else {
+                try insert.execute(arguments: arguments)
+                guard db.changesCount > 0 else { continue }  // a set member already held
+            }
+            edits.append(DigestEdit(
+                partition: partition, bucket: record.bucket,
+                removed: held.map { PartitionDigest.fingerprint(kind: record.kind, key: record.key, version: $0) },
+                added: record.fingerprint
+            ))
+            var change = Change(partition: partition, record: record)
+            if record.kind == .tombstone {
+                erasures[partition, default: [:]][record.key] = record.version
+                let event = ReplicatedRecord.Kind.event.rawValue
+                let erased = try Row.fetchAll(
+                    db, sql: "SELECT key, version FROM records WHERE partition = ? AND kind = ? AND user = ? AND version <= ?",
+                    arguments: [partition, event, record.key, record.version]
+                )
+                try db.execute(
+                    sql: "DELETE FROM records WHERE partition = ? AND kind = ? AND user = ? AND version <= ?",
+                    arguments: [partition, event, record.key, record.version]
+                )
+                for row in erased {
+                    let key: String = row[0]
+                    let version: Int64 = row[1]
+                    change.erasedEvents.append(key)
+                    edits.append(DigestEdit(
+                        partition: partition, bucket: PartitionDigest.bucket(of: key),
+                        removed: PartitionDigest.fingerprint(kind: .event, key: key, version: version), added: nil
+                    ))
+                }
+            }
+            changes.append(change)
+        }
+        return (changes, edits, erasures)
+    }
+
+    /// Forgets a partition this node no longer holds (after hand-off).
+    public func drop(partition: Int) throws {
+        try committing.withLock { _ in
+            try database.write { db in
+                try db.execute(sql: "DELETE FROM records WHERE partition = ?", arguments: [partition])
+            }
+            memory.withLock { memory in
+                memory.digests[partition] = nil
+                memory.erasures[partition] = nil
+            }
+        }
+    }
+
+    // MARK: Reading
+
+    /// The digest of a partition's records (empty for a partition never written).
+    public func digest(of partition: Int) -> PartitionDigest {
+        memory.withLock { $0.digests[partition] ?? PartitionDigest() }
+    }
+
+    /// Partitions with at least one record.
+    public var partitions: [Int] {
+        memory.withLock { memory in memory.digests.filter { $0.value.recordCount > 0 }.keys.sorted() }
+    }
+
+    /// The records of `partition` in `buckets`.
+    public func records(of partition: Int, buckets: [Int]) throws -> [ReplicatedRecord] {
+        guard !buckets.isEmpty else { return [] }
+        return try database.read { db in
+            let list = buckets.map(String.init).joined(separator: ",")
+            return try Self.fetch(db, sql: "SELECT kind, key, version, user, body FROM records WHERE partition = ? AND bucket IN (\(list))", arguments: [partition])
+        }
+    }
+
+    /// Every record of `partition`: products and stock first, then events and
+    /// contributions in time order (the order that rebuilds a replica cheapest).
+    public func records(of partition: Int) throws -> [ReplicatedRecord] {
+        try database.read { db in
+            try Self.fetch(db, sql: "SELECT kind, key, version, user, body FROM records WHERE partition = ? ORDER BY kind = 4 DESC, kind IN (2, 3) DESC, version", arguments: [partition])
+        }
+    }
+
+    /// The events held for `user` in `partition`, oldest first, and their erasure if any.
+    public func events(of user: String, partition: Int) throws -> (events: [ReplicatedRecord], erasedAt: Int64?) {
+        let events = try database.read { db in
+            try Self.fetch(
+                db, sql: "SELECT kind, key, version, user, body FROM records WHERE partition = ? AND user = ? AND kind = ? ORDER BY version",
+                arguments: [partition, user, ReplicatedRecord.Kind.event.rawValue]
+            )
+        }
+        return (events, memory.withLock { $0.erasures[partition]?[user] })
+    }
+
+    private static func fetch(_ db: Database, sql: String, arguments: StatementArguments) throws -> [ReplicatedRecord] {
+        var records: [ReplicatedRecord] = []
+        let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+        while let row = try rows.next() {
+            guard let kind = ReplicatedRecord.Kind(rawValue: row[0]) else { continue }
+            let body: Data = row[4]
+            records.append(ReplicatedRecord(kind: kind, key: row[1], version: row[2], user: row[3], body: [UInt8](body)))
+        }
+        return records
+    }
+
+    // MARK: Meta
+
+    public func meta(_ key: String) throws -> String? {
+        try database.read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key]) }
+    }
+
+    public func setMeta(_ key: String, _ value: String) throws {
+        try database.write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", arguments: [key, value])
+        }
+    }
+}
