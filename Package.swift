@@ -149,6 +149,7 @@ let package = Package(
                 "TailorNode",
                 "TailorGateway",
                 "TailorMembership",
+                "TailorStore",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -215,8 +216,9 @@ let package = Package(
             name: "TailorNodeTests",
             dependencies: [
                 "TailorNode", "TailorModel", "TailorScoring", "TailorWire", "TailorMembership", "TailorHTTP2", "TailorDemo",
-                "TailorCRDT", "TailorGossip",
+                "TailorCRDT", "TailorGossip", "TailorStore",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcoming
         ),

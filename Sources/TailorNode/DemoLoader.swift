@@ -2,6 +2,7 @@ import Foundation
 import TailorDemo
 import TailorMembership
 import TailorModel
+import TailorCRDT
 import TailorScoring
 
 /// Builds this node's shard of the built-in demo shop.
@@ -29,16 +30,34 @@ package enum DemoLoader {
         package var events = 0
     }
 
-    static func load(_ setup: NodeConfiguration.DemoSetup, shardMap: ShardMap, member: String, into table: PartitionTable) -> Loaded {
+    /// - Parameter persist: receives the records of the held partitions (products, stock,
+    ///   events and their contributions), in batches, to store them.
+    static func load(
+        _ setup: NodeConfiguration.DemoSetup, shardMap: ShardMap, member: String, into table: PartitionTable,
+        persist: (([(partition: Int, record: ReplicatedRecord)]) throws -> Void)? = nil
+    ) throws -> Loaded {
         let shop = DemoShop(configuration: setup.small ? .small : .standard)
         let heldPartitions = shardMap.partitions(heldBy: member)
         var held = [Bool](repeating: false, count: shardMap.partitionCount)
         for partition in heldPartitions { held[partition] = true }
+        var pending: [(partition: Int, record: ReplicatedRecord)] = []
+        var failure: (any Error)?
         var built = build(
-            shop, endingAtMillis: setup.endingAtMillis, shardMap: shardMap, held: held, vocabulary: table.vocabulary
-        ) { _, partition in
-            held[partition]
+            shop, endingAtMillis: setup.endingAtMillis, shardMap: shardMap, held: held, vocabulary: table.vocabulary,
+            keepProfile: { _, partition in held[partition] },
+            emit: persist.map { persist in
+                { partition, record in
+                    pending.append((partition, record))
+                    guard pending.count >= 20_000, failure == nil else { return }
+                    do { try persist(pending) } catch { failure = error }
+                    pending.removeAll(keepingCapacity: true)
+                }
+            }
+        )
+        if let persist, failure == nil, !pending.isEmpty {
+            do { try persist(pending) } catch { failure = error }
         }
+        if let failure { throw failure }
         // Heads ready before the first request (the node's HeadRefresher keeps them current).
         let nowMillis = Int64(Date().timeIntervalSince1970 * 1000)
         for partition in heldPartitions { built.indexes[partition].refreshHeads(nowMillis: nowMillis) }
@@ -47,7 +66,8 @@ package enum DemoLoader {
             table.install(
                 PartitionTable.Replica(
                     users: UserPartition(partition: partition, profiles: built.profiles[partition]),
-                    catalog: CatalogPartition(partition: partition, index: built.indexes[partition], ownsProduct: owns)
+                    catalog: CatalogPartition(partition: partition, index: built.indexes[partition], ownsProduct: owns),
+                    complete: false
                 ),
                 partition: partition
             )
@@ -57,10 +77,11 @@ package enum DemoLoader {
 
     /// Fills the `held` partitions (indexed by partition) with `shop`'s products,
     /// stock and events; keeps the profiles of the shoppers `keepProfile(user, partition)` selects.
-    /// Every index codes its strings with `vocabulary` (the node's).
+    /// Every index codes its strings with `vocabulary` (the node's). `emit`, when given,
+    /// receives the same data as records (what a node stores).
     package static func build(
         _ shop: DemoShop, endingAtMillis: Int64, shardMap: ShardMap, held: [Bool], vocabulary: Vocabulary,
-        keepProfile: (String, Int) -> Bool
+        keepProfile: (String, Int) -> Bool, emit: ((Int, ReplicatedRecord) -> Void)? = nil
     ) -> Built {
         // Arrays indexed by partition, mutated in place (a dictionary's optional
         // round trip copied the index's columns on every event).
@@ -70,23 +91,30 @@ package enum DemoLoader {
         )
         for product in shop.products {
             let partition = shardMap.partition(of: product.id)
-            if held[partition], built.indexes[partition].upsert(product) { built.products += 1 }
+            if held[partition], built.indexes[partition].upsert(product) {
+                built.products += 1
+                emit?(partition, .product(product))
+            }
         }
         for level in shop.stock {
             let partition = shardMap.partition(of: level.product)
-            if held[partition] { _ = built.indexes[partition].setStock(level) }
+            if held[partition], built.indexes[partition].setStock(level) { emit?(partition, .stock(level)) }
         }
         shop.forEachShopper(endingAtMillis: endingAtMillis) { index, events in
             let user = DemoIDs.shopper(index)
+            let userPartition = shardMap.partition(of: user)
+            let keep = keepProfile(user, userPartition)
             var profile = ShopperProfile()
             for event in events {
                 guard let signals = profile.record(event) else { continue }
+                if keep { emit?(userPartition, .event(event)) }
                 for partition in Set(signals.catalogProducts.map(shardMap.partition(of:))) where held[partition] {
-                    _ = built.indexes[partition].apply(signals) { shardMap.partition(of: $0) == partition }
+                    if built.indexes[partition].apply(signals, ownsProduct: { shardMap.partition(of: $0) == partition }) {
+                        emit?(partition, .signals(signals, seed: true))
+                    }
                 }
             }
-            let userPartition = shardMap.partition(of: user)
-            if keepProfile(user, userPartition) {
+            if keep {
                 built.profiles[userPartition][user] = profile
                 built.shoppers += 1
                 built.events += profile.eventCount

@@ -1,5 +1,6 @@
 import Foundation
 public import TailorMembership
+public import TailorStore
 
 /// How a node is set up: who it is, who else is in the cluster, and what it loads.
 public struct NodeConfiguration: Sendable {
@@ -21,8 +22,13 @@ public struct NodeConfiguration: Sendable {
     public var partitionCount: Int
     /// R: replicas of each partition.
     public var replicationFactor: Int
-    /// Load the built-in demo shop at start-up (the shard this node holds of it).
+    /// Load the built-in demo shop at start-up (the shard this node holds of it) when
+    /// the store is empty; a store with data is loaded instead.
     public var demo: DemoSetup?
+    /// The folder of this node's store (`node.sqlite` and its WAL), created when missing.
+    public var dataDirectory: String
+    public var durability: NodeStore.Durability = .process
+    public var replication = ReplicationSettings.defaults
 
     public struct DemoSetup: Sendable {
         /// Events of the demo end at this time (ms since the epoch); every member
@@ -43,8 +49,9 @@ public struct NodeConfiguration: Sendable {
     public init(
         name: String, listen: Endpoint, members: [MemberAddress],
         partitionCount: Int = Self.defaultPartitionCount, replicationFactor: Int = Self.defaultReplicationFactor,
-        demo: DemoSetup? = nil
+        demo: DemoSetup? = nil, dataDirectory: String
     ) {
+        self.dataDirectory = dataDirectory
         self.name = name
         self.listen = listen
         self.members = members
@@ -52,6 +59,8 @@ public struct NodeConfiguration: Sendable {
         self.replicationFactor = replicationFactor
         self.demo = demo
     }
+
+    public var storePath: String { (dataDirectory as NSString).appendingPathComponent("node.sqlite") }
 
     public var shardMap: ShardMap {
         ShardMap(partitionCount: partitionCount, replicationFactor: replicationFactor, members: members.map(\.name))

@@ -4,15 +4,20 @@ import SwiftProtobuf
 import TailorHTTP2
 import TailorMembership
 import TailorModel
+import TailorCRDT
 import TailorScoring
+import TailorStore
 import TailorWire
 
 /// The node's internal RPCs: protobuf in, protobuf out, over HTTP/2.
 struct NodeHandlers: Sendable {
     let member: String
     let shardMap: ShardMap
-    let table: PartitionTable
+    let data: NodeData
     let readiness: Readiness
+    let replication: Replication
+
+    var table: PartitionTable { data.table }
 
     func router() -> HTTP2Router {
         var router = HTTP2Router()
@@ -22,6 +27,19 @@ struct NodeHandlers: Sendable {
             return HTTP2Response(status: .ok, headers: headers, body: ByteBuffer(string: "pong \(member)\n"))
         }
         router.on(.get, "/internal/status") { _, _ in try await reply(status()) }
+        router.on(.get, "/readyz") { _, _ in
+            var headers = HTTPFields()
+            headers[.contentType] = "text/plain"
+            let ready = readiness.isReady
+            return HTTP2Response(status: ready ? .ok : .serviceUnavailable, headers: headers, body: ByteBuffer(string: ready ? "ready\n" : "catching up\n"))
+        }
+        // Replication answers from the store as soon as it is open, before the
+        // partitions are loaded: members restarting together can catch up from each other.
+        router.on(.post, "/internal/sync/digest") { request, _ in try reply(replication.digests(decodeAnyTime(request))) }
+        router.on(.post, "/internal/sync/pull") { request, _ in try reply(replication.pull(decodeAnyTime(request))) }
+        router.on(.post, "/internal/sync/push") { request, _ in try await reply(push(decode(request))) }
+        router.on(.post, "/internal/users/erase") { request, _ in try await reply(erase(decode(request))) }
+        router.on(.post, "/internal/users/export") { request, _ in try await reply(export(decode(request))) }
         router.on(.post, "/internal/events") { request, _ in try await reply(recordEvents(decode(request))) }
         router.on(.post, "/internal/signals") { request, _ in try await reply(applySignals(decode(request))) }
         router.on(.post, "/internal/situation") { request, _ in try await reply(situation(decode(request))) }
@@ -37,19 +55,61 @@ struct NodeHandlers: Sendable {
     // MARK: Shoppers
 
     func recordEvents(_ request: WireEventWriteRequest) async throws -> WireEventWriteResponse {
-        var byPartition: [Int: [StoredEvent]] = [:]
+        var records: [(partition: Int, record: ReplicatedRecord)] = []
         for wire in request.events {
             let event: StoredEvent
             do { event = try wire.model() } catch { throw HTTP2ServerError(.badRequest, error.message) }
-            byPartition[shardMap.partition(of: event.user), default: []].append(event)
+            let partition = shardMap.partition(of: event.user)
+            _ = try held(partition)
+            records.append((partition, .event(event)))
         }
+        // Committed to the store before the answer: the gateway counts this replica
+        // towards the write quorum only then.
+        let written = try await data.write(records)
         var response = WireEventWriteResponse()
-        for (partition, events) in byPartition {
-            let result = try await held(partition).users.record(events)
-            response.accepted += UInt32(result.accepted)
-            response.duplicates += UInt32(result.duplicates)
-            response.signals.append(contentsOf: result.signals.map(WireEventSignals.init))
+        response.accepted = UInt32(written.signals.count)
+        response.duplicates = UInt32(request.events.count - written.signals.count)
+        response.signals = written.signals.map(WireEventSignals.init)
+        return response
+    }
+
+    func erase(_ request: WireEraseRequest) async throws -> WireEraseResponse {
+        guard !request.user.isEmpty else { throw HTTP2ServerError(.badRequest, "user is empty") }
+        let partition = shardMap.partition(of: request.user)
+        _ = try held(partition)
+        let written = try await data.write([(partition, .erasure(of: request.user, atMillis: request.atMillis))])
+        var response = WireEraseResponse()
+        response.eventsRemoved = UInt32(written.erasedEvents)
+        return response
+    }
+
+    func export(_ request: WireExportRequest) async throws -> WireExportResponse {
+        let partition = shardMap.partition(of: request.user)
+        let replica = try heldComplete(partition)
+        let (records, erasedAt) = try data.store.events(of: request.user, partition: partition)
+        var response = WireExportResponse()
+        for record in records {
+            if case .event(let event) = try record.content() { response.events.append(WireEvent(event)) }
         }
+        if let erasedAt { response.erasedAtMillis = erasedAt }
+        if let profile = await replica.users.profile(of: request.user) {
+            response.eventCount = UInt64(profile.eventCount)
+            response.purchased = profile.purchased
+        }
+        return response
+    }
+
+    /// Records another replica gives this one (hand-off before it lets go).
+    func push(_ request: WirePushRequest) async throws -> WirePushResponse {
+        var records: [(partition: Int, record: ReplicatedRecord)] = []
+        for entry in request.partitions {
+            _ = try held(Int(entry.partition))
+            for wire in entry.records {
+                do { records.append((Int(entry.partition), try wire.model())) } catch { throw HTTP2ServerError(.badRequest, error.message) }
+            }
+        }
+        var response = WirePushResponse()
+        response.stored = UInt32(try await data.write(records).stored)
         return response
     }
 
@@ -66,17 +126,15 @@ struct NodeHandlers: Sendable {
     // MARK: Catalog
 
     func applySignals(_ request: WireSignalsRequest) async throws -> WireSignalsResponse {
-        var byPartition: [Int: [EventSignals]] = [:]
+        var records: [(partition: Int, record: ReplicatedRecord)] = []
         for wire in request.signals {
             let signals = wire.model
             for partition in Set(signals.catalogProducts.map(shardMap.partition(of:))) where table[partition] != nil {
-                byPartition[partition, default: []].append(signals)
+                records.append((partition, .signals(signals)))
             }
         }
         var response = WireSignalsResponse()
-        for (partition, signals) in byPartition {
-            response.applied += UInt32(await table[partition]?.catalog.apply(signals) ?? 0)
-        }
+        response.applied = UInt32(try await data.write(records).stored)
         return response
     }
 
@@ -124,38 +182,30 @@ struct NodeHandlers: Sendable {
     }
 
     func upsertProducts(_ request: WireProductWriteRequest) async throws -> WireWriteResponse {
-        var byPartition: [Int: [Product]] = [:]
-        for wire in request.products { byPartition[shardMap.partition(of: wire.id), default: []].append(wire.model) }
-        var response = WireWriteResponse()
-        for (partition, products) in byPartition {
-            let stale = try await held(partition).catalog.upsert(products)
-            response.applied += UInt32(products.count - stale.count)
-            response.stale += UInt32(stale.count)
-            response.staleIds.append(contentsOf: stale)
+        let records = try request.products.map { wire in
+            (partition: try heldPartition(of: wire.id), record: ReplicatedRecord.product(wire.model))
         }
-        return response
+        return try await registerWrite(records)
     }
 
     func setStock(_ request: WireStockWriteRequest) async throws -> WireWriteResponse {
-        var byPartition: [Int: [StockLevel]] = [:]
-        for wire in request.stock { byPartition[shardMap.partition(of: wire.product), default: []].append(wire.model) }
-        var response = WireWriteResponse()
-        for (partition, levels) in byPartition {
-            let stale = try await held(partition).catalog.setStock(levels)
-            response.applied += UInt32(levels.count - stale.count)
-            response.stale += UInt32(stale.count)
-            response.staleIds.append(contentsOf: stale)
+        let records = try request.stock.map { wire in
+            (partition: try heldPartition(of: wire.product), record: ReplicatedRecord.stock(wire.model))
         }
-        return response
+        return try await registerWrite(records)
     }
 
     func deleteProduct(_ request: WireProductDeleteRequest) async throws -> WireWriteResponse {
-        let removed = try await held(shardMap.partition(of: request.id)).catalog.remove(request.id, version: request.version)
+        try await registerWrite([(try heldPartition(of: request.id), .deletion(of: request.id, version: request.version))])
+    }
+
+    /// Stores last-writer-wins records; those held at the same or a newer version are stale.
+    private func registerWrite(_ records: [(partition: Int, record: ReplicatedRecord)]) async throws -> WireWriteResponse {
+        let changed = Set(try await data.write(records).keys)
         var response = WireWriteResponse()
-        if removed { response.applied = 1 } else {
-            response.stale = 1
-            response.staleIds = [request.id]
-        }
+        for (_, record) in records where !changed.contains(record.key) { response.staleIds.append(record.key) }
+        response.stale = UInt32(response.staleIds.count)
+        response.applied = UInt32(records.count) - response.stale
         return response
     }
 
@@ -208,6 +258,12 @@ struct NodeHandlers: Sendable {
 
     // MARK: Plumbing
 
+    private func heldPartition(of key: String) throws -> Int {
+        let partition = shardMap.partition(of: key)
+        _ = try held(partition)
+        return partition
+    }
+
     /// The replica of `partition` on this node; a request for one it does not hold was
     /// routed with a different shard map, which the caller must hear about.
     private func held(_ partition: Int) throws -> PartitionTable.Replica {
@@ -228,13 +284,18 @@ struct NodeHandlers: Sendable {
         return replica
     }
 
-    /// Data calls wait for the node's data: before it is loaded they would see empty partitions.
+    /// Data calls wait for the node's data: before it is loaded they would see empty
+    /// partitions. (Reads also wait for catch-up: replicas are complete only then.)
     private func requireReady() throws {
-        guard readiness.isReady else { throw HTTP2ServerError(.serviceUnavailable, "member \(member) is still loading its partitions") }
+        guard readiness.isLoaded else { throw HTTP2ServerError(.serviceUnavailable, "member \(member) is still loading its partitions") }
     }
 
     private func decode<Message: SwiftProtobuf.Message>(_ request: HTTP2ServerRequest) throws -> Message {
         try requireReady()
+        return try decodeAnyTime(request)
+    }
+
+    private func decodeAnyTime<Message: SwiftProtobuf.Message>(_ request: HTTP2ServerRequest) throws -> Message {
         do {
             return try Message(wireDecoding: request.body)
         } catch {

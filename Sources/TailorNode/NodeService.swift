@@ -5,6 +5,8 @@ import TailorGossip
 import TailorHTTP2
 import TailorMembership
 import TailorScoring
+import TailorStore
+import Foundation
 import NIOCore
 import NIOPosix
 
@@ -34,8 +36,22 @@ public final class NodeService: Service, Sendable {
     public func run() async throws {
         let shardMap = configuration.shardMap
         let member = configuration.name
+        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        let store = try NodeStore(path: configuration.storePath, durability: configuration.durability)
+        let data = NodeData(table: table, store: store, shardMap: shardMap)
+        let client = HTTP2Client(logger: logger)
+        let replication = Replication(
+            member: member, data: data, client: client, settings: configuration.replication, logger: logger
+        ) { [self] in
+            members.withLock { members in
+                let map = members.shardMap(partitionCount: configuration.partitionCount, replicationFactor: configuration.replicationFactor)
+                var endpoints: [String: Endpoint] = [:]
+                for name in map.members { endpoints[name] = members.endpoint(of: name) }
+                return Replication.Peers(map: map, endpoints: endpoints)
+            }
+        }
         let gossip = GossipSlot(member: member)
-        let handlers = NodeHandlers(member: member, shardMap: shardMap, table: table, readiness: readiness)
+        let handlers = NodeHandlers(member: member, shardMap: shardMap, data: data, readiness: readiness, replication: replication)
         var router = handlers.router()
         gossip.register(on: &router)
         var serverConfiguration = HTTP2ServerConfiguration.defaults
@@ -47,7 +63,6 @@ public final class NodeService: Service, Sendable {
             boundSink.finish()
             self.onListening(address)
         }
-        let client = HTTP2Client(logger: logger)
         // Counter growth reaches the partitions (actors) through this stream, in order.
         let (counterUpdates, counterSink) = AsyncStream<CounterUpdate>.makeStream()
         // Listen while loading: peers connect at once (instead of backing off from a
@@ -82,9 +97,21 @@ public final class NodeService: Service, Sendable {
             }
             // Seconds of CPU work: on a pool thread, not on a thread that serves requests
             // (when Swift concurrency runs on the event loops, that would be one of them).
-            try await NIOThreadPool.singleton.runIfActive { self.load(shardMap: shardMap, member: member) }
+            try await NIOThreadPool.singleton.runIfActive { try self.load(data, shardMap: shardMap, member: member) }
+            readiness.markLoaded()
+            // Before the first read: what the other replicas took while this node was away.
+            let catchUpStarted = ContinuousClock.now
+            await replication.catchUpAtStart()
             readiness.markReady()
-            logger.info("node ready", metadata: ["partitions": "\(table.partitions.count)"])
+            let caughtUp = replication.counters.withLock { $0.recordsPulled }
+            logger.info(
+                "node ready",
+                metadata: ["partitions": "\(table.partitions.count)", "caught up": "\(caughtUp) records in \(ContinuousClock.now - catchUpStarted)"]
+            )
+            group.addTask {
+                await replication.run()
+                return false
+            }
             let refresher = HeadRefresher(table: table)
             group.addTask {
                 await refresher.run()
@@ -127,24 +154,34 @@ public final class NodeService: Service, Sendable {
         }
     }
 
-    private func load(shardMap: ShardMap, member: String) {
-        if let demo = configuration.demo {
-            let started = ContinuousClock.now
-            let loaded = DemoLoader.load(demo, shardMap: shardMap, member: member, into: table)
+    /// Fills the partition table: from the store when it holds data (a restart), else
+    /// with the demo shop's shard (stored as it is built) or empty replicas.
+    private func load(_ data: NodeData, shardMap: ShardMap, member: String) throws {
+        let started = ContinuousClock.now
+        let stored = data.store.partitions
+        if stored.isEmpty, let demo = configuration.demo {
+            let loaded = try DemoLoader.load(demo, shardMap: shardMap, member: member, into: table) { records in
+                try data.store.commit(records)
+            }
             logger.info(
-                "demo shop loaded",
+                "demo shop loaded and stored",
                 metadata: [
                     "products": "\(loaded.products)", "shoppers": "\(loaded.shoppers)", "events": "\(loaded.events)",
                     "partitions": "\(table.partitions.count)", "took": "\(ContinuousClock.now - started)",
                 ]
             )
-        } else {
-            for partition in shardMap.partitions(heldBy: member) {
-                table.install(
-                    .empty(partition: partition, vocabulary: table.vocabulary, complete: true) { shardMap.partition(of: $0) == partition },
-                    partition: partition
-                )
-            }
+            return
         }
+        let records = try data.load(stored)
+        for partition in shardMap.partitions(heldBy: member) where table[partition] == nil {
+            table.install(
+                .empty(partition: partition, vocabulary: table.vocabulary, complete: false) { shardMap.partition(of: $0) == partition },
+                partition: partition
+            )
+        }
+        logger.info(
+            "partitions loaded from the store",
+            metadata: ["records": "\(records)", "partitions": "\(table.partitions.count)", "took": "\(ContinuousClock.now - started)"]
+        )
     }
 }

@@ -6,8 +6,8 @@ public import TailorScoring
 ///
 /// Filled at start-up for the shard map of the members named then; when membership
 /// changes, ``adopt(_:member:)`` adds an empty replica for each partition the new map
-/// gives this node (it takes writes at once; its data arrives with hand-off, the
-/// durability work). `install` and `release` are the two moves a rebalance makes.
+/// gives this node (it takes writes at once; its data arrives with hand-off,
+/// `Replication`). `install` and `release` are the two moves a rebalance makes.
 public final class PartitionTable: Sendable {
     /// One partition's replica on this node: its shoppers and its products.
     public struct Replica: Sendable {
@@ -67,6 +67,11 @@ public final class PartitionTable: Sendable {
             }
             return added
         }
+    }
+
+    /// The replica of `partition` has all its data (catch-up or hand-off finished): it answers reads.
+    public func markComplete(_ partition: Int) {
+        replicas.withLock { $0[partition]?.complete = true }
     }
 
     public subscript(partition: Int) -> Replica? {

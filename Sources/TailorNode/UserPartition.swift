@@ -10,10 +10,14 @@ import TailorScoring
 public actor UserPartition {
     public nonisolated let partition: Int
     private var profiles: [String: ShopperProfile]
+    /// Erasures held, by user: the time each was erased at (ms). An event of that user
+    /// at or before it is never recorded again, in whatever order the two arrive.
+    private var erasures: [String: Int64]
 
-    public init(partition: Int, profiles: [String: ShopperProfile] = [:]) {
+    public init(partition: Int, profiles: [String: ShopperProfile] = [:], erasures: [String: Int64] = [:]) {
         self.partition = partition
         self.profiles = profiles
+        self.erasures = erasures
     }
 
     /// What a batch of events did here.
@@ -24,11 +28,14 @@ public actor UserPartition {
         public var signals: [EventSignals] = []
     }
 
-    /// Stores events; an event id already held is a duplicate and changes nothing.
+    /// Stores events; an event id already held is a duplicate and changes nothing, as
+    /// is an event of an erased shopper from before the erasure.
     public func record(_ events: [StoredEvent]) -> RecordResult {
         var result = RecordResult()
         for event in events {
-            if let signals = profiles[event.user, default: ShopperProfile()].record(event) {
+            if let erasedAt = erasures[event.user], event.atMillis <= erasedAt {
+                result.duplicates += 1
+            } else if let signals = profiles[event.user, default: ShopperProfile()].record(event) {
                 result.accepted += 1
                 result.signals.append(signals)
             } else {
@@ -38,10 +45,23 @@ public actor UserPartition {
         return result
     }
 
+    /// Forgets the shopper's profile and events up to `atMillis`; `remaining` are the
+    /// events after it that the store still holds (the profile is rebuilt from them).
+    public func erase(_ user: String, atMillis: Int64, remaining: [StoredEvent]) {
+        erasures[user] = max(erasures[user] ?? .min, atMillis)
+        profiles[user] = nil
+        var profile = ShopperProfile()
+        for event in remaining where event.atMillis > atMillis { _ = profile.record(event) }
+        if profile.eventCount > 0 { profiles[user] = profile }
+    }
+
     /// The shopper's situation from their history, or nil for a shopper never seen here.
     public func situation(of user: String, nowMillis: Int64) -> Situation? {
         profiles[user]?.situation(nowMillis: nowMillis)
     }
+
+    /// The shopper's profile as held (for export), or nil.
+    public func profile(of user: String) -> ShopperProfile? { profiles[user] }
 
     public var shopperCount: Int { profiles.count }
     public var eventCount: Int { profiles.values.reduce(0) { $0 + $1.eventCount } }

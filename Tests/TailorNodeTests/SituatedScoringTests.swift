@@ -1,10 +1,13 @@
+import Foundation
 import HTTPTypes
+import Logging
 import TailorDemo
 import TailorHTTP2
 import TailorMembership
 import TailorModel
 @testable import TailorNode
 import TailorScoring
+import TailorStore
 import TailorWire
 import Testing
 
@@ -16,13 +19,19 @@ struct SituatedScoringTests {
     static let endingAt: Int64 = 1_790_000_000_000
 
     /// One member holding every partition of the small demo shop.
-    static func node(member: String = "n1", members: [String] = ["n1"]) -> NodeHandlers {
+    static func node(member: String = "n1", members: [String] = ["n1"]) throws -> NodeHandlers {
         let shardMap = ShardMap(partitionCount: 8, replicationFactor: 1, members: members)
         let table = PartitionTable()
         let readiness = Readiness()
-        _ = DemoLoader.load(.init(endingAtMillis: endingAt, small: true), shardMap: shardMap, member: member, into: table)
+        _ = try DemoLoader.load(.init(endingAtMillis: endingAt, small: true), shardMap: shardMap, member: member, into: table)
+        for partition in table.partitions { table.markComplete(partition) }
         readiness.markReady()
-        return NodeHandlers(member: member, shardMap: shardMap, table: table, readiness: readiness)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("tailor-scoring-\(UUID().uuidString).sqlite").path
+        let data = NodeData(table: table, store: try NodeStore(path: path), shardMap: shardMap)
+        let replication = Replication(member: member, data: data, client: HTTP2Client(), settings: .defaults, logger: Logger(label: "test")) {
+            Replication.Peers(map: shardMap, endpoints: [:])
+        }
+        return NodeHandlers(member: member, shardMap: shardMap, data: data, readiness: readiness, replication: replication)
     }
 
     static func request(placement: Placement, partitions: Int) -> WireScoreRequest {
@@ -38,7 +47,7 @@ struct SituatedScoringTests {
 
     @Test("the node's own situation gives the answer the gateway-built one gives")
     func sameAnswerBothWays() async throws {
-        let node = Self.node()
+        let node = try Self.node()
         // A shopper of the demo with history.
         var shopper: String?
         var profile = Situation()
@@ -81,7 +90,7 @@ struct SituatedScoringTests {
     @Test("a node that does not hold the shopper's partition scores nothing and asks for the situation")
     func misdirected() async throws {
         let members = ["n1", "n2"]
-        let node = Self.node(member: "n1", members: members)
+        let node = try Self.node(member: "n1", members: members)
         let shardMap = ShardMap(partitionCount: 8, replicationFactor: 1, members: members)
         let elsewhere = try #require((0..<500).map(DemoIDs.shopper).first { shardMap.replicas(ofKey: $0) == ["n2"] })
         var situated = Self.request(placement: .homeForYou, partitions: 0)

@@ -36,6 +36,15 @@ struct LocalCommand: AsyncParsableCommand {
     @Option(help: "R: replicas of each partition.")
     var replicas = 2
 
+    @Option(help: "W: replicas that must have stored an event before it is acknowledged (default: min(2, R)).")
+    var writeQuorum: Int?
+
+    @Option(help: "Keep each node's store in DIR/<node> (kept between runs: a restart loads it). Default: a temporary folder removed at exit.")
+    var dataDir: String?
+
+    @Option(help: "How often nodes compare digests with the other replicas (anti-entropy), e.g. 10s or 500ms.")
+    var antiEntropyInterval: String?
+
     @Option(help: "Log level of the children.")
     var logLevel = "notice"
 
@@ -55,6 +64,12 @@ struct LocalCommand: AsyncParsableCommand {
             throw ValidationError("--node-threads and --gateway-threads must be between \(counts.lowerBound) and \(counts.upperBound)")
         }
         guard (1...65_535).contains(port), (1...65_000).contains(nodePort) else { throw ValidationError("ports must be between 1 and 65535") }
+        if let antiEntropyInterval, LoadDuration.parse(antiEntropyInterval) == nil {
+            throw ValidationError("--anti-entropy-interval: '\(antiEntropyInterval)' is not a duration (10s, 500ms)")
+        }
+        if let writeQuorum, !(1...replicas).contains(writeQuorum) {
+            throw ValidationError("--write-quorum must be between 1 and --replicas (\(replicas))")
+        }
     }
 
     func run() async throws {
@@ -65,18 +80,23 @@ struct LocalCommand: AsyncParsableCommand {
             "--log-level", logLevel, "--parent-pid", String(getpid()), "--executor", executor.rawValue,
         ]
         let demoAt = String(DemoClock.defaultEnd())
+        let temporaryData = dataDir == nil
+        let dataRoot = dataDir ?? FileManager.default.temporaryDirectory.appendingPathComponent("tailor-local-\(getpid())").path
+        defer { if temporaryData { try? FileManager.default.removeItem(atPath: dataRoot) } }
         var children = ChildProcesses()
         let started = ContinuousClock.now
         say("tailor local: starting \(nodes) node(s) and a gateway\(noDemo ? "" : " with the demo shop")…")
         for index in 0..<nodes {
             var arguments = ["node", "--name", "n\(index + 1)", "--listen", "\(host):\(nodePort + index)"] + shared + Self.threadArguments(nodeThreads)
+            arguments += ["--data-dir", (dataRoot as NSString).appendingPathComponent("n\(index + 1)")]
+            if let antiEntropyInterval { arguments += ["--anti-entropy-interval", antiEntropyInterval] }
             if !noDemo { arguments += ["--demo", "--demo-at", demoAt] + (demoSmall ? ["--demo-small"] : []) }
             try children.start(name: "n\(index + 1)", executable: executable, arguments: arguments)
         }
         try children.start(
             name: "gateway", executable: executable,
             arguments: ["gateway", "--listen", "\(host):\(port)", "--internal-listen", "\(host):\(nodePort + nodes)"] + shared
-                + Self.threadArguments(gatewayThreads)
+                + Self.threadArguments(gatewayThreads) + (writeQuorum.map { ["--write-quorum", String($0)] } ?? [])
         )
 
         let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)

@@ -5,6 +5,7 @@ import ServiceLifecycle
 import UnixSignals
 import TailorMembership
 import TailorNode
+import TailorStore
 
 /// `tailor node`: one member holding partitions of shoppers and catalog.
 struct NodeCommand: AsyncParsableCommand {
@@ -30,8 +31,20 @@ struct NodeCommand: AsyncParsableCommand {
     @Flag(help: ArgumentHelp("Use the small demo shop (2,000 products), for tests.", visibility: .hidden))
     var demoSmall = false
 
+    @Option(help: "The folder of this node's store (SQLite, node.sqlite and its WAL); created when missing. Default: tailor-data/<name>.")
+    var dataDir: String?
+
+    @Option(help: "process: a commit survives the process being killed (SQLite synchronous=NORMAL); power: every commit is fsynced (synchronous=FULL).")
+    var durability: NodeStore.Durability = .process
+
+    @Option(help: "How often this node compares digests with the other replicas of its partitions (anti-entropy), e.g. 10s or 500ms.")
+    var antiEntropyInterval = "10s"
+
     func validate() throws {
         try cluster.validateShape()
+        guard let interval = LoadDuration.parse(antiEntropyInterval), interval >= .milliseconds(100) else {
+            throw ValidationError("--anti-entropy-interval: '\(antiEntropyInterval)' is not a duration of at least 100ms (10s, 500ms)")
+        }
         if demo, try !cluster.parsedMembers().contains(where: { $0.name == name }) {
             throw ValidationError("--demo loads the shard --members gives this node: --name '\(name)' is not one of them")
         }
@@ -44,8 +57,11 @@ struct NodeCommand: AsyncParsableCommand {
         let demoSetup = demo ? NodeConfiguration.DemoSetup(endingAtMillis: demoAt ?? DemoClock.defaultEnd(), small: demoSmall) : nil
         var configuration = NodeConfiguration(
             name: name, listen: listen.endpoint, members: try cluster.parsedMembers(),
-            partitionCount: cluster.partitions, replicationFactor: cluster.replicas, demo: demoSetup
+            partitionCount: cluster.partitions, replicationFactor: cluster.replicas, demo: demoSetup,
+            dataDirectory: dataDir ?? "tailor-data/\(name)"
         )
+        configuration.durability = durability
+        configuration.replication.antiEntropyInterval = LoadDuration.parse(antiEntropyInterval) ?? .seconds(10)
         configuration.seeds = try cluster.parsedSeeds()
         configuration.advertiseHost = cluster.advertiseHost
         let node = NodeService(configuration: configuration, logger: logger)
@@ -67,3 +83,5 @@ enum DemoClock {
         return now - now % 3_600_000
     }
 }
+
+extension NodeStore.Durability: ExpressibleByArgument {}

@@ -1,0 +1,141 @@
+import Foundation
+import Logging
+import NIOPosix
+import TailorCRDT
+import TailorMembership
+public import TailorModel
+import TailorScoring
+public import TailorStore
+
+/// A node's partitions in memory (``PartitionTable``) and in its store (``NodeStore``),
+/// written together: a record is committed to SQLite first, then applied to the
+/// partition actors, so that nothing a node acknowledged exists only in memory.
+///
+/// Applying is commutative (events are a set, registers keep the highest version,
+/// erasures dominate older events on both sides), so two writes racing to the
+/// actors leave the same state in whatever order they arrive.
+public final class NodeData: Sendable {
+    public let table: PartitionTable
+    public let store: NodeStore
+    let shardMap: ShardMap
+
+    init(table: PartitionTable, store: NodeStore, shardMap: ShardMap) {
+        self.table = table
+        self.store = store
+        self.shardMap = shardMap
+    }
+
+    /// What a write stored.
+    public struct Written: Sendable {
+        /// Records that changed something (not retries, not older versions).
+        public var stored = 0
+        /// The catalog-side contributions of the events stored for the first time.
+        public var signals: [EventSignals] = []
+        /// Events an erasure removed.
+        public var erasedEvents = 0
+        /// The keys of the records stored.
+        public var keys: [String] = []
+    }
+
+    /// Commits `records` in one transaction (off the event loops), then applies what
+    /// changed to the partitions held in memory.
+    public func write(_ records: [(partition: Int, record: ReplicatedRecord)]) async throws -> Written {
+        guard !records.isEmpty else { return Written() }
+        let store = self.store
+        let changes = try await NIOThreadPool.singleton.runIfActive { try store.commit(records) }
+        return try await apply(changes)
+    }
+
+    /// Applies committed changes to the partition actors, grouped by partition and kind.
+    func apply(_ changes: [NodeStore.Change]) async throws -> Written {
+        var written = Written(stored: changes.count, keys: changes.map(\.record.key))
+        var byPartition: [Int: [NodeStore.Change]] = [:]
+        for change in changes { byPartition[change.partition, default: []].append(change) }
+        for (partition, changes) in byPartition {
+            guard let replica = table[partition] else { continue }
+            var events: [StoredEvent] = []
+            var signals: [EventSignals] = []
+            var seedSignals: [EventSignals] = []
+            var products: [Product] = []
+            var stock: [StockLevel] = []
+            for change in changes {
+                switch try change.record.content() {
+                case .event(let event): events.append(event)
+                case .signals(let entry, let counted): if counted { seedSignals.append(entry) } else { signals.append(entry) }
+                case .product(let product): products.append(product)
+                case .deletion(let id, let version): _ = await replica.catalog.remove(id, version: version)
+                case .stock(let level): stock.append(level)
+                case .erasure(let user, let atMillis):
+                    written.erasedEvents += change.erasedEvents.count
+                    let remaining = try store.events(of: user, partition: partition).events.compactMap { record -> StoredEvent? in
+                        guard case .event(let event) = try record.content() else { return nil }
+                        return event
+                    }
+                    await replica.users.erase(user, atMillis: atMillis, remaining: remaining)
+                }
+            }
+            if !products.isEmpty { _ = await replica.catalog.upsert(products) }
+            if !stock.isEmpty { _ = await replica.catalog.setStock(stock) }
+            if !events.isEmpty { written.signals += await replica.users.record(events).signals }
+            if !signals.isEmpty { _ = await replica.catalog.apply(signals) }
+            if !seedSignals.isEmpty { _ = await replica.catalog.apply(seedSignals, counting: true) }
+        }
+        return written
+    }
+
+    // MARK: Loading
+
+    /// Builds the replica of each of `partitions` from the store and installs it, not
+    /// complete (it answers reads once it caught up with the other replicas).
+    /// Returns the records read.
+    func load(_ partitions: [Int]) throws -> Int {
+        var total = 0
+        for partition in partitions {
+            let records = try store.records(of: partition)
+            total += records.count
+            var builder = ReplicaBuilder(partition: partition, vocabulary: table.vocabulary, shardMap: shardMap)
+            for record in records { try builder.add(record) }
+            table.install(builder.replica(complete: false), partition: partition)
+        }
+        return total
+    }
+}
+
+/// A partition replica built from its records before any actor owns it (start-up).
+struct ReplicaBuilder {
+    let partition: Int
+    let owns: @Sendable (String) -> Bool
+    var index: CatalogIndex
+    var profiles: [String: ShopperProfile] = [:]
+    var erasures: [String: Int64] = [:]
+
+    init(partition: Int, vocabulary: Vocabulary, shardMap: ShardMap) {
+        self.partition = partition
+        self.owns = { shardMap.partition(of: $0) == partition }
+        index = CatalogIndex(vocabulary: vocabulary)
+    }
+
+    /// Adds one record; cheapest in the store's order (erasures, products and stock, then by time).
+    mutating func add(_ record: ReplicatedRecord) throws {
+        switch try record.content() {
+        case .event(let event):
+            if let erasedAt = erasures[event.user], event.atMillis <= erasedAt { return }
+            _ = profiles[event.user, default: ShopperProfile()].record(event)
+        case .signals(let signals, let counted): _ = index.apply(signals, countingInteractions: counted, ownsProduct: owns)
+        case .product(let product): _ = index.upsert(product)
+        case .deletion(let id, let version): _ = index.remove(id, version: version)
+        case .stock(let level): _ = index.setStock(level)
+        case .erasure(let user, let atMillis): erasures[user] = max(erasures[user] ?? .min, atMillis)
+        }
+    }
+
+    func replica(complete: Bool) -> PartitionTable.Replica {
+        var index = self.index
+        index.refreshHeads(nowMillis: Int64(Date().timeIntervalSince1970 * 1000))
+        return PartitionTable.Replica(
+            users: UserPartition(partition: partition, profiles: profiles, erasures: erasures),
+            catalog: CatalogPartition(partition: partition, index: index, ownsProduct: owns),
+            complete: complete
+        )
+    }
+}

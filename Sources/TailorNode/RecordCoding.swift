@@ -1,0 +1,62 @@
+import SwiftProtobuf
+public import TailorCRDT
+public import TailorModel
+import TailorWire
+
+/// What a node's records hold, decoded: the node stores and exchanges
+/// ``ReplicatedRecord``s, whose bodies are the wire messages of the same data.
+public enum RecordContent: Sendable {
+    case event(StoredEvent)
+    /// `counted`: seed data whose interactions the catalog partition counts itself.
+    case signals(EventSignals, counted: Bool)
+    case product(Product)
+    case deletion(id: String, version: Int64)
+    case stock(StockLevel)
+    case erasure(user: String, atMillis: Int64)
+}
+
+extension ReplicatedRecord {
+    public static func event(_ event: StoredEvent) -> ReplicatedRecord {
+        ReplicatedRecord(kind: .event, key: event.id, version: event.atMillis, user: event.user, body: encode(WireEvent(event)))
+    }
+
+    public static func signals(_ signals: EventSignals, seed: Bool = false) -> ReplicatedRecord {
+        ReplicatedRecord(
+            kind: seed ? .seedSignals : .signals, key: signals.eventID, version: signals.atMillis,
+            body: encode(WireEventSignals(signals))
+        )
+    }
+
+    public static func product(_ product: Product) -> ReplicatedRecord {
+        ReplicatedRecord(kind: .product, key: product.id, version: product.version, body: encode(WireProduct(product)))
+    }
+
+    public static func deletion(of id: String, version: Int64) -> ReplicatedRecord {
+        ReplicatedRecord(kind: .product, key: id, version: version, body: [])
+    }
+
+    public static func stock(_ level: StockLevel) -> ReplicatedRecord {
+        ReplicatedRecord(kind: .stock, key: level.product, version: level.version, body: encode(WireStockLevel(level)))
+    }
+
+    public static func erasure(of user: String, atMillis: Int64) -> ReplicatedRecord {
+        ReplicatedRecord(kind: .tombstone, key: user, version: atMillis, body: [])
+    }
+
+    /// The body decoded by kind; throws for a body that is not its kind's message.
+    public func content() throws -> RecordContent {
+        switch kind {
+        case .event: return .event(try WireEvent(serializedBytes: body).model())
+        case .signals: return .signals(try WireEventSignals(serializedBytes: body).model, counted: false)
+        case .seedSignals: return .signals(try WireEventSignals(serializedBytes: body).model, counted: true)
+        case .product: return body.isEmpty ? .deletion(id: key, version: version) : .product(try WireProduct(serializedBytes: body).model)
+        case .stock: return .stock(try WireStockLevel(serializedBytes: body).model)
+        case .tombstone: return .erasure(user: key, atMillis: version)
+        }
+    }
+
+    private static func encode(_ message: some SwiftProtobuf.Message) -> [UInt8] {
+        // Encoding a message built from valid values does not fail (no required fields, no Any).
+        (try? message.serializedBytes()) ?? []
+    }
+}
