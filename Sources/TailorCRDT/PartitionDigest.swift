@@ -58,3 +58,26 @@ public struct PartitionDigest: Sendable, Hashable {
         StableHash.mix(StableHash.fnv1a(key) ^ UInt64(kind.rawValue), UInt64(bitPattern: version))
     }
 }
+
+/// What one answer of a pull pass carries (the responder's side): the buckets, from
+/// `start` on, where the asker's digest differs from the responder's, whole buckets,
+/// until `maximumRecords` is reached; and where the next pull starts
+/// (``PartitionDigest/bucketCount`` once every differing bucket was sent).
+public struct PullPlan: Sendable, Equatable {
+    public var buckets: [Int]
+    public var nextBucket: Int
+
+    public init(mine: PartitionDigest, theirs: PartitionDigest, start: Int, maximumRecords: Int) {
+        buckets = []
+        nextBucket = PartitionDigest.bucketCount
+        var count = 0
+        for bucket in mine.differingBuckets(from: theirs) where bucket >= start {
+            if count >= max(1, maximumRecords) {
+                nextBucket = bucket
+                break
+            }
+            buckets.append(bucket)
+            count += Int(mine.counts[bucket])
+        }
+    }
+}

@@ -10,6 +10,11 @@ struct ClusterView: Encodable, Sendable {
         var state: String
         var ready: Bool?
         var partitions: Int?
+        /// The partitions it holds a replica of, and those still awaiting catch-up or hand-off.
+        var heldPartitions: [Int]?
+        var incompletePartitions: [Int]?
+        /// Records in its store.
+        var storedRecords: UInt64?
         var products: UInt64?
         var shoppers: UInt64?
         var events: UInt64?

@@ -112,6 +112,16 @@ public final class GatewayService: Service, Sendable {
             do throws(ValidationError) { try Check.identifier(id, "id") } catch { throw APIError(error) }
             return try JSONCoding.response(try await self.product(id))
         }
+        router.delete("/v1/users/{id}") { _, context in
+            let user = try Self.pathID(context)
+            do throws(ValidationError) { try Check.identifier(user, "id") } catch { throw APIError(error) }
+            return try JSONCoding.response(try await writes.erase(user: user))
+        }
+        router.get("/v1/users/{id}/export") { request, context in
+            let user = try Self.pathID(context)
+            do throws(ValidationError) { try Check.identifier(user, "id") } catch { throw APIError(error) }
+            return try JSONCoding.response(try await self.export(user, replica: request.uri.queryParameters.get("replica")))
+        }
         router.get("/v1/cluster") { _, _ in try JSONCoding.response(await self.clusterView()) }
         router.get("/healthz") { _, _ in try JSONCoding.response(["status": "ok"]) }
         router.get("/readyz") { _, _ in
@@ -123,12 +133,39 @@ public final class GatewayService: Service, Sendable {
     }
 
     /// The `{id}` path parameter, percent-decoded (ids may hold any character).
-    private static func productID(_ context: BasicRequestContext) throws -> String {
+    private static func productID(_ context: BasicRequestContext) throws -> String { try pathID(context) }
+
+    private static func pathID(_ context: BasicRequestContext) throws -> String {
         let raw = try context.parameters.require("id")
         guard let id = raw.removingPercentEncoding else {
             throw APIError(status: .badRequest, field: "id", problem: "is not valid percent-encoding")
         }
         return id
+    }
+
+    /// Everything one complete replica holds about the shopper.
+    /// `replica`: ask that replica only (an audit of every copy), else the first that answers.
+    private func export(_ user: String, replica: String?) async throws -> UserExport {
+        var request = WireExportRequest()
+        request.user = user
+        let partition = cluster.shardMap.partition(of: user)
+        let replicas = cluster.shardMap.replicas(of: partition)
+        if let replica, !replicas.contains(replica) {
+            throw APIError(status: .badRequest, field: "replica", problem: "'\(replica)' is not a replica of partition \(partition) (\(replicas.joined(separator: ", ")))")
+        }
+        var failures: [String] = []
+        for member in replica.map({ [$0] }) ?? cluster.readOrder(of: partition) {
+            do {
+                let response: WireExportResponse = try await cluster.call(member, "/internal/users/export", request, timeout: .seconds(5))
+                return UserExport(user: user, replica: member, partition: partition, replicas: replicas, response: response)
+            } catch let error as NodeCallError {
+                failures.append("\(member): \(error.message)")
+            }
+        }
+        throw APIError(
+            status: .serviceUnavailable, field: nil,
+            problem: "no complete replica of partition \(partition) answered (\(failures.joined(separator: "; ")))"
+        )
     }
 
     private func product(_ id: String) async throws -> ProductView {
@@ -164,6 +201,9 @@ public final class GatewayService: Service, Sendable {
                         entry.state = "up"
                         entry.ready = status.ready
                         entry.partitions = status.partitions.count
+                        entry.heldPartitions = status.partitions.map(Int.init)
+                        entry.incompletePartitions = status.incompletePartitions.map(Int.init)
+                        entry.storedRecords = status.storedRecords
                         entry.products = status.products
                         entry.shoppers = status.shoppers
                         entry.events = status.events

@@ -55,16 +55,29 @@ extension Recommender {
             if let first = delays.values.min() { armTimer(after: first) }
             var outstanding = Set(plan.keys)
             var hedgesInFlight = 0
+            func reask(_ member: String) {
+                guard let partitions = plan[member] else { return }
+                let next = alternatives(for: partitions, of: member, in: &gathered)
+                guard !next.isEmpty else { return }
+                hedgesInFlight += 1
+                group.addTask { await hedge(next, request: hedgeRequest, until: end) }
+            }
             while let outcome = await group.next() {
                 switch outcome {
                 case .answered(let member, let response, let took):
                     outstanding.remove(member)
                     cluster.recordLatency(member, took)
                     accept(response, from: member, plan: plan, into: &gathered)
+                    // Partitions the member declined (its replica is catching up or awaits
+                    // hand-off) go to their next replica at once, outside the hedge budget.
+                    reask(member)
                 case .failed(let error):
                     outstanding.remove(error.member)
                     gathered.failures[error.member] = error.message
                     logger.debug("scoring call failed", metadata: ["member": "\(error.member)", "error": "\(error.message)"])
+                    // A member that failed (refused, reset, answered an error) leaves its
+                    // partitions to their next replicas at once, as a decline does.
+                    reask(error.member)
                 case .hedgeDue(let timer):
                     guard !timer.isEmpty else { continue }
                     let elapsed = ContinuousClock.now - started

@@ -32,8 +32,9 @@ struct WriteRouter: Sendable {
         }
         let (requests, partitionsOf) = plan(stored, key: \.user, into: WireEventWriteRequest()) { $0.events.append(WireEvent($1)) }
         let responses: [String: WireEventWriteResponse] = await fanOut(requests, path: "/internal/events")
-        try checkQuorum(responses: responses.keys, partitionsOf: partitionsOf, what: "events")
 
+        // Events stored on any replica stay (anti-entropy brings them to the others), so
+        // their contributions are counted and routed even when the quorum falls short.
         var signals: [String: WireEventSignals] = [:]
         for response in responses.values {
             for entry in response.signals { signals[entry.eventID] = entry }
@@ -44,6 +45,7 @@ struct WriteRouter: Sendable {
             entry.model.interactions.map { ($0.product, Double($0.weight), entry.atMillis, entry.eventID) }
         })
         await route(Array(signals.values))
+        try checkQuorum(responses: responses.keys, partitionsOf: partitionsOf, what: "events")
         let accepted = stored.count { signals[$0.id] != nil }
         return EventBatchResult(accepted: accepted, duplicates: stored.count - accepted, ids: stored.map(\.id))
     }
@@ -60,6 +62,24 @@ struct WriteRouter: Sendable {
             for member in members { requests[member, default: WireSignalsRequest()].signals.append(entry) }
         }
         let _: [String: WireSignalsResponse] = await fanOut(requests, path: "/internal/signals")
+    }
+
+    // MARK: Shoppers
+
+    /// Erases a shopper on every replica of their partition: a tombstone that removes
+    /// their events and refuses them back (from a retry or from anti-entropy).
+    func erase(user: String) async throws -> UserErasure {
+        let erasedAt = Date()
+        var request = WireEraseRequest()
+        request.user = user
+        request.atMillis = Int64(erasedAt.timeIntervalSince1970 * 1000)
+        let partition = cluster.shardMap.partition(of: user)
+        let requests = Dictionary(uniqueKeysWithValues: cluster.shardMap.replicas(of: partition).map { ($0, request) })
+        let responses: [String: WireEraseResponse] = await fanOut(requests, path: "/internal/users/erase")
+        try checkQuorum(responses: responses.keys, partitionsOf: requests.mapValues { _ in [partition] }, what: "the erasure")
+        return UserErasure(
+            user: user, erasedAt: erasedAt, eventsRemoved: Int(responses.values.map(\.eventsRemoved).max() ?? 0), replicas: responses.count
+        )
     }
 
     // MARK: Catalog

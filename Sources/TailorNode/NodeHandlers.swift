@@ -246,9 +246,11 @@ struct NodeHandlers: Sendable {
         var status = WireNodeStatus()
         status.member = member
         status.ready = readiness.isReady
+        status.storedRecords = UInt64(data.store.recordCount)
         for partition in table.partitions {
             guard let replica = table[partition] else { continue }
             status.partitions.append(UInt32(partition))
+            if !replica.complete { status.incompletePartitions.append(UInt32(partition)) }
             status.products += UInt64(await replica.catalog.productCount)
             status.shoppers += UInt64(await replica.users.shopperCount)
             status.events += UInt64(await replica.users.eventCount)

@@ -288,19 +288,11 @@ final class Replication: Sendable {
         guard let replica = data.table[partition] else { return response }
         response.partition.held = true
         response.partition.complete = replica.complete
-        let budget = max(1, Int(request.maxRecords))
-        let digest = data.store.digest(of: partition)
-        var buckets: [Int] = []
-        var count = 0
-        for bucket in digest.differingBuckets(from: theirs) where bucket >= Int(request.startBucket) {
-            if count >= budget {
-                response.nextBucket = UInt32(bucket)
-                break
-            }
-            buckets.append(bucket)
-            count += Int(digest.counts[bucket])
-        }
-        response.partition.records = try data.store.records(of: partition, buckets: buckets).map(WireRecord.init)
+        let plan = PullPlan(
+            mine: data.store.digest(of: partition), theirs: theirs, start: Int(request.startBucket), maximumRecords: Int(request.maxRecords)
+        )
+        response.nextBucket = UInt32(plan.nextBucket)
+        response.partition.records = try data.store.records(of: partition, buckets: plan.buckets).map(WireRecord.init)
         return response
     }
 }

@@ -198,6 +198,11 @@ public final class NodeStore: Sendable {
         memory.withLock { $0.digests[partition] ?? PartitionDigest() }
     }
 
+    /// Records held, over every partition.
+    public var recordCount: Int {
+        memory.withLock { $0.digests.values.reduce(0) { $0 + $1.recordCount } }
+    }
+
     /// Partitions with at least one record.
     public var partitions: [Int] {
         memory.withLock { memory in memory.digests.filter { $0.value.recordCount > 0 }.keys.sorted() }

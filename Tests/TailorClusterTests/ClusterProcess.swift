@@ -14,19 +14,30 @@ final class ClusterProcess: @unchecked Sendable {
     /// Each node's internal HTTP/2 port, by name.
     private(set) var nodePorts: [String: Int] = [:]
     private var processes: [String: Process] = [:]
+    /// What each member was started with (``restart(_:)`` starts it again the same way).
+    private var launchArguments: [String: [String]] = [:]
     private let logDirectory: URL
+    /// `--partitions`, `--replicas` and the rest every member shares.
+    private var shared: [String] = []
 
-    /// Starts the cluster and waits until the gateway is ready.
-    static func start(nodes: Int = 3, demo: Bool = true, extraGatewayArguments: [String] = []) async throws -> ClusterProcess {
+    /// Starts the cluster and waits until the gateway is ready. Each node keeps its
+    /// store in a folder of its own (`dataDirectory(of:)`), kept across ``restart(_:)``.
+    static func start(
+        nodes: Int = 3, demo: Bool = true, replicas: Int = 2, extraNodeArguments: [String] = [], extraGatewayArguments: [String] = []
+    ) async throws -> ClusterProcess {
         let ports = try FreePorts.take(nodes + 1)
         let names = (1...nodes).map { "n\($0)" }
         let members = zip(names, ports).map { "\($0)=127.0.0.1:\($1)" }.joined(separator: ",")
         let cluster = ClusterProcess(gatewayPort: ports[nodes], names: names)
         cluster.nodePorts = Dictionary(uniqueKeysWithValues: zip(names, ports))
-        let shared = ["--members", members, "--partitions", "64", "--log-level", "info", "--parent-pid", String(getpid())]
+        let shared = [
+            "--members", members, "--partitions", "64", "--replicas", String(replicas), "--log-level", "info", "--parent-pid", String(getpid()),
+        ]
+        cluster.shared = Array(shared.dropFirst(2))
         let demoAt = String(Int64(Date().timeIntervalSince1970 * 1000))
         for (name, port) in zip(names, ports) {
-            var arguments = ["node", "--name", name, "--listen", "127.0.0.1:\(port)"] + shared
+            var arguments = ["node", "--name", name, "--listen", "127.0.0.1:\(port)", "--data-dir", cluster.dataDirectory(of: name)]
+                + shared + extraNodeArguments
             if demo { arguments += ["--demo", "--demo-small", "--demo-at", demoAt] }
             try cluster.launch(name, arguments)
         }
@@ -60,13 +71,28 @@ final class ClusterProcess: @unchecked Sendable {
         return bundle.deletingLastPathComponent().appendingPathComponent("tailor")
     }
 
+    /// The store folder of node `name`.
+    func dataDirectory(of name: String) -> String {
+        logDirectory.appendingPathComponent("data").appendingPathComponent(name).path
+    }
+
+    /// Starts a stopped (killed, terminated) member again with the arguments it had: a
+    /// node finds its store and its port again.
+    func restart(_ name: String) throws {
+        guard let arguments = launchArguments[name] else { throw ClusterError("no member \(name) was started") }
+        if let process = processes[name], process.isRunning { throw ClusterError("\(name) is still running") }
+        try launch(name, arguments)
+    }
+
     private func launch(_ name: String, _ arguments: [String]) throws {
+        launchArguments[name] = arguments
         let process = Process()
         process.executableURL = Self.executable
         process.arguments = arguments
         let log = logDirectory.appendingPathComponent("\(name).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        if !FileManager.default.fileExists(atPath: log.path) { FileManager.default.createFile(atPath: log.path, contents: nil) }
         let handle = try FileHandle(forWritingTo: log)
+        handle.seekToEndOfFile()  // a restarted member's log follows its first life's
         process.standardOutput = handle
         process.standardError = handle
         try process.run()
@@ -92,12 +118,13 @@ final class ClusterProcess: @unchecked Sendable {
 
     /// Starts another node that joins the running cluster through `--seeds` (empty: it
     /// is not in `--members`). Returns its internal port.
-    func join(_ name: String) throws -> Int {
+    func join(_ name: String, extraArguments: [String] = []) throws -> Int {
         let port = try FreePorts.take(1)[0]
         try launch(name, [
             "node", "--name", name, "--listen", "127.0.0.1:\(port)", "--seeds", "127.0.0.1:\(nodePorts[nodeNames[0]]!)",
-            "--partitions", "64", "--log-level", "info", "--parent-pid", String(getpid()),
-        ])
+            "--data-dir", dataDirectory(of: name),
+        ] + shared + extraArguments)
+        nodePorts[name] = port
         return port
     }
 
@@ -191,7 +218,8 @@ final class ClusterProcess: @unchecked Sendable {
     }
 
     private func send(_ method: String, _ path: String, body: Data?, to gateway: URL? = nil) async throws -> (Int, Data) {
-        var request = URLRequest(url: (gateway ?? gatewayURL).appendingPathComponent(path))
+        // Joined as text, not appended as a path component: a query stays a query.
+        var request = URLRequest(url: URL(string: (gateway ?? gatewayURL).absoluteString + path)!)
         request.httpMethod = method
         request.timeoutInterval = 10
         if let body {

@@ -388,6 +388,12 @@ public nonisolated struct WireNodeStatus: Sendable {
 
   public var ready: Bool = false
 
+  /// Replicas held that await catch-up or hand-off (they answer no reads yet).
+  public var incompletePartitions: [UInt32] = []
+
+  /// Records in the node's store, and the store's file size in bytes.
+  public var storedRecords: UInt64 = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -978,7 +984,7 @@ nonisolated extension WireScoreResponse: SwiftProtobuf.Message, SwiftProtobuf._M
 
 nonisolated extension WireNodeStatus: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".NodeStatus"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}member\0\u{1}partitions\0\u{1}products\0\u{1}shoppers\0\u{1}events\0\u{1}ready\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}member\0\u{1}partitions\0\u{1}products\0\u{1}shoppers\0\u{1}events\0\u{1}ready\0\u{3}incomplete_partitions\0\u{3}stored_records\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -992,6 +998,8 @@ nonisolated extension WireNodeStatus: SwiftProtobuf.Message, SwiftProtobuf._Mess
       case 4: try { try decoder.decodeSingularUInt64Field(value: &self.shoppers) }()
       case 5: try { try decoder.decodeSingularUInt64Field(value: &self.events) }()
       case 6: try { try decoder.decodeSingularBoolField(value: &self.ready) }()
+      case 7: try { try decoder.decodeRepeatedUInt32Field(value: &self.incompletePartitions) }()
+      case 8: try { try decoder.decodeSingularUInt64Field(value: &self.storedRecords) }()
       default: break
       }
     }
@@ -1016,6 +1024,12 @@ nonisolated extension WireNodeStatus: SwiftProtobuf.Message, SwiftProtobuf._Mess
     if self.ready != false {
       try visitor.visitSingularBoolField(value: self.ready, fieldNumber: 6)
     }
+    if !self.incompletePartitions.isEmpty {
+      try visitor.visitPackedUInt32Field(value: self.incompletePartitions, fieldNumber: 7)
+    }
+    if self.storedRecords != 0 {
+      try visitor.visitSingularUInt64Field(value: self.storedRecords, fieldNumber: 8)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1026,6 +1040,8 @@ nonisolated extension WireNodeStatus: SwiftProtobuf.Message, SwiftProtobuf._Mess
     if lhs.shoppers != rhs.shoppers {return false}
     if lhs.events != rhs.events {return false}
     if lhs.ready != rhs.ready {return false}
+    if lhs.incompletePartitions != rhs.incompletePartitions {return false}
+    if lhs.storedRecords != rhs.storedRecords {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -1,0 +1,54 @@
+import Foundation
+import TailorWire
+
+/// `DELETE /v1/users/{id}`: what the erasure did.
+struct UserErasure: Encodable, Sendable {
+    var user: String
+    /// The erasure's time: events of the shopper at or before it are gone for good.
+    var erasedAt: Date
+    /// Events removed, on the replica that removed most.
+    var eventsRemoved: Int
+    /// Replicas that stored the erasure (at least the write quorum).
+    var replicas: Int
+}
+
+/// `GET /v1/users/{id}/export`: everything the cluster holds about a shopper.
+struct UserExport: Encodable, Sendable {
+    struct Event: Encodable, Sendable {
+        var id: String
+        var type: String
+        var session: String
+        var products: [String]
+        var quantity: Int
+        var query: String
+        var at: Date
+    }
+
+    var user: String
+    var events: [Event]
+    /// Events recorded for the shopper since their profile began (kept or not).
+    var eventCount: Int
+    var purchased: [String]
+    /// When the shopper was erased, if they were.
+    var erasedAt: Date?
+    /// The replica that answered, the shopper's partition and all its replicas.
+    var replica: String
+    var partition: Int
+    var replicas: [String]
+
+    init(user: String, replica: String, partition: Int, replicas: [String], response: WireExportResponse) {
+        self.user = user
+        self.replica = replica
+        self.partition = partition
+        self.replicas = replicas
+        events = response.events.map { event in
+            Event(
+                id: event.id, type: event.type, session: event.session, products: event.products.map(\.id),
+                quantity: Int(event.quantity), query: event.query, at: Date(timeIntervalSince1970: Double(event.atMillis) / 1000)
+            )
+        }
+        eventCount = Int(response.eventCount)
+        purchased = response.purchased
+        erasedAt = response.hasErasedAtMillis ? Date(timeIntervalSince1970: Double(response.erasedAtMillis) / 1000) : nil
+    }
+}
