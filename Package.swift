@@ -150,6 +150,8 @@ let package = Package(
                 "TailorGateway",
                 "TailorMembership",
                 "TailorStore",
+                "TailorCRDT",
+                "TailorScoring",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -96,10 +96,14 @@ struct MembershipBench {
         process.arguments = [
             "node", "--name", name, "--listen", "127.0.0.1:\(port(name))", "--members", membersArgument,
             "--partitions", "8", "--log-level", "warning", "--threads", "1", "--parent-pid", String(getpid()),
+            "--data-dir", dataRoot.appendingPathComponent(name).path,
         ]
         try process.run()
         return process
     }
+
+    /// Where the nodes keep their stores during the run (removed by the command).
+    var dataRoot: URL { FileManager.default.temporaryDirectory.appendingPathComponent("tailor-bench-membership-\(getpid())") }
 
     private func startGateway() throws -> Process {
         let process = Process()

@@ -49,6 +49,7 @@ struct MembershipBenchCommand: AsyncParsableCommand {
             let run = MembershipBench(
                 executable: executable, size: size, firstPort: port, trials: trials, quietSeconds: quietSeconds, counterProducts: counterProducts
             )
+            defer { try? FileManager.default.removeItem(at: run.dataRoot) }
             let result = try await run.measure()
             let times = result.detections.sorted()
             let median = times[times.count / 2]

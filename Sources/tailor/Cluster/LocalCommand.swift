@@ -42,6 +42,9 @@ struct LocalCommand: AsyncParsableCommand {
     @Option(help: "Keep each node's store in DIR/<node> (kept between runs: a restart loads it). Default: a temporary folder removed at exit.")
     var dataDir: String?
 
+    @Option(help: "Store durability of the nodes: process (survives a killed process) or power (fsync every commit).")
+    var durability = "process"
+
     @Option(help: "How often nodes compare digests with the other replicas (anti-entropy), e.g. 10s or 500ms.")
     var antiEntropyInterval: String?
 
@@ -64,6 +67,7 @@ struct LocalCommand: AsyncParsableCommand {
             throw ValidationError("--node-threads and --gateway-threads must be between \(counts.lowerBound) and \(counts.upperBound)")
         }
         guard (1...65_535).contains(port), (1...65_000).contains(nodePort) else { throw ValidationError("ports must be between 1 and 65535") }
+        guard ["process", "power"].contains(durability) else { throw ValidationError("--durability must be process or power") }
         if let antiEntropyInterval, LoadDuration.parse(antiEntropyInterval) == nil {
             throw ValidationError("--anti-entropy-interval: '\(antiEntropyInterval)' is not a duration (10s, 500ms)")
         }
@@ -90,6 +94,7 @@ struct LocalCommand: AsyncParsableCommand {
             var arguments = ["node", "--name", "n\(index + 1)", "--listen", "\(host):\(nodePort + index)"] + shared + Self.threadArguments(nodeThreads)
             arguments += ["--data-dir", (dataRoot as NSString).appendingPathComponent("n\(index + 1)")]
             if let antiEntropyInterval { arguments += ["--anti-entropy-interval", antiEntropyInterval] }
+            arguments += ["--durability", durability]
             if !noDemo { arguments += ["--demo", "--demo-at", demoAt] + (demoSmall ? ["--demo-small"] : []) }
             try children.start(name: "n\(index + 1)", executable: executable, arguments: arguments)
         }

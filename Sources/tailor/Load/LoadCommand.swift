@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import NIOCore
 import NIOPosix
+import TailorModel
 
 /// `tailor load`: open-loop HTTP/1.1 load on Tailor's public JSON API.
 struct LoadCommand: AsyncParsableCommand {
@@ -35,6 +36,9 @@ struct LoadCommand: AsyncParsableCommand {
 
     @Option(help: "The share of requests that are POST /v1/events batches (0…1).")
     var eventsShare: Double = 0.1
+
+    @Option(help: "Events in every batch, each of its own shopper (default: 1 to 5 events of one shopper).")
+    var eventsPerBatch: Int?
 
     @Option(help: "Seed of the request mix: the same seed sends the same requests.")
     var seed: UInt64 = 1
@@ -72,6 +76,9 @@ struct LoadCommand: AsyncParsableCommand {
         guard LoadDuration.parse(timeout)! > .zero else { throw ValidationError("--timeout must be more than zero") }
         guard (1...10_000).contains(connections) else { throw ValidationError("--connections must be 1...10000") }
         guard (0...1).contains(eventsShare) else { throw ValidationError("--events-share must be 0...1") }
+        if let eventsPerBatch, !(1...Limits.maximumEventsPerBatch).contains(eventsPerBatch) {
+            throw ValidationError("--events-per-batch must be 1...\(Limits.maximumEventsPerBatch)")
+        }
         guard (1...10_000_000).contains(shoppers) else { throw ValidationError("--shoppers must be 1...10000000") }
         guard (1...10_000_000).contains(products) else { throw ValidationError("--products must be 1...10000000") }
         guard sloP99Ms > 0 else { throw ValidationError("--slo-p99-ms must be positive") }
@@ -146,7 +153,7 @@ struct LoadCommand: AsyncParsableCommand {
         for (index, rate) in (Self.rates(rate) ?? []).enumerated() {
             let mix = LoadMix.Configuration(
                 shoppers: shoppers, products: products, eventsShare: eventsShare, seed: seed,
-                eventIDPrefix: "load-\(invocation)-\(index)"
+                eventIDPrefix: "load-\(invocation)-\(index)", eventsPerBatch: eventsPerBatch
             )
             if !json { FileHandle.standardError.write(Data("running \(String(format: "%g", rate))/s: \(warmup) warm-up + \(duration)…\n".utf8)) }
             report.add(await runner.run(rate: rate, mix: mix))

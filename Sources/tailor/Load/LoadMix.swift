@@ -41,6 +41,10 @@ struct LoadMix: Sendable {
         /// Starts every event id, so that two runs do not send the same ids (which the
         /// cluster would count as retries).
         var eventIDPrefix = "load"
+        /// When set, every event batch holds exactly this many events, each of its own
+        /// shopper (a shop's backend forwarding many shoppers' events at once); otherwise
+        /// 1 to 5 events of one shopper's session.
+        var eventsPerBatch: Int?
 
         static var defaults: Configuration { Configuration() }
     }
@@ -107,6 +111,18 @@ struct LoadMix: Sendable {
     }
 
     mutating func nextEventBatch() -> EventBatch {
+        if let size = configuration.eventsPerBatch {
+            return EventBatch(events: (0..<size).map { _ in
+                let shopper = nextShopper()
+                let type = pick(Self.eventWeights)
+                nextEventNumber += 1
+                return ShopperEvent(
+                    id: "\(configuration.eventIDPrefix)-\(nextEventNumber)", type: type, user: shopper,
+                    session: "\(shopper)-s\(random.next(in: 1...3))", product: nextProduct(),
+                    quantity: type == .view ? nil : random.next(in: 1...2)
+                )
+            })
+        }
         let shopper = nextShopper()
         let session = "\(shopper)-s\(random.next(in: 1...3))"
         let count = random.next(in: 1...5)

@@ -1,0 +1,96 @@
+import Foundation
+import HTTPTypes
+import TailorCRDT
+import TailorHTTP2
+import TailorModel
+import TailorNode
+import TailorScoring
+import TailorStore
+
+/// The recovery half of ``IngestBenchCommand``: a node's store with `events` events (and
+/// what a node stores with them: their catalog contributions, 20,000 products), then
+/// `tailor node` started on it and timed until `/readyz` answers 200.
+struct RecoveryBench {
+    let executable: String
+    let root: URL
+    let events: Int
+    let port: Int
+    let durability: NodeStore.Durability
+
+    static let partitions = 32
+
+    func run() async throws {
+        let directory = root.appendingPathComponent("recovery-n1")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let path = directory.appendingPathComponent("node.sqlite").path
+        let written = try write(path: path)
+        let bytes = ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0)
+            + ((try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0)
+        print("\nrecovery: a store of \(events) events, \(written.records) records in all, \(bytes >> 20) MiB, written in \(String(format: "%.1f", written.seconds)) s")
+
+        let node = Process()
+        node.executableURL = URL(fileURLWithPath: executable)
+        node.arguments = [
+            "node", "--name", "n1", "--listen", "127.0.0.1:\(port)", "--members", "n1=127.0.0.1:\(port)", "--replicas", "1",
+            "--partitions", String(Self.partitions), "--data-dir", directory.path, "--durability", durability.rawValue, "--log-level", "warning",
+        ]
+        let started = ContinuousClock.now
+        try node.run()
+        defer {
+            kill(node.processIdentifier, SIGTERM)
+            node.waitUntilExit()
+        }
+        let client = HTTP2Client()
+        defer { Task { await client.shutdown() } }
+        var ready = false
+        while ContinuousClock.now - started < .seconds(120), node.isRunning {
+            if let response = try? await client.call(HTTP2Peer(host: "127.0.0.1", port: port), method: .get, path: "/readyz", timeout: .seconds(1)),
+                response.status == .ok
+            {
+                ready = true
+                break
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let took = LoadDuration.seconds(ContinuousClock.now - started)
+        guard ready else { throw BenchError("the node was not ready within 120 s") }
+        print("  tailor node started → /readyz 200 in \(String(format: "%.2f", took)) s (goal ≤ 10 s); resident memory then \(Self.residentMiB(node.processIdentifier)) MiB")
+    }
+
+    /// Writes the store as a node would have it; returns the records and the seconds it took.
+    private func write(path: String) throws -> (records: Int, seconds: Double) {
+        let store = try NodeStore(path: path, durability: durability)
+        let started = ContinuousClock.now
+        func partition(_ key: String) -> Int { Int(StableHash.fnv1a(key) % UInt64(Self.partitions)) }
+        var records = (0..<20_000).map { index -> (partition: Int, record: ReplicatedRecord) in
+            let product = Product(
+                id: "p\(index)", title: "Product \(index)", categoryPath: ["Home", "Kitchen"], brand: "Acme", price: 19.9, version: 1
+            )
+            return (partition(product.id), .product(product))
+        }
+        var total = 0
+        var generator = SyntheticEvents(shoppers: max(1, events / 10), products: 20_000, seed: 7)
+        var profiles: [String: ShopperProfile] = [:]
+        for _ in 0..<events {
+            let event = generator.next()
+            records.append((partition(event.user), .event(event)))
+            if let signals = profiles[event.user, default: ShopperProfile()].record(event) {
+                for target in Set(signals.catalogProducts.map(partition)) { records.append((target, .signals(signals))) }
+            }
+            if records.count >= 50_000 {
+                total += try store.commit(records).count
+                records.removeAll(keepingCapacity: true)
+            }
+        }
+        total += try store.commit(records).count
+        return (total, LoadDuration.seconds(ContinuousClock.now - started))
+    }
+
+    static func residentMiB(_ pid: Int32) -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+            let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "")
+        else { return 0 }
+        return kilobytes / 1024
+    }
+}
