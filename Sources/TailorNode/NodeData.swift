@@ -1,5 +1,7 @@
+import Dispatch
 import Foundation
 import Logging
+import Synchronization
 import NIOPosix
 import TailorCRDT
 import TailorMembership
@@ -89,15 +91,21 @@ public final class NodeData: Sendable {
     /// complete (it answers reads once it caught up with the other replicas).
     /// Returns the records read.
     func load(_ partitions: [Int]) throws -> Int {
-        var total = 0
-        for partition in partitions {
-            let records = try store.records(of: partition)
-            total += records.count
-            var builder = ReplicaBuilder(partition: partition, vocabulary: table.vocabulary, shardMap: shardMap)
-            for record in records { try builder.add(record) }
-            table.install(builder.replica(complete: false), partition: partition)
+        // Partitions are independent: built on every core at once (the vocabulary they
+        // share takes a lock to intern).
+        let results = Mutex<[Result<Int, any Error>]>([])
+        DispatchQueue.concurrentPerform(iterations: partitions.count) { index in
+            let partition = partitions[index]
+            let result = Result { () throws -> Int in
+                let records = try store.records(of: partition)
+                var builder = ReplicaBuilder(partition: partition, vocabulary: table.vocabulary, shardMap: shardMap)
+                try builder.add(records)
+                table.install(builder.replica(complete: false), partition: partition)
+                return records.count
+            }
+            results.withLock { $0.append(result) }
         }
-        return total
+        return try results.withLock { $0 }.reduce(0) { $0 + (try $1.get()) }
     }
 }
 
@@ -115,7 +123,24 @@ struct ReplicaBuilder {
         index = CatalogIndex(vocabulary: vocabulary)
     }
 
-    /// Adds one record; cheapest in the store's order (erasures, products and stock, then by time).
+    /// Adds a partition's records: erasures first, then products and stock (so that
+    /// contributions find their rows), then events and contributions in time order.
+    mutating func add(_ records: [ReplicatedRecord]) throws {
+        var registers: [ReplicatedRecord] = []
+        var timed: [ReplicatedRecord] = []
+        for record in records {
+            switch record.kind {
+            case .tombstone: try add(record)
+            case .product, .stock: registers.append(record)
+            case .event, .signals, .seedSignals: timed.append(record)
+            }
+        }
+        for record in registers { try add(record) }
+        timed.sort { $0.version < $1.version }
+        for record in timed { try add(record) }
+    }
+
+    /// Adds one record.
     mutating func add(_ record: ReplicatedRecord) throws {
         switch try record.content() {
         case .event(let event):

@@ -130,7 +130,7 @@ struct NodeHandlers: Sendable {
         for wire in request.signals {
             let signals = wire.model
             for partition in Set(signals.catalogProducts.map(shardMap.partition(of:))) where table[partition] != nil {
-                records.append((partition, .signals(signals)))
+                records.append((partition, .signals(signals.restricted(to: partition, partitionOf: shardMap.partition(of:)))))
             }
         }
         var response = WireSignalsResponse()

@@ -60,3 +60,16 @@ extension ReplicatedRecord {
         (try? message.serializedBytes()) ?? []
     }
 }
+
+extension EventSignals {
+    /// The part of the contribution one catalog partition applies: the interactions
+    /// with its products and the pairs that end at them (what a partition stores, so
+    /// that every replica of it stores the same record).
+    public func restricted(to partition: Int, partitionOf: (String) -> Int) -> EventSignals {
+        EventSignals(
+            eventID: eventID, atMillis: atMillis,
+            interactions: interactions.filter { partitionOf($0.product) == partition },
+            pairs: pairs.filter { partitionOf($0.target) == partition }
+        )
+    }
+}

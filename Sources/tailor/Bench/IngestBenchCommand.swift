@@ -55,6 +55,9 @@ struct IngestBenchCommand: AsyncParsableCommand {
     @Option(help: "Events in the recovery measurement's store (0: skip it).")
     var recoveryEvents = 1_000_000
 
+    @Option(help: "Keep the recovery measurement's store in this folder, and reuse it when it already holds one (skips writing it).")
+    var recoveryDir: String?
+
     @Flag(help: "Only the recovery measurement.")
     var recoveryOnly = false
 
@@ -94,7 +97,8 @@ struct IngestBenchCommand: AsyncParsableCommand {
             try await bench.run()
         }
         if recoveryEvents > 0 {
-            let recovery = RecoveryBench(executable: executable, root: root, events: recoveryEvents, port: nodePort + 50, durability: durability)
+            let directory = recoveryDir.map { URL(fileURLWithPath: $0) } ?? root.appendingPathComponent("recovery-n1")
+            let recovery = RecoveryBench(executable: executable, directory: directory, events: recoveryEvents, port: nodePort + 50, durability: durability)
             try await recovery.run()
         }
     }

@@ -12,7 +12,8 @@ import TailorStore
 /// `tailor node` started on it and timed until `/readyz` answers 200.
 struct RecoveryBench {
     let executable: String
-    let root: URL
+    /// The node's data folder.
+    let directory: URL
     let events: Int
     let port: Int
     let durability: NodeStore.Durability
@@ -20,19 +21,23 @@ struct RecoveryBench {
     static let partitions = 32
 
     func run() async throws {
-        let directory = root.appendingPathComponent("recovery-n1")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let path = directory.appendingPathComponent("node.sqlite").path
-        let written = try write(path: path)
+        if FileManager.default.fileExists(atPath: path) {
+            print("\nrecovery: reusing the store in \(directory.path)")
+        } else {
+            let written = try write(path: path)
+            print("\nrecovery: a store of \(events) events, \(written.records) records in all, written in \(String(format: "%.1f", written.seconds)) s")
+        }
         let bytes = ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0)
             + ((try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0)
-        print("\nrecovery: a store of \(events) events, \(written.records) records in all, \(bytes >> 20) MiB, written in \(String(format: "%.1f", written.seconds)) s")
+        print("  store: \(bytes >> 20) MiB")
 
         let node = Process()
         node.executableURL = URL(fileURLWithPath: executable)
         node.arguments = [
             "node", "--name", "n1", "--listen", "127.0.0.1:\(port)", "--members", "n1=127.0.0.1:\(port)", "--replicas", "1",
-            "--partitions", String(Self.partitions), "--data-dir", directory.path, "--durability", durability.rawValue, "--log-level", "warning",
+            "--partitions", String(Self.partitions), "--data-dir", directory.path, "--durability", durability.rawValue, "--log-level", "info",
         ]
         let started = ContinuousClock.now
         try node.run()
@@ -75,7 +80,9 @@ struct RecoveryBench {
             let event = generator.next()
             records.append((partition(event.user), .event(event)))
             if let signals = profiles[event.user, default: ShopperProfile()].record(event) {
-                for target in Set(signals.catalogProducts.map(partition)) { records.append((target, .signals(signals))) }
+                for target in Set(signals.catalogProducts.map(partition)) {
+                    records.append((target, .signals(signals.restricted(to: target, partitionOf: partition))))
+                }
             }
             if records.count >= 50_000 {
                 total += try store.commit(records).count
