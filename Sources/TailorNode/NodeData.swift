@@ -40,16 +40,17 @@ public final class NodeData: Sendable {
     }
 
     /// Commits `records` in one transaction (off the event loops), then applies what
-    /// changed to the partitions held in memory.
-    public func write(_ records: [(partition: Int, record: ReplicatedRecord)]) async throws -> Written {
+    /// changed to the partitions held in memory. `contents`, when given, are the
+    /// records' decoded bodies in the same order (the caller had them: not decoded again).
+    public func write(_ records: [(partition: Int, record: ReplicatedRecord)], contents: [RecordContent]? = nil) async throws -> Written {
         guard !records.isEmpty else { return Written() }
         let store = self.store
         let changes = try await NIOThreadPool.singleton.runIfActive { try store.commit(records) }
-        return try await apply(changes)
+        return try await apply(changes, contents: contents)
     }
 
     /// Applies committed changes to the partition actors, grouped by partition and kind.
-    func apply(_ changes: [NodeStore.Change]) async throws -> Written {
+    func apply(_ changes: [NodeStore.Change], contents: [RecordContent]? = nil) async throws -> Written {
         var written = Written(stored: changes.count, keys: changes.map(\.record.key))
         var byPartition: [Int: [NodeStore.Change]] = [:]
         for change in changes { byPartition[change.partition, default: []].append(change) }
@@ -61,7 +62,7 @@ public final class NodeData: Sendable {
             var products: [Product] = []
             var stock: [StockLevel] = []
             for change in changes {
-                switch try change.record.content() {
+                switch try contents?[change.index] ?? change.record.content() {
                 case .event(let event): events.append(event)
                 case .signals(let entry, let counted): if counted { seedSignals.append(entry) } else { signals.append(entry) }
                 case .product(let product): products.append(product)
@@ -97,11 +98,14 @@ public final class NodeData: Sendable {
         DispatchQueue.concurrentPerform(iterations: partitions.count) { index in
             let partition = partitions[index]
             let result = Result { () throws -> Int in
-                let records = try store.records(of: partition)
                 var builder = ReplicaBuilder(partition: partition, vocabulary: table.vocabulary, shardMap: shardMap)
-                try builder.add(records)
+                var count = 0
+                try store.load(partition: partition) { record in
+                    try builder.add(try ReplicatedRecord.content(kind: record.kind, key: record.key, version: record.version, body: record.body))
+                    count += 1
+                }
                 table.install(builder.replica(complete: false), partition: partition)
-                return records.count
+                return count
             }
             results.withLock { $0.append(result) }
         }
@@ -123,29 +127,13 @@ struct ReplicaBuilder {
         index = CatalogIndex(vocabulary: vocabulary)
     }
 
-    /// Adds a partition's records: erasures first, then products and stock (so that
-    /// contributions find their rows), then events and contributions in time order.
-    mutating func add(_ records: [ReplicatedRecord]) throws {
-        var registers: [ReplicatedRecord] = []
-        var timed: [ReplicatedRecord] = []
-        for record in records {
-            switch record.kind {
-            case .tombstone: try add(record)
-            case .product, .stock: registers.append(record)
-            case .event, .signals, .seedSignals: timed.append(record)
-            }
-        }
-        for record in registers { try add(record) }
-        timed.sort { $0.version < $1.version }
-        for record in timed { try add(record) }
-    }
-
-    /// Adds one record.
-    mutating func add(_ record: ReplicatedRecord) throws {
-        switch try record.content() {
+    /// Adds one record's content; registers (erasures, products, stock) before the
+    /// events and contributions that need them (``NodeStore/load(partition:visit:)``'s order).
+    mutating func add(_ content: RecordContent) throws {
+        switch content {
         case .event(let event):
             if let erasedAt = erasures[event.user], event.atMillis <= erasedAt { return }
-            _ = profiles[event.user, default: ShopperProfile()].record(event)
+            _ = profiles[event.user, default: ShopperProfile()].record(event, computingPairs: false)
         case .signals(let signals, let counted): _ = index.apply(signals, countingInteractions: counted, ownsProduct: owns)
         case .product(let product): _ = index.upsert(product)
         case .deletion(let id, let version): _ = index.remove(id, version: version)

@@ -56,16 +56,18 @@ struct NodeHandlers: Sendable {
 
     func recordEvents(_ request: WireEventWriteRequest) async throws -> WireEventWriteResponse {
         var records: [(partition: Int, record: ReplicatedRecord)] = []
+        var contents: [RecordContent] = []
         for wire in request.events {
             let event: StoredEvent
             do { event = try wire.model() } catch { throw HTTP2ServerError(.badRequest, error.message) }
             let partition = shardMap.partition(of: event.user)
             _ = try held(partition)
             records.append((partition, .event(event)))
+            contents.append(.event(event))
         }
         // Committed to the store before the answer: the gateway counts this replica
         // towards the write quorum only then.
-        let written = try await data.write(records)
+        let written = try await data.write(records, contents: contents)
         var response = WireEventWriteResponse()
         response.accepted = UInt32(written.signals.count)
         response.duplicates = UInt32(request.events.count - written.signals.count)
@@ -127,14 +129,17 @@ struct NodeHandlers: Sendable {
 
     func applySignals(_ request: WireSignalsRequest) async throws -> WireSignalsResponse {
         var records: [(partition: Int, record: ReplicatedRecord)] = []
+        var contents: [RecordContent] = []
         for wire in request.signals {
             let signals = wire.model
             for partition in Set(signals.catalogProducts.map(shardMap.partition(of:))) where table[partition] != nil {
-                records.append((partition, .signals(signals.restricted(to: partition, partitionOf: shardMap.partition(of:)))))
+                let part = signals.restricted(to: partition, partitionOf: shardMap.partition(of:))
+                records.append((partition, .signals(part)))
+                contents.append(.signals(part, counted: false))
             }
         }
         var response = WireSignalsResponse()
-        response.applied = UInt32(try await data.write(records).stored)
+        response.applied = UInt32(try await data.write(records, contents: contents).stored)
         return response
     }
 

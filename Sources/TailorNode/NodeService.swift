@@ -37,7 +37,7 @@ public final class NodeService: Service, Sendable {
         let shardMap = configuration.shardMap
         let member = configuration.name
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
-        let store = try NodeStore(path: configuration.storePath, durability: configuration.durability)
+        let store = try NodeStore(path: configuration.storePath, durability: configuration.durability, loadDigests: false)
         let data = NodeData(table: table, store: store, shardMap: shardMap)
         let client = HTTP2Client(logger: logger)
         let replication = Replication(
@@ -158,7 +158,7 @@ public final class NodeService: Service, Sendable {
     /// with the demo shop's shard (stored as it is built) or empty replicas.
     private func load(_ data: NodeData, shardMap: ShardMap, member: String) throws {
         let started = ContinuousClock.now
-        let stored = data.store.partitions
+        let stored = data.store.storedPartitions
         if stored.isEmpty, let demo = configuration.demo {
             let loaded = try DemoLoader.load(demo, shardMap: shardMap, member: member, into: table) { records in
                 try data.store.commit(records)

@@ -45,6 +45,13 @@ extension ReplicatedRecord {
 
     /// The body decoded by kind; throws for a body that is not its kind's message.
     public func content() throws -> RecordContent {
+        try Self.content(kind: kind, key: key, version: version, body: body)
+    }
+
+    /// A body decoded by kind, from any contiguous bytes (a store's row, without a copy).
+    public static func content(
+        kind: Kind, key: String, version: Int64, body: some SwiftProtobufContiguousBytes & Collection
+    ) throws -> RecordContent {
         switch kind {
         case .event: return .event(try WireEvent(serializedBytes: body).model())
         case .signals: return .signals(try WireEventSignals(serializedBytes: body).model, counted: false)

@@ -40,7 +40,10 @@ public struct ShopperProfile: Sendable {
     /// both steps are carts or purchases), in both directions, and the products of
     /// one cart or purchase event with each other (weight 2). A removal from the
     /// cart yields only its (negative) interaction, never pairs.
-    public mutating func record(_ event: StoredEvent) -> EventSignals? {
+    ///
+    /// `computingPairs: false` skips the pairs (a node rebuilding a profile from its
+    /// store: the catalog side already holds them) and returns the interactions only.
+    public mutating func record(_ event: StoredEvent, computingPairs: Bool = true) -> EventSignals? {
         guard seenIDs.insert(event.id) else { return nil }
         eventCount += 1
         if event.type == .purchase {
@@ -56,7 +59,7 @@ public struct ShopperProfile: Sendable {
             position -= 1
             keyOffset -= events[position].products.count
         }
-        let pairs = Self.pairs(for: event, earlier: events[0..<position])
+        let pairs = computingPairs ? Self.pairs(for: event, earlier: events[0..<position]) : []
         events.insert(event, at: position)
         symbols.insert(event.products, at: keyOffset)
         if events.count > Self.maximumRecentEvents {

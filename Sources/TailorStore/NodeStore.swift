@@ -23,6 +23,8 @@ public final class NodeStore: Sendable {
 
     /// What one commit changed, in the order it was asked.
     public struct Change: Sendable {
+        /// The record's position in what was committed.
+        public var index: Int
         public var partition: Int
         public var record: ReplicatedRecord
         /// For an erasure: the keys of the user's events it removed.
@@ -39,7 +41,9 @@ public final class NodeStore: Sendable {
     private let memory = Mutex(Memory())
 
     /// Opens (creating when needed) the store at `path` and reads its digests.
-    public init(path: String, durability: Durability = .process) throws {
+    /// - Parameter loadDigests: read every partition's digest now; a node passes false and
+    ///   loads each partition with ``load(partition:visit:)`` instead (one pass, in parallel).
+    public init(path: String, durability: Durability = .process, loadDigests: Bool = true) throws {
         self.path = path
         var configuration = Configuration()
         configuration.prepareDatabase { db in
@@ -68,22 +72,59 @@ public final class NodeStore: Sendable {
                 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
                 """)
         }
-        let loaded = try database.read { db in
-            var memory = Memory()
-            let rows = try Row.fetchCursor(db, sql: "SELECT partition, kind, key, version, bucket FROM records")
-            while let row = try rows.next() {
-                let partition: Int = row[0]
-                guard let kind = ReplicatedRecord.Kind(rawValue: row[1]) else { continue }
-                let key: String = row[2]
-                let version: Int64 = row[3]
-                memory.digests[partition, default: PartitionDigest()].add(
-                    bucket: row[4], fingerprint: PartitionDigest.fingerprint(kind: kind, key: key, version: version)
-                )
-                if kind == .tombstone { memory.erasures[partition, default: [:]][key] = version }
+        storedPartitions = try database.read { db in
+            // One seek per partition, not a scan of every record.
+            var partitions: [Int] = []
+            while let next = try Int.fetchOne(
+                db, sql: "SELECT partition FROM records WHERE partition > ? ORDER BY partition LIMIT 1", arguments: [partitions.last ?? -1]
+            ) {
+                partitions.append(next)
             }
-            return memory
+            return partitions
         }
-        memory.withLock { $0 = loaded }
+        if loadDigests {
+            for partition in storedPartitions { try load(partition: partition) { _ in } }
+        }
+    }
+
+    /// The partitions the store held records of when it was opened.
+    public let storedPartitions: [Int]
+
+    /// Reads every record of `partition` once, registers (erasures, products, stock)
+    /// first, computing the partition's digest and erasures as it goes (what
+    /// ``commit(_:)`` and the replication calls rely on), and hands each record to `visit`.
+    /// The start-up path of a node: one pass, partitions in parallel.
+    public func load(partition: Int, visit: (RecordView) throws -> Void) throws {
+        var digest = PartitionDigest()
+        var erasures: [String: Int64] = [:]
+        try database.read { db in
+            for kinds in ["2, 3, 4", "0, 1, 5"] {
+                let rows = try Row.fetchCursor(
+                    db, sql: "SELECT kind, key, version, user, body, bucket FROM records WHERE partition = ? AND kind IN (\(kinds))",
+                    arguments: [partition]
+                )
+                while let row = try rows.next() {
+                    guard let kind = ReplicatedRecord.Kind(rawValue: row[0]) else { continue }
+                    let view = RecordView(kind: kind, key: row[1], version: row[2], user: row[3], body: row.dataNoCopy(atIndex: 4) ?? Data())
+                    digest.add(bucket: row[5], fingerprint: PartitionDigest.fingerprint(kind: kind, key: view.key, version: view.version))
+                    if kind == .tombstone { erasures[view.key] = view.version }
+                    try visit(view)
+                }
+            }
+        }
+        memory.withLock { memory in
+            memory.digests[partition] = digest
+            memory.erasures[partition] = erasures
+        }
+    }
+
+    /// A record as ``load(partition:visit:)`` reads it: the body is valid only during the visit.
+    public struct RecordView {
+        public var kind: ReplicatedRecord.Kind
+        public var key: String
+        public var version: Int64
+        public var user: String
+        public var body: Data
     }
 
     // MARK: Writing
@@ -137,7 +178,7 @@ public final class NodeStore: Sendable {
         let insert = try db.cachedStatement(
             sql: "INSERT OR IGNORE INTO records (partition, kind, key, version, user, bucket, body) VALUES (?, ?, ?, ?, ?, ?, ?)"
         )
-        for (partition, record) in records {
+        for (index, (partition, record)) in records.enumerated() {
             let erasedAt = record.kind == .event ? erasures[partition]?[record.user] : nil
             let held = record.isRegister ? try Int64.fetchOne(select, arguments: [partition, record.bucket, record.kind.rawValue, record.key]) : nil
             let decision = record.merge(heldVersion: held, erasedAt: erasedAt)
@@ -156,7 +197,7 @@ public final class NodeStore: Sendable {
                 removed: held.map { PartitionDigest.fingerprint(kind: record.kind, key: record.key, version: $0) },
                 added: record.fingerprint
             ))
-            var change = Change(partition: partition, record: record)
+            var change = Change(index: index, partition: partition, record: record)
             if record.kind == .tombstone {
                 erasures[partition, default: [:]][record.key] = record.version
                 let event = ReplicatedRecord.Kind.event.rawValue
