@@ -6,8 +6,9 @@ public struct ReplicatedRecord: Sendable, Hashable {
     public enum Kind: Int, Sendable, CaseIterable {
         /// A shopper's event, keyed by event id, version = its time (ms). Grow-only set.
         case event = 0
-        /// An event's co-occurrence contribution to one catalog partition, keyed by event
-        /// id. Grow-only set; its interactions are counted by gossip, not here.
+        /// Co-occurrence contributions of the events of one routed batch to one catalog
+        /// partition, keyed by the batch. Grow-only set; interactions are counted by
+        /// gossip, not here.
         case signals = 1
         /// A product, keyed by id; last writer wins by the shop's version. An empty body
         /// is a deletion at that version.
@@ -51,8 +52,10 @@ public struct ReplicatedRecord: Sendable, Hashable {
         return isRegister && version > held ? .replace : .keep
     }
 
-    /// The bucket of the partition's digest this record counts in.
-    public var bucket: Int { PartitionDigest.bucket(of: key) }
+    /// The bucket of the partition's digest this record counts in, and where the store
+    /// files it: an event goes with its shopper (so a shopper's events and erasure share a
+    /// bucket: erasure and export read one bucket), every other record with its key.
+    public var bucket: Int { PartitionDigest.bucket(of: kind == .event ? user : key) }
 
     /// The record's identity and version as one 64-bit value: what a digest sums.
     public var fingerprint: UInt64 {

@@ -55,11 +55,15 @@ struct WriteRouter: Sendable {
     /// counts, so failures are logged, not returned to the shop.
     private func route(_ signals: [WireEventSignals]) async {
         var requests: [String: WireSignalsRequest] = [:]
+        let batch = UUID().uuidString.lowercased()
         for entry in signals {
             let partitions = Set(entry.model.catalogProducts.map(cluster.shardMap.partition(of:)))
             var members = Set<String>()
             for partition in partitions { members.formUnion(cluster.shardMap.replicas(of: partition)) }
-            for member in members { requests[member, default: WireSignalsRequest()].signals.append(entry) }
+            for member in members {
+                requests[member, default: WireSignalsRequest()].signals.append(entry)
+                requests[member]?.batch = batch
+            }
         }
         let _: [String: WireSignalsResponse] = await fanOut(requests, path: "/internal/signals")
     }

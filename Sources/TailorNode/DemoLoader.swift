@@ -110,7 +110,7 @@ package enum DemoLoader {
                 if keep { emit?(userPartition, .event(event)) }
                 for partition in Set(signals.catalogProducts.map(shardMap.partition(of:))) where held[partition] {
                     if built.indexes[partition].apply(signals, ownsProduct: { shardMap.partition(of: $0) == partition }) {
-                        emit?(partition, .signals(signals.restricted(to: partition, partitionOf: shardMap.partition(of:)), seed: true))
+                        emit?(partition, .signals([signals.restricted(to: partition, partitionOf: shardMap.partition(of:))], key: signals.eventID, seed: true))
                     }
                 }
             }

@@ -64,7 +64,7 @@ public final class NodeData: Sendable {
             for change in changes {
                 switch try contents?[change.index] ?? change.record.content() {
                 case .event(let event): events.append(event)
-                case .signals(let entry, let counted): if counted { seedSignals.append(entry) } else { signals.append(entry) }
+                case .signals(let entries, let counted): if counted { seedSignals += entries } else { signals += entries }
                 case .product(let product): products.append(product)
                 case .deletion(let id, let version): _ = await replica.catalog.remove(id, version: version)
                 case .stock(let level): stock.append(level)
@@ -134,7 +134,8 @@ struct ReplicaBuilder {
         case .event(let event):
             if let erasedAt = erasures[event.user], event.atMillis <= erasedAt { return }
             _ = profiles[event.user, default: ShopperProfile()].record(event, computingPairs: false)
-        case .signals(let signals, let counted): _ = index.apply(signals, countingInteractions: counted, ownsProduct: owns)
+        case .signals(let signals, let counted):
+            for entry in signals { _ = index.apply(entry, countingInteractions: counted, ownsProduct: owns) }
         case .product(let product): _ = index.upsert(product)
         case .deletion(let id, let version): _ = index.remove(id, version: version)
         case .stock(let level): _ = index.setStock(level)

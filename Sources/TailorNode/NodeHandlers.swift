@@ -128,15 +128,21 @@ struct NodeHandlers: Sendable {
     // MARK: Catalog
 
     func applySignals(_ request: WireSignalsRequest) async throws -> WireSignalsResponse {
-        var records: [(partition: Int, record: ReplicatedRecord)] = []
-        var contents: [RecordContent] = []
+        // Each catalog partition stores its part of the batch as one record (keyed by the
+        // batch: the same record on every replica of the partition).
+        var parts: [Int: [EventSignals]] = [:]
         for wire in request.signals {
             let signals = wire.model
             for partition in Set(signals.catalogProducts.map(shardMap.partition(of:))) where table[partition] != nil {
-                let part = signals.restricted(to: partition, partitionOf: shardMap.partition(of:))
-                records.append((partition, .signals(part)))
-                contents.append(.signals(part, counted: false))
+                parts[partition, default: []].append(signals.restricted(to: partition, partitionOf: shardMap.partition(of:)))
             }
+        }
+        var records: [(partition: Int, record: ReplicatedRecord)] = []
+        var contents: [RecordContent] = []
+        for (partition, part) in parts.sorted(by: { $0.key < $1.key }) {
+            let key = request.batch.isEmpty ? part.map(\.eventID).joined(separator: ",") : request.batch
+            records.append((partition, .signals(part, key: key)))
+            contents.append(.signals(part, counted: false))
         }
         var response = WireSignalsResponse()
         response.applied = UInt32(try await data.write(records, contents: contents).stored)

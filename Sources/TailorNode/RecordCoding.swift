@@ -8,7 +8,7 @@ import TailorWire
 public enum RecordContent: Sendable {
     case event(StoredEvent)
     /// `counted`: seed data whose interactions the catalog partition counts itself.
-    case signals(EventSignals, counted: Bool)
+    case signals([EventSignals], counted: Bool)
     case product(Product)
     case deletion(id: String, version: Int64)
     case stock(StockLevel)
@@ -20,10 +20,13 @@ extension ReplicatedRecord {
         ReplicatedRecord(kind: .event, key: event.id, version: event.atMillis, user: event.user, body: encode(WireEvent(event)))
     }
 
-    public static func signals(_ signals: EventSignals, seed: Bool = false) -> ReplicatedRecord {
-        ReplicatedRecord(
-            kind: seed ? .seedSignals : .signals, key: signals.eventID, version: signals.atMillis,
-            body: encode(WireEventSignals(signals))
+    /// Contributions stored as one record under `key` (a routed batch's id; an event id
+    /// for seed data).
+    public static func signals(_ signals: [EventSignals], key: String, seed: Bool = false) -> ReplicatedRecord {
+        var body = WireSignalsRequest()
+        body.signals = signals.map(WireEventSignals.init)
+        return ReplicatedRecord(
+            kind: seed ? .seedSignals : .signals, key: key, version: signals.map(\.atMillis).max() ?? 0, body: encode(body)
         )
     }
 
@@ -54,8 +57,8 @@ extension ReplicatedRecord {
     ) throws -> RecordContent {
         switch kind {
         case .event: return .event(try WireEvent(serializedBytes: body).model())
-        case .signals: return .signals(try WireEventSignals(serializedBytes: body).model, counted: false)
-        case .seedSignals: return .signals(try WireEventSignals(serializedBytes: body).model, counted: true)
+        case .signals: return .signals(try WireSignalsRequest(serializedBytes: body).signals.map(\.model), counted: false)
+        case .seedSignals: return .signals(try WireSignalsRequest(serializedBytes: body).signals.map(\.model), counted: true)
         case .product: return body.isEmpty ? .deletion(id: key, version: version) : .product(try WireProduct(serializedBytes: body).model)
         case .stock: return .stock(try WireStockLevel(serializedBytes: body).model)
         case .tombstone: return .erasure(user: key, atMillis: version)

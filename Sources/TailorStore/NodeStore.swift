@@ -68,7 +68,6 @@ public final class NodeStore: Sendable {
                     body BLOB NOT NULL,
                     PRIMARY KEY (partition, bucket, kind, key)
                 ) WITHOUT ROWID;
-                CREATE INDEX IF NOT EXISTS records_by_user ON records (partition, user) WHERE user != '';
                 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
                 """)
         }
@@ -202,19 +201,19 @@ public final class NodeStore: Sendable {
                 erasures[partition, default: [:]][record.key] = record.version
                 let event = ReplicatedRecord.Kind.event.rawValue
                 let erased = try Row.fetchAll(
-                    db, sql: "SELECT key, version FROM records WHERE partition = ? AND user = ? AND user != '' AND kind = ? AND version <= ?",
-                    arguments: [partition, record.key, event, record.version]
+                    db, sql: "SELECT key, version FROM records WHERE partition = ? AND bucket = ? AND kind = ? AND user = ? AND version <= ?",
+                    arguments: [partition, record.bucket, event, record.key, record.version]
                 )
                 try db.execute(
-                    sql: "DELETE FROM records WHERE partition = ? AND user = ? AND user != '' AND kind = ? AND version <= ?",
-                    arguments: [partition, record.key, event, record.version]
+                    sql: "DELETE FROM records WHERE partition = ? AND bucket = ? AND kind = ? AND user = ? AND version <= ?",
+                    arguments: [partition, record.bucket, event, record.key, record.version]
                 )
                 for row in erased {
                     let key: String = row[0]
                     let version: Int64 = row[1]
                     change.erasedEvents.append(key)
                     edits.append(DigestEdit(
-                        partition: partition, bucket: PartitionDigest.bucket(of: key),
+                        partition: partition, bucket: record.bucket,
                         removed: PartitionDigest.fingerprint(kind: .event, key: key, version: version), added: nil
                     ))
                 }
@@ -274,8 +273,8 @@ public final class NodeStore: Sendable {
     public func events(of user: String, partition: Int) throws -> (events: [ReplicatedRecord], erasedAt: Int64?) {
         let events = try database.read { db in
             try Self.fetch(
-                db, sql: "SELECT kind, key, version, user, body FROM records WHERE partition = ? AND user = ? AND user != '' AND kind = ? ORDER BY version",
-                arguments: [partition, user, ReplicatedRecord.Kind.event.rawValue]
+                db, sql: "SELECT kind, key, version, user, body FROM records WHERE partition = ? AND bucket = ? AND kind = ? AND user = ? ORDER BY version",
+                arguments: [partition, PartitionDigest.bucket(of: user), ReplicatedRecord.Kind.event.rawValue, user]
             )
         }
         return (events, memory.withLock { $0.erasures[partition]?[user] })

@@ -5,6 +5,7 @@ import Testing
 
 /// The cluster end to end, through the public API, with real processes talking
 /// HTTP/2 to each other on real sockets.
+extension ProcessSuites {
 @Suite("Cluster (3 nodes and a gateway as processes)", .serialized)
 struct ClusterTests {
     static let shop = DemoShop(configuration: .small)
@@ -157,4 +158,5 @@ actor SharedCluster {
         cluster = started
         return started
     }
+}
 }

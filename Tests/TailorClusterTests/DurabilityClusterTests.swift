@@ -4,6 +4,7 @@ import Testing
 /// Durability through real processes: nodes with their SQLite stores, killed,
 /// restarted and joined while a client writes; every acknowledged event is then
 /// looked for on every replica through `GET /v1/users/{id}/export?replica=`.
+extension ProcessSuites {
 @Suite("Durability (nodes with stores, as processes)", .serialized)
 struct DurabilityClusterTests {
     /// Anti-entropy every second, so that tests wait seconds, not tens of seconds.
@@ -253,4 +254,5 @@ struct DurabilityClusterTests {
         #expect(Self.json(retried.1)["accepted"] as? Int == 0)
         #expect(try await Self.heldIDs(of: "kept", in: cluster).values.allSatisfy { $0?.count == 5 })
     }
+}
 }

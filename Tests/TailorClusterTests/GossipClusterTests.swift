@@ -5,6 +5,7 @@ import TailorDemo
 
 /// Membership, counters and hedging through real processes (3 nodes and a gateway
 /// gossiping over HTTP/2 on loopback), observed through the public API.
+extension ProcessSuites {
 @Suite("Gossip (3 nodes and a gateway as processes)", .serialized)
 struct GossipClusterTests {
     /// `GET /v1/cluster`, decoded loosely.
@@ -154,4 +155,5 @@ struct GossipClusterTests {
         let scatter = try await clusterView(cluster)["scatter"] as? [String: Any]
         #expect((scatter?["hedgesSent"] as? Int ?? 0) > 0)
     }
+}
 }

@@ -5,6 +5,7 @@ import Testing
 
 /// `tailor local`, the README's run command: it starts a cluster that answers, and
 /// SIGTERM stops every process it started.
+extension ProcessSuites {
 @Suite("tailor local", .serialized)
 struct LocalCommandTests {
     @Test("event-loop thread counts outside 1...256 are refused, naming the flag")
@@ -101,4 +102,5 @@ final class LockedText: @unchecked Sendable {
     private var text = ""
     func append(_ more: String) { lock.withLock { text += more } }
     var value: String { lock.withLock { text } }
+}
 }

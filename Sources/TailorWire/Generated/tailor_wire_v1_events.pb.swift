@@ -157,6 +157,11 @@ public nonisolated struct WireSignalsRequest: Sendable {
 
   public var signals: [WireEventSignals] = []
 
+  /// The routed batch (the same on every member it goes to): each catalog partition
+  /// stores its part of the batch as one record under this key. Also the body of
+  /// such a record (with only the partition's part of each contribution).
+  public var batch: String = String()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -480,7 +485,7 @@ nonisolated extension WireEventWriteResponse: SwiftProtobuf.Message, SwiftProtob
 
 nonisolated extension WireSignalsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".SignalsRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}signals\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}signals\0\u{1}batch\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -489,6 +494,7 @@ nonisolated extension WireSignalsRequest: SwiftProtobuf.Message, SwiftProtobuf._
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
       case 1: try { try decoder.decodeRepeatedMessageField(value: &self.signals) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.batch) }()
       default: break
       }
     }
@@ -498,11 +504,15 @@ nonisolated extension WireSignalsRequest: SwiftProtobuf.Message, SwiftProtobuf._
     if !self.signals.isEmpty {
       try visitor.visitRepeatedMessageField(value: self.signals, fieldNumber: 1)
     }
+    if !self.batch.isEmpty {
+      try visitor.visitSingularStringField(value: self.batch, fieldNumber: 2)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: WireSignalsRequest, rhs: WireSignalsRequest) -> Bool {
     if lhs.signals != rhs.signals {return false}
+    if lhs.batch != rhs.batch {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -76,13 +76,21 @@ struct RecoveryBench {
         var total = 0
         var generator = SyntheticEvents(shoppers: max(1, events / 10), products: 20_000, seed: 7)
         var profiles: [String: ShopperProfile] = [:]
-        for _ in 0..<events {
+        // Contributions travel as the gateway routes them: per batch of 100 events, each
+        // catalog partition's part as one record.
+        var batch: [Int: [EventSignals]] = [:]
+        for number in 0..<events {
             let event = generator.next()
             records.append((partition(event.user), .event(event)))
             if let signals = profiles[event.user, default: ShopperProfile()].record(event) {
                 for target in Set(signals.catalogProducts.map(partition)) {
-                    records.append((target, .signals(signals.restricted(to: target, partitionOf: partition))))
+                    batch[target, default: []].append(signals.restricted(to: target, partitionOf: partition))
                 }
+            }
+            if number % 100 == 99 || number == events - 1 {
+                let key = "batch-\(number / 100)"
+                for (target, part) in batch { records.append((target, .signals(part, key: key))) }
+                batch.removeAll(keepingCapacity: true)
             }
             if records.count >= 50_000 {
                 total += try store.commit(records).count
