@@ -100,7 +100,21 @@ package enum DemoLoader {
             let partition = shardMap.partition(of: level.product)
             if held[partition], built.indexes[partition].setStock(level) { emit?(partition, .stock(level)) }
         }
+        // Contributions are stored per chunk of shoppers and catalog partition (the same
+        // chunks on every member: they generate the same shop in the same order).
+        var chunk: [Int: [EventSignals]] = [:]
+        var chunkIndex = 0
+        func flushChunk() {
+            for (partition, part) in chunk.sorted(by: { $0.key < $1.key }) {
+                emit?(partition, .signals(part, key: "demo-\(chunkIndex)", seed: true))
+            }
+            chunk.removeAll(keepingCapacity: true)
+        }
         shop.forEachShopper(endingAtMillis: endingAtMillis) { index, events in
+            if index / Self.shoppersPerChunk != chunkIndex {
+                flushChunk()
+                chunkIndex = index / Self.shoppersPerChunk
+            }
             let user = DemoIDs.shopper(index)
             let userPartition = shardMap.partition(of: user)
             let keep = keepProfile(user, userPartition)
@@ -109,8 +123,8 @@ package enum DemoLoader {
                 guard let signals = profile.record(event) else { continue }
                 if keep { emit?(userPartition, .event(event)) }
                 for partition in Set(signals.catalogProducts.map(shardMap.partition(of:))) where held[partition] {
-                    if built.indexes[partition].apply(signals, ownsProduct: { shardMap.partition(of: $0) == partition }) {
-                        emit?(partition, .signals([signals.restricted(to: partition, partitionOf: shardMap.partition(of:))], key: signals.eventID, seed: true))
+                    if built.indexes[partition].apply(signals, ownsProduct: { shardMap.partition(of: $0) == partition }), emit != nil {
+                        chunk[partition, default: []].append(signals.restricted(to: partition, partitionOf: shardMap.partition(of:)))
                     }
                 }
             }
@@ -120,6 +134,9 @@ package enum DemoLoader {
                 built.events += profile.eventCount
             }
         }
+        flushChunk()
         return built
     }
+
+    static let shoppersPerChunk = 100
 }

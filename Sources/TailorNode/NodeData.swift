@@ -88,6 +88,26 @@ public final class NodeData: Sendable {
 
     // MARK: Loading
 
+    /// Applies the stored records of `partitions` to the replicas already in the table
+    /// (built from the demo shop), leaving out the demo's own contributions (the demo
+    /// just built them): a node whose last life stopped while storing the demo shop.
+    func applyStored(_ partitions: [Int]) async throws -> Int {
+        var total = 0
+        for partition in partitions where table[partition] != nil {
+            var changes: [NodeStore.Change] = []
+            try store.load(partition: partition) { record in
+                guard record.kind != .seedSignals else { return }
+                changes.append(NodeStore.Change(
+                    index: changes.count, partition: partition,
+                    record: ReplicatedRecord(kind: record.kind, key: record.key, version: record.version, user: record.user, body: [UInt8](record.body))
+                ))
+            }
+            total += changes.count
+            _ = try await apply(changes)
+        }
+        return total
+    }
+
     /// Builds the replica of each of `partitions` from the store and installs it, not
     /// complete (it answers reads once it caught up with the other replicas).
     /// Returns the records read.

@@ -5,6 +5,7 @@ import TailorGossip
 import TailorHTTP2
 import TailorMembership
 import TailorScoring
+import TailorCRDT
 import TailorStore
 import Foundation
 import NIOCore
@@ -97,20 +98,41 @@ public final class NodeService: Service, Sendable {
             }
             // Seconds of CPU work: on a pool thread, not on a thread that serves requests
             // (when Swift concurrency runs on the event loops, that would be one of them).
-            try await NIOThreadPool.singleton.runIfActive { try self.load(data, shardMap: shardMap, member: member) }
+            let demoRecords = try await NIOThreadPool.singleton.runIfActive { try self.load(data, shardMap: shardMap, member: member) }
+            if demoRecords != nil, !data.store.storedPartitions.isEmpty {
+                let applied = try await data.applyStored(data.store.storedPartitions)
+                logger.notice("the store's records applied over the demo shop", metadata: ["records": "\(applied)"])
+            }
             readiness.markLoaded()
-            // Before the first read: what the other replicas took while this node was away.
-            let catchUpStarted = ContinuousClock.now
-            await replication.catchUpAtStart()
-            readiness.markReady()
-            let caughtUp = replication.counters.withLock { $0.recordsPulled }
-            logger.info(
-                "node ready",
-                metadata: ["partitions": "\(table.partitions.count)", "caught up": "\(caughtUp) records in \(ContinuousClock.now - catchUpStarted)"]
-            )
-            group.addTask {
-                await replication.run()
-                return false
+            if let demoRecords {
+                // Built from the demo shop: complete as it is. It is stored first, then
+                // replication starts: until then memory holds records the store does not,
+                // and a pull would apply them twice.
+                for partition in table.partitions { table.markComplete(partition) }
+                replication.storeHoldsMemory.store(false, ordering: .relaxed)
+                readiness.markReady()
+                logger.info("node ready", metadata: ["partitions": "\(table.partitions.count)"])
+                group.addTask { [self] in
+                    await storeDemo(demoRecords, in: data)
+                    replication.storeHoldsMemory.store(true, ordering: .relaxed)
+                    await replication.catchUpAtStart()
+                    await replication.run()
+                    return false
+                }
+            } else {
+                // Before the first read: what the other replicas took while this node was away.
+                let catchUpStarted = ContinuousClock.now
+                await replication.catchUpAtStart()
+                readiness.markReady()
+                let caughtUp = replication.counters.withLock { $0.recordsPulled }
+                logger.info(
+                    "node ready",
+                    metadata: ["partitions": "\(table.partitions.count)", "caught up": "\(caughtUp) records in \(ContinuousClock.now - catchUpStarted)"]
+                )
+                group.addTask {
+                    await replication.run()
+                    return false
+                }
             }
             let refresher = HeadRefresher(table: table)
             group.addTask {
@@ -155,22 +177,23 @@ public final class NodeService: Service, Sendable {
     }
 
     /// Fills the partition table: from the store when it holds data (a restart), else
-    /// with the demo shop's shard (stored as it is built) or empty replicas.
-    private func load(_ data: NodeData, shardMap: ShardMap, member: String) throws {
+    /// with the demo shop's shard or empty replicas. Returns the demo's records when they
+    /// are still to be stored (after the node is ready: see ``storeDemo(_:in:)``).
+    private func load(_ data: NodeData, shardMap: ShardMap, member: String) throws -> [(partition: Int, record: ReplicatedRecord)]? {
         let started = ContinuousClock.now
         let stored = data.store.storedPartitions
-        if stored.isEmpty, let demo = configuration.demo {
-            let loaded = try DemoLoader.load(demo, shardMap: shardMap, member: member, into: table) { records in
-                try data.store.commit(records)
-            }
+        if let demo = configuration.demo, try stored.isEmpty || data.store.meta(Self.demoStoredKey) == nil {
+            var records: [(partition: Int, record: ReplicatedRecord)] = []
+            let loaded = try DemoLoader.load(demo, shardMap: shardMap, member: member, into: table) { records += $0 }
             logger.info(
-                "demo shop loaded and stored",
+                "demo shop loaded",
                 metadata: [
                     "products": "\(loaded.products)", "shoppers": "\(loaded.shoppers)", "events": "\(loaded.events)",
-                    "partitions": "\(table.partitions.count)", "took": "\(ContinuousClock.now - started)",
+                    "partitions": "\(table.partitions.count)", "took": "\(ContinuousClock.now - started)", "records": "\(records.count)",
+                    "over a store that did not finish storing it": "\(!stored.isEmpty)",
                 ]
             )
-            return
+            return records
         }
         let records = try data.load(stored)
         for partition in shardMap.partitions(heldBy: member) where table[partition] == nil {
@@ -183,5 +206,36 @@ public final class NodeService: Service, Sendable {
             "partitions loaded from the store",
             metadata: ["records": "\(records)", "partitions": "\(table.partitions.count)", "took": "\(ContinuousClock.now - started)"]
         )
+        return nil
+    }
+
+    /// Set in the store's meta table once the demo shop is stored whole.
+    static let demoStoredKey = "demo stored"
+
+    /// Stores the demo shop's records after the node is ready (it is built in memory
+    /// already; storing it first would add seconds to every fresh start): in key order
+    /// and large transactions (appends to the B-tree, several times faster than random
+    /// inserts), live writes interleaving between them. A node stopped before the end
+    /// builds the demo again at its next start and applies what its store holds on top.
+    private func storeDemo(_ records: [(partition: Int, record: ReplicatedRecord)], in data: NodeData) async {
+        let started = ContinuousClock.now
+        do {
+            try await NIOThreadPool.singleton.runIfActive {
+                let sorted = records.sorted {
+                    ($0.partition, $0.record.bucket, $0.record.kind.rawValue, $0.record.key)
+                        < ($1.partition, $1.record.bucket, $1.record.kind.rawValue, $1.record.key)
+                }
+                var offset = 0
+                while offset < sorted.count {
+                    let end = min(offset + 50_000, sorted.count)
+                    try data.store.commit(Array(sorted[offset..<end]))
+                    offset = end
+                }
+                try data.store.setMeta(Self.demoStoredKey, "\(records.count) records")
+            }
+            logger.info("demo shop stored", metadata: ["records": "\(records.count)", "took": "\(ContinuousClock.now - started)"])
+        } catch {
+            logger.error("could not store the demo shop", metadata: ["error": "\(error)"])
+        }
     }
 }

@@ -54,6 +54,10 @@ final class Replication: Sendable {
         var released: [Int] = []
     }
     let counters = Mutex(Counters())
+    /// False while the node stores the demo shop it built in memory: its store holds part
+    /// of what its replicas do, so it tells peers its replicas are not complete (a joining
+    /// node would hand off from it a partial partition).
+    let storeHoldsMemory = Atomic<Bool>(true)
 
     init(
         member: String, data: NodeData, client: HTTP2Client, settings: ReplicationSettings, logger: Logger,
@@ -273,7 +277,7 @@ final class Replication: Sendable {
             let replica = data.table[Int(partition)]
             return WirePartitionDigest(
                 partition: Int(partition), digest: data.store.digest(of: Int(partition)),
-                held: replica != nil, complete: replica?.complete ?? false
+                held: replica != nil, complete: (replica?.complete ?? false) && storeHoldsMemory.load(ordering: .relaxed)
             )
         }
         return response
@@ -287,7 +291,7 @@ final class Replication: Sendable {
         response.nextBucket = UInt32(PartitionDigest.bucketCount)
         guard let replica = data.table[partition] else { return response }
         response.partition.held = true
-        response.partition.complete = replica.complete
+        response.partition.complete = replica.complete && storeHoldsMemory.load(ordering: .relaxed)
         let plan = PullPlan(
             mine: data.store.digest(of: partition), theirs: theirs, start: Int(request.startBucket), maximumRecords: Int(request.maxRecords)
         )

@@ -29,6 +29,13 @@ public final class NodeStore: Sendable {
         public var record: ReplicatedRecord
         /// For an erasure: the keys of the user's events it removed.
         public var erasedEvents: [String] = []
+
+        public init(index: Int, partition: Int, record: ReplicatedRecord, erasedEvents: [String] = []) {
+            self.index = index
+            self.partition = partition
+            self.record = record
+            self.erasedEvents = erasedEvents
+        }
     }
 
     public let path: String
