@@ -30,34 +30,39 @@ package enum DemoLoader {
         package var events = 0
     }
 
-    /// - Parameter persist: receives the records of the held partitions (products, stock,
-    ///   events and their contributions), in batches, to store them.
+    /// A record of the demo shop before it is encoded (encoding waits until the node is ready).
+    package struct Record: Sendable {
+        package var partition: Int
+        package var content: RecordContent
+        /// The key of a contributions record (a chunk of shoppers); empty otherwise.
+        package var key: String
+
+        package var encoded: ReplicatedRecord {
+            switch content {
+            case .event(let event): .event(event)
+            case .signals(let signals, _): .signals(signals, key: key, seed: true)
+            case .product(let product): .product(product)
+            case .deletion(let id, let version): .deletion(of: id, version: version)
+            case .stock(let level): .stock(level)
+            case .erasure(let user, let atMillis): .erasure(of: user, atMillis: atMillis)
+            }
+        }
+    }
+
+    /// - Parameter keep: receives the records of the held partitions (products, stock,
+    ///   events and their contributions), to store them.
     static func load(
         _ setup: NodeConfiguration.DemoSetup, shardMap: ShardMap, member: String, into table: PartitionTable,
-        persist: (([(partition: Int, record: ReplicatedRecord)]) throws -> Void)? = nil
+        keep: ((Record) -> Void)? = nil
     ) throws -> Loaded {
         let shop = DemoShop(configuration: setup.small ? .small : .standard)
         let heldPartitions = shardMap.partitions(heldBy: member)
         var held = [Bool](repeating: false, count: shardMap.partitionCount)
         for partition in heldPartitions { held[partition] = true }
-        var pending: [(partition: Int, record: ReplicatedRecord)] = []
-        var failure: (any Error)?
         var built = build(
             shop, endingAtMillis: setup.endingAtMillis, shardMap: shardMap, held: held, vocabulary: table.vocabulary,
-            keepProfile: { _, partition in held[partition] },
-            emit: persist.map { persist in
-                { partition, record in
-                    pending.append((partition, record))
-                    guard pending.count >= 20_000, failure == nil else { return }
-                    do { try persist(pending) } catch { failure = error }
-                    pending.removeAll(keepingCapacity: true)
-                }
-            }
+            keepProfile: { _, partition in held[partition] }, emit: keep
         )
-        if let persist, failure == nil, !pending.isEmpty {
-            do { try persist(pending) } catch { failure = error }
-        }
-        if let failure { throw failure }
         // Heads ready before the first request (the node's HeadRefresher keeps them current).
         let nowMillis = Int64(Date().timeIntervalSince1970 * 1000)
         for partition in heldPartitions { built.indexes[partition].refreshHeads(nowMillis: nowMillis) }
@@ -81,7 +86,7 @@ package enum DemoLoader {
     /// receives the same data as records (what a node stores).
     package static func build(
         _ shop: DemoShop, endingAtMillis: Int64, shardMap: ShardMap, held: [Bool], vocabulary: Vocabulary,
-        keepProfile: (String, Int) -> Bool, emit: ((Int, ReplicatedRecord) -> Void)? = nil
+        keepProfile: (String, Int) -> Bool, emit: ((Record) -> Void)? = nil
     ) -> Built {
         // Arrays indexed by partition, mutated in place (a dictionary's optional
         // round trip copied the index's columns on every event).
@@ -93,12 +98,12 @@ package enum DemoLoader {
             let partition = shardMap.partition(of: product.id)
             if held[partition], built.indexes[partition].upsert(product) {
                 built.products += 1
-                emit?(partition, .product(product))
+                emit?(Record(partition: partition, content: .product(product), key: ""))
             }
         }
         for level in shop.stock {
             let partition = shardMap.partition(of: level.product)
-            if held[partition], built.indexes[partition].setStock(level) { emit?(partition, .stock(level)) }
+            if held[partition], built.indexes[partition].setStock(level) { emit?(Record(partition: partition, content: .stock(level), key: "")) }
         }
         // Contributions are stored per chunk of shoppers and catalog partition (the same
         // chunks on every member: they generate the same shop in the same order).
@@ -106,7 +111,7 @@ package enum DemoLoader {
         var chunkIndex = 0
         func flushChunk() {
             for (partition, part) in chunk.sorted(by: { $0.key < $1.key }) {
-                emit?(partition, .signals(part, key: "demo-\(chunkIndex)", seed: true))
+                emit?(Record(partition: partition, content: .signals(part, counted: true), key: "demo-\(chunkIndex)"))
             }
             chunk.removeAll(keepingCapacity: true)
         }
@@ -121,7 +126,7 @@ package enum DemoLoader {
             var profile = ShopperProfile()
             for event in events {
                 guard let signals = profile.record(event) else { continue }
-                if keep { emit?(userPartition, .event(event)) }
+                if keep { emit?(Record(partition: userPartition, content: .event(event), key: "")) }
                 for partition in Set(signals.catalogProducts.map(shardMap.partition(of:))) where held[partition] {
                     if built.indexes[partition].apply(signals, ownsProduct: { shardMap.partition(of: $0) == partition }), emit != nil {
                         chunk[partition, default: []].append(signals.restricted(to: partition, partitionOf: shardMap.partition(of:)))

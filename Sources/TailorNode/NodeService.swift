@@ -179,12 +179,12 @@ public final class NodeService: Service, Sendable {
     /// Fills the partition table: from the store when it holds data (a restart), else
     /// with the demo shop's shard or empty replicas. Returns the demo's records when they
     /// are still to be stored (after the node is ready: see ``storeDemo(_:in:)``).
-    private func load(_ data: NodeData, shardMap: ShardMap, member: String) throws -> [(partition: Int, record: ReplicatedRecord)]? {
+    private func load(_ data: NodeData, shardMap: ShardMap, member: String) throws -> [DemoLoader.Record]? {
         let started = ContinuousClock.now
         let stored = data.store.storedPartitions
         if let demo = configuration.demo, try stored.isEmpty || data.store.meta(Self.demoStoredKey) == nil {
-            var records: [(partition: Int, record: ReplicatedRecord)] = []
-            let loaded = try DemoLoader.load(demo, shardMap: shardMap, member: member, into: table) { records += $0 }
+            var records: [DemoLoader.Record] = []
+            let loaded = try DemoLoader.load(demo, shardMap: shardMap, member: member, into: table) { records.append($0) }
             logger.info(
                 "demo shop loaded",
                 metadata: [
@@ -217,11 +217,12 @@ public final class NodeService: Service, Sendable {
     /// and large transactions (appends to the B-tree, several times faster than random
     /// inserts), live writes interleaving between them. A node stopped before the end
     /// builds the demo again at its next start and applies what its store holds on top.
-    private func storeDemo(_ records: [(partition: Int, record: ReplicatedRecord)], in data: NodeData) async {
+    private func storeDemo(_ demo: [DemoLoader.Record], in data: NodeData) async {
         let started = ContinuousClock.now
+        let count = demo.count
         do {
             try await NIOThreadPool.singleton.runIfActive {
-                let sorted = records.sorted {
+                let sorted = demo.map { (partition: $0.partition, record: $0.encoded) }.sorted {
                     ($0.partition, $0.record.bucket, $0.record.kind.rawValue, $0.record.key)
                         < ($1.partition, $1.record.bucket, $1.record.kind.rawValue, $1.record.key)
                 }
@@ -231,9 +232,9 @@ public final class NodeService: Service, Sendable {
                     try data.store.commit(Array(sorted[offset..<end]))
                     offset = end
                 }
-                try data.store.setMeta(Self.demoStoredKey, "\(records.count) records")
+                try data.store.setMeta(Self.demoStoredKey, "\(count) records")
             }
-            logger.info("demo shop stored", metadata: ["records": "\(records.count)", "took": "\(ContinuousClock.now - started)"])
+            logger.info("demo shop stored", metadata: ["records": "\(count)", "took": "\(ContinuousClock.now - started)"])
         } catch {
             logger.error("could not store the demo shop", metadata: ["error": "\(error)"])
         }
