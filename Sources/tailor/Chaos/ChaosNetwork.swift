@@ -1,0 +1,82 @@
+import Foundation
+
+/// The chaos suite's network: one Linux network namespace per member, each with a veth
+/// pair whose host end is on a bridge in the root namespace, so every member has its
+/// own address (10.77.0.x/24) and faults can cut one member's link.
+///
+/// Built with `ip` (iproute2) as root; ``ChaosNetwork/available()`` says whether this
+/// machine allows it, and the suite says so instead of pretending when it does not.
+struct ChaosNetwork {
+    static let bridge = "tlrbr0"
+    static let gatewayAddress = "10.77.0.1"
+    let members: [String]
+
+    /// The address of member `index` (0-based) inside its namespace.
+    static func address(_ index: Int) -> String { "10.77.0.\(10 + index)" }
+    static func namespace(_ member: String) -> String { "tlr-\(member)" }
+    /// The host end of the member's veth pair (interface names hold at most 15 bytes).
+    static func hostLink(_ member: String) -> String { "tlrh-\(member)" }
+
+    /// Whether namespaces can be made here: root, `ip`, and a namespace that can be created.
+    static func available() -> (Bool, String) {
+        guard getuid() == 0 else { return (false, "not root") }
+        guard FileManager.default.isExecutableFile(atPath: ip) else { return (false, "\(ip) not found (iproute2)") }
+        let probe = "tlr-probe-\(getpid())"
+        guard run(["netns", "add", probe]) else { return (false, "ip netns add failed") }
+        _ = run(["netns", "del", probe])
+        return (true, "")
+    }
+
+    static let ip = "/usr/sbin/ip"
+
+    /// Creates the bridge and every member's namespace and link; removes leftovers first.
+    func create() throws {
+        destroy()
+        try Self.must(["link", "add", Self.bridge, "type", "bridge"])
+        try Self.must(["addr", "add", "\(Self.gatewayAddress)/24", "dev", Self.bridge])
+        try Self.must(["link", "set", Self.bridge, "up"])
+        for (index, member) in members.enumerated() {
+            let namespace = Self.namespace(member)
+            try Self.must(["netns", "add", namespace])
+            try Self.must(["link", "add", Self.hostLink(member), "type", "veth", "peer", "name", "eth0", "netns", namespace])
+            try Self.must(["link", "set", Self.hostLink(member), "master", Self.bridge])
+            try Self.must(["link", "set", Self.hostLink(member), "up"])
+            try Self.must(["-n", namespace, "addr", "add", "\(Self.address(index))/24", "dev", "eth0"])
+            try Self.must(["-n", namespace, "link", "set", "eth0", "up"])
+            try Self.must(["-n", namespace, "link", "set", "lo", "up"])
+            try Self.must(["-n", namespace, "route", "add", "default", "via", Self.gatewayAddress])
+        }
+    }
+
+    /// Removes every namespace and the bridge (what is missing is skipped).
+    func destroy() {
+        for member in members { _ = Self.run(["netns", "del", Self.namespace(member)]) }
+        _ = Self.run(["link", "del", Self.bridge])
+    }
+
+    /// Cuts the member off from everyone (its link goes down), or heals it.
+    func setLink(of member: String, up: Bool) throws {
+        try Self.must(["link", "set", Self.hostLink(member), up ? "up" : "down"])
+    }
+
+    @discardableResult
+    static func run(_ arguments: [String]) -> Bool {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: ip)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        do { try process.run() } catch { return false }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }
+
+    static func must(_ arguments: [String]) throws {
+        guard run(arguments) else { throw ChaosError("ip \(arguments.joined(separator: " ")) failed") }
+    }
+}
+
+struct ChaosError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
