@@ -81,6 +81,28 @@ final class ChaosCluster: @unchecked Sendable {
         Foundation.kill(process.processIdentifier, signal)
     }
 
+    /// SIGTERM (a graceful leave) and waits until the member is gone.
+    func terminate(_ member: String) {
+        guard let process = processes[member], process.isRunning else { return }
+        Foundation.kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+    }
+
+    /// The address of a member inside its namespace.
+    func address(of member: String) -> String {
+        member == "gw" ? ChaosNetwork.address(nodes.count) : ChaosNetwork.address(nodes.firstIndex(of: member) ?? 0)
+    }
+
+    /// Waits until every node is up with every replica complete (at most `timeout`).
+    func waitUntilSettled(timeout: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if await settled() { return true }
+            try? await Task.sleep(for: .milliseconds(200))
+        }
+        return false
+    }
+
     func restart(_ member: String) throws {
         guard let arguments = arguments[member] else { throw ChaosError("no member \(member)") }
         try launch(member, arguments)

@@ -18,7 +18,7 @@ struct ChaosCommand: AsyncParsableCommand {
     @Option(help: "short (CI: short windows) or long (the figures in the README).")
     var profile = "short"
 
-    @Option(help: "Scenarios, comma-separated: none, kill-restart, pause-short, pause-long, partition-one (default: all).")
+    @Option(help: "Scenarios, comma-separated: none, kill-restart, pause-short, pause-long, partition-one, gateway-link, ring, rolling-restart, slow-node (default: all).")
     var scenarios: String?
 
     @Option(help: "Nodes in the cluster.")

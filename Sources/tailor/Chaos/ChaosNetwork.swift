@@ -59,10 +59,30 @@ struct ChaosNetwork {
         try Self.must(["link", "set", Self.hostLink(member), up ? "up" : "down"])
     }
 
+    /// Drops (or stops dropping) everything `member` sends to `address`: a blackhole
+    /// route in its namespace. Set on both ends, it cuts one link and leaves the others.
+    func blackhole(from member: String, to address: String, on: Bool) throws {
+        try Self.must(["-n", Self.namespace(member), "route", on ? "add" : "del", "blackhole", "\(address)/32"])
+    }
+
+    /// Throttles `member`'s traffic both ways with a token bucket (`tc qdisc … tbf`, on
+    /// both ends of its link: 2 Mbit/s, packets waiting up to 200 ms), or lifts it.
+    /// (A token bucket, not netem: kernels without `sch_netem` have it.)
+    func throttle(_ member: String, on: Bool) throws {
+        let shape = ["tbf", "rate", "2mbit", "burst", "16kb", "latency", "200ms"]
+        for (namespace, device) in [(nil, Self.hostLink(member)), (Self.namespace(member), "eth0")] {
+            var arguments = (namespace.map { ["-n", $0] } ?? []) + ["qdisc", on ? "add" : "del", "dev", device, "root"]
+            if on { arguments += shape }
+            try Self.must(arguments, tool: Self.tc)
+        }
+    }
+
+    static let tc = "/usr/sbin/tc"
+
     @discardableResult
-    static func run(_ arguments: [String]) -> Bool {
+    static func run(_ arguments: [String], tool: String = ip) -> Bool {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: ip)
+        process.executableURL = URL(fileURLWithPath: tool)
         process.arguments = arguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
@@ -71,8 +91,10 @@ struct ChaosNetwork {
         return process.terminationStatus == 0
     }
 
-    static func must(_ arguments: [String]) throws {
-        guard run(arguments) else { throw ChaosError("ip \(arguments.joined(separator: " ")) failed") }
+    static func must(_ arguments: [String], tool: String = ip) throws {
+        guard run(arguments, tool: tool) else {
+            throw ChaosError("\((tool as NSString).lastPathComponent) \(arguments.joined(separator: " ")) failed")
+        }
     }
 }
 

@@ -14,6 +14,15 @@ struct ChaosScenario: Sendable {
         case pauseLong = "pause-long"
         /// Cut one node off from everyone (its link down) for the fault window.
         case partitionOne = "partition-one"
+        /// Cut only the link between the gateway and one node (each drops what it sends to the other).
+        case gatewayLink = "gateway-link"
+        /// A ring of overlapping majorities: each node reaches only its two neighbours
+        /// (the gateway still reaches every node).
+        case ring
+        /// SIGTERM every node in turn, restarting each and waiting until the cluster settled.
+        case rollingRestart = "rolling-restart"
+        /// One node's traffic throttled to 2 Mbit/s each way (token bucket) for the fault window.
+        case slowNode = "slow-node"
     }
 
     var fault: Fault
@@ -44,7 +53,44 @@ struct ChaosScenario: Sendable {
             try cluster.network.setLink(of: victim, up: false)
             try await Task.sleep(for: window)
             try cluster.network.setLink(of: victim, up: true)
+        case .gatewayLink:
+            try cut("gw", victim, in: cluster, on: true)
+            try await Task.sleep(for: window)
+            try cut("gw", victim, in: cluster, on: false)
+        case .ring:
+            let pairs = ringCuts(cluster.nodes)
+            for (a, b) in pairs { try cut(a, b, in: cluster, on: true) }
+            try await Task.sleep(for: window)
+            for (a, b) in pairs { try cut(a, b, in: cluster, on: false) }
+        case .rollingRestart:
+            for node in cluster.nodes {
+                cluster.terminate(node)
+                try cluster.restart(node)
+                _ = await cluster.waitUntilSettled(timeout: .seconds(60))
+            }
+        case .slowNode:
+            try cluster.network.throttle(victim, on: true)
+            try await Task.sleep(for: window)
+            try cluster.network.throttle(victim, on: false)
         }
+    }
+
+    /// Both directions of the link between two members.
+    private func cut(_ a: String, _ b: String, in cluster: ChaosCluster, on: Bool) throws {
+        try cluster.network.blackhole(from: a, to: cluster.address(of: b), on: on)
+        try cluster.network.blackhole(from: b, to: cluster.address(of: a), on: on)
+    }
+
+    /// The node pairs that are not neighbours on the ring n1 – n2 – … – nN – n1.
+    private func ringCuts(_ nodes: [String]) -> [(String, String)] {
+        var cuts: [(String, String)] = []
+        for i in nodes.indices {
+            for j in nodes.indices where j > i {
+                let distance = min(j - i, nodes.count - (j - i))
+                if distance > 1 { cuts.append((nodes[i], nodes[j])) }
+            }
+        }
+        return cuts
     }
 }
 
