@@ -1,9 +1,7 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import NIOPosix
 import TailorCRDT
+import TailorMembership
 import TailorModel
 import TailorNode
 import TailorStore
@@ -92,12 +90,13 @@ struct IngestBench {
     static func rawCommitRate(batch: Int, path: String, durability: NodeStore.Durability) throws -> Double {
         let store = try NodeStore(path: path, durability: durability)
         var generator = SyntheticEvents(shoppers: 100_000, products: 20_000, seed: UInt64(batch))
+        let shardMap = ShardMap(partitionCount: 32, replicationFactor: 1, members: ["n1"])
         let started = ContinuousClock.now
         var committed = 0
         while ContinuousClock.now - started < .seconds(3) {
             let records = (0..<batch).map { _ in
                 let event = generator.next()
-                return (partition: Int(StableHash.fnv1a(event.user) % 32), record: ReplicatedRecord.event(event))
+                return (partition: shardMap.partition(of: event.user), record: ReplicatedRecord.event(event))
             }
             try store.commit(records)
             committed += batch
@@ -105,15 +104,11 @@ struct IngestBench {
         return Double(committed) / LoadDuration.seconds(ContinuousClock.now - started)
     }
 
-    /// Polls the gateway's /readyz until it answers 200.
+    /// Polls the gateway's /readyz (the launcher's probe) until it answers 200.
     static func waitForGateway(port: Int, seconds: Int) async throws -> Bool {
         let end = ContinuousClock.now + .seconds(seconds)
         while ContinuousClock.now < end {
-            var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/readyz")!)
-            request.timeoutInterval = 1
-            if let (_, response) = try? await URLSession.shared.data(for: request), (response as? HTTPURLResponse)?.statusCode == 200 {
-                return true
-            }
+            if HTTPProbe.status(host: "127.0.0.1", port: port, path: "/readyz") == 200 { return true }
             try await Task.sleep(for: .milliseconds(100))
         }
         return false

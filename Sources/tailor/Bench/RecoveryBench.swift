@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import TailorCRDT
 import TailorHTTP2
+import TailorMembership
 import TailorModel
 import TailorNode
 import TailorScoring
@@ -66,7 +67,8 @@ struct RecoveryBench {
     private func write(path: String) throws -> (records: Int, seconds: Double) {
         let store = try NodeStore(path: path, durability: durability)
         let started = ContinuousClock.now
-        func partition(_ key: String) -> Int { Int(StableHash.fnv1a(key) % UInt64(Self.partitions)) }
+        let shardMap = ShardMap(partitionCount: Self.partitions, replicationFactor: 1, members: ["n1"])
+        func partition(_ key: String) -> Int { shardMap.partition(of: key) }
         var records = (0..<20_000).map { index -> (partition: Int, record: ReplicatedRecord) in
             let product = Product(
                 id: "p\(index)", title: "Product \(index)", categoryPath: ["Home", "Kitchen"], brand: "Acme", price: 19.9, version: 1
