@@ -29,6 +29,8 @@ public struct NodeConfiguration: Sendable {
     public var dataDirectory: String
     public var durability: NodeStore.Durability = .process
     public var replication = ReplicationSettings.defaults
+    /// The chaos suite's crash before answering a write (from the environment only).
+    public var failpoint: CrashFailpoint?
 
     public struct DemoSetup: Sendable {
         /// Events of the demo end at this time (ms since the epoch); every member

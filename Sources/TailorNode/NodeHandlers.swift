@@ -16,6 +16,8 @@ struct NodeHandlers: Sendable {
     let data: NodeData
     let readiness: Readiness
     let replication: Replication
+    /// Armed only by the chaos suite (``CrashFailpoint``).
+    let failpoint: CrashFailpoint?
 
     var table: PartitionTable { data.table }
 
@@ -67,7 +69,10 @@ struct NodeHandlers: Sendable {
         }
         // Committed to the store before the answer: the gateway counts this replica
         // towards the write quorum only then.
+        let crash = failpoint?.draw()
+        if crash == .beforeCommit { CrashFailpoint.crash(.beforeCommit, member: member) }
         let written = try await data.write(records, contents: contents)
+        if crash == .afterCommit { CrashFailpoint.crash(.afterCommit, member: member) }
         var response = WireEventWriteResponse()
         response.accepted = UInt32(written.signals.count)
         response.duplicates = UInt32(request.events.count - written.signals.count)

@@ -52,7 +52,7 @@ public final class NodeService: Service, Sendable {
             }
         }
         let gossip = GossipSlot(member: member)
-        let handlers = NodeHandlers(member: member, shardMap: shardMap, data: data, readiness: readiness, replication: replication)
+        let handlers = NodeHandlers(member: member, shardMap: shardMap, data: data, readiness: readiness, replication: replication, failpoint: configuration.failpoint)
         var router = handlers.router()
         gossip.register(on: &router)
         var serverConfiguration = HTTP2ServerConfiguration.defaults

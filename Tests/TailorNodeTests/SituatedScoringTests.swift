@@ -31,7 +31,7 @@ struct SituatedScoringTests {
         let replication = Replication(member: member, data: data, client: HTTP2Client(), settings: .defaults, logger: Logger(label: "test")) {
             Replication.Peers(map: shardMap, endpoints: [:])
         }
-        return NodeHandlers(member: member, shardMap: shardMap, data: data, readiness: readiness, replication: replication)
+        return NodeHandlers(member: member, shardMap: shardMap, data: data, readiness: readiness, replication: replication, failpoint: nil)
     }
 
     static func request(placement: Placement, partitions: Int) -> WireScoreRequest {

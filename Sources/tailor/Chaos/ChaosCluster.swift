@@ -2,50 +2,70 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import HTTPTypes
+import NIOCore
+import TailorGossip
+import TailorHTTP2
 
 /// The members of a chaos run: `tailor node` ×N and a gateway, each started inside its
-/// own network namespace (``ChaosNetwork``), logging to a file, with its store in a
-/// folder that survives its restarts.
+/// own network namespace (``ChaosNetwork``) or on its own loopback address, logging to
+/// a file, with its store in a folder that survives its restarts. One spare node
+/// (`n<N+1>`) has an address and a namespace for the join scenario.
 final class ChaosCluster: @unchecked Sendable {
     // @unchecked: driven from the scenario's one task; processes are only started,
     // signalled and waited for there.
     let executable: String
     let directory: URL
+    /// The nodes named at start (`--members`).
     let nodes: [String]
+    /// A node that can join later.
+    let spare: String
     let network: ChaosNetwork
+    /// The nodes that should be up now (the settle check waits for them).
+    private(set) var expected: [String]
     private var processes: [String: Process] = [:]
     private var arguments: [String: [String]] = [:]
+    /// Members stopped on purpose (kill, terminate); any other exit is a crash.
+    private var stoppedOnPurpose: Set<String> = []
+    /// Extra environment for nodes (the failpoint).
+    var nodeEnvironment: [String: String] = [:]
+    let counterClient = HTTP2Client()
 
     static let nodePort = 7101
     static let gatewayPort = 8080
+    static let gatewayInternalPort = 7199
+    static let replicas = 3
+    static let writeQuorum = 2
 
-    init(executable: String, directory: URL, nodes: Int) {
+    init(executable: String, directory: URL, nodes: Int, isolated: Bool) {
         self.executable = executable
         self.directory = directory
         self.nodes = (1...nodes).map { "n\($0)" }
-        network = ChaosNetwork(members: self.nodes + ["gw"])
+        spare = "n\(nodes + 1)"
+        expected = self.nodes
+        network = ChaosNetwork(members: self.nodes + [spare, "gw"], isolated: isolated)
     }
 
-    var gatewayURL: String { "http://\(ChaosNetwork.address(nodes.count)):\(Self.gatewayPort)" }
+    var gatewayURL: String { "http://\(address(of: "gw")):\(Self.gatewayPort)" }
 
     private var membersArgument: String {
-        nodes.enumerated().map { "\($1)=\(ChaosNetwork.address($0)):\(Self.nodePort)" }.joined(separator: ",")
+        nodes.map { "\($0)=\(address(of: $0)):\(Self.nodePort)" }.joined(separator: ",")
+    }
+
+    private var shared: [String] {
+        ["--members", membersArgument, "--partitions", "32", "--replicas", String(Self.replicas), "--log-level", "notice", "--threads", "1"]
     }
 
     /// Starts every member and waits until the gateway is ready.
     func start() async throws {
         let demoAt = String(Int64(Date().timeIntervalSince1970 * 1000))
-        let shared = ["--members", membersArgument, "--partitions", "32", "--replicas", "2", "--log-level", "notice", "--threads", "1"]
-        for (index, node) in nodes.enumerated() {
-            try launch(node, [
-                "node", "--name", node, "--listen", "\(ChaosNetwork.address(index)):\(Self.nodePort)",
-                "--data-dir", directory.appendingPathComponent("data/\(node)").path, "--anti-entropy-interval", "2s",
-                "--demo", "--demo-small", "--demo-at", demoAt,
-            ] + shared)
+        for node in nodes {
+            try launch(node, nodeArguments(node) + ["--demo", "--demo-small", "--demo-at", demoAt])
         }
-        let gateway = ChaosNetwork.address(nodes.count)
+        let gateway = address(of: "gw")
         try launch("gw", [
-            "gateway", "--name", "gw", "--listen", "\(gateway):\(Self.gatewayPort)", "--internal-listen", "\(gateway):7199",
+            "gateway", "--name", "gw", "--listen", "\(gateway):\(Self.gatewayPort)", "--internal-listen", "\(gateway):\(Self.gatewayInternalPort)",
+            "--write-quorum", String(Self.writeQuorum),
         ] + shared)
         let deadline = ContinuousClock.now + .seconds(90)
         while ContinuousClock.now < deadline {
@@ -55,13 +75,31 @@ final class ChaosCluster: @unchecked Sendable {
         throw ChaosError("the gateway was not ready within 90 s")
     }
 
+    private func nodeArguments(_ node: String) -> [String] {
+        [
+            "node", "--name", node, "--listen", "\(address(of: node)):\(Self.nodePort)",
+            "--data-dir", directory.appendingPathComponent("data/\(node)").path, "--anti-entropy-interval", "2s",
+        ] + shared
+    }
+
+    /// Starts the spare node, empty, joining through the named nodes (`--members` are its seeds).
+    func join() throws {
+        expected.append(spare)
+        try launch(spare, nodeArguments(spare))
+    }
+
     private func launch(_ member: String, _ arguments: [String]) throws {
         self.arguments[member] = arguments
+        stoppedOnPurpose.remove(member)
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: ChaosNetwork.ip)
-        process.arguments = ["netns", "exec", ChaosNetwork.namespace(member), executable] + arguments
+        let (tool, command) = network.command(for: member, executable: executable, arguments: arguments)
+        process.executableURL = URL(fileURLWithPath: tool)
+        process.arguments = command
+        if member != "gw", !nodeEnvironment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(nodeEnvironment) { $1 }
+        }
         let log = directory.appendingPathComponent("\(member).log")
-        if !FileManager.default.fileExists(atPath: log.path) { FileManager.default.createFile(atPath: log.path, contents: nil) }
+        if !FileManager.default.fileExists(atPath: log.path) { _ = FileManager.default.createFile(atPath: log.path, contents: nil) }
         let handle = try FileHandle(forWritingTo: log)
         handle.seekToEndOfFile()
         process.standardOutput = handle
@@ -72,6 +110,7 @@ final class ChaosCluster: @unchecked Sendable {
 
     func kill(_ member: String) {
         guard let process = processes[member], process.isRunning else { return }
+        stoppedOnPurpose.insert(member)
         Foundation.kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }
@@ -84,16 +123,35 @@ final class ChaosCluster: @unchecked Sendable {
     /// SIGTERM (a graceful leave) and waits until the member is gone.
     func terminate(_ member: String) {
         guard let process = processes[member], process.isRunning else { return }
+        stoppedOnPurpose.insert(member)
         Foundation.kill(process.processIdentifier, SIGTERM)
         process.waitUntilExit()
     }
 
-    /// The address of a member inside its namespace.
-    func address(of member: String) -> String {
-        member == "gw" ? ChaosNetwork.address(nodes.count) : ChaosNetwork.address(nodes.firstIndex(of: member) ?? 0)
+    /// SIGTERM, and the member is no longer expected up (it left the cluster).
+    func remove(_ member: String) {
+        terminate(member)
+        expected.removeAll { $0 == member }
     }
 
-    /// Waits until every node is up with every replica complete (at most `timeout`).
+    /// Members that ended without being stopped on purpose (crashed or killed by themselves).
+    func crashed() -> [String] {
+        processes.filter { !$0.value.isRunning && !stoppedOnPurpose.contains($0.key) }.map(\.key).sorted()
+    }
+
+    /// Lines of the nodes' logs that contain `text`.
+    func logLines(containing text: String) -> [String] {
+        (nodes + [spare]).flatMap { node -> [String] in
+            let log = directory.appendingPathComponent("\(node).log")
+            guard let content = try? String(contentsOf: log, encoding: .utf8) else { return [] }
+            return content.split(separator: "\n").filter { $0.contains(text) }.map(String.init)
+        }
+    }
+
+    /// The address of a member (inside its namespace when isolated).
+    func address(of member: String) -> String { network.address(of: member) }
+
+    /// Waits until every expected node is up with every replica complete (at most `timeout`).
     func waitUntilSettled(timeout: Duration) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
@@ -109,22 +167,58 @@ final class ChaosCluster: @unchecked Sendable {
     }
 
     /// SIGTERM to every member, then waits for them.
-    func stop() {
+    func stop() async {
         for process in processes.values where process.isRunning {
             Foundation.kill(process.processIdentifier, SIGCONT)
             Foundation.kill(process.processIdentifier, SIGTERM)
         }
         for process in processes.values { process.waitUntilExit() }
+        await counterClient.shutdown()
     }
 
-    /// Whether every node answers the gateway's status call and has no incomplete replica.
+    /// Whether every expected node answers the gateway's status call with no
+    /// incomplete replica, and the shard map holds exactly the expected nodes.
     func settled() async -> Bool {
-        guard let (status, data) = try? await ChaosHTTP.get("\(gatewayURL)/v1/cluster"), status == 200,
-            let view = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
-            let members = view["members"] as? [[String: Any]]
-        else { return false }
+        guard let view = await clusterView(), let members = view["members"] as? [[String: Any]] else { return false }
         let up = members.filter { ($0["state"] as? String) == "up" && (($0["incompletePartitions"] as? [Int])?.isEmpty ?? false) }
-        return up.count == nodes.count
+        return Set(up.compactMap { $0["name"] as? String }) == Set(expected) && members.count == expected.count
+    }
+
+    /// The gateway's `GET /v1/cluster`.
+    func clusterView() async -> [String: Any]? {
+        guard let (status, data) = try? await ChaosHTTP.get("\(gatewayURL)/v1/cluster"), status == 200 else { return nil }
+        return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+    }
+
+    /// Each partition's replicas in the gateway's current shard map.
+    func replicaSets() async -> [Int: Set<String>] {
+        guard let partitions = await clusterView()?["partitions"] as? [[String: Any]] else { return [:] }
+        var sets: [Int: Set<String>] = [:]
+        for entry in partitions {
+            if let partition = entry["partition"] as? Int, let replicas = entry["replicas"] as? [String] { sets[partition] = Set(replicas) }
+        }
+        return sets
+    }
+
+    /// Every running member's popularity reading of `products` (`POST /internal/counters/read`
+    /// over HTTP/2 on its internal port), by member; nil for a member that did not answer.
+    func counterReadings(_ products: [String]) async -> [String: [String: Double]?] {
+        var readings: [String: [String: Double]?] = [:]
+        for member in expected + ["gw"] {
+            let port = member == "gw" ? Self.gatewayInternalPort : Self.nodePort
+            let response = try? await counterClient.call(
+                HTTP2Peer(host: address(of: member), port: port), path: "/internal/counters/read",
+                body: ByteBuffer(string: products.joined(separator: "\n")), timeout: .seconds(2)
+            )
+            guard let response, response.status == .ok,
+                let list = try? JSONDecoder().decode([CounterReading].self, from: Data(response.body.readableBytesView))
+            else {
+                readings[member] = .some(nil)
+                continue
+            }
+            readings[member] = Dictionary(list.map { ($0.product, $0.popularity) }) { a, _ in a }
+        }
+        return readings
     }
 }
 

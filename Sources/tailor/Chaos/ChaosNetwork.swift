@@ -5,17 +5,30 @@ import Foundation
 /// own address (10.77.0.x/24) and faults can cut one member's link.
 ///
 /// Built with `ip` (iproute2) as root; ``ChaosNetwork/available()`` says whether this
-/// machine allows it, and the suite says so instead of pretending when it does not.
+/// machine allows it. Without namespaces (`isolated` false) every member gets its own
+/// loopback address (127.0.77.x) instead, and only the scenarios that need no network
+/// fault can run; the suite says so instead of pretending.
 struct ChaosNetwork {
     static let bridge = "tlrbr0"
     static let gatewayAddress = "10.77.0.1"
+    /// Every member that may run, in address order (spare nodes included).
     let members: [String]
+    let isolated: Bool
 
-    /// The address of member `index` (0-based) inside its namespace.
-    static func address(_ index: Int) -> String { "10.77.0.\(10 + index)" }
+    /// The address of `member` (inside its namespace when isolated).
+    func address(of member: String) -> String {
+        let index = members.firstIndex(of: member) ?? 0
+        return isolated ? "10.77.0.\(10 + index)" : "127.0.77.\(10 + index)"
+    }
+
     static func namespace(_ member: String) -> String { "tlr-\(member)" }
     /// The host end of the member's veth pair (interface names hold at most 15 bytes).
     static func hostLink(_ member: String) -> String { "tlrh-\(member)" }
+
+    /// The command line that runs `arguments` as `member`: inside its namespace when isolated.
+    func command(for member: String, executable: String, arguments: [String]) -> (String, [String]) {
+        isolated ? (Self.ip, ["netns", "exec", Self.namespace(member), executable] + arguments) : (executable, arguments)
+    }
 
     /// Whether namespaces can be made here: root, `ip`, and a namespace that can be created.
     static func available() -> (Bool, String) {
@@ -31,17 +44,18 @@ struct ChaosNetwork {
 
     /// Creates the bridge and every member's namespace and link; removes leftovers first.
     func create() throws {
+        guard isolated else { return }
         destroy()
         try Self.must(["link", "add", Self.bridge, "type", "bridge"])
         try Self.must(["addr", "add", "\(Self.gatewayAddress)/24", "dev", Self.bridge])
         try Self.must(["link", "set", Self.bridge, "up"])
-        for (index, member) in members.enumerated() {
+        for member in members {
             let namespace = Self.namespace(member)
             try Self.must(["netns", "add", namespace])
             try Self.must(["link", "add", Self.hostLink(member), "type", "veth", "peer", "name", "eth0", "netns", namespace])
             try Self.must(["link", "set", Self.hostLink(member), "master", Self.bridge])
             try Self.must(["link", "set", Self.hostLink(member), "up"])
-            try Self.must(["-n", namespace, "addr", "add", "\(Self.address(index))/24", "dev", "eth0"])
+            try Self.must(["-n", namespace, "addr", "add", "\(address(of: member))/24", "dev", "eth0"])
             try Self.must(["-n", namespace, "link", "set", "eth0", "up"])
             try Self.must(["-n", namespace, "link", "set", "lo", "up"])
             try Self.must(["-n", namespace, "route", "add", "default", "via", Self.gatewayAddress])
@@ -50,6 +64,7 @@ struct ChaosNetwork {
 
     /// Removes every namespace and the bridge (what is missing is skipped).
     func destroy() {
+        guard isolated else { return }
         for member in members { _ = Self.run(["netns", "del", Self.namespace(member)]) }
         _ = Self.run(["link", "del", Self.bridge])
     }

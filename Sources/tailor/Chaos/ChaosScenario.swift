@@ -19,21 +19,54 @@ struct ChaosScenario: Sendable {
         /// A ring of overlapping majorities: each node reaches only its two neighbours
         /// (the gateway still reaches every node).
         case ring
+        /// A replica that received a batch of events SIGKILLs itself before answering
+        /// (half before its commit, half after), `crashes` times; each is restarted at once.
+        case killBeforeAnswer = "kill-before-answer"
         /// SIGTERM every node in turn, restarting each and waiting until the cluster settled.
         case rollingRestart = "rolling-restart"
+        /// A sixth node joins; once the cluster settled, one of the first nodes leaves (SIGTERM).
+        case joinLeave = "join-leave"
         /// One node's traffic throttled to 2 Mbit/s each way (token bucket) for the fault window.
         case slowNode = "slow-node"
+
+        /// Whether the fault cuts or shapes links, which needs a namespace per member.
+        var needsNamespaces: Bool {
+            switch self {
+            case .partitionOne, .gatewayLink, .ring, .slowNode: true
+            default: false
+            }
+        }
+
+        /// Whether one node is the victim whose detection is timed.
+        var hasVictim: Bool {
+            switch self {
+            case .killRestart, .pauseShort, .pauseLong, .partitionOne, .gatewayLink, .slowNode: true
+            default: false
+            }
+        }
     }
 
     var fault: Fault
     var baseline: Duration
     var window: Duration
+    /// Crashes before answering (kill-before-answer).
+    var crashes = 100
     var victim = "n2"
 
     var name: String { fault.rawValue }
 
+    /// What the fault itself measured.
+    struct Outcome: Sendable {
+        var crashes: Int?
+        var crashesBeforeCommit: Int?
+        /// Share of the P×R replica assignments that changed when the node joined, and when one left.
+        var movedOnJoin: Double?
+        var movedOnLeave: Double?
+    }
+
     /// Applies the fault; returns when it is healed.
-    func inject(into cluster: ChaosCluster) async throws {
+    func inject(into cluster: ChaosCluster) async throws -> Outcome {
+        var outcome = Outcome()
         switch fault {
         case .none:
             try await Task.sleep(for: window)
@@ -62,17 +95,65 @@ struct ChaosScenario: Sendable {
             for (a, b) in pairs { try cut(a, b, in: cluster, on: true) }
             try await Task.sleep(for: window)
             for (a, b) in pairs { try cut(a, b, in: cluster, on: false) }
+        case .killBeforeAnswer:
+            (outcome.crashes, outcome.crashesBeforeCommit) = try await crashBeforeAnswering(cluster)
         case .rollingRestart:
             for node in cluster.nodes {
                 cluster.terminate(node)
                 try cluster.restart(node)
                 _ = await cluster.waitUntilSettled(timeout: .seconds(60))
             }
+        case .joinLeave:
+            let before = await cluster.replicaSets()
+            try cluster.join()
+            _ = await cluster.waitUntilSettled(timeout: .seconds(60))
+            let joined = await cluster.replicaSets()
+            cluster.remove(cluster.nodes[0])
+            _ = await cluster.waitUntilSettled(timeout: .seconds(60))
+            let left = await cluster.replicaSets()
+            outcome.movedOnJoin = Self.moved(before, joined)
+            outcome.movedOnLeave = Self.moved(joined, left)
         case .slowNode:
             try cluster.network.throttle(victim, on: true)
             try await Task.sleep(for: window)
             try cluster.network.throttle(victim, on: false)
         }
+        return outcome
+    }
+
+    /// Arms every node's ``CrashFailpoint`` (through a file that exists while armed), restarts
+    /// each node that crashes at once, and disarms after `crashes` crashes.
+    private func crashBeforeAnswering(_ cluster: ChaosCluster) async throws -> (Int, Int) {
+        var crashed = 0
+        let armed = cluster.directory.appendingPathComponent("failpoint-armed")
+        _ = FileManager.default.createFile(atPath: armed.path, contents: nil)
+        let giveUp = ContinuousClock.now + .seconds(300)
+        while crashed < crashes, ContinuousClock.now < giveUp {
+            for node in cluster.crashed() {
+                crashed += 1
+                if crashed >= crashes { try? FileManager.default.removeItem(at: armed) }
+                try cluster.restart(node)
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        try? FileManager.default.removeItem(at: armed)
+        // A node that drew its crash just before the file went: restart it too, and count it.
+        try await Task.sleep(for: .milliseconds(200))
+        for node in cluster.crashed() {
+            crashed += 1
+            try cluster.restart(node)
+        }
+        // Each crash wrote why to its node's log.
+        let beforeCommit = cluster.logLines(containing: "crashes before commit").count
+        return (crashed, beforeCommit)
+    }
+
+    /// Share of replica assignments (partition, replica) in `after` that were not in `before`.
+    static func moved(_ before: [Int: Set<String>], _ after: [Int: Set<String>]) -> Double {
+        let total = after.values.reduce(0) { $0 + $1.count }
+        guard total > 0 else { return 0 }
+        let moved = after.reduce(0) { $0 + $1.value.subtracting(before[$1.key] ?? []).count }
+        return Double(moved) / Double(total)
     }
 
     /// Both directions of the link between two members.
@@ -94,27 +175,3 @@ struct ChaosScenario: Sendable {
     }
 }
 
-/// What one scenario measured (the JSON report's entries).
-struct ChaosResult: Codable, Sendable {
-    var scenario: String
-    var writesAttempted: Int
-    var eventsAcknowledged: Int
-    var writesFailed: Int
-    /// Acknowledged events missing from at least one of their replicas after settling.
-    var lost: Int
-    var lostExamples: [String]
-    var reads: Int
-    /// Recommendation requests answered 2xx, and with every partition, over the whole run.
-    var availability: Double
-    var fullCoverage: Double
-    var baselineP50Ms: Double
-    var baselineP99Ms: Double
-    var faultP50Ms: Double
-    var faultP99Ms: Double
-    /// Seconds from healing until every node is up with every replica complete.
-    var convergeSeconds: Double?
-    /// Whether the gateway's membership view ever had the victim dead during the run.
-    var victimDeclaredDead: Bool
-    var faultStart: Double
-    var faultEnd: Double
-}

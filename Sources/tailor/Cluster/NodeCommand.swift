@@ -64,6 +64,12 @@ struct NodeCommand: AsyncParsableCommand {
         configuration.replication.antiEntropyInterval = LoadDuration.parse(antiEntropyInterval) ?? .seconds(10)
         configuration.seeds = try cluster.parsedSeeds()
         configuration.advertiseHost = cluster.advertiseHost
+        configuration.failpoint = try CrashFailpoint.fromEnvironment()
+        if let failpoint = configuration.failpoint {
+            logger.warning("failpoint armed: this node SIGKILLs itself before answering some event batches", metadata: [
+                "probability": "\(failpoint.probability)", "armed-while-exists": "\(failpoint.armedWhileExists)",
+            ])
+        }
         let node = NodeService(configuration: configuration, logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: node)]
         if let parent = cluster.parentPid {

@@ -1,0 +1,62 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// A fault the chaos suite injects from inside a node: after receiving a batch of
+/// events, with some probability, the node SIGKILLs itself before it answers — half
+/// the time before the batch is committed, half the time after (stored, never
+/// acknowledged). Jepsen's "kill the replica that received the write"; the gateway
+/// must then neither lose an acknowledged event nor count one twice.
+///
+/// Armed only through the environment (`TAILOR_FAILPOINT_CRASH_BEFORE_ANSWER=
+/// probability,path`), and only while the file at `path` exists, so the suite can
+/// arm and disarm every node (restarted ones included) at once; never by a flag a
+/// production deployment would set.
+public struct CrashFailpoint: Sendable, Equatable {
+    public static let environmentVariable = "TAILOR_FAILPOINT_CRASH_BEFORE_ANSWER"
+
+    public enum Moment: String, Sendable {
+        case beforeCommit = "before commit"
+        case afterCommit = "after commit"
+    }
+
+    public var probability: Double
+    public var armedWhileExists: String
+
+    public init(probability: Double, armedWhileExists: String) {
+        self.probability = probability
+        self.armedWhileExists = armedWhileExists
+    }
+
+    /// Parses the variable's value; nil when it is not set, an error naming the problem
+    /// when it is malformed.
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> CrashFailpoint? {
+        guard let value = environment[environmentVariable] else { return nil }
+        let parts = value.split(separator: ",", maxSplits: 1).map(String.init)
+        guard parts.count == 2, let probability = Double(parts[0]), (0...1).contains(probability), parts[1].hasPrefix("/") else {
+            throw FailpointError(description: "\(environmentVariable)='\(value)': expected probability (0...1),/absolute/path")
+        }
+        return CrashFailpoint(probability: probability, armedWhileExists: parts[1])
+    }
+
+    /// Whether this batch crashes the node, and when (nil: it does not).
+    public func draw() -> Moment? {
+        guard Double.random(in: 0..<1) < probability, access(armedWhileExists, F_OK) == 0 else { return nil }
+        return Bool.random() ? .beforeCommit : .afterCommit
+    }
+
+    /// Says why on stderr (the node's log) and SIGKILLs this process.
+    public static func crash(_ moment: Moment, member: String) -> Never {
+        let line = "failpoint: \(member) crashes \(moment.rawValue), before answering a batch of events\n"
+        _ = line.withCString { write(2, $0, strlen($0)) }
+        kill(getpid(), SIGKILL)
+        fatalError("SIGKILL did not end the process")
+    }
+}
+
+public struct FailpointError: Error, CustomStringConvertible {
+    public var description: String
+}
