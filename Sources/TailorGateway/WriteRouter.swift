@@ -31,7 +31,7 @@ struct WriteRouter: Sendable {
             )
         }
         let (requests, partitionsOf) = plan(stored, key: \.user, into: WireEventWriteRequest()) { $0.events.append(WireEvent($1)) }
-        let responses: [String: WireEventWriteResponse] = await fanOut(requests, path: "/internal/events")
+        let responses: [String: WireEventWriteResponse] = await fanOut(requests, path: "/internal/events", partitionsOf: partitionsOf)
 
         // Events stored on any replica stay (anti-entropy brings them to the others), so
         // their contributions are counted and routed even when the quorum falls short.
@@ -55,17 +55,23 @@ struct WriteRouter: Sendable {
     /// counts, so failures are logged, not returned to the shop.
     private func route(_ signals: [WireEventSignals]) async {
         var requests: [String: WireSignalsRequest] = [:]
+        var partitionsOf: [String: Set<Int>] = [:]
         let batch = UUID().uuidString.lowercased()
         for entry in signals {
             let partitions = Set(entry.model.catalogProducts.map(cluster.shardMap.partition(of:)))
             var members = Set<String>()
-            for partition in partitions { members.formUnion(cluster.shardMap.replicas(of: partition)) }
+            for partition in partitions {
+                for member in cluster.shardMap.replicas(of: partition) {
+                    members.insert(member)
+                    partitionsOf[member, default: []].insert(partition)
+                }
+            }
             for member in members {
                 requests[member, default: WireSignalsRequest()].signals.append(entry)
                 requests[member]?.batch = batch
             }
         }
-        let _: [String: WireSignalsResponse] = await fanOut(requests, path: "/internal/signals")
+        let _: [String: WireSignalsResponse] = await fanOut(requests, path: "/internal/signals", partitionsOf: partitionsOf)
     }
 
     // MARK: Shoppers
@@ -79,7 +85,7 @@ struct WriteRouter: Sendable {
         request.atMillis = Int64(erasedAt.timeIntervalSince1970 * 1000)
         let partition = cluster.shardMap.partition(of: user)
         let requests = Dictionary(uniqueKeysWithValues: cluster.shardMap.replicas(of: partition).map { ($0, request) })
-        let responses: [String: WireEraseResponse] = await fanOut(requests, path: "/internal/users/erase")
+        let responses: [String: WireEraseResponse] = await fanOut(requests, path: "/internal/users/erase", partitionsOf: requests.mapValues { _ in [partition] })
         try checkQuorum(responses: responses.keys, partitionsOf: requests.mapValues { _ in [partition] }, what: "the erasure")
         return UserErasure(
             user: user, erasedAt: erasedAt, eventsRemoved: Int(responses.values.map(\.eventsRemoved).max() ?? 0), replicas: responses.count
@@ -92,7 +98,7 @@ struct WriteRouter: Sendable {
         let (requests, partitionsOf) = plan(batch.products, key: \.id, into: WireProductWriteRequest()) {
             $0.products.append(WireProduct($1))
         }
-        let responses: [String: WireWriteResponse] = await fanOut(requests, path: "/internal/products")
+        let responses: [String: WireWriteResponse] = await fanOut(requests, path: "/internal/products", partitionsOf: partitionsOf)
         try checkQuorum(responses: responses.keys, partitionsOf: partitionsOf, what: "products")
         for product in batch.products { view.upsert(product) }
         return result(ids: batch.products.map(\.id), responses: responses)
@@ -102,7 +108,7 @@ struct WriteRouter: Sendable {
         let (requests, partitionsOf) = plan(batch.stock, key: \.product, into: WireStockWriteRequest()) {
             $0.stock.append(WireStockLevel($1))
         }
-        let responses: [String: WireWriteResponse] = await fanOut(requests, path: "/internal/stock")
+        let responses: [String: WireWriteResponse] = await fanOut(requests, path: "/internal/stock", partitionsOf: partitionsOf)
         try checkQuorum(responses: responses.keys, partitionsOf: partitionsOf, what: "stock levels")
         for level in batch.stock { view.setStock(level) }
         return result(ids: batch.stock.map(\.product), responses: responses)
@@ -114,7 +120,7 @@ struct WriteRouter: Sendable {
         request.version = version
         let partition = cluster.shardMap.partition(of: id)
         let requests = Dictionary(uniqueKeysWithValues: cluster.shardMap.replicas(of: partition).map { ($0, request) })
-        let responses: [String: WireWriteResponse] = await fanOut(requests, path: "/internal/products/delete")
+        let responses: [String: WireWriteResponse] = await fanOut(requests, path: "/internal/products/delete", partitionsOf: requests.mapValues { _ in [partition] })
         try checkQuorum(responses: responses.keys, partitionsOf: requests.mapValues { _ in [partition] }, what: "the deletion")
         view.remove(id, version: version)
         return result(ids: [id], responses: responses)
@@ -150,14 +156,7 @@ struct WriteRouter: Sendable {
     }
 
     private func checkQuorum(responses: some Sequence<String>, partitionsOf: [String: Set<Int>], what: String) throws(APIError) {
-        var acks: [Int: Int] = [:]
-        for member in responses {
-            for partition in partitionsOf[member] ?? [] { acks[partition, default: 0] += 1 }
-        }
-        let partitions = Set(partitionsOf.values.flatMap { $0 })
-        let short = partitions.filter { partition in
-            acks[partition, default: 0] < min(writeQuorum, cluster.shardMap.replicas(of: partition).count)
-        }
+        let short = shortOfQuorum(responses: responses, partitionsOf: partitionsOf)
         guard short.isEmpty else {
             throw APIError(
                 status: .serviceUnavailable, field: nil,
@@ -167,26 +166,45 @@ struct WriteRouter: Sendable {
         }
     }
 
+    /// The partitions that fewer than W of their replicas (or all, when fewer) answered for.
+    private func shortOfQuorum(responses: some Sequence<String>, partitionsOf: [String: Set<Int>]) -> Set<Int> {
+        var acks: [Int: Int] = [:]
+        for member in responses {
+            for partition in partitionsOf[member] ?? [] { acks[partition, default: 0] += 1 }
+        }
+        let partitions = Set(partitionsOf.values.flatMap { $0 })
+        return partitions.filter { partition in
+            acks[partition, default: 0] < min(writeQuorum, cluster.shardMap.replicas(of: partition).count)
+        }
+    }
+
+    /// Sends each member its request and returns the answers as soon as W replicas of
+    /// every partition in `partitionsOf` answered (or every member answered or failed).
+    /// The calls still out go on: a slow replica (paused, or behind a throttled link)
+    /// still gets the write, but the shop does not wait for it until the write timeout.
     private func fanOut<Request: SwiftProtobuf.Message & Sendable, Response: SwiftProtobuf.Message & Sendable>(
-        _ requests: [String: Request], path: String
+        _ requests: [String: Request], path: String, partitionsOf: [String: Set<Int>]
     ) async -> [String: Response] {
+        guard !requests.isEmpty else { return [:] }
         let timeout = self.timeout
-        return await withTaskGroup(of: (String, Response?).self) { group in
-            for (member, request) in requests {
-                group.addTask {
-                    do {
-                        return (member, try await cluster.call(member, path, request, timeout: timeout))
-                    } catch {
-                        logger.warning("write to a replica failed", metadata: ["member": "\(member)", "path": "\(path)", "error": "\(error)"])
-                        return (member, nil)
-                    }
+        let (answers, sink) = AsyncStream<(String, Response?)>.makeStream()
+        for (member, request) in requests {
+            Task { [cluster, logger] in
+                do {
+                    sink.yield((member, try await cluster.call(member, path, request, timeout: timeout)))
+                } catch {
+                    logger.warning("write to a replica failed", metadata: ["member": "\(member)", "path": "\(path)", "error": "\(error)"])
+                    sink.yield((member, nil))
                 }
             }
-            var responses: [String: Response] = [:]
-            for await (member, response) in group {
-                if let response { responses[member] = response }
-            }
-            return responses
         }
+        var responses: [String: Response] = [:]
+        var answered = 0
+        for await (member, response) in answers {
+            answered += 1
+            if let response { responses[member] = response }
+            if answered == requests.count || shortOfQuorum(responses: responses.keys, partitionsOf: partitionsOf).isEmpty { break }
+        }
+        return responses
     }
 }

@@ -164,6 +164,11 @@ public final class GossipService: Service, Sendable {
                 let wire = WireCounterState(delta)
                 send(to: state.instance.gossipTargets(count: state.instance.settings.gossipFanout), &state) { $0.counters = wire }
             }
+            for (address, chunk) in state.counters.catchUpChunks() {
+                var envelope = WireGossipEnvelope(state.instance.gossipEnvelope())
+                envelope.counters = WireCounterState(chunk)
+                if let message = Outgoing(envelope, to: address) { outgoing.append(message) }
+            }
         }
         let chunkDue = now >= state.nextChunkAt
         if chunkDue {
@@ -222,6 +227,10 @@ public final class GossipService: Service, Sendable {
         for directive in directives {
             if case .changed(let change) = directive {
                 changed = true
+                // Back (or new): it missed the counter deltas sent meanwhile.
+                if change.status == .alive, change.previous != .alive, change.member.name != myself.name {
+                    state.withLock { $0.counters.startCatchUp(of: change.member.address) }
+                }
                 logger.notice(
                     "member status changed",
                     metadata: [

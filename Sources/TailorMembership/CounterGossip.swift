@@ -9,8 +9,13 @@ public struct CounterGossip: Sendable {
     /// This member's own slot: its name and this run's generation.
     public let slot: SlotID
     private var cursor = 0
+    /// Members (by address) that joined or came back, each being sent the whole table
+    /// once: where its walk is, and how many products it still has to be sent.
+    private var catchUps: [String: (cursor: Int, remaining: Int)] = [:]
     /// Products per full-exchange chunk.
     public static let chunkSize = 128
+    /// Products per catch-up chunk (one per gossip round to each member catching up).
+    public static let catchUpChunkSize = 512
     /// A delta whose landmark is further ahead of this member's clock than this is
     /// refused: one member with a clock far in the future would otherwise drag every
     /// landmark forward and decay every count to nothing.
@@ -42,6 +47,27 @@ public struct CounterGossip: Sendable {
         let (state, next) = table.state(from: cursor, limit: Self.chunkSize)
         cursor = next
         return state
+    }
+
+    /// Starts sending the whole table to a member that joined, restarted or came back
+    /// from suspect or dead: it missed the deltas sent meanwhile, and the periodic chunks
+    /// alone would take a full cycle of the table (128 products a second) to repair that.
+    public mutating func startCatchUp(of member: String) {
+        guard table.productCount > 0 else { return }
+        catchUps[member] = (0, table.productCount)
+    }
+
+    /// The members being caught up, if any, with the next chunk for each; a member's
+    /// catch-up ends once it was sent as many products as the table held when it began.
+    public mutating func catchUpChunks() -> [(member: String, state: CounterDelta)] {
+        var chunks: [(member: String, state: CounterDelta)] = []
+        for (member, progress) in catchUps.sorted(by: { $0.key < $1.key }) {
+            let (state, next) = table.state(from: progress.cursor, limit: Self.catchUpChunkSize)
+            let remaining = progress.remaining - Self.catchUpChunkSize
+            catchUps[member] = remaining > 0 ? (next, remaining) : nil
+            chunks.append((member, state))
+        }
+        return chunks
     }
 
     /// Merges what another member sent; returns the products whose counters grew, or

@@ -17,11 +17,19 @@ extension SWIMInstance {
         }
         if now >= nextSyncAt {
             nextSyncAt = now.advanced(by: settings.syncInterval)
-            // Anti-entropy with a random live member, and with a random dead one: after a
-            // network partition heals, that is how the two sides find each other again
-            // (the dead one learns what it is thought to be, and refutes).
+            // Anti-entropy with a random live member.
+            if let member = reachable.randomElement(using: &random) {
+                statistics.syncs += 1
+                directives.append(send(.sync(reply: false), to: member.address, updates: fullState()))
+            }
+        }
+        if now >= nextDeadSyncAt {
+            nextDeadSyncAt = now.advanced(by: settings.deadSyncInterval)
+            // And with a random dead one: after a network partition heals, that is how the
+            // two sides find each other again (the dead one learns what it is thought to
+            // be, and refutes).
             let dead = members.values.filter { $0.update.status == .dead }.map(\.update.member).sorted { $0.name < $1.name }
-            for member in [reachable.randomElement(using: &random), dead.randomElement(using: &random)].compactMap({ $0 }) {
+            if let member = dead.randomElement(using: &random) {
                 statistics.syncs += 1
                 directives.append(send(.sync(reply: false), to: member.address, updates: fullState()))
             }

@@ -32,6 +32,7 @@ public struct SWIMInstance<Instant: InstantProtocol>: Sendable where Instant.Dur
     var nextProbeAt: Instant
     var nextGossipAt: Instant
     var nextSyncAt: Instant
+    var nextDeadSyncAt: Instant
 
     struct Entry: Sendable {
         var update: SWIMUpdate
@@ -80,6 +81,7 @@ public struct SWIMInstance<Instant: InstantProtocol>: Sendable where Instant.Dur
         nextProbeAt = now
         nextGossipAt = now
         nextSyncAt = now.advanced(by: settings.syncInterval)
+        nextDeadSyncAt = now.advanced(by: settings.deadSyncInterval)
     }
 
     // MARK: Reading

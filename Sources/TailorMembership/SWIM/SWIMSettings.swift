@@ -29,6 +29,12 @@ public struct SWIMSettings: Sendable, Hashable {
     public var retransmitMultiplier: Int
     /// A full member list goes to one random member this often.
     public var syncInterval: Duration
+    /// And to one random dead member this often: after a network partition heals, that
+    /// is how the two sides find each other again (the dead one learns what it is
+    /// thought to be, and refutes). More often than the live sync, so that a healed
+    /// partition is whole again within seconds; one small message, only while some
+    /// member is dead.
+    public var deadSyncInterval: Duration = .seconds(2)
     /// Dead and left members are forgotten after this (until then they block stale
     /// gossip from bringing them back).
     public var tombstoneLifetime: Duration

@@ -222,11 +222,12 @@ final class ChaosCluster: @unchecked Sendable {
     }
 }
 
-/// Small HTTP/1.1 calls with short timeouts (URLSession): the load and the checker.
+/// Small HTTP/1.1 calls with 5 s timeouts (URLSession; the gateway's own write timeout
+/// is 2 s, so a write it cannot store answers 503 before the client gives up).
 enum ChaosHTTP {
     static let session: URLSession = {
         let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = 2
+        configuration.timeoutIntervalForRequest = 5
         configuration.httpMaximumConnectionsPerHost = 64
         return URLSession(configuration: configuration)
     }()

@@ -20,7 +20,8 @@ struct ChaosScenario: Sendable {
         /// (the gateway still reaches every node).
         case ring
         /// A replica that received a batch of events SIGKILLs itself before answering
-        /// (half before its commit, half after), `crashes` times; each is restarted at once.
+        /// (half before its commit, half after), `crashes` times, one at a time; each is
+        /// restarted at once and the next armed once the cluster settled.
         case killBeforeAnswer = "kill-before-answer"
         /// SIGTERM every node in turn, restarting each and waiting until the cluster settled.
         case rollingRestart = "rolling-restart"
@@ -121,27 +122,26 @@ struct ChaosScenario: Sendable {
         return outcome
     }
 
-    /// Arms every node's ``CrashFailpoint`` (through a file that exists while armed), restarts
-    /// each node that crashes at once, and disarms after `crashes` crashes.
+    /// Arms every node's ``CrashFailpoint`` (through a file that exists while armed). When
+    /// a node crashes, disarms, restarts it, waits until the cluster settled (every
+    /// replica complete again), and re-arms: one crash at a time, `crashes` times.
     private func crashBeforeAnswering(_ cluster: ChaosCluster) async throws -> (Int, Int) {
         var crashed = 0
         let armed = cluster.directory.appendingPathComponent("failpoint-armed")
-        _ = FileManager.default.createFile(atPath: armed.path, contents: nil)
-        let giveUp = ContinuousClock.now + .seconds(300)
+        let giveUp = ContinuousClock.now + .seconds(600)
         while crashed < crashes, ContinuousClock.now < giveUp {
+            _ = FileManager.default.createFile(atPath: armed.path, contents: nil)
+            while cluster.crashed().isEmpty, ContinuousClock.now < giveUp {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            try? FileManager.default.removeItem(at: armed)
+            // Two nodes may have drawn their crash in the same instant: restart every one.
+            try await Task.sleep(for: .milliseconds(50))
             for node in cluster.crashed() {
                 crashed += 1
-                if crashed >= crashes { try? FileManager.default.removeItem(at: armed) }
                 try cluster.restart(node)
             }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        try? FileManager.default.removeItem(at: armed)
-        // A node that drew its crash just before the file went: restart it too, and count it.
-        try await Task.sleep(for: .milliseconds(200))
-        for node in cluster.crashed() {
-            crashed += 1
-            try cluster.restart(node)
+            _ = await cluster.waitUntilSettled(timeout: .seconds(60))
         }
         // Each crash wrote why to its node's log.
         let beforeCommit = cluster.logLines(containing: "crashes before commit").count

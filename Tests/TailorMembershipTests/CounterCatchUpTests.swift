@@ -1,0 +1,46 @@
+import Testing
+import TailorCRDT
+import TailorMembership
+
+@Suite("Counter catch-up of a member that joined or came back")
+struct CounterCatchUpTests {
+    static let landmark: Int64 = 1_764_000_000_000
+
+    private func gossip(products: Int) -> CounterGossip {
+        var gossip = CounterGossip(slot: SlotID(member: "gw", incarnation: 1), landmark: Self.landmark)
+        for index in 0..<products {
+            gossip.count(product: "p\(index)", weight: 1, atMillis: Self.landmark + 1_000, eventID: "e\(index)")
+        }
+        return gossip
+    }
+
+    @Test("the whole table reaches the member in chunks of 512, once, then the catch-up ends")
+    func wholeTableOnce() {
+        var gossip = gossip(products: 1_300)
+        gossip.startCatchUp(of: "10.0.0.2:7101")
+        var received = CounterTable(landmark: DecayedCounter.alignedLandmark(Self.landmark))
+        var rounds = 0
+        while case let chunks = gossip.catchUpChunks(), !chunks.isEmpty {
+            rounds += 1
+            #expect(chunks.map(\.member) == ["10.0.0.2:7101"])
+            for chunk in chunks { received.merge(chunk.state) }
+        }
+        #expect(rounds == 3)
+        #expect(received.productCount == 1_300)
+        #expect(received.popularity(of: "p1299", nowMillis: Self.landmark + 1_000) > 0.99)
+    }
+
+    @Test("two members catch up side by side; an empty table starts no catch-up")
+    func severalMembersAndEmpty() {
+        var gossip = gossip(products: 600)
+        gossip.startCatchUp(of: "a:1")
+        gossip.startCatchUp(of: "b:1")
+        #expect(gossip.catchUpChunks().map(\.member) == ["a:1", "b:1"])
+        #expect(gossip.catchUpChunks().map(\.member) == ["a:1", "b:1"])
+        #expect(gossip.catchUpChunks().isEmpty)
+
+        var empty = CounterGossip(slot: SlotID(member: "gw", incarnation: 1), landmark: Self.landmark)
+        empty.startCatchUp(of: "a:1")
+        #expect(empty.catchUpChunks().isEmpty)
+    }
+}
