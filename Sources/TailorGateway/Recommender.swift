@@ -115,13 +115,17 @@ struct Recommender: Sendable {
         )
     }
 
-    /// Asks the replicas of the shopper's partition in turn.
+    /// Asks the replicas of the shopper's partition in turn, each for an equal share of
+    /// the time left: a replica that stopped answering (paused, cut off, not yet
+    /// suspected) must not hold the hedge that needs this situation until the deadline.
     private func situation(of user: String, nowMillis: Int64, until end: ContinuousClock.Instant) async throws -> Situation {
         var request = WireSituationRequest()
         request.user = user
         request.nowMillis = nowMillis
+        let partition = cluster.shardMap.partition(of: user)
+        let share = (end - .now) / max(1, cluster.readOrder(of: partition).count)
         let response: WireSituationResponse = try await cluster.callAnyReplica(
-            of: cluster.shardMap.partition(of: user), "/internal/situation", request, until: end
+            of: partition, "/internal/situation", request, attemptTimeout: share, until: end
         )
         return response.known ? response.situation.model : Situation()
     }

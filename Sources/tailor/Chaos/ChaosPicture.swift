@@ -14,18 +14,24 @@ struct ChaosSeries: Sendable {
 
     var seconds: [Second]
 
+    /// The value below which the share `p` of `values` falls (nearest rank); nil when empty.
+    static func percentile(_ values: [Double], _ p: Double) -> Double? {
+        guard !values.isEmpty else { return nil }
+        let sorted = values.sorted()
+        return sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
+    }
+
     init(_ history: ChaosHistory) {
         var buckets: [Int: [ChaosHistory.Read]] = [:]
         for read in history.reads { buckets[Int(read.at), default: []].append(read) }
         seconds = buckets.keys.sorted().map { second in
             let reads = buckets[second]!
-            let latencies = reads.filter { $0.status == 200 }.map(\.milliseconds).sorted()
-            func percentile(_ p: Double) -> Double? { latencies.isEmpty ? nil : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
+            let latencies = reads.filter { $0.status == 200 }.map(\.milliseconds)
             return Second(
                 second: second, reads: reads.count,
                 answered: Double(reads.filter { $0.status == 200 }.count) / Double(reads.count),
                 full: Double(reads.filter(\.fullCoverage).count) / Double(reads.count),
-                p50Ms: percentile(0.5), p99Ms: percentile(0.99)
+                p50Ms: Self.percentile(latencies, 0.5), p99Ms: Self.percentile(latencies, 0.99)
             )
         }
     }

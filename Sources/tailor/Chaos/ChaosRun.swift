@@ -207,11 +207,6 @@ struct ChaosRun {
     }
 
     private func summarize(_ history: ChaosHistory, faultStart: Double, faultEnd: Double) -> ChaosResult {
-        func percentile(_ values: [Double], _ p: Double) -> Double {
-            guard !values.isEmpty else { return 0 }
-            let sorted = values.sorted()
-            return sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
-        }
         let baseline = history.reads.filter { $0.at < faultStart && $0.status == 200 }.map(\.milliseconds)
         let during = history.reads.filter { $0.at >= faultStart && $0.at <= faultEnd + 1 }
         let reads = history.reads.count
@@ -244,10 +239,10 @@ struct ChaosRun {
         result.degradedReadsDuringFault = degradedDuring.count
         result.lastDegradedAfterFaultStart = degradedDuring.map { $0.at - faultStart }.max()
         result.degradedReasons = reasons
-        result.baselineP50Ms = percentile(baseline, 0.5)
-        result.baselineP99Ms = percentile(baseline, 0.99)
-        result.faultP50Ms = percentile(answeredDuring, 0.5)
-        result.faultP99Ms = percentile(answeredDuring, 0.99)
+        result.baselineP50Ms = ChaosSeries.percentile(baseline, 0.5) ?? 0
+        result.baselineP99Ms = ChaosSeries.percentile(baseline, 0.99) ?? 0
+        result.faultP50Ms = ChaosSeries.percentile(answeredDuring, 0.5) ?? 0
+        result.faultP99Ms = ChaosSeries.percentile(answeredDuring, 0.99) ?? 0
         result.stockOuts = history.stockOuts.count
         result.stockViolations = violations.count
         result.stockViolationExamples = Array(violations.prefix(5))

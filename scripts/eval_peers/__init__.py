@@ -1,0 +1,1 @@
+"""Reference recommenders under the full-ranking leave-one-out protocol (see __main__.py)."""
