@@ -159,12 +159,21 @@ final class Replication: Sendable {
                 }
             }
             guard handedOver else { continue }
+            // The map may have changed while pushing: a member that left can give the
+            // partition back to this node (found by the chaos suite's join-leave).
+            guard !peers().map.replicas(of: partition).contains(member) else { continue }
             data.table.release(partition)
             do { try data.store.drop(partition: partition) } catch {
                 logger.error("could not drop a released partition from the store", metadata: ["partition": "\(partition)", "error": "\(error)"])
             }
             counters.withLock { $0.released.append(partition) }
             logger.notice("partition released to its new owners", metadata: ["partition": "\(partition)", "owners": "\(view.map.replicas(of: partition))"])
+            // And it may change between that check and the drop, after which no map change
+            // would adopt it again: take back whatever the current map gives this node.
+            let adopted = data.table.adopt(peers().map, member: member)
+            if !adopted.isEmpty {
+                logger.notice("partitions adopted again after a release, awaiting hand-off", metadata: ["partitions": "\(adopted)"])
+            }
         }
     }
 

@@ -177,10 +177,23 @@ final class ChaosCluster: @unchecked Sendable {
     }
 
     /// Whether every expected node answers the gateway's status call with no
-    /// incomplete replica, and the shard map holds exactly the expected nodes.
+    /// incomplete replica and holds every partition the gateway's shard map gives it,
+    /// and the shard map holds exactly the expected nodes.
     func settled() async -> Bool {
-        guard let view = await clusterView(), let members = view["members"] as? [[String: Any]] else { return false }
-        let up = members.filter { ($0["state"] as? String) == "up" && (($0["incompletePartitions"] as? [Int])?.isEmpty ?? false) }
+        guard let view = await clusterView(), let members = view["members"] as? [[String: Any]],
+            let partitions = view["partitions"] as? [[String: Any]]
+        else { return false }
+        var assigned: [String: Set<Int>] = [:]
+        for entry in partitions {
+            guard let partition = entry["partition"] as? Int else { continue }
+            for replica in entry["replicas"] as? [String] ?? [] { assigned[replica, default: []].insert(partition) }
+        }
+        let up = members.filter { member in
+            guard let name = member["name"] as? String, (member["state"] as? String) == "up",
+                (member["incompletePartitions"] as? [Int])?.isEmpty ?? false, let held = member["heldPartitions"] as? [Int]
+            else { return false }
+            return assigned[name, default: []].isSubset(of: held)
+        }
         return Set(up.compactMap { $0["name"] as? String }) == Set(expected) && members.count == expected.count
     }
 
