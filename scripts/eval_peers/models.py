@@ -33,12 +33,14 @@ class ALSModel:
 
     Fitted on the binary users × items matrix of training interactions; an item's
     score for a user is the dot product of their factors (what ``recommend`` ranks by).
+    ``alpha`` is the library's confidence scale (its default, 1.0, unless asked).
     """
 
     name = "als"
 
-    def __init__(self, factors: int = 64, random_state: int = 0, threads: int = 1) -> None:
+    def __init__(self, factors: int = 64, alpha: float = 1.0, random_state: int = 0, threads: int = 1) -> None:
         self.factors = factors
+        self.alpha = alpha
         self.random_state = random_state
         self.threads = threads
 
@@ -47,7 +49,7 @@ class ALSModel:
         from threadpoolctl import threadpool_limits
 
         model = AlternatingLeastSquares(
-            factors=self.factors, random_state=self.random_state, num_threads=self.threads
+            factors=self.factors, alpha=self.alpha, random_state=self.random_state, num_threads=self.threads
         )
         with threadpool_limits(limits=self.threads):
             model.fit(split.train_matrix.astype(np.float32).tocsr(), show_progress=False)
@@ -158,12 +160,12 @@ class SequentialModel:
         return matrix.tocsr()
 
 
-def build_model(name: str, seed: int, threads: int, seq_reading: str):
+def build_model(name: str, seed: int, threads: int, seq_reading: str, als_alpha: float = 1.0):
     """The model called ``name`` (pop, als or seq)."""
     if name == "pop":
         return PopularityModel()
     if name == "als":
-        return ALSModel(factors=64, random_state=seed, threads=threads)
+        return ALSModel(factors=64, alpha=als_alpha, random_state=seed, threads=threads)
     if name == "seq":
         return SequentialModel(seq_reading)
     raise ValueError(f"unknown model {name!r} (known: pop, als, seq)")
