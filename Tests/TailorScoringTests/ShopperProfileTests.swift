@@ -50,7 +50,7 @@ import TailorModel
         #expect(!situation.items.contains { $0.product == "sock" })
     }
 
-    @Test func pairsLinkTheLastThreeStepsOfTheSameSessionBothWays() throws {
+    @Test func pairsLinkTheLastThreeStepsOfTheSameSessionForwardAndAtHalfWeightBackward() throws {
         var profile = ShopperProfile()
         let steps = [shoe, sock, cap, tent]
         for (step, item) in steps.enumerated() {
@@ -62,10 +62,11 @@ import TailorModel
         func weight(_ source: String, _ target: String) -> Float? {
             signals.pairs.first { $0.source == source && $0.target == target }?.weight
         }
+        // Forward (earlier → later) at 1 / distance, backward at half that.
         #expect(weight("tent", "lamp") == 1)
-        #expect(weight("lamp", "tent") == 1)
+        #expect(weight("lamp", "tent") == 0.5)
         #expect(weight("cap", "lamp") == 0.5)
-        #expect(weight("lamp", "sock") == Float(1) / 3)
+        #expect(weight("lamp", "sock") == Float(1) / 3 * 0.5)
         // Four steps back, and the other session, are out of reach; no self pairs.
         #expect(weight("shoe", "lamp") == nil)
         #expect(weight("lamp", "lamp") == nil)
