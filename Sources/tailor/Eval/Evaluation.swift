@@ -118,12 +118,8 @@ struct Evaluation {
     /// What the cluster answers: each partition scored as a node scores it (asked only
     /// for what beats the k-th best so far), merged, then the gateway's diversity step.
     static func answer(_ query: PreparedQuery, _ indexes: [CatalogIndex], k: Int, scratch: inout [ScoringScratch]) -> [String] {
-        var gather = PartitionGather(query: query)
-        for partition in indexes.indices {
-            let next = gather.next
-            gather.add(indexes.withUnsafeBufferPointer { $0[partition].score(next, scratch: &scratch[partition]) })
-        }
-        let ranked = CandidateMerge.merge([gather.merged().ranked], k: query.query.k).filter { $0.score.isFinite }
+        let scored = ScoringBench.scoreAll(query, indexes, &scratch)
+        let ranked = CandidateMerge.merge([scored.ranked], k: query.query.k).filter { $0.score.isFinite }
         return Diversity.select(ranked: ranked, trending: [], discovery: [], k: k, policy: .defaults).map(\.product)
     }
 
