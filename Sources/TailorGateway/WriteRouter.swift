@@ -85,8 +85,9 @@ struct WriteRouter: Sendable {
         request.atMillis = Int64(erasedAt.timeIntervalSince1970 * 1000)
         let partition = cluster.shardMap.partition(of: user)
         let requests = Dictionary(uniqueKeysWithValues: cluster.shardMap.replicas(of: partition).map { ($0, request) })
-        let responses: [String: WireEraseResponse] = await fanOut(requests, path: "/internal/users/erase", partitionsOf: requests.mapValues { _ in [partition] })
-        try checkQuorum(responses: responses.keys, partitionsOf: requests.mapValues { _ in [partition] }, what: "the erasure")
+        let partitionsOf = requests.mapValues { _ in Set([partition]) }
+        let responses: [String: WireEraseResponse] = await fanOut(requests, path: "/internal/users/erase", partitionsOf: partitionsOf)
+        try checkQuorum(responses: responses.keys, partitionsOf: partitionsOf, what: "the erasure")
         return UserErasure(
             user: user, erasedAt: erasedAt, eventsRemoved: Int(responses.values.map(\.eventsRemoved).max() ?? 0), replicas: responses.count
         )
@@ -120,8 +121,9 @@ struct WriteRouter: Sendable {
         request.version = version
         let partition = cluster.shardMap.partition(of: id)
         let requests = Dictionary(uniqueKeysWithValues: cluster.shardMap.replicas(of: partition).map { ($0, request) })
-        let responses: [String: WireWriteResponse] = await fanOut(requests, path: "/internal/products/delete", partitionsOf: requests.mapValues { _ in [partition] })
-        try checkQuorum(responses: responses.keys, partitionsOf: requests.mapValues { _ in [partition] }, what: "the deletion")
+        let partitionsOf = requests.mapValues { _ in Set([partition]) }
+        let responses: [String: WireWriteResponse] = await fanOut(requests, path: "/internal/products/delete", partitionsOf: partitionsOf)
+        try checkQuorum(responses: responses.keys, partitionsOf: partitionsOf, what: "the deletion")
         view.remove(id, version: version)
         return result(ids: [id], responses: responses)
     }
