@@ -44,7 +44,7 @@ struct CatalogSync: Service {
                             gateway.view.merge(ProductSummary(
                                 id: wire.id, title: wire.title, category: wire.category, brand: wire.brand, price: wire.price,
                                 stock: wire.hasStock ? wire.stock : nil, stockVersion: wire.hasStockVersion ? wire.stockVersion : nil,
-                                version: wire.version
+                                version: wire.version, features: wire.features
                             ))
                         }
                         for partition in response.partitions { pending.remove(Int(partition)) }

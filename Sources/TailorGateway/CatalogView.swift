@@ -22,15 +22,21 @@ final class CatalogView: InventoryReplica {
         var deleted: Bool
         var stock: Int64?
         var stockVersion: Int64
+        /// ``ProductFeatures/names(of:)``.
+        var features: [String] = []
 
         /// A product the view has heard nothing of yet.
         static let unknown = Entry(title: "", category: "", brand: "", price: 0, version: -1, deleted: false, stock: nil, stockVersion: -1)
+
+        /// A known, not deleted product: what feature frequencies count.
+        var isLive: Bool { version >= 0 && !deleted }
 
         /// Takes whichever register of `other` is newer; returns whether anything changed.
         mutating func merge(_ other: Entry) -> Bool {
             var changed = false
             if other.version > version {
                 (title, category, brand, price, version, deleted) = (other.title, other.category, other.brand, other.price, other.version, other.deleted)
+                features = other.features
                 changed = true
             }
             if other.stockVersion > stockVersion {
@@ -48,6 +54,8 @@ final class CatalogView: InventoryReplica {
         /// Products in the order first seen: the full exchange walks it a chunk at a time.
         var order: [String] = []
         var cursor = 0
+        /// Over the live products, for the weights of the features events carry.
+        var frequencies = FeatureFrequencies()
 
         /// Merges `entry` into `id`'s; `spread` marks a change for the next gossip delta.
         mutating func merge(_ id: String, _ entry: Entry, spread: Bool) {
@@ -55,8 +63,16 @@ final class CatalogView: InventoryReplica {
                 order.append(id)
                 return .unknown
             }()
+            let before = current
             if current.merge(entry), spread { changed.insert(id) }
             entries[id] = current
+            count(replacing: before, with: current)
+        }
+
+        mutating func count(replacing before: Entry, with after: Entry) {
+            guard before.isLive != after.isLive || before.features != after.features else { return }
+            if before.isLive { frequencies.remove(before.features) }
+            if after.isLive { frequencies.add(after.features) }
         }
     }
 
@@ -72,7 +88,8 @@ final class CatalogView: InventoryReplica {
     func merge(_ summary: ProductSummary) {
         let entry = Entry(
             title: summary.title, category: summary.category, brand: summary.brand, price: summary.price, version: summary.version,
-            deleted: false, stock: summary.stock, stockVersion: summary.stock == nil ? -1 : summary.stockVersion ?? -1
+            deleted: false, stock: summary.stock, stockVersion: summary.stock == nil ? -1 : summary.stockVersion ?? -1,
+            features: summary.features
         )
         state.withLock { $0.merge(summary.id, entry, spread: false) }
     }
@@ -82,6 +99,7 @@ final class CatalogView: InventoryReplica {
         var entry = Entry.unknown
         (entry.title, entry.category, entry.brand, entry.price, entry.version) =
             (product.title, product.category, product.brand ?? "", product.price, product.version)
+        entry.features = ProductFeatures.names(of: product)
         state.withLock { $0.merge(product.id, entry, spread: true) }
     }
 
@@ -97,9 +115,11 @@ final class CatalogView: InventoryReplica {
         state.withLock { state in
             guard var current = state.entries[id] else { return }
             guard version > current.version else { return }
+            let before = current
             current.version = version
             current.deleted = true
             state.entries[id] = current
+            state.count(replacing: before, with: current)
             state.changed.insert(id)
         }
     }
@@ -108,7 +128,10 @@ final class CatalogView: InventoryReplica {
     func ref(_ id: String) -> ProductRef {
         state.withLock { state in
             guard let entry = state.entries[id], !entry.deleted, entry.version >= 0 else { return ProductRef(id: id) }
-            return ProductRef(id: id, category: entry.category, brand: entry.brand, price: entry.price)
+            return ProductRef(
+                id: id, category: entry.category, brand: entry.brand, price: entry.price,
+                features: state.frequencies.weights(of: entry.features)
+            )
         }
     }
 
@@ -154,7 +177,8 @@ final class CatalogView: InventoryReplica {
             for item in wire.entries where !item.product.isEmpty {
                 let entry = Entry(
                     title: item.title, category: item.category, brand: item.brand, price: item.price, version: item.version,
-                    deleted: item.deleted, stock: item.hasStock_p ? item.stock : nil, stockVersion: item.stockVersion
+                    deleted: item.deleted, stock: item.hasStock_p ? item.stock : nil, stockVersion: item.stockVersion,
+                    features: item.features
                 )
                 state.merge(item.product, entry, spread: true)
             }
@@ -167,6 +191,7 @@ final class CatalogView: InventoryReplica {
             var item = WireInventoryEntry()
             (item.product, item.title, item.category, item.brand, item.price, item.version, item.deleted) =
                 (id, entry.title, entry.category, entry.brand, entry.price, entry.version, entry.deleted)
+            item.features = entry.features
             if let stock = entry.stock {
                 item.hasStock_p = true
                 item.stock = stock

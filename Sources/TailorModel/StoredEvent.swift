@@ -9,12 +9,17 @@ public struct ProductRef: Sendable, Hashable {
     public var brand: String
     /// 0 when unknown.
     public var price: Double
+    /// The product's features (its tags and `key=value` attributes), each with the
+    /// weight the gateway gave it from how rare it is in the catalog (TailorScoring's
+    /// `ProductFeatures`); empty when unknown.
+    public var features: [String: Float]
 
-    public init(id: String, category: String = "", brand: String = "", price: Double = 0) {
+    public init(id: String, category: String = "", brand: String = "", price: Double = 0, features: [String: Float] = [:]) {
         self.id = id
         self.category = category
         self.brand = brand
         self.price = price
+        self.features = features
     }
 }
 
@@ -108,6 +113,10 @@ public struct Situation: Sendable, Hashable {
     public var categoryAffinity: [String: Float]
     /// Decayed affinity per brand, 0...1.
     public var brandAffinity: [String: Float]
+    /// Weight per product feature (tag or `key=value` attribute) of the recent items,
+    /// for the content signal's attribute similarity; a product with several of them
+    /// scores their sum over the square root of its feature count.
+    public var featureAffinity: [String: Float]
     /// Typical price the shopper pays (0 when unknown), for the content signal's price band.
     public var typicalPrice: Double
     /// Products already bought (for `excludePurchased`).
@@ -121,12 +130,13 @@ public struct Situation: Sendable, Hashable {
 
     public init(
         items: [Item] = [], categoryAffinity: [String: Float] = [:], brandAffinity: [String: Float] = [:],
-        typicalPrice: Double = 0, purchased: [String] = [], exclude: [String] = [], queryTerms: [String] = [],
-        candidates: [String] = []
+        featureAffinity: [String: Float] = [:], typicalPrice: Double = 0, purchased: [String] = [], exclude: [String] = [],
+        queryTerms: [String] = [], candidates: [String] = []
     ) {
         self.items = items
         self.categoryAffinity = categoryAffinity
         self.brandAffinity = brandAffinity
+        self.featureAffinity = featureAffinity
         self.typicalPrice = typicalPrice
         self.purchased = purchased
         self.exclude = exclude

@@ -249,6 +249,7 @@ struct NodeHandlers: Sendable {
                 if let stock = summary.stock { wire.stock = stock }
                 if let version = summary.stockVersion { wire.stockVersion = version }
                 wire.version = summary.version
+                wire.features = summary.features
                 response.products.append(wire)
             }
             response.partitions.append(partition)

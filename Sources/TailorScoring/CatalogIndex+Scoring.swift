@@ -126,6 +126,11 @@ extension CatalogIndex {
             let rows = filtered ? rowsByCategory[category][...] : rowsByCategory[category].prefix(Self.categoryHeadSize)
             for row in rows where numbers[Int(row)].leafCategory == code { take(row) }
         }
+        // The most popular products sharing the shopper's heaviest features: what
+        // attribute similarity can bring in without any co-occurrence yet.
+        for code in prepared.selectedFeatures {
+            for row in (rowsByFeature[code] ?? []).prefix(Self.categoryHeadSize) { take(row) }
+        }
     }
 
     /// Plenty of stock reads close to 1, an unknown level 0.5, none 0.
@@ -171,6 +176,11 @@ extension CatalogIndex {
             rowsByCategory[category] = rowsByCategory[category]
                 .filter { numbers[Int($0)].alive && numbers[Int($0)].leafCategory == Int32(category) }
                 .sorted { numbers[Int($0)].popularitySlots > numbers[Int($1)].popularitySlots }
+        }
+        for (code, rows) in rowsByFeature {
+            let kept = rows.filter { numbers[Int($0)].alive && featureCodes[Int($0)].contains(code) }
+                .sorted { numbers[Int($0)].popularitySlots > numbers[Int($1)].popularitySlots }
+            rowsByFeature[code] = kept.isEmpty ? nil : kept
         }
         headsBuiltAtMillis = nowMillis
         headsRowCount = ids.count

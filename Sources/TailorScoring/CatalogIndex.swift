@@ -26,6 +26,10 @@ public struct CatalogIndex: Sendable {
     var idHash: [UInt64] = []
     /// Interned words of title, category and brand, sorted, for the query match.
     var terms: [[Int32]] = []
+    /// Sorted feature codes per row (``ProductFeatures``).
+    var featureCodes: [[Int32]] = []
+    /// Rows per feature code, most popular first after ``refreshHeads(nowMillis:)``.
+    var rowsByFeature: [Int32: [Int32]] = [:]
     /// The landmark the rows' popularity and trend slots are relative to; nil until the first interaction.
     var landmark: Int64?
 
@@ -124,7 +128,8 @@ public struct CatalogIndex: Sendable {
             let level = stockLevels[ids[row]]
             result.append(ProductSummary(
                 id: ids[row], title: titles[row], category: categories[row], brand: brands[row], price: numbers[row].price,
-                stock: level?.quantity, stockVersion: level?.version, version: records[row].version
+                stock: level?.quantity, stockVersion: level?.version, version: records[row].version,
+                features: ProductFeatures.names(of: records[row])
             ))
         }
         return result
@@ -147,6 +152,7 @@ public struct CatalogIndex: Sendable {
         for byte in id.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
         idHash.append(hash)
         terms.append([])
+        featureCodes.append([])
         return row
     }
 
@@ -170,6 +176,9 @@ public struct CatalogIndex: Sendable {
             price: product.price, marginShare: margin, leafCategory: leaf,
             brandIndex: product.brand.map { vocabulary.brand($0) } ?? -1, rating: Float(product.rating ?? 0)
         )
+        let features = vocabulary.features(ProductFeatures.names(of: product))
+        for code in features where !featureCodes[row].contains(code) { rowsByFeature[code, default: []].append(Int32(row)) }
+        featureCodes[row] = features
         terms[row] = vocabulary.terms(Words.of(product.title) + Words.of(product.category) + Words.of(product.brand ?? ""))
     }
 }
@@ -231,8 +240,14 @@ public struct ProductSummary: Sendable, Hashable {
     public var stock: Int64?
     public var stockVersion: Int64?
     public var version: Int64
+    /// ``ProductFeatures/names(of:)``.
+    public var features: [String]
 
-    public init(id: String, title: String, category: String, brand: String, price: Double, stock: Int64?, stockVersion: Int64?, version: Int64) {
+    public init(
+        id: String, title: String, category: String, brand: String, price: Double, stock: Int64?, stockVersion: Int64?, version: Int64,
+        features: [String] = []
+    ) {
+        self.features = features
         self.id = id
         self.title = title
         self.category = category

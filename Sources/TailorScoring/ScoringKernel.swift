@@ -10,6 +10,8 @@ struct ScoringKernel {
     // copied (retained and released) its ~35 fields on every call.
     let numbers: [RowNumbers]
     let terms: [[Int32]]
+    let featureCodes: [[Int32]]
+    let hasFeatures: Bool
     let idHash: [UInt64]
     /// Held apart so the heaps' tie-break does not retain the column per product.
     let ids: [String]
@@ -38,6 +40,8 @@ struct ScoringKernel {
         self.prepared = prepared
         numbers = index.numbers
         terms = index.terms
+        featureCodes = index.featureCodes
+        hasFeatures = !prepared.featureCodes.isEmpty
         idHash = index.idHash
         ids = index.ids
         minimumScore = query.minimumScore
@@ -112,11 +116,20 @@ struct ScoringKernel {
     }
 
     private func content(row: Int, numbers: RowNumbers, category: (affinity: Float, ancestor: Float, allowed: Bool)) -> Float {
-        var affinity = 0.4 * category.affinity + 0.2 * category.ancestor
-        affinity += 0.2 * prepared.brandAffinity(Int(numbers.brandIndex))
+        let shares = Self.contentShares
+        var affinity = shares.category * category.affinity + shares.ancestor * category.ancestor
+        affinity += shares.brand * prepared.brandAffinity(Int(numbers.brandIndex))
         if typicalPrice > 0, numbers.price > 0 {
             // 1 at the typical price, 0.5 at half or double it.
-            affinity += 0.2 * Float(1 / (1 + abs(numbers.logPrice - logTypicalPrice)))
+            affinity += shares.price * Float(1 / (1 + abs(numbers.logPrice - logTypicalPrice)))
+        }
+        if hasFeatures {
+            let codes = featureCodes[row]
+            if !codes.isEmpty {
+                // tf-idf cosine with the shopper's recent features (ProductFeatures), squashed.
+                let similarity = prepared.featureSum(codes) / Float(codes.count).squareRoot()
+                affinity += shares.features * similarity / (similarity + Self.featureSimilarityScale)
+            }
         }
         guard hasQuery else { return affinity }
         var matched = 0
@@ -125,6 +138,13 @@ struct ScoringKernel {
         let overlap = Float(matched) / Float(prepared.queryTerms.count)
         return 0.5 * overlap + 0.5 * affinity
     }
+
+    /// The parts of the content signal's affinity (they sum to 1): the leaf category,
+    /// the best ancestor category, the brand, the price band and the product's
+    /// features (tags and attributes).
+    static let contentShares = (category: Float(0.35), ancestor: Float(0.15), brand: Float(0.15), price: Float(0.15), features: Float(0.2))
+    /// Feature similarity at which the feature part of the affinity is half its share.
+    static let featureSimilarityScale: Float = 2
 
     /// Short half-life rate over long half-life rate: 1 when demand is steady, more
     /// when it is rising; squashed as 1 - 1/ratio so steady demand reads 0.

@@ -14,6 +14,12 @@ extension ShopperProfile {
     static let orderDecay: Float = 0.6
     /// Seed items the situation carries.
     static let maximumSituationItems = 20
+    /// Each step further back weighs this much as the one after it in the feature
+    /// affinity: a shopper's taste in brands and kinds of product changes more slowly
+    /// than the next product they look at. Chosen on validation items (README).
+    static let featureOrderDecay: Float = 0.75
+    /// Features the situation carries, the heaviest.
+    public static let maximumSituationFeatures = 64
     /// A search query older than this no longer describes what the shopper looks for.
     static let queryFreshnessMillis: Int64 = 3_600_000
 
@@ -37,6 +43,10 @@ extension ShopperProfile {
         var query: [String] = []
         var queryFound = false
         var end = keys.count
+        var features: [String: Float] = [:]
+        var heaviestFeatureStep: Float = 0
+        var featureStep: Float = 1
+        var featureSteps = 0
 
         for (rank, event) in events.reversed().enumerated() {
             let start = end - event.products.count
@@ -51,6 +61,18 @@ extension ShopperProfile {
             let order = rank < orderWeights.count ? orderWeights[rank] : pow(Self.orderDecay, Float(rank))
             let recent = interest * Float(exp2(-age / Self.itemHalfLifeMillis)) * order
             let lasting = interest * Float(exp2(-age / Self.affinityHalfLifeMillis))
+            if featureSteps < Self.maximumSituationItems {
+                // The last steps' features, each product's vector weighted like its step.
+                let step = interest * Float(exp2(-age / Self.itemHalfLifeMillis)) * featureStep
+                featureSteps += 1
+                featureStep *= Self.featureOrderDecay
+                if step > 0 {
+                    heaviestFeatureStep = max(heaviestFeatureStep, step)
+                    for product in event.products {
+                        for (name, weight) in product.features { features[name, default: 0] += step * weight }
+                    }
+                }
+            }
             for (offset, product) in event.products.enumerated() {
                 let key = keys[start + offset]
                 itemWeight[Int(key.product)] += recent
@@ -79,10 +101,20 @@ extension ShopperProfile {
             items: items.best.map { Situation.Item(product: $0.name, weight: $0.weight) },
             categoryAffinity: categoryAffinity.result,
             brandAffinity: brandAffinity.result,
+            featureAffinity: Self.heaviest(features, scale: heaviestFeatureStep),
             typicalPrice: priceWeight > 0 ? priceSum / priceWeight : 0,
             purchased: purchased,
             queryTerms: query
         )
+    }
+
+    /// The ``maximumSituationFeatures`` heaviest features (ties by name), divided by
+    /// `scale` (the heaviest step's weight, so a step's own vector keeps its size).
+    static func heaviest(_ features: [String: Float], scale: Float) -> [String: Float] {
+        guard scale > 0 else { return [:] }
+        let kept = features.filter { $0.value > 0 }.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+            .prefix(maximumSituationFeatures)
+        return Dictionary(uniqueKeysWithValues: kept.map { ($0.key, $0.value / scale) })
     }
 
     /// `pow(orderDecay, rank)` for every rank a kept event can have.

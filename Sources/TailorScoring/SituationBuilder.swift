@@ -65,6 +65,7 @@ public enum SituationBuilder {
             let historyScale: Float = context.placement == .productSimilar ? 0.3 : 0.6
             situation.categoryAffinity = situation.categoryAffinity.mapValues { $0 * historyScale }
             situation.brandAffinity = situation.brandAffinity.mapValues { $0 * historyScale }
+            situation.featureAffinity = situation.featureAffinity.mapValues { $0 * historyScale }
             for ref in contextRefs {
                 let prefixes = Words.categoryPrefixes(ref.category)
                 for (depth, prefix) in prefixes.enumerated() {
@@ -74,6 +75,8 @@ public enum SituationBuilder {
                     situation.categoryAffinity[prefix] = max(situation.categoryAffinity[prefix] ?? 0, value)
                 }
                 if !ref.brand.isEmpty { situation.brandAffinity[ref.brand] = 1 }
+                // The moment's products weigh like the newest step of the history.
+                for (name, weight) in ref.features { situation.featureAffinity[name, default: 0] += weight }
             }
             if let anchor, anchor.price > 0, context.placement == .productSimilar {
                 situation.typicalPrice = anchor.price

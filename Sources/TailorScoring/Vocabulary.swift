@@ -18,6 +18,8 @@ public final class Vocabulary: Sendable {
         var categoryParent: [Int32] = []
         var brands = Interner()
         var terms = Interner()
+        /// Product features (``ProductFeatures``).
+        var features = Interner()
     }
 
     private let state = Mutex(State())
@@ -50,6 +52,11 @@ public final class Vocabulary: Sendable {
     /// The sorted, distinct codes of `words`.
     func terms(_ words: [String]) -> [Int32] {
         state.withLock { state in Set(words.map { state.terms.intern($0) }).sorted() }
+    }
+
+    /// The sorted, distinct codes of a product's feature names.
+    func features(_ names: [String]) -> [Int32] {
+        state.withLock { state in Set(names.map { state.features.intern($0) }).sorted() }
     }
 
     /// Looks a query's strings up once, for every partition of this vocabulary to
@@ -99,6 +106,15 @@ public final class Vocabulary: Sendable {
                 if let code = state.brands.lookup(name) { prepared.brandAffinity[Int(code)] = affinity }
             }
             prepared.queryTerms = situation.queryTerms.map { state.terms.lookup($0) ?? -1 }
+            var features: [(code: Int32, weight: Float)] = []
+            for (name, weight) in situation.featureAffinity where weight > 0 {
+                if let code = state.features.lookup(name) { features.append((code, weight)) }
+            }
+            prepared.selectedFeatures = features.sorted { $0.weight != $1.weight ? $0.weight > $1.weight : $0.code < $1.code }
+                .prefix(PreparedQuery.selectedFeatureCount).map(\.code)
+            features.sort { $0.code < $1.code }
+            prepared.featureCodes = features.map(\.code)
+            prepared.featureWeights = features.map(\.weight)
             return prepared
         }
     }
@@ -134,6 +150,13 @@ public struct PreparedQuery: Sendable {
     var brandAffinity: [Float] = []
     /// Codes of the query's words; -1 for a word no product has.
     var queryTerms: [Int32] = []
+    /// The situation's features that products have, by code ascending, and their weights.
+    var featureCodes: [Int32] = []
+    var featureWeights: [Float] = []
+    /// The heaviest ``selectedFeatureCount`` of them, whose most popular products
+    /// candidate selection considers.
+    var selectedFeatures: [Int32] = []
+    static let selectedFeatureCount = 8
 
     init(query: ScoringQuery, vocabulary: ObjectIdentifier) {
         self.query = query
@@ -145,6 +168,19 @@ public struct PreparedQuery: Sendable {
     func category(_ code: Int) -> (affinity: Float, ancestor: Float, allowed: Bool) {
         guard code >= 0, code < categoryAffinity.count else { return (0, 0, categoryAllowed == nil) }
         return (categoryAffinity[code], ancestorAffinity[code], categoryAllowed?[code] ?? true)
+    }
+
+    /// Σ of the situation's weights over a product's sorted feature codes (a merge of two sorted lists).
+    @inline(__always)
+    func featureSum(_ codes: [Int32]) -> Float {
+        var sum: Float = 0
+        var at = 0
+        for code in codes {
+            while at < featureCodes.count, featureCodes[at] < code { at += 1 }
+            guard at < featureCodes.count else { break }
+            if featureCodes[at] == code { sum += featureWeights[at] }
+        }
+        return sum
     }
 
     @inline(__always)

@@ -7,9 +7,18 @@ extension WireProductRef {
         category = ref.category
         brand = ref.brand
         price = ref.price
+        // Sorted, so the same ref always encodes to the same bytes.
+        for (name, weight) in ref.features.sorted(by: { $0.key < $1.key }) {
+            featureNames.append(name)
+            featureWeights.append(weight)
+        }
     }
 
-    public var model: ProductRef { ProductRef(id: id, category: category, brand: brand, price: price) }
+    public var model: ProductRef {
+        var features: [String: Float] = [:]
+        for (name, weight) in zip(featureNames, featureWeights) where weight.isFinite { features[name] = weight }
+        return ProductRef(id: id, category: category, brand: brand, price: price, features: features)
+    }
 }
 
 extension WireEvent {

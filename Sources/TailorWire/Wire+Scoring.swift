@@ -13,6 +13,10 @@ extension WireSituation {
             brandNames.append(name)
             brandWeights.append(weight)
         }
+        for (name, weight) in situation.featureAffinity {
+            featureNames.append(name)
+            featureWeights.append(weight)
+        }
         typicalPrice = situation.typicalPrice
         purchased = situation.purchased
         exclude = situation.exclude
@@ -24,7 +28,8 @@ extension WireSituation {
         Situation(
             items: zip(itemProducts, itemWeights).map { Situation.Item(product: $0, weight: $1) },
             categoryAffinity: Self.affinities(categoryNames, categoryWeights),
-            brandAffinity: Self.affinities(brandNames, brandWeights), typicalPrice: typicalPrice,
+            brandAffinity: Self.affinities(brandNames, brandWeights),
+            featureAffinity: Self.affinities(featureNames, featureWeights), typicalPrice: typicalPrice,
             purchased: purchased, exclude: exclude, queryTerms: queryTerms, candidates: candidates
         )
     }

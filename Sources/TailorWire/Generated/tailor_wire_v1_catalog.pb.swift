@@ -253,6 +253,9 @@ public nonisolated struct WireProductSummary: Sendable {
 
   public var version: Int64 = 0
 
+  /// The product's features: its tags and "key=value" attributes (ProductFeatures).
+  public var features: [String] = []
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -640,7 +643,7 @@ nonisolated extension WireSummariesRequest: SwiftProtobuf.Message, SwiftProtobuf
 
 nonisolated extension WireProductSummary: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ProductSummary"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}title\0\u{1}category\0\u{1}brand\0\u{1}price\0\u{1}stock\0\u{3}stock_version\0\u{1}version\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}title\0\u{1}category\0\u{1}brand\0\u{1}price\0\u{1}stock\0\u{3}stock_version\0\u{1}version\0\u{1}features\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -656,6 +659,7 @@ nonisolated extension WireProductSummary: SwiftProtobuf.Message, SwiftProtobuf._
       case 6: try { try decoder.decodeSingularInt64Field(value: &self._stock) }()
       case 7: try { try decoder.decodeSingularInt64Field(value: &self._stockVersion) }()
       case 8: try { try decoder.decodeSingularInt64Field(value: &self.version) }()
+      case 9: try { try decoder.decodeRepeatedStringField(value: &self.features) }()
       default: break
       }
     }
@@ -690,6 +694,9 @@ nonisolated extension WireProductSummary: SwiftProtobuf.Message, SwiftProtobuf._
     if self.version != 0 {
       try visitor.visitSingularInt64Field(value: self.version, fieldNumber: 8)
     }
+    if !self.features.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.features, fieldNumber: 9)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -702,6 +709,7 @@ nonisolated extension WireProductSummary: SwiftProtobuf.Message, SwiftProtobuf._
     if lhs._stock != rhs._stock {return false}
     if lhs._stockVersion != rhs._stockVersion {return false}
     if lhs.version != rhs.version {return false}
+    if lhs.features != rhs.features {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

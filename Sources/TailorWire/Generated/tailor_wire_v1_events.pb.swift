@@ -36,6 +36,12 @@ public nonisolated struct WireProductRef: Sendable {
 
   public var price: Double = 0
 
+  /// The product's features (tags and attributes) with the weights the gateway
+  /// gave them when it enriched the event (ProductFeatures), in step.
+  public var featureNames: [String] = []
+
+  public var featureWeights: [Float] = []
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -185,7 +191,7 @@ fileprivate nonisolated let _protobuf_package = "tailor.wire.v1"
 
 nonisolated extension WireProductRef: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ProductRef"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}category\0\u{1}brand\0\u{1}price\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}category\0\u{1}brand\0\u{1}price\0\u{3}feature_names\0\u{3}feature_weights\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -197,6 +203,8 @@ nonisolated extension WireProductRef: SwiftProtobuf.Message, SwiftProtobuf._Mess
       case 2: try { try decoder.decodeSingularStringField(value: &self.category) }()
       case 3: try { try decoder.decodeSingularStringField(value: &self.brand) }()
       case 4: try { try decoder.decodeSingularDoubleField(value: &self.price) }()
+      case 5: try { try decoder.decodeRepeatedStringField(value: &self.featureNames) }()
+      case 6: try { try decoder.decodeRepeatedFloatField(value: &self.featureWeights) }()
       default: break
       }
     }
@@ -215,6 +223,12 @@ nonisolated extension WireProductRef: SwiftProtobuf.Message, SwiftProtobuf._Mess
     if self.price.bitPattern != 0 {
       try visitor.visitSingularDoubleField(value: self.price, fieldNumber: 4)
     }
+    if !self.featureNames.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.featureNames, fieldNumber: 5)
+    }
+    if !self.featureWeights.isEmpty {
+      try visitor.visitPackedFloatField(value: self.featureWeights, fieldNumber: 6)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -223,6 +237,8 @@ nonisolated extension WireProductRef: SwiftProtobuf.Message, SwiftProtobuf._Mess
     if lhs.category != rhs.category {return false}
     if lhs.brand != rhs.brand {return false}
     if lhs.price != rhs.price {return false}
+    if lhs.featureNames != rhs.featureNames {return false}
+    if lhs.featureWeights != rhs.featureWeights {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

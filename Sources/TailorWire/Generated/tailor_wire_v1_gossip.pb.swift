@@ -314,6 +314,8 @@ public nonisolated struct WireInventoryEntry: Sendable {
 
   public var stockVersion: Int64 = 0
 
+  public var features: [String] = []
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -579,7 +581,7 @@ nonisolated extension WireInventoryState: SwiftProtobuf.Message, SwiftProtobuf._
 
 nonisolated extension WireInventoryEntry: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".InventoryEntry"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}product\0\u{1}title\0\u{1}category\0\u{1}brand\0\u{1}price\0\u{1}version\0\u{1}deleted\0\u{3}has_stock\0\u{1}stock\0\u{3}stock_version\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}product\0\u{1}title\0\u{1}category\0\u{1}brand\0\u{1}price\0\u{1}version\0\u{1}deleted\0\u{3}has_stock\0\u{1}stock\0\u{3}stock_version\0\u{1}features\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -597,6 +599,7 @@ nonisolated extension WireInventoryEntry: SwiftProtobuf.Message, SwiftProtobuf._
       case 8: try { try decoder.decodeSingularBoolField(value: &self.hasStock_p) }()
       case 9: try { try decoder.decodeSingularInt64Field(value: &self.stock) }()
       case 10: try { try decoder.decodeSingularInt64Field(value: &self.stockVersion) }()
+      case 11: try { try decoder.decodeRepeatedStringField(value: &self.features) }()
       default: break
       }
     }
@@ -633,6 +636,9 @@ nonisolated extension WireInventoryEntry: SwiftProtobuf.Message, SwiftProtobuf._
     if self.stockVersion != 0 {
       try visitor.visitSingularInt64Field(value: self.stockVersion, fieldNumber: 10)
     }
+    if !self.features.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.features, fieldNumber: 11)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -647,6 +653,7 @@ nonisolated extension WireInventoryEntry: SwiftProtobuf.Message, SwiftProtobuf._
     if lhs.hasStock_p != rhs.hasStock_p {return false}
     if lhs.stock != rhs.stock {return false}
     if lhs.stockVersion != rhs.stockVersion {return false}
+    if lhs.features != rhs.features {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -54,6 +54,10 @@ public nonisolated struct WireSituation: Sendable {
 
   public var candidates: [String] = []
 
+  public var featureNames: [String] = []
+
+  public var featureWeights: [Float] = []
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -405,7 +409,7 @@ fileprivate nonisolated let _protobuf_package = "tailor.wire.v1"
 
 nonisolated extension WireSituation: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Situation"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{4}\u{4}typical_price\0\u{1}purchased\0\u{1}exclude\0\u{3}query_terms\0\u{1}candidates\0\u{3}item_products\0\u{3}item_weights\0\u{3}category_names\0\u{3}category_weights\0\u{3}brand_names\0\u{3}brand_weights\0\u{b}items\0\u{b}category_affinity\0\u{b}brand_affinity\0\u{c}\u{1}\u{1}\u{c}\u{2}\u{1}\u{c}\u{3}\u{1}")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{4}\u{4}typical_price\0\u{1}purchased\0\u{1}exclude\0\u{3}query_terms\0\u{1}candidates\0\u{3}item_products\0\u{3}item_weights\0\u{3}category_names\0\u{3}category_weights\0\u{3}brand_names\0\u{3}brand_weights\0\u{3}feature_names\0\u{3}feature_weights\0\u{b}items\0\u{b}category_affinity\0\u{b}brand_affinity\0\u{c}\u{1}\u{1}\u{c}\u{2}\u{1}\u{c}\u{3}\u{1}")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -424,6 +428,8 @@ nonisolated extension WireSituation: SwiftProtobuf.Message, SwiftProtobuf._Messa
       case 12: try { try decoder.decodeRepeatedFloatField(value: &self.categoryWeights) }()
       case 13: try { try decoder.decodeRepeatedStringField(value: &self.brandNames) }()
       case 14: try { try decoder.decodeRepeatedFloatField(value: &self.brandWeights) }()
+      case 15: try { try decoder.decodeRepeatedStringField(value: &self.featureNames) }()
+      case 16: try { try decoder.decodeRepeatedFloatField(value: &self.featureWeights) }()
       default: break
       }
     }
@@ -463,6 +469,12 @@ nonisolated extension WireSituation: SwiftProtobuf.Message, SwiftProtobuf._Messa
     if !self.brandWeights.isEmpty {
       try visitor.visitPackedFloatField(value: self.brandWeights, fieldNumber: 14)
     }
+    if !self.featureNames.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.featureNames, fieldNumber: 15)
+    }
+    if !self.featureWeights.isEmpty {
+      try visitor.visitPackedFloatField(value: self.featureWeights, fieldNumber: 16)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -478,6 +490,8 @@ nonisolated extension WireSituation: SwiftProtobuf.Message, SwiftProtobuf._Messa
     if lhs.exclude != rhs.exclude {return false}
     if lhs.queryTerms != rhs.queryTerms {return false}
     if lhs.candidates != rhs.candidates {return false}
+    if lhs.featureNames != rhs.featureNames {return false}
+    if lhs.featureWeights != rhs.featureWeights {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import TailorDemo
+import TailorModel
 
 /// `tailor eval`: recommendation quality on a shop's interaction sequences, through
 /// the scoring code the cluster runs.
@@ -9,18 +11,29 @@ struct EvalCommand: ParsableCommand {
         abstract: "Measure HR@k and NDCG@k on interaction sequences (full ranking, leave-one-out) through Tailor's scoring path.",
         discussion: """
             Reads a sequence file (one shopper a line: user item1 item2 …, in time order) and, optionally, \
-            its _item2attributes.json; holds out each shopper's last item (or, with --target validation, \
-            scores the second-last with the last two held out, for tuning); builds the catalog partitions \
-            and shopper profiles the nodes build from the remaining events; ranks every item for each \
-            shopper except those they interacted with; prints HR@k, NDCG@k, catalog coverage and the time taken.
+            its _item2attributes.json (each item's attributes become its tags), or with --demo the demo shop's \
+            simulated shoppers and its own products, costs and stock; holds out each shopper's last item (or, \
+            with --target validation, scores the second-last with the last two held out, for tuning); builds \
+            the catalog partitions and shopper profiles the nodes build from the remaining events; ranks every \
+            item for each shopper except those they interacted with; prints HR@k, NDCG@k, catalog coverage, \
+            the top 5's mean margin and overstocked share (when the shop has costs and stock) and the time taken.
             """
     )
 
     @Option(help: "The sequence file.")
-    var sequences: String
+    var sequences: String?
 
-    @Option(help: "The item attributes file (JSON: item → [attribute]); read and counted, not yet used by the scorer.")
+    @Option(help: "The item attributes file (JSON: item → [attribute]); the attributes become the items' tags.")
     var attributes: String?
+
+    @Flag(help: "Evaluate on the demo shop (tailor local's data) instead of a file.")
+    var demo = false
+
+    @Option(help: "With --demo: simulated shoppers (default: the demo shop's 50,000).")
+    var demoShoppers: Int?
+
+    @Option(help: "With --demo: also write the dataset as DIR/Demo.txt and DIR/Demo_item2attributes.json (for scripts/eval-peers).")
+    var writeDataset: String?
 
     @Option(help: "Cut-offs, comma-separated.")
     var k = "10,20"
@@ -28,40 +41,101 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "test (the last item of each shopper) or validation (the second-last; the last two held out).")
     var target = "test"
 
+    @Option(help: "conversion, margin, stock, or all (one row each).")
+    var strategy = "conversion"
+
+    @Option(help: "Signals to leave out, comma-separated: \(Evaluation.Signal.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var without = ""
+
+    @Flag(help: "Also run once without each signal in turn (the ablation).")
+    var ablation = false
+
     @Option(help: "Catalog partitions (as in the cluster).")
     var partitions = 8
 
     @Option(help: "Only the first N shoppers of the file (quick checks).")
     var maxUsers: Int?
 
-    @Option(help: "Also write the result as JSON to this file.")
+    @Option(help: "Also write the results as a JSON array to this file.")
     var json: String?
 
     func validate() throws {
+        guard (sequences == nil) != !demo else { throw ValidationError("give either --sequences FILE or --demo") }
+        if attributes != nil, demo { throw ValidationError("--attributes goes with --sequences; the demo shop has its own") }
+        if demoShoppers != nil || writeDataset != nil, !demo { throw ValidationError("--demo-shoppers and --write-dataset go with --demo") }
+        if let demoShoppers, !(10...1_000_000).contains(demoShoppers) { throw ValidationError("--demo-shoppers must be 10...1000000") }
         guard !parsedK.isEmpty, parsedK.allSatisfy({ (1...150).contains($0) }) else {
             throw ValidationError("--k: '\(k)' must be comma-separated cut-offs in 1...150")
         }
         guard Evaluation.Target(rawValue: target) != nil else { throw ValidationError("--target must be test or validation") }
+        guard strategy == "all" || Strategy(rawValue: strategy) != nil else {
+            throw ValidationError("--strategy must be conversion, margin, stock or all")
+        }
+        for name in withoutNames where Evaluation.Signal(rawValue: name) == nil {
+            throw ValidationError("--without: unknown signal '\(name)' (known: \(Evaluation.Signal.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
         guard (1...256).contains(partitions) else { throw ValidationError("--partitions must be 1...256") }
         if let maxUsers, maxUsers < 1 { throw ValidationError("--max-users must be at least 1") }
     }
 
     private var parsedK: [Int] { k.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }.sorted() }
+    private var withoutNames: [String] { without.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
 
     func run() throws {
-        let dataset = try EvalDataset.load(sequences: sequences, attributes: attributes, maxUsers: maxUsers)
-        let evaluation = Evaluation(dataset: dataset, ks: parsedK, partitionCount: partitions, target: Evaluation.Target(rawValue: target)!)
-        let result = evaluation.run()
-        print("tailor eval: \(result.users) shoppers evaluated (\(result.skipped) with fewer than 3 interactions skipped), \(result.items) items, \(result.trainingEvents) training events, target \(result.target); \(dataset.attributes.count) items with attributes (not used yet)")
-        let header = parsedK.map { "HR@\($0) | NDCG@\($0)" }.joined(separator: " | ")
-        print("| model | \(header) | coverage | build s | score s |")
-        print("| --- |" + String(repeating: " ---: |", count: 2 * parsedK.count + 3))
-        let cells = parsedK.map { String(format: "%.4f | %.4f", result.hitRate[$0] ?? 0, result.ndcg[$0] ?? 0) }.joined(separator: " | ")
-        print("| tailor | \(cells) | \(String(format: "%.4f", result.coverage)) | \(String(format: "%.1f", result.buildSeconds)) | \(String(format: "%.1f", result.scoreSeconds)) |")
+        let dataset: EvalDataset
+        if demo {
+            var configuration = DemoShop.Configuration.standard
+            if let demoShoppers { configuration.shopperCount = demoShoppers }
+            dataset = EvalDataset.demo(configuration: configuration, endingAtMillis: Evaluation.nowMillis)
+            if let writeDataset {
+                try dataset.write(to: writeDataset, name: "Demo")
+                print("tailor eval: wrote \(writeDataset)/Demo.txt and \(writeDataset)/Demo_item2attributes.json")
+            }
+        } else {
+            dataset = try EvalDataset.load(sequences: sequences ?? "", attributes: attributes, maxUsers: maxUsers)
+        }
+        let base = Set(withoutNames.compactMap(Evaluation.Signal.init(rawValue:)))
+        let strategies: [Strategy] = strategy == "all" ? Strategy.allCases : [Strategy(rawValue: strategy)!]
+        var runs: [(label: String, strategy: Strategy, without: Set<Evaluation.Signal>)] = strategies.map { (label(for: $0, without: base), $0, base) }
+        if ablation {
+            for signal in Evaluation.Signal.allCases where !base.contains(signal) {
+                runs.append((label(for: strategies[0], without: base.union([signal])), strategies[0], base.union([signal])))
+            }
+        }
+
+        var results: [Evaluation.Result] = []
+        var printedHeader = false
+        for run in runs {
+            var evaluation = Evaluation(
+                dataset: dataset, ks: parsedK, partitionCount: partitions, target: Evaluation.Target(rawValue: target)!
+            )
+            evaluation.strategy = run.strategy
+            evaluation.without = run.without
+            let result = evaluation.run()
+            if !printedHeader {
+                printedHeader = true
+                print("tailor eval: \(result.users) shoppers evaluated (\(result.skipped) with fewer than 3 interactions skipped), \(result.items) items, \(result.trainingEvents) training events, target \(result.target); \(dataset.attributes.count) items with attributes")
+                let header = parsedK.map { "HR@\($0) | NDCG@\($0)" }.joined(separator: " | ")
+                print("| model | \(header) | coverage | margin top 5 | overstocked top 5 | build s | score s |")
+                print("| --- |" + String(repeating: " ---: |", count: 2 * parsedK.count + 5))
+            }
+            let cells = parsedK.map { String(format: "%.4f | %.4f", result.hitRate[$0] ?? 0, result.ndcg[$0] ?? 0) }.joined(separator: " | ")
+            let margin = result.marginTop5.map { String(format: "%.3f", $0) } ?? "–"
+            let overstocked = result.overstockedTop5.map { String(format: "%.3f", $0) } ?? "–"
+            print("| \(run.label) | \(cells) | \(String(format: "%.4f", result.coverage)) | \(margin) | \(overstocked) | \(String(format: "%.1f", result.buildSeconds)) | \(String(format: "%.1f", result.scoreSeconds)) |")
+            results.append(result)
+        }
         if let json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try encoder.encode(result).write(to: URL(fileURLWithPath: json))
+            try encoder.encode(results).write(to: URL(fileURLWithPath: json))
         }
+    }
+
+    private func label(for strategy: Strategy, without: Set<Evaluation.Signal>) -> String {
+        var label = "tailor"
+        if strategy != .conversion { label += " (\(strategy.rawValue))" }
+        if !without.isEmpty { label += " without " + without.map(\.rawValue).sorted().joined(separator: ", ") }
+        return label
     }
 }

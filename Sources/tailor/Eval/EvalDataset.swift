@@ -1,4 +1,6 @@
 import Foundation
+import TailorDemo
+import TailorModel
 
 /// A shop's interaction sequences in the research format (`../shared/datasets/README.md`):
 /// one shopper a line, `user item1 item2 …`, items in time order; and beside it,
@@ -8,6 +10,11 @@ struct EvalDataset: Sendable {
     var sequences: [(user: String, items: [String])]
     /// Each item's attributes (brand and category codes), when given.
     var attributes: [String: [String]]
+    /// The shop's own product records (the demo shop's: categories, brands, costs,
+    /// tags); empty for a sequence file, whose items are described by `attributes` only.
+    var products: [String: Product] = [:]
+    /// Units in stock per product, when the shop has them (the demo shop).
+    var stock: [String: Int64] = [:]
 
     /// Every item that appears in a sequence, sorted (numerically when they all are numbers).
     var items: [String] {
@@ -41,6 +48,49 @@ struct EvalDataset: Sendable {
             }
         }
         return EvalDataset(sequences: sequences, attributes: attributes)
+    }
+}
+
+extension EvalDataset {
+    /// The demo shop (`tailor local`'s data) as a dataset: each simulated shopper's
+    /// viewed, carted and bought products in time order, each product once (at its
+    /// first interaction, as a review dataset has one review per product), shoppers
+    /// with fewer than 5 products left out (the research files are 5-core). The
+    /// attributes are each product's brand, leaf category, tags and `key=value`
+    /// attributes, as written by ``write(to:name:)``.
+    static func demo(configuration: DemoShop.Configuration, endingAtMillis: Int64) -> EvalDataset {
+        let shop = DemoShop(configuration: configuration)
+        var sequences: [(user: String, items: [String])] = []
+        shop.forEachShopper(endingAtMillis: endingAtMillis) { _, events in
+            var seen = Set<String>()
+            var items: [String] = []
+            for event in events where event.type != .removeFromCart && event.type != .search {
+                for product in event.products where seen.insert(product.id).inserted { items.append(product.id) }
+            }
+            if items.count >= 5, let user = events.first?.user { sequences.append((user, items)) }
+        }
+        var products: [String: Product] = [:]
+        var attributes: [String: [String]] = [:]
+        for product in shop.products {
+            products[product.id] = product
+            var described = ["category:" + product.category] + (product.brand.map { ["brand:" + $0] } ?? [])
+            described += product.tags ?? []
+            described += (product.attributes ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+            attributes[product.id] = described
+        }
+        let stock = Dictionary(shop.stock.map { ($0.product, $0.quantity) }, uniquingKeysWith: { _, last in last })
+        return EvalDataset(sequences: sequences, attributes: attributes, products: products, stock: stock)
+    }
+
+    /// Writes the sequences and attributes in the research format: `NAME.txt` and
+    /// `NAME_item2attributes.json` in `directory` (for `scripts/eval-peers`).
+    func write(to directory: String, name: String) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let lines = sequences.map { ([$0.user] + $0.items).joined(separator: " ") }.joined(separator: "\n") + "\n"
+        try Data(lines.utf8).write(to: URL(fileURLWithPath: directory).appendingPathComponent(name + ".txt"))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        try encoder.encode(attributes).write(to: URL(fileURLWithPath: directory).appendingPathComponent(name + "_item2attributes.json"))
     }
 }
 

@@ -20,10 +20,26 @@ struct Evaluation {
         case validation
     }
 
+    /// A signal an ablation run leaves out.
+    enum Signal: String, CaseIterable, Sendable {
+        /// Co-occurrence with the recent items (the collaborative signal).
+        case cooccurrence
+        /// The content signal's attribute similarity (the products' features).
+        case features
+        /// The whole content signal (categories, brands, price band, features).
+        case content
+        case popularity
+        case trending
+        /// The seed items' order decay (every recent item weighs the same).
+        case order
+    }
+
     let dataset: EvalDataset
     let ks: [Int]
     let partitionCount: Int
     let target: Target
+    var strategy: Strategy = .conversion
+    var without: Set<Signal> = []
 
     /// Fixed, hour-aligned: every run builds the same indexes.
     static let nowMillis: Int64 = 1_767_225_600_000
@@ -38,6 +54,14 @@ struct Evaluation {
         var ndcg: [Int: Double]
         /// Share of items that are in at least one shopper's top max(k).
         var coverage: Double
+        var strategy: String
+        var without: [String]
+        /// Mean margin share ((price - cost) / price) of the top 5, over shoppers whose
+        /// top 5 has products with a cost; nil when no product has one.
+        var marginTop5: Double?
+        /// Share of the top 5 that is overstocked (among the fifth of the products
+        /// with the most units in stock); nil without stock levels.
+        var overstockedTop5: Double?
         var buildSeconds: Double
         var scoreSeconds: Double
     }
@@ -49,10 +73,33 @@ struct Evaluation {
         let shardMap = ShardMap(partitionCount: partitionCount, replicationFactor: 1, members: ["eval"])
         let vocabulary = Vocabulary()
         var indexes = (0..<partitionCount).map { _ in CatalogIndex(vocabulary: vocabulary) }
+        // The attributes file's values become the products' tags (their features), and
+        // events carry each product's feature weights as the gateway's enrichment gives them.
+        // A shop's own records (the demo shop) are used as they are.
+        var frequencies = FeatureFrequencies()
+        var refs: [String: ProductRef] = [:]
+        var catalog: [Product] = []
         for item in items {
-            let product = Product(id: item, title: "item \(item)", categoryPath: ["all"], price: 1, version: 1)
-            _ = indexes[shardMap.partition(of: item)].upsert(product)
+            let product = dataset.products[item]
+                ?? Product(id: item, title: "item \(item)", categoryPath: ["all"], price: 1, tags: dataset.attributes[item], version: 1)
+            frequencies.add(ProductFeatures.names(of: product))
+            catalog.append(product)
         }
+        for product in catalog {
+            let partition = shardMap.partition(of: product.id)
+            _ = indexes[partition].upsert(product)
+            if let units = dataset.stock[product.id] {
+                _ = indexes[partition].setStock(StockLevel(product: product.id, quantity: units, version: 1))
+            }
+            refs[product.id] = ProductRef(
+                id: product.id, category: product.category, brand: product.brand ?? "", price: product.price,
+                features: without.contains(.features) ? [:] : frequencies.weights(of: ProductFeatures.names(of: product))
+            )
+        }
+        let margins = Dictionary(uniqueKeysWithValues: catalog.compactMap { product in
+            product.cost.flatMap { cost in product.price > 0 ? (product.id, (product.price - cost) / product.price) : nil }
+        })
+        let overstocked = Self.overstocked(dataset.stock)
 
         // Training: everything but the held-out items (shoppers with fewer than 3
         // interactions are not evaluated; all but their last item still trains).
@@ -66,7 +113,7 @@ struct Evaluation {
             var profile = ShopperProfile()
             for (step, item) in training.enumerated() {
                 let event = StoredEvent(
-                    id: "\(user)-\(step)", type: .view, user: user, session: "s", products: [ProductRef(id: item, category: "all", price: 1)],
+                    id: "\(user)-\(step)", type: .view, user: user, session: "s", products: [refs[item] ?? ProductRef(id: item)],
                     atMillis: Self.nowMillis - Int64(training.count - step) * 60_000
                 )
                 guard let signals = profile.record(event) else { continue }
@@ -85,11 +132,26 @@ struct Evaluation {
         var gains = [Int: Double]()
         var recommended = Set<String>()
         var scratch = [ScoringScratch](repeating: ScoringScratch(), count: indexes.count)
-        let request = RecommendationRequest(user: "", placement: .homeForYou, k: k, filters: RecommendationFilters(inStockOnly: false))
-        let weights = ScoringWeights.resolve(placement: request.placement, strategy: request.resolvedStrategy, overrides: nil)
+        let request = RecommendationRequest(
+            user: "", placement: .homeForYou, k: k, strategy: strategy, filters: RecommendationFilters(inStockOnly: false)
+        )
+        var weights = ScoringWeights.resolve(placement: request.placement, strategy: request.resolvedStrategy, overrides: nil)
+        if without.contains(.cooccurrence) { weights.collaborative = 0 }
+        if without.contains(.content) { weights.content = 0 }
+        if without.contains(.popularity) { weights.popularity = 0 }
+        if without.contains(.trending) { weights.trending = 0 }
+        var marginSum = 0.0
+        var marginShoppers = 0
+        var overstockedCount = 0
+        var topCount = 0
         for (user, heldOut) in evaluated {
             let profile = profiles[user] ?? ShopperProfile()
             var situation = SituationBuilder.merge(profile: profile.situation(nowMillis: Self.nowMillis), request: request, anchor: nil, cart: [])
+            if without.contains(.order) {
+                // Every recent item at the newest one's weight.
+                let top = situation.items.first?.weight ?? 1
+                situation.items = situation.items.map { Situation.Item(product: $0.product, weight: top) }
+            }
             // Items the shopper already interacted with are not ranked (the protocol).
             situation.exclude += profile.events.flatMap { $0.products.map(\.id) }
             let query = ScoringQuery(
@@ -98,6 +160,14 @@ struct Evaluation {
             )
             let answer = Self.answer(vocabulary.prepare(query), indexes, k: k, scratch: &scratch)
             recommended.formUnion(answer)
+            let top5 = answer.prefix(5)
+            let costed = top5.compactMap { margins[$0] }
+            if !costed.isEmpty {
+                marginSum += costed.reduce(0, +) / Double(costed.count)
+                marginShoppers += 1
+            }
+            overstockedCount += top5.count { overstocked.contains($0) }
+            topCount += top5.count
             guard let rank = answer.firstIndex(of: heldOut) else { continue }
             for cut in ks where rank < cut {
                 hits[cut, default: 0] += 1
@@ -111,6 +181,9 @@ struct Evaluation {
             hitRate: Dictionary(uniqueKeysWithValues: ks.map { ($0, Double(hits[$0] ?? 0) / count) }),
             ndcg: Dictionary(uniqueKeysWithValues: ks.map { ($0, (gains[$0] ?? 0) / count) }),
             coverage: Double(recommended.count) / Double(max(1, items.count)),
+            strategy: strategy.rawValue, without: without.map(\.rawValue).sorted(),
+            marginTop5: marginShoppers > 0 ? marginSum / Double(marginShoppers) : nil,
+            overstockedTop5: dataset.stock.isEmpty ? nil : Double(overstockedCount) / Double(max(1, topCount)),
             buildSeconds: Self.seconds(built - started), scoreSeconds: Self.seconds(.now - built)
         )
     }
@@ -121,6 +194,12 @@ struct Evaluation {
         let scored = ScoringBench.scoreAll(query, indexes, &scratch)
         let ranked = CandidateMerge.merge([scored.ranked], k: query.query.k).filter { $0.score.isFinite }
         return Diversity.select(ranked: ranked, trending: [], discovery: [], k: k, policy: .defaults).map(\.product)
+    }
+
+    /// The fifth of the products with the most units in stock (ties by id).
+    static func overstocked(_ stock: [String: Int64]) -> Set<String> {
+        let sorted = stock.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+        return Set(sorted.prefix(sorted.count / 5).map(\.key))
     }
 
     static func seconds(_ duration: Duration) -> Double {
