@@ -210,6 +210,7 @@ let package = Package(
             dependencies: [
                 "TailorGateway",
                 "TailorModel",
+                "TailorWire",
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: upcoming

@@ -1,4 +1,6 @@
 import Foundation
+import TailorDemo
+import TailorModel
 import Testing
 @testable import tailor
 
@@ -45,5 +47,33 @@ struct EvalProtocolTests {
         try "1 10 11 12\n2\n".write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
         #expect { _ = try EvalDataset.load(sequences: file.path, attributes: nil, maxUsers: nil) } throws: { "\($0)".contains("line 2") }
+    }
+
+    @Test("on the demo shop the margin strategy raises the top 5's margin and the stock strategy its overstocked share")
+    func strategiesMoveTheTopFive() throws {
+        let dataset = EvalDataset.demo(
+            configuration: DemoShop.Configuration(productCount: 2_000, shopperCount: 1_500), endingAtMillis: Evaluation.nowMillis
+        )
+        #expect(dataset.sequences.count > 300)
+        var results: [Strategy: Evaluation.Result] = [:]
+        for strategy in Strategy.allCases {
+            var evaluation = Evaluation(dataset: dataset, ks: [10], partitionCount: 4, target: .test)
+            evaluation.strategy = strategy
+            results[strategy] = evaluation.run()
+        }
+        let conversion = try #require(results[.conversion])
+        #expect(conversion.hitRate[10]! > 0.05)
+        #expect(try #require(results[.margin]?.marginTop5) > (try #require(conversion.marginTop5)) + 0.02)
+        #expect(try #require(results[.stock]?.overstockedTop5) > (try #require(conversion.overstockedTop5)) + 0.1)
+    }
+
+    @Test("leaving the co-occurrence out of a chain loses what it predicts")
+    func ablationRemovesASignal() {
+        let dataset = chainDataset(users: 400, length: 6)
+        var evaluation = Evaluation(dataset: dataset, ks: [10], partitionCount: 4, target: .test)
+        evaluation.without = [.cooccurrence]
+        let without = evaluation.run()
+        #expect(without.without == ["cooccurrence"])
+        #expect(without.hitRate[10]! < 0.5, "HR@10 without co-occurrence \(without.hitRate[10]!)")
     }
 }
