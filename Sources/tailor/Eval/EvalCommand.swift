@@ -5,7 +5,7 @@ import TailorModel
 
 /// `tailor eval`: recommendation quality on a shop's interaction sequences, through
 /// the scoring code the cluster runs.
-struct EvalCommand: ParsableCommand {
+struct EvalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
         abstract: "Measure HR@k and NDCG@k on interaction sequences (full ranking, leave-one-out) through Tailor's scoring path.",
@@ -50,6 +50,12 @@ struct EvalCommand: ParsableCommand {
     @Flag(help: "Also run once without each signal in turn (the ablation).")
     var ablation = false
 
+    @Option(help: "Also run the protocol through a running cluster's public API at this gateway URL (one holding nothing else: tailor local --no-demo), for a sample of shoppers.")
+    var cluster: String?
+
+    @Option(help: "With --cluster: shoppers asked (every n-th evaluated shopper).")
+    var clusterUsers = 1_000
+
     @Option(help: "Catalog partitions (as in the cluster).")
     var partitions = 8
 
@@ -76,12 +82,21 @@ struct EvalCommand: ParsableCommand {
         }
         guard (1...256).contains(partitions) else { throw ValidationError("--partitions must be 1...256") }
         if let maxUsers, maxUsers < 1 { throw ValidationError("--max-users must be at least 1") }
+        if let cluster {
+            guard let url = URL(string: cluster), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+                throw ValidationError("--cluster: '\(cluster)' is not an http(s) URL")
+            }
+            guard strategy == "conversion", withoutNames.isEmpty, !ablation else {
+                throw ValidationError("--cluster runs the default model only (no --strategy, --without or --ablation)")
+            }
+        }
+        guard (1...100_000).contains(clusterUsers) else { throw ValidationError("--cluster-users must be 1...100000") }
     }
 
     private var parsedK: [Int] { k.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }.sorted() }
     private var withoutNames: [String] { without.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
 
-    func run() throws {
+    func run() async throws {
         let dataset: EvalDataset
         if demo {
             var configuration = DemoShop.Configuration.standard
@@ -124,6 +139,28 @@ struct EvalCommand: ParsableCommand {
             let overstocked = result.overstockedTop5.map { String(format: "%.3f", $0) } ?? "–"
             print("| \(run.label) | \(cells) | \(String(format: "%.4f", result.coverage)) | \(margin) | \(overstocked) | \(String(format: "%.1f", result.buildSeconds)) | \(String(format: "%.1f", result.scoreSeconds)) |")
             results.append(result)
+        }
+        if let cluster {
+            let remote = ClusterEvaluation(
+                dataset: dataset, ks: parsedK, target: Evaluation.Target(rawValue: target)!,
+                gateway: cluster.hasSuffix("/") ? String(cluster.dropLast()) : cluster, sample: clusterUsers
+            )
+            let outcome = try await remote.run()
+            // The same shoppers in-process, for a like-with-like row.
+            var local = Evaluation(dataset: dataset, ks: parsedK, partitionCount: partitions, target: Evaluation.Target(rawValue: target)!)
+            local.onlyUsers = Set(outcome.users)
+            let same = local.run()
+            let agreeing = outcome.users.count { outcome.ranks[$0] == same.ranks[$0] }
+            print("")
+            print("through the cluster at \(cluster): \(outcome.eventsWritten) events written, \(outcome.users.count) shoppers asked; load \(String(format: "%.1f", outcome.loadSeconds)) s, questions \(String(format: "%.1f", outcome.askSeconds)) s (tookMs median \(String(format: "%.1f", outcome.tookMsMedian)), p99 \(String(format: "%.1f", outcome.tookMsP99))); \(outcome.degradedAnswers) degraded, \(outcome.failedAnswers) failed answers")
+            let header = parsedK.map { "HR@\($0) | NDCG@\($0)" }.joined(separator: " | ")
+            print("| model (same \(outcome.users.count) shoppers) | \(header) |")
+            print("| --- |" + String(repeating: " ---: |", count: 2 * parsedK.count))
+            for (label, hitRate, ndcg) in [("tailor, in-process", same.hitRate, same.ndcg), ("tailor, through the cluster", outcome.hitRate, outcome.ndcg)] {
+                let cells = parsedK.map { String(format: "%.4f | %.4f", hitRate[$0] ?? 0, ndcg[$0] ?? 0) }.joined(separator: " | ")
+                print("| \(label) | \(cells) |")
+            }
+            print("the held-out item's rank is the same for \(agreeing) of \(outcome.users.count) shoppers")
         }
         if let json {
             let encoder = JSONEncoder()

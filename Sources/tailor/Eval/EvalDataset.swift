@@ -16,6 +16,14 @@ struct EvalDataset: Sendable {
     /// Units in stock per product, when the shop has them (the demo shop).
     var stock: [String: Int64] = [:]
 
+    /// The catalog the evaluation holds: the shop's own records, or for a sequence
+    /// file a product per item whose tags are its attributes (one category, price 1).
+    var catalog: [Product] {
+        items.map { item in
+            products[item] ?? Product(id: item, title: "item \(item)", categoryPath: ["all"], price: 1, tags: attributes[item], version: 1)
+        }
+    }
+
     /// Every item that appears in a sequence, sorted (numerically when they all are numbers).
     var items: [String] {
         let all = Set(sequences.flatMap(\.items))

@@ -40,6 +40,9 @@ struct Evaluation {
     let target: Target
     var strategy: Strategy = .conversion
     var without: Set<Signal> = []
+    /// When set, only these shoppers are scored (all still train): the sample a
+    /// cluster run asks, to compare like with like.
+    var onlyUsers: Set<String>?
 
     /// Fixed, hour-aligned: every run builds the same indexes.
     static let nowMillis: Int64 = 1_767_225_600_000
@@ -64,6 +67,26 @@ struct Evaluation {
         var overstockedTop5: Double?
         var buildSeconds: Double
         var scoreSeconds: Double
+        /// Each evaluated shopper's rank of the held-out item in the answer (-1: not in it).
+        var ranks: [String: Int] = [:]
+
+        enum CodingKeys: String, CodingKey {
+            case target, users, skipped, items, trainingEvents, hitRate, ndcg, coverage, strategy, without, marginTop5, overstockedTop5
+            case buildSeconds, scoreSeconds
+        }
+    }
+
+    /// HR@k and NDCG@k of ranks (-1: not found).
+    static func metrics(_ ranks: some Collection<Int>, ks: [Int]) -> (hitRate: [Int: Double], ndcg: [Int: Double]) {
+        let count = Double(max(1, ranks.count))
+        var hitRate: [Int: Double] = [:]
+        var ndcg: [Int: Double] = [:]
+        for cut in ks {
+            let found = ranks.filter { $0 >= 0 && $0 < cut }
+            hitRate[cut] = Double(found.count) / count
+            ndcg[cut] = found.reduce(0) { $0 + 1 / log2(Double($1) + 2) } / count
+        }
+        return (hitRate, ndcg)
     }
 
     func run() -> Result {
@@ -78,13 +101,8 @@ struct Evaluation {
         // A shop's own records (the demo shop) are used as they are.
         var frequencies = FeatureFrequencies()
         var refs: [String: ProductRef] = [:]
-        var catalog: [Product] = []
-        for item in items {
-            let product = dataset.products[item]
-                ?? Product(id: item, title: "item \(item)", categoryPath: ["all"], price: 1, tags: dataset.attributes[item], version: 1)
-            frequencies.add(ProductFeatures.names(of: product))
-            catalog.append(product)
-        }
+        let catalog = dataset.catalog
+        for product in catalog { frequencies.add(ProductFeatures.names(of: product)) }
         for product in catalog {
             let partition = shardMap.partition(of: product.id)
             _ = indexes[partition].upsert(product)
@@ -109,7 +127,7 @@ struct Evaluation {
         for (user, sequence) in dataset.sequences {
             let evaluate = sequence.count >= 3
             let training = Array(sequence.dropLast(evaluate ? held : 1))
-            if evaluate { evaluated.append((user, sequence[sequence.count - held])) }
+            if evaluate, onlyUsers?.contains(user) ?? true { evaluated.append((user, sequence[sequence.count - held])) }
             var profile = ShopperProfile()
             for (step, item) in training.enumerated() {
                 let event = StoredEvent(
@@ -140,6 +158,7 @@ struct Evaluation {
         if without.contains(.content) { weights.content = 0 }
         if without.contains(.popularity) { weights.popularity = 0 }
         if without.contains(.trending) { weights.trending = 0 }
+        var ranks: [String: Int] = [:]
         var marginSum = 0.0
         var marginShoppers = 0
         var overstockedCount = 0
@@ -160,6 +179,7 @@ struct Evaluation {
             )
             let answer = Self.answer(vocabulary.prepare(query), indexes, k: k, scratch: &scratch)
             recommended.formUnion(answer)
+            ranks[user] = answer.firstIndex(of: heldOut) ?? -1
             let top5 = answer.prefix(5)
             let costed = top5.compactMap { margins[$0] }
             if !costed.isEmpty {
@@ -184,7 +204,7 @@ struct Evaluation {
             strategy: strategy.rawValue, without: without.map(\.rawValue).sorted(),
             marginTop5: marginShoppers > 0 ? marginSum / Double(marginShoppers) : nil,
             overstockedTop5: dataset.stock.isEmpty ? nil : Double(overstockedCount) / Double(max(1, topCount)),
-            buildSeconds: Self.seconds(built - started), scoreSeconds: Self.seconds(.now - built)
+            buildSeconds: Self.seconds(built - started), scoreSeconds: Self.seconds(.now - built), ranks: ranks
         )
     }
 
