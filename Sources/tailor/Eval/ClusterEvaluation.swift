@@ -19,6 +19,8 @@ struct ClusterEvaluation {
     let target: Evaluation.Target
     let gateway: String
     let sample: Int
+    /// How long to let the cluster settle after the writes, before asking.
+    var settle: Duration = .seconds(settleSeconds)
 
     /// Requests in flight at once, for writes and for questions.
     static let concurrency = 8
@@ -77,7 +79,7 @@ struct ClusterEvaluation {
         }
         let batches = Self.chunks(events, of: Limits.maximumEventsPerBatch)
         try await forEach(batches) { batch in try await write("POST", "/v1/events", EventBatch(events: batch)) }
-        try await Task.sleep(for: .seconds(Self.settleSeconds))
+        try await Task.sleep(for: settle)
         let loaded = ContinuousClock.now
 
         let users = sampledUsers()

@@ -1,0 +1,34 @@
+import Foundation
+import Testing
+@testable import tailor
+
+extension ProcessSuites {
+    /// `tailor eval --cluster`: the protocol through real processes' public API.
+    @Suite("tailor eval through a running cluster", .serialized)
+    struct ClusterEvalTests {
+        @Test("shoppers walking a chain get the next item from the cluster, as they do in-process")
+        func chainThroughTheCluster() async throws {
+            let cluster = try await ClusterProcess.start(demo: false)
+            defer { cluster.stop() }
+            let sequences = (0..<300).map { user in
+                (user: "u\(user)", items: (0..<6).map { step in "\((user * 7 + step) % 200)" })
+            }
+            let dataset = EvalDataset(sequences: sequences, attributes: [:])
+            var remote = ClusterEvaluation(
+                dataset: dataset, ks: [10], target: .test, gateway: cluster.gatewayURL.absoluteString, sample: 100
+            )
+            // The chain needs no heads or counters: nothing to wait for after the writes.
+            remote.settle = .zero
+            let outcome = try await remote.run()
+            #expect(outcome.users.count == 100)
+            #expect(outcome.eventsWritten == 300 * 5)
+            #expect(outcome.failedAnswers == 0)
+            #expect(outcome.hitRate[10]! > 0.9, "HR@10 through the cluster \(outcome.hitRate[10]!)")
+
+            var local = Evaluation(dataset: dataset, ks: [10], partitionCount: 8, target: .test)
+            local.onlyUsers = Set(outcome.users)
+            let same = local.run()
+            #expect(abs(same.hitRate[10]! - outcome.hitRate[10]!) < 0.05)
+        }
+    }
+}
