@@ -5,9 +5,9 @@ import TailorModel
 @Suite struct WeightsAndReasonsTests {
     @Test func theSeedWeightsAreDesignsAndStrategiesAddTheirSignal() {
         let home = ScoringWeights.defaults(for: .homeForYou, strategy: .conversion)
-        #expect(home == Signals(collaborative: 0.4, content: 0.3, popularity: 0.1, trending: 0.1, inventory: 0.1))
+        #expect(home == Signals(collaborative: 0.5, content: 0.2, popularity: 0.1, trending: 0.1, inventory: 0.1))
         let margin = ScoringWeights.defaults(for: .homeForYou, strategy: .margin)
-        #expect(margin.margin == 0.3 && margin.stockPressure == 0 && margin.collaborative == 0.4)
+        #expect(margin.margin == 0.3 && margin.stockPressure == 0 && margin.collaborative == 0.5)
         let stock = ScoringWeights.defaults(for: .cartAddons, strategy: .stock)
         #expect(stock.stockPressure == 0.3 && stock.margin == 0)
     }
@@ -23,7 +23,7 @@ import TailorModel
         case .searchRerank:
             #expect(weights.content > weights.collaborative && weights.content >= 0.5)
         case .homeForYou:
-            #expect(weights.collaborative == 0.4)
+            #expect(weights.collaborative == 0.5 && weights.content == 0.2)
         }
         #expect(abs(weights.total - 1) < 1e-5)
     }
@@ -32,7 +32,7 @@ import TailorModel
         let resolved = ScoringWeights.resolve(
             placement: .homeForYou, strategy: .conversion, overrides: SignalWeightOverrides(popularity: 2, margin: 0.5)
         )
-        #expect(resolved == Signals(collaborative: 0.4, content: 0.3, popularity: 2, trending: 0.1, inventory: 0.1, margin: 0.5))
+        #expect(resolved == Signals(collaborative: 0.5, content: 0.2, popularity: 2, trending: 0.1, inventory: 0.1, margin: 0.5))
         #expect(ScoringWeights.resolve(placement: .homeForYou, strategy: .conversion, overrides: nil) == ScoringWeights.defaults(for: .homeForYou, strategy: .conversion))
     }
 

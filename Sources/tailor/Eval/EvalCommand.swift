@@ -47,6 +47,9 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(help: "Signals to leave out, comma-separated: \(Evaluation.Signal.allCases.map(\.rawValue).joined(separator: ", ")).")
     var without = ""
 
+    @Option(help: "Signal weights replacing home_for_you's defaults, as a request's weights: JSON, e.g. '{\"content\":0.15}'.")
+    var weights: String?
+
     @Flag(help: "Also run once without each signal in turn (the ablation).")
     var ablation = false
 
@@ -80,6 +83,8 @@ struct EvalCommand: AsyncParsableCommand {
         for name in withoutNames where Evaluation.Signal(rawValue: name) == nil {
             throw ValidationError("--without: unknown signal '\(name)' (known: \(Evaluation.Signal.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
+        if weights != nil, cluster != nil { throw ValidationError("--weights applies to the in-process run only") }
+        _ = try parsedWeights()
         guard (1...256).contains(partitions) else { throw ValidationError("--partitions must be 1...256") }
         if let maxUsers, maxUsers < 1 { throw ValidationError("--max-users must be at least 1") }
         if let cluster {
@@ -91,6 +96,19 @@ struct EvalCommand: AsyncParsableCommand {
             }
         }
         guard (1...100_000).contains(clusterUsers) else { throw ValidationError("--cluster-users must be 1...100000") }
+    }
+
+    private func parsedWeights() throws -> SignalWeightOverrides? {
+        guard let weights else { return nil }
+        do {
+            let overrides = try JSONDecoder().decode(SignalWeightOverrides.self, from: Data(weights.utf8))
+            try overrides.validate(field: "--weights")
+            return overrides
+        } catch let error as TailorModel.ValidationError {
+            throw ArgumentParser.ValidationError("\(error)")
+        } catch {
+            throw ValidationError("--weights: '\(weights)' is not a JSON object of signal → weight (\(error))")
+        }
     }
 
     private var parsedK: [Int] { k.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }.sorted() }
@@ -126,6 +144,7 @@ struct EvalCommand: AsyncParsableCommand {
             )
             evaluation.strategy = run.strategy
             evaluation.without = run.without
+            evaluation.overrides = try parsedWeights()
             let result = evaluation.run()
             if !printedHeader {
                 printedHeader = true

@@ -40,6 +40,8 @@ struct Evaluation {
     let target: Target
     var strategy: Strategy = .conversion
     var without: Set<Signal> = []
+    /// Weights replacing the placement's defaults, as a request's `weights` do.
+    var overrides: SignalWeightOverrides?
     /// When set, only these shoppers are scored (all still train): the sample a
     /// cluster run asks, to compare like with like.
     var onlyUsers: Set<String>?
@@ -153,7 +155,7 @@ struct Evaluation {
         let request = RecommendationRequest(
             user: "", placement: .homeForYou, k: k, strategy: strategy, filters: RecommendationFilters(inStockOnly: false)
         )
-        var weights = ScoringWeights.resolve(placement: request.placement, strategy: request.resolvedStrategy, overrides: nil)
+        var weights = ScoringWeights.resolve(placement: request.placement, strategy: request.resolvedStrategy, overrides: overrides)
         if without.contains(.cooccurrence) { weights.collaborative = 0 }
         if without.contains(.content) { weights.content = 0 }
         if without.contains(.popularity) { weights.popularity = 0 }
