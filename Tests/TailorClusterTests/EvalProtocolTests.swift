@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import TailorDemo
 import TailorModel
@@ -75,5 +76,28 @@ struct EvalProtocolTests {
         let without = evaluation.run()
         #expect(without.without == ["cooccurrence"])
         #expect(without.hitRate[10]! < 0.5, "HR@10 without co-occurrence \(without.hitRate[10]!)")
+    }
+
+    @Test("eval's flags are checked, naming the flag: one source, known signals and strategies, weights as JSON")
+    func flagsAreChecked() {
+        let refused: [([String], String)] = [
+            ([], "--sequences"),
+            (["--sequences", "a.txt", "--demo"], "--sequences"),
+            (["--demo", "--attributes", "a.json"], "--attributes"),
+            (["--sequences", "a.txt", "--without", "colour"], "--without"),
+            (["--sequences", "a.txt", "--strategy", "cheap"], "--strategy"),
+            (["--sequences", "a.txt", "--weights", "content=1"], "--weights"),
+            (["--sequences", "a.txt", "--weights", "{\"content\":-1}"], "--weights"),
+            (["--sequences", "a.txt", "--cluster", "localhost:8080"], "--cluster"),
+        ]
+        for (arguments, flag) in refused {
+            do {
+                _ = try EvalCommand.parse(arguments)
+                Issue.record("\(arguments) was accepted")
+            } catch {
+                #expect(EvalCommand.message(for: error).contains(flag), "\(arguments): \(EvalCommand.message(for: error))")
+            }
+        }
+        #expect(throws: Never.self) { _ = try EvalCommand.parse(["--demo", "--strategy", "all", "--ablation", "--weights", "{\"content\":0.1}"]) }
     }
 }

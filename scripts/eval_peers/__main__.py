@@ -60,7 +60,9 @@ import argparse
 import json
 import os
 import platform
+import subprocess
 import sys
+import tempfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -96,7 +98,7 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
         description="Evaluates reference recommenders (full ranking, leave-one-out) on a sequence file.",
     )
     parser.add_argument("--sequences", type=Path, required=True, help="the `user item1 item2 …` file")
-    parser.add_argument("--attributes", type=Path, help="the matching _item2attributes.json (reported, not used)")
+    parser.add_argument("--attributes", type=Path, help="the matching _item2attributes.json (reported; passed to `tailor eval` with --tailor)")
     parser.add_argument("--k", type=parse_k_values, default=[10, 20], help="cut-offs, e.g. 10,20 (default)")
     parser.add_argument(
         "--models", type=parse_models, default=list(MODEL_NAMES), help="some of pop,als,seq (default: all)"
@@ -115,6 +117,11 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
         help=f"reading of the seq reference's definition (default {DEFAULT_SEQ_READING}; see the docstring)",
     )
     parser.add_argument("--batch-size", type=int, default=1024, help="users scored at once (default 1024)")
+    parser.add_argument(
+        "--tailor",
+        type=Path,
+        help="a built `tailor` binary: also run `tailor eval` on the same files and put its row first in the table",
+    )
     return parser.parse_args(argv)
 
 
@@ -205,6 +212,28 @@ def print_summary(summary: dict, args: argparse.Namespace) -> None:
     print()
 
 
+def run_tailor(args: argparse.Namespace) -> dict:
+    """`tailor eval` on the same files (the same protocol, through Tailor's scoring path), as a table row."""
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as scratch:
+        output = Path(scratch) / "tailor.json"
+        command = [str(args.tailor), "eval", "--sequences", str(args.sequences), "--k", ",".join(map(str, args.k)), "--json", str(output)]
+        if args.attributes is not None:
+            command += ["--attributes", str(args.attributes)]
+        if args.max_users is not None:
+            command += ["--max-users", str(args.max_users)]
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+        result = json.loads(output.read_text(encoding="utf-8"))[0]
+    row: dict = {"model": "tailor"}
+    for k in args.k:
+        row[f"HR@{k}"] = result["hitRate"][str(k)]
+        row[f"NDCG@{k}"] = result["ndcg"][str(k)]
+    row["coverage"] = result["coverage"]
+    row["seconds"] = time.perf_counter() - started
+    print(f"tailor: done in {row['seconds']:.1f} s", file=sys.stderr)
+    return row
+
+
 def main(argv: list[str]) -> int:
     args = parse_arguments(argv)
     split = load_split(args.sequences, args.max_users)
@@ -212,6 +241,8 @@ def main(argv: list[str]) -> int:
     print_summary(summary, args)
 
     rows = []
+    if args.tailor is not None:
+        rows.append(run_tailor(args))
     for name in args.models:
         result, seconds = run_model(name, split, args)
         label = model_label(name, args)
