@@ -5,7 +5,7 @@ struct Tailor: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tailor",
         abstract: "Tailor: a self-hosted personalization cluster.",
-        subcommands: [LocalCommand.self, NodeCommand.self, GatewayCommand.self, LoadCommand.self, BenchCommand.self, ChaosCommand.self, EvalCommand.self]
+        subcommands: [LocalCommand.self, NodeCommand.self, GatewayCommand.self, LoadCommand.self, BenchCommand.self, ChaosCommand.self, EvalCommand.self, ProbeCommand.self, DemoLoadCommand.self, CheckArgsCommand.self]
     )
 }
 

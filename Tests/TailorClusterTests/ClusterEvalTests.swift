@@ -14,11 +14,11 @@ extension ProcessSuites {
                 (user: "u\(user)", items: (0..<6).map { step in "\((user * 7 + step) % 200)" })
             }
             let dataset = EvalDataset(sequences: sequences, attributes: [:])
-            var remote = ClusterEvaluation(
+            // With the tool's own settle time: a write is acknowledged once W replicas
+            // stored it, and its co-occurrence reaches the last replica moments later.
+            let remote = ClusterEvaluation(
                 dataset: dataset, ks: [10], target: .test, gateway: cluster.gatewayURL.absoluteString, sample: 100
             )
-            // The chain needs no heads or counters: nothing to wait for after the writes.
-            remote.settle = .zero
             let outcome = try await remote.run()
             #expect(outcome.users.count == 100)
             #expect(outcome.eventsWritten == 300 * 5)

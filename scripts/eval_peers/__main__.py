@@ -4,7 +4,8 @@ Run through the wrapper, which sets up the virtual environment:
 
     scripts/eval-peers --sequences ../shared/datasets/amazon-beauty/Beauty.txt \\
         [--attributes ../shared/datasets/amazon-beauty/Beauty_item2attributes.json] \\
-        [--k 10,20] [--models pop,als,seq] [--json out.json] [--max-users N]
+        [--k 10,20] [--models pop,als,seq] [--json out.json] [--max-users N] \\
+        [--tailor .build/release/tailor]   # Tailor's row first: `tailor eval` on the same files
 
 Protocol (../shared/datasets/README.md): per user the last item is the test target,
 the second-last the validation item, the rest history; models train on every

@@ -1,11 +1,8 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import TailorModel
 
 /// `tailor eval --cluster URL`: the leave-one-out protocol through a running cluster's
-/// public API, for a sample of shoppers. The dataset's catalog (and stock) and every
+/// public API (``PublicAPIClient``), for a sample of shoppers. The dataset's catalog (and stock) and every
 /// shopper's training items (as view events one minute apart, ending now) are written
 /// through the gateway; the sampled shoppers' `home_for_you` answers (k = 50, stock
 /// not required) are then ranked with the items they interacted with dropped, as the
@@ -19,13 +16,11 @@ struct ClusterEvaluation {
     let target: Evaluation.Target
     let gateway: String
     let sample: Int
-    /// How long to let the cluster settle after the writes, before asking.
-    var settle: Duration = .seconds(settleSeconds)
 
-    /// Requests in flight at once, for writes and for questions.
-    static let concurrency = 8
     /// Heads (the partitions' most popular products, which candidate selection uses)
-    /// are rebuilt every 10 s; counters reach every member within a gossip round.
+    /// are rebuilt every 10 s; counters reach every member within a gossip round; a
+    /// write is acknowledged once W replicas stored it, and its co-occurrence reaches
+    /// the other replicas within the 2 s write timeout.
     static let settleSeconds = 12.0
 
     struct Outcome: Sendable {
@@ -56,14 +51,9 @@ struct ClusterEvaluation {
 
     func run() async throws -> Outcome {
         let started = ContinuousClock.now
-        let catalog = dataset.catalog
-        for batch in Self.chunks(catalog, of: Limits.maximumProductsPerBatch) {
-            try await write("PUT", "/v1/products", ProductBatch(products: batch))
-        }
-        let stock = dataset.stock.sorted { $0.key < $1.key }.map { StockLevel(product: $0.key, quantity: $0.value, version: 1) }
-        for batch in Self.chunks(stock, of: Limits.maximumStockPerBatch) {
-            try await write("PUT", "/v1/inventory", StockBatch(stock: batch))
-        }
+        let client = PublicAPIClient(gateway: gateway)
+        try await client.writeProducts(dataset.catalog)
+        try await client.writeStock(dataset.stock.sorted { $0.key < $1.key }.map { StockLevel(product: $0.key, quantity: $0.value, version: 1) })
 
         let held = target == .test ? 1 : 2
         let now = Date()
@@ -77,14 +67,13 @@ struct ClusterEvaluation {
                 ))
             }
         }
-        let batches = Self.chunks(events, of: Limits.maximumEventsPerBatch)
-        try await forEach(batches) { batch in try await write("POST", "/v1/events", EventBatch(events: batch)) }
-        try await Task.sleep(for: settle)
+        try await client.writeEvents(events)
+        try await Task.sleep(for: .seconds(Self.settleSeconds))
         let loaded = ContinuousClock.now
 
         let users = sampledUsers()
-        let answers = try await map(users) { entry in
-            try await ask(entry.user)
+        let answers = try await client.map(users) { entry in
+            try await ask(entry.user, client: client)
         }
         var ranks: [String: Int] = [:]
         var degraded = 0
@@ -112,86 +101,9 @@ struct ClusterEvaluation {
         )
     }
 
-    private func ask(_ user: String) async throws -> RecommendationResponse? {
-        let request = RecommendationRequest(
+    private func ask(_ user: String, client: PublicAPIClient) async throws -> RecommendationResponse? {
+        try await client.recommend(RecommendationRequest(
             user: user, placement: .homeForYou, k: Limits.maximumK, filters: RecommendationFilters(inStockOnly: false)
-        )
-        let (status, data) = try await send("POST", "/v1/recommendations", request)
-        guard status == 200 else { return nil }
-        return try Self.decoder.decode(RecommendationResponse.self, from: data)
+        ))
     }
-
-    /// Sends `body`; a 503 (a member still loading, a quorum briefly short) is retried
-    /// for up to 30 s, anything else but 200 is an error naming the answer.
-    private func write(_ method: String, _ path: String, _ body: some Encodable) async throws {
-        let deadline = ContinuousClock.now + .seconds(30)
-        while true {
-            let (status, data) = try await send(method, path, body)
-            if status == 200 { return }
-            guard status == 503, ContinuousClock.now < deadline else {
-                throw EvalError("--cluster: \(method) \(path) answered \(status): \(String(decoding: data.prefix(300), as: UTF8.self))")
-            }
-            try await Task.sleep(for: .milliseconds(200))
-        }
-    }
-
-    private func send(_ method: String, _ path: String, _ body: some Encodable) async throws -> (Int, Data) {
-        var request = URLRequest(url: URL(string: gateway + path)!)
-        request.httpMethod = method
-        request.httpBody = try Self.encoder.encode(body)
-        request.setValue("application/json", forHTTPHeaderField: "content-type")
-        let (data, response) = try await Self.session.data(for: request)
-        return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
-    }
-
-    private func forEach<Element: Sendable>(_ elements: [Element], _ body: @escaping @Sendable (Element) async throws -> Void) async throws {
-        _ = try await map(elements) { try await body($0) }
-    }
-
-    /// `transform` over `elements`, ``concurrency`` at a time, results in order.
-    private func map<Element: Sendable, Result: Sendable>(
-        _ elements: [Element], _ transform: @escaping @Sendable (Element) async throws -> Result
-    ) async throws -> [Result] {
-        try await withThrowingTaskGroup(of: (Int, Result).self) { group in
-            var results = [Result?](repeating: nil, count: elements.count)
-            var next = 0
-            while next < min(Self.concurrency, elements.count) {
-                let index = next
-                group.addTask { (index, try await transform(elements[index])) }
-                next += 1
-            }
-            while let (index, result) = try await group.next() {
-                results[index] = result
-                if next < elements.count {
-                    let index = next
-                    group.addTask { (index, try await transform(elements[index])) }
-                    next += 1
-                }
-            }
-            return results.map { $0! }
-        }
-    }
-
-    static func chunks<Element>(_ elements: [Element], of size: Int) -> [[Element]] {
-        stride(from: 0, to: elements.count, by: size).map { Array(elements[$0..<min($0 + size, elements.count)]) }
-    }
-
-    static let session: URLSession = {
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = 30
-        configuration.httpMaximumConnectionsPerHost = concurrency
-        return URLSession(configuration: configuration)
-    }()
-
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        return encoder
-    }()
-
-    static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return decoder
-    }()
 }
