@@ -114,7 +114,7 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         case "/v1/events", "/v1/recommendations": ["POST"]
         case "/v1/products": ["PUT"]
         case "/v1/inventory": ["PUT"]
-        case "/v1/cluster", "/healthz", "/readyz": ["GET"]
+        case "/v1/cluster", "/healthz", "/readyz", "/metrics": ["GET"]
         case _ where path.hasPrefix("/v1/products/") && path.count > 13 && !path.dropFirst(13).contains("/"): ["GET", "DELETE"]
         default: []
         }

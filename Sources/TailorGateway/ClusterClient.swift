@@ -1,5 +1,6 @@
 import HTTPTypes
 import Logging
+import Metrics
 import NIOCore
 import SwiftProtobuf
 import Synchronization
@@ -184,7 +185,10 @@ final class ClusterClient: Sendable {
     /// Whether a hedge may be sent now (hedges are capped to a small share of calls).
     func takeHedge() -> Bool {
         let taken = health.withLock { $0.takeHedge() }
-        if taken { hedgesSent.add(1, ordering: .relaxed) }
+        if taken {
+            hedgesSent.add(1, ordering: .relaxed)
+            Counter(label: "tailor_hedges_total").increment()
+        }
         return taken
     }
 

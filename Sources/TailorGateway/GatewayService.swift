@@ -8,6 +8,7 @@ import TailorGossip
 import TailorHTTP2
 import TailorMembership
 import TailorModel
+import TailorObservability
 import TailorScoring
 import TailorWire
 
@@ -44,6 +45,8 @@ public final class GatewayService: Service, Sendable {
     public func run() async throws {
         let router = Router()
         router.add(middleware: JSONErrorMiddleware())
+        // Per endpoint, method and status: requests, errors and latency (http_server_*).
+        router.add(middleware: MetricsMiddleware())
         addRoutes(to: router)
         let onListening = self.onListening
         let app = Application(
@@ -124,6 +127,11 @@ public final class GatewayService: Service, Sendable {
         }
         router.get("/v1/cluster") { _, _ in try JSONCoding.response(await self.clusterView()) }
         router.get("/healthz") { _, _ in try JSONCoding.response(["status": "ok"]) }
+        router.get("/metrics") { _, _ in
+            var headers = HTTPFields()
+            headers[.contentType] = Observability.contentType
+            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: Observability.exposition())))
+        }
         router.get("/readyz") { _, _ in
             guard self.isReady else {
                 throw APIError(status: .serviceUnavailable, field: nil, problem: "the inventory view is still loading from the nodes")

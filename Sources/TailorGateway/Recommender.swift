@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 import NIOCore
 import TailorMembership
 import TailorModel
@@ -109,6 +110,10 @@ struct Recommender: Sendable {
             reasons: reasons.isEmpty ? nil : reasons
         )
         let took = ContinuousClock.now - started
+        let placement = request.placement.rawValue
+        Timer(label: "tailor_recommendation_duration_seconds", dimensions: [("placement", placement)]).record(duration: took)
+        Counter(label: "tailor_recommendations_total", dimensions: [("placement", placement), ("coverage", reasons.isEmpty ? "full" : "degraded")])
+            .increment()
         return RecommendationResponse(
             items: items, coverage: coverage, placement: request.placement, strategy: request.resolvedStrategy,
             tookMs: Double(took.components.attoseconds) / 1e15 + Double(took.components.seconds) * 1000

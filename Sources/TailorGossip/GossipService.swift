@@ -1,3 +1,4 @@
+import Metrics
 public import Logging
 public import ServiceLifecycle
 public import TailorHTTP2
@@ -211,6 +212,10 @@ public final class GossipService: Service, Sendable {
             }
             perform(directives, view: view)
             for message in counters { outbox.yield(message) }
+            Counter(label: "tailor_gossip_rounds_total").increment()
+            for status in SWIMStatus.allCases {
+                Gauge(label: "tailor_gossip_members", dimensions: [("state", status.rawValue)]).record(view.count { $0.status == status })
+            }
             try? await Task.sleep(for: Self.tickInterval)
         }
         // Graceful leave: tell everyone reachable, wait for those sends, then let run() end.

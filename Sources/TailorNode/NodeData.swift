@@ -1,3 +1,4 @@
+import Metrics
 import Dispatch
 import Foundation
 import Logging
@@ -45,7 +46,10 @@ public final class NodeData: Sendable {
     public func write(_ records: [(partition: Int, record: ReplicatedRecord)], contents: [RecordContent]? = nil) async throws -> Written {
         guard !records.isEmpty else { return Written() }
         let store = self.store
+        let started = ContinuousClock.now
         let changes = try await NIOThreadPool.singleton.runIfActive { try store.commit(records) }
+        Timer(label: "tailor_store_commit_duration_seconds").record(duration: ContinuousClock.now - started)
+        Counter(label: "tailor_store_records_committed_total").increment(by: records.count)
         return try await apply(changes, contents: contents)
     }
 

@@ -3,7 +3,8 @@
     python command_lines.py TAILOR RESOLVED_COMPOSE.yml Dockerfile MANIFEST.yaml...
 
 RESOLVED_COMPOSE.yml is `docker-compose config`'s output (anchors and merges
-resolved). From it: each service's `command` (the image's entrypoint is `tailor`).
+resolved). From it: each Tailor service's `command` (the image's entrypoint is
+`tailor`; services of other images, Prometheus, are skipped).
 From the Kubernetes manifests: each container's `args` (entrypoint `tailor`) or a
 `command` starting with `tailor`, and each exec probe; `$(VAR)` references are given
 sample values, as the kubelet would expand them. From the Dockerfile: the
@@ -30,6 +31,8 @@ def compose_lines(path: Path) -> list[tuple[str, list[str]]]:
     services = yaml.safe_load(path.read_text())["services"]
     lines = []
     for name, service in sorted(services.items()):
+        if "build" not in service and not str(service.get("image", "")).startswith("tailor"):
+            continue  # another program's container (Prometheus)
         command = service.get("command")
         if isinstance(command, str):
             command = command.split()

@@ -1,4 +1,5 @@
 import ArgumentParser
+import TailorObservability
 import Logging
 import ServiceLifecycle
 import UnixSignals
@@ -39,6 +40,7 @@ struct GatewayCommand: AsyncParsableCommand {
     func run() async throws {
         cluster.installExecutor()
         LoggingSetup.bootstrap(level: cluster.logLevel, member: name)
+        Observability.bootstrap()
         let logger = Logger(label: "tailor.gateway")
         var configuration = GatewayConfiguration(
             listen: listen.endpoint, members: try cluster.parsedMembers(), partitionCount: cluster.partitions,

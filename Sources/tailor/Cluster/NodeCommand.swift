@@ -5,6 +5,7 @@ import ServiceLifecycle
 import UnixSignals
 import TailorMembership
 import TailorNode
+import TailorObservability
 import TailorStore
 
 /// `tailor node`: one member holding partitions of shoppers and catalog.
@@ -40,6 +41,9 @@ struct NodeCommand: AsyncParsableCommand {
     @Option(help: "How often this node compares digests with the other replicas of its partitions (anti-entropy), e.g. 10s or 500ms.")
     var antiEntropyInterval = "10s"
 
+    @Option(help: "Also serve GET /metrics (Prometheus text format) over HTTP/1.1 at host:port; the node's own port speaks only HTTP/2.")
+    var metricsListen: ListenAddress?
+
     func validate() throws {
         try cluster.validateShape()
         guard let interval = LoadDuration.parse(antiEntropyInterval), interval >= .milliseconds(100) else {
@@ -53,6 +57,7 @@ struct NodeCommand: AsyncParsableCommand {
     func run() async throws {
         cluster.installExecutor()
         LoggingSetup.bootstrap(level: cluster.logLevel, member: name)
+        Observability.bootstrap()
         let logger = Logger(label: "tailor.node")
         let demoSetup = demo ? NodeConfiguration.DemoSetup(endingAtMillis: demoAt ?? DemoClock.defaultEnd(), small: demoSmall) : nil
         var configuration = NodeConfiguration(
@@ -72,6 +77,7 @@ struct NodeCommand: AsyncParsableCommand {
         }
         let node = NodeService(configuration: configuration, logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: node)]
+        if let metricsListen { services.append(.init(service: MetricsEndpoint.application(listening: metricsListen.endpoint))) }
         if let parent = cluster.parentPid {
             services.append(.init(service: ParentWatch(parent: parent), successTerminationBehavior: .gracefullyShutdownGroup))
         }
