@@ -27,11 +27,19 @@ extension ProcessSuites {
             #expect(gateway.contains(#"tailor_recommendation_duration_seconds_count{placement="cart_addons"} 3"#))
             #expect(gateway.contains(#"http_server_request_duration_count{http_route="/v1/recommendations""#))
 
-            let (nodeStatus, nodeBody) = try await cluster.get("/metrics", on: URL(string: "http://127.0.0.1:\(metricsPort)")!)
-            #expect(nodeStatus == 200)
-            let node = String(decoding: nodeBody, as: UTF8.self)
+            // The node sees the gateway alive once gossip has told it: wait for that (10 s at most).
+            let nodeURL = URL(string: "http://127.0.0.1:\(metricsPort)")!
+            let deadline = ContinuousClock.now + .seconds(10)
+            var node = ""
+            while true {
+                let (nodeStatus, nodeBody) = try await cluster.get("/metrics", on: nodeURL)
+                #expect(nodeStatus == 200)
+                node = String(decoding: nodeBody, as: UTF8.self)
+                if node.contains(#"tailor_gossip_members{state="alive"} 2"#) || ContinuousClock.now > deadline { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
             #expect(node.contains("tailor_store_commit_duration_seconds_count"), "\(node.prefix(2_000))")
-            #expect(node.contains(#"tailor_gossip_members{state="alive"} 2"#))
+            #expect(node.contains(#"tailor_gossip_members{state="alive"} 2"#), "\(node.prefix(2_000))")
         }
     }
 }
