@@ -40,13 +40,12 @@ struct ClusterEvaluation {
 
     /// The sampled shoppers: every n-th evaluated shopper, in file order.
     func sampledUsers() -> [(user: String, heldOut: String, seen: Set<String>)] {
-        let held = target == .test ? 1 : 2
-        let evaluated = dataset.sequences.filter { $0.items.count >= 3 }
-        let step = max(1, evaluated.count / max(1, sample))
-        return stride(from: 0, to: evaluated.count, by: step).prefix(sample).map { index in
-            let sequence = evaluated[index].items
-            return (evaluated[index].user, sequence[sequence.count - held], Set(sequence.dropLast(held)))
+        let evaluated = dataset.sequences.compactMap { user, items -> (user: String, heldOut: String, seen: Set<String>)? in
+            let (training, heldOut) = target.split(items)
+            return heldOut.map { (user, $0, Set(training)) }
         }
+        let step = max(1, evaluated.count / max(1, sample))
+        return Array(stride(from: 0, to: evaluated.count, by: step).prefix(sample).map { evaluated[$0] })
     }
 
     func run() async throws -> Outcome {
@@ -55,11 +54,10 @@ struct ClusterEvaluation {
         try await client.writeProducts(dataset.catalog)
         try await client.writeStock(dataset.stock.sorted { $0.key < $1.key }.map { StockLevel(product: $0.key, quantity: $0.value, version: 1) })
 
-        let held = target == .test ? 1 : 2
         let now = Date()
         var events: [ShopperEvent] = []
         for (user, sequence) in dataset.sequences {
-            let training = Array(sequence.dropLast(sequence.count >= 3 ? held : 1))
+            let training = target.split(sequence).training
             for (step, item) in training.enumerated() {
                 events.append(ShopperEvent(
                     id: "\(user)-\(step)", type: .view, user: user, session: "s", product: item,

@@ -18,6 +18,18 @@ struct Evaluation {
     enum Target: String, CaseIterable, Sendable {
         case test
         case validation
+
+        /// Shoppers with fewer interactions are not evaluated (all but their last item still trains).
+        static let minimumEvaluatedLength = 3
+
+        /// One shopper's items split by the protocol: what trains, and the item looked
+        /// for (nil for a shopper too short to evaluate). The test target holds out the
+        /// last item; the validation target the last two and looks for the second-last.
+        func split(_ items: [String]) -> (training: ArraySlice<String>, heldOut: String?) {
+            guard items.count >= Self.minimumEvaluatedLength else { return (items.dropLast(), nil) }
+            let held = self == .test ? 1 : 2
+            return (items.dropLast(held), items[items.count - held])
+        }
     }
 
     /// A signal an ablation run leaves out.
@@ -93,7 +105,6 @@ struct Evaluation {
 
     func run() -> Result {
         let started = ContinuousClock.now
-        let held = target == .test ? 1 : 2
         let items = dataset.items
         let shardMap = ShardMap(partitionCount: partitionCount, replicationFactor: 1, members: ["eval"])
         let vocabulary = Vocabulary()
@@ -104,8 +115,9 @@ struct Evaluation {
         var frequencies = FeatureFrequencies()
         var refs: [String: ProductRef] = [:]
         let catalog = dataset.catalog
-        for product in catalog { frequencies.add(ProductFeatures.names(of: product)) }
-        for product in catalog {
+        let featureNames = catalog.map(ProductFeatures.names(of:))
+        for names in featureNames { frequencies.add(names) }
+        for (product, names) in zip(catalog, featureNames) {
             let partition = shardMap.partition(of: product.id)
             _ = indexes[partition].upsert(product)
             if let units = dataset.stock[product.id] {
@@ -113,7 +125,7 @@ struct Evaluation {
             }
             refs[product.id] = ProductRef(
                 id: product.id, category: product.category, brand: product.brand ?? "", price: product.price,
-                features: without.contains(.features) ? [:] : frequencies.weights(of: ProductFeatures.names(of: product))
+                features: without.contains(.features) ? [:] : frequencies.weights(of: names)
             )
         }
         let margins = Dictionary(uniqueKeysWithValues: catalog.compactMap { product in
@@ -127,9 +139,8 @@ struct Evaluation {
         var trainingEvents = 0
         var evaluated: [(user: String, heldOut: String)] = []
         for (user, sequence) in dataset.sequences {
-            let evaluate = sequence.count >= 3
-            let training = Array(sequence.dropLast(evaluate ? held : 1))
-            if evaluate, onlyUsers?.contains(user) ?? true { evaluated.append((user, sequence[sequence.count - held])) }
+            let (training, heldOut) = target.split(sequence)
+            if let heldOut, onlyUsers?.contains(user) ?? true { evaluated.append((user, heldOut)) }
             var profile = ShopperProfile()
             for (step, item) in training.enumerated() {
                 let event = StoredEvent(
@@ -148,8 +159,6 @@ struct Evaluation {
         let built = ContinuousClock.now
 
         let k = ks.max() ?? 10
-        var hits = [Int: Int]()
-        var gains = [Int: Double]()
         var recommended = Set<String>()
         var scratch = [ScoringScratch](repeating: ScoringScratch(), count: indexes.count)
         let request = RecommendationRequest(
@@ -190,18 +199,12 @@ struct Evaluation {
             }
             overstockedCount += top5.count { overstocked.contains($0) }
             topCount += top5.count
-            guard let rank = answer.firstIndex(of: heldOut) else { continue }
-            for cut in ks where rank < cut {
-                hits[cut, default: 0] += 1
-                gains[cut, default: 0] += 1 / log2(Double(rank) + 2)
-            }
         }
-        let count = Double(max(1, evaluated.count))
+        let (hitRate, ndcg) = Self.metrics(evaluated.map { ranks[$0.user] ?? -1 }, ks: ks)
         return Result(
             target: target.rawValue, users: evaluated.count, skipped: dataset.sequences.count - evaluated.count, items: items.count,
             trainingEvents: trainingEvents,
-            hitRate: Dictionary(uniqueKeysWithValues: ks.map { ($0, Double(hits[$0] ?? 0) / count) }),
-            ndcg: Dictionary(uniqueKeysWithValues: ks.map { ($0, (gains[$0] ?? 0) / count) }),
+            hitRate: hitRate, ndcg: ndcg,
             coverage: Double(recommended.count) / Double(max(1, items.count)),
             strategy: strategy.rawValue, without: without.map(\.rawValue).sorted(),
             marginTop5: marginShoppers > 0 ? marginSum / Double(marginShoppers) : nil,
