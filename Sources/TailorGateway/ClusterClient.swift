@@ -187,7 +187,7 @@ final class ClusterClient: Sendable {
         let taken = health.withLock { $0.takeHedge() }
         if taken {
             hedgesSent.add(1, ordering: .relaxed)
-            Counter(label: "tailor_hedges_total").increment()
+            GatewayMetrics.hedges.increment()
         }
         return taken
     }

@@ -110,10 +110,8 @@ struct Recommender: Sendable {
             reasons: reasons.isEmpty ? nil : reasons
         )
         let took = ContinuousClock.now - started
-        let placement = request.placement.rawValue
-        Timer(label: "tailor_recommendation_duration_seconds", dimensions: [("placement", placement)]).record(duration: took)
-        Counter(label: "tailor_recommendations_total", dimensions: [("placement", placement), ("coverage", reasons.isEmpty ? "full" : "degraded")])
-            .increment()
+        GatewayMetrics.recommendationDuration[request.placement]?.record(duration: took)
+        if let answers = GatewayMetrics.recommendations[request.placement] { (reasons.isEmpty ? answers.full : answers.degraded).increment() }
         return RecommendationResponse(
             items: items, coverage: coverage, placement: request.placement, strategy: request.resolvedStrategy,
             tookMs: Double(took.components.attoseconds) / 1e15 + Double(took.components.seconds) * 1000

@@ -48,8 +48,8 @@ struct WriteRouter: Sendable {
         await route(Array(signals.values))
         try checkQuorum(responses: responses.keys, partitionsOf: partitionsOf, what: "events")
         let accepted = stored.count { signals[$0.id] != nil }
-        Counter(label: "tailor_events_accepted_total").increment(by: accepted)
-        Counter(label: "tailor_events_duplicate_total").increment(by: stored.count - accepted)
+        GatewayMetrics.eventsAccepted.increment(by: accepted)
+        GatewayMetrics.eventsDuplicate.increment(by: stored.count - accepted)
         return EventBatchResult(accepted: accepted, duplicates: stored.count - accepted, ids: stored.map(\.id))
     }
 

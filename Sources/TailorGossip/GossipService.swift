@@ -204,6 +204,10 @@ public final class GossipService: Service, Sendable {
         }
     }
 
+    /// Gossip metrics (README, Deployment), made once on first use (after `Observability.bootstrap()`).
+    private static let rounds = Counter(label: "tailor_gossip_rounds_total")
+    private static let members = SWIMStatus.allCases.map { ($0, Gauge(label: "tailor_gossip_members", dimensions: [("state", $0.rawValue)])) }
+
     private func tickUntilShutdown() async {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let (directives, view, counters) = state.withLock { state in
@@ -212,10 +216,8 @@ public final class GossipService: Service, Sendable {
             }
             perform(directives, view: view)
             for message in counters { outbox.yield(message) }
-            Counter(label: "tailor_gossip_rounds_total").increment()
-            for status in SWIMStatus.allCases {
-                Gauge(label: "tailor_gossip_members", dimensions: [("state", status.rawValue)]).record(view.count { $0.status == status })
-            }
+            Self.rounds.increment()
+            for (status, gauge) in Self.members { gauge.record(view.count { $0.status == status }) }
             try? await Task.sleep(for: Self.tickInterval)
         }
         // Graceful leave: tell everyone reachable, wait for those sends, then let run() end.

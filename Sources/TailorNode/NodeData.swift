@@ -43,13 +43,17 @@ public final class NodeData: Sendable {
     /// Commits `records` in one transaction (off the event loops), then applies what
     /// changed to the partitions held in memory. `contents`, when given, are the
     /// records' decoded bodies in the same order (the caller had them: not decoded again).
+    /// Store metrics (README, Deployment), made once on first use (after `Observability.bootstrap()`).
+    private static let commitDuration = Timer(label: "tailor_store_commit_duration_seconds")
+    private static let recordsCommitted = Counter(label: "tailor_store_records_committed_total")
+
     public func write(_ records: [(partition: Int, record: ReplicatedRecord)], contents: [RecordContent]? = nil) async throws -> Written {
         guard !records.isEmpty else { return Written() }
         let store = self.store
         let started = ContinuousClock.now
         let changes = try await NIOThreadPool.singleton.runIfActive { try store.commit(records) }
-        Timer(label: "tailor_store_commit_duration_seconds").record(duration: ContinuousClock.now - started)
-        Counter(label: "tailor_store_records_committed_total").increment(by: records.count)
+        Self.commitDuration.record(duration: ContinuousClock.now - started)
+        Self.recordsCommitted.increment(by: records.count)
         return try await apply(changes, contents: contents)
     }
 

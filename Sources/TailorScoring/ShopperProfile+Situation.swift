@@ -59,11 +59,12 @@ extension ShopperProfile {
             guard !event.products.isEmpty else { continue }
             let interest = event.type.interest * Self.quantityFactor(event.quantity)
             let order = rank < orderWeights.count ? orderWeights[rank] : pow(Self.orderDecay, Float(rank))
-            let recent = interest * Float(exp2(-age / Self.itemHalfLifeMillis)) * order
+            let fresh = interest * Float(exp2(-age / Self.itemHalfLifeMillis))
+            let recent = fresh * order
             let lasting = interest * Float(exp2(-age / Self.affinityHalfLifeMillis))
             if featureSteps < Self.maximumSituationItems {
                 // The last steps' features, each product's vector weighted like its step.
-                let step = interest * Float(exp2(-age / Self.itemHalfLifeMillis)) * featureStep
+                let step = fresh * featureStep
                 featureSteps += 1
                 featureStep *= Self.featureOrderDecay
                 if step > 0 {

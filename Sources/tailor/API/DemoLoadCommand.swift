@@ -42,8 +42,8 @@ struct DemoLoadCommand: AsyncParsableCommand {
         var pending: [ShopperEvent] = []
         var written = 0
         // A few thousand events at a time: the whole history is not held at once.
-        try await shop.forEachShopperAsync(endingAtMillis: end) { _, events in
-            pending += events.map(Self.apiEvent)
+        for index in 0..<shop.configuration.shopperCount {
+            pending += shop.events(ofShopper: index, endingAtMillis: end).map(Self.apiEvent)
             if pending.count >= 5_000 {
                 try await client.writeEvents(pending)
                 written += pending.count
@@ -67,11 +67,3 @@ struct DemoLoadCommand: AsyncParsableCommand {
     }
 }
 
-extension DemoShop {
-    /// ``forEachShopper(endingAtMillis:_:)`` with an async body.
-    func forEachShopperAsync(endingAtMillis: Int64, _ body: (Int, [StoredEvent]) async throws -> Void) async rethrows {
-        for index in 0..<configuration.shopperCount {
-            try await body(index, events(ofShopper: index, endingAtMillis: endingAtMillis))
-        }
-    }
-}
