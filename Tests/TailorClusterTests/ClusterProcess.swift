@@ -19,16 +19,21 @@ final class ClusterProcess: @unchecked Sendable {
     private let logDirectory: URL
     /// `--partitions`, `--replicas` and the rest every member shares.
     private var shared: [String] = []
+    /// Variables added to each member's environment, by name.
+    private var environment: @Sendable (String) -> [String: String] = { _ in [:] }
 
     /// Starts the cluster and waits until the gateway is ready. Each node keeps its
     /// store in a folder of its own (`dataDirectory(of:)`), kept across ``restart(_:)``.
+    /// `environment(name)` adds variables to member `name`'s environment (settings).
     static func start(
-        nodes: Int = 3, demo: Bool = true, replicas: Int = 2, extraNodeArguments: [String] = [], extraGatewayArguments: [String] = []
+        nodes: Int = 3, demo: Bool = true, replicas: Int = 2, extraNodeArguments: [String] = [], extraGatewayArguments: [String] = [],
+        environment: @escaping @Sendable (String) -> [String: String] = { _ in [:] }
     ) async throws -> ClusterProcess {
         let ports = try FreePorts.take(nodes + 1)
         let names = (1...nodes).map { "n\($0)" }
         let members = zip(names, ports).map { "\($0)=127.0.0.1:\($1)" }.joined(separator: ",")
         let cluster = ClusterProcess(gatewayPort: ports[nodes], names: names)
+        cluster.environment = environment
         cluster.nodePorts = Dictionary(uniqueKeysWithValues: zip(names, ports))
         let shared = [
             "--members", members, "--partitions", "64", "--replicas", String(replicas), "--log-level", "info", "--parent-pid", String(getpid()),
@@ -89,6 +94,7 @@ final class ClusterProcess: @unchecked Sendable {
         let process = Process()
         process.executableURL = Self.executable
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment(name)) { $1 }
         let log = logDirectory.appendingPathComponent("\(name).log")
         if !FileManager.default.fileExists(atPath: log.path) { FileManager.default.createFile(atPath: log.path, contents: nil) }
         let handle = try FileHandle(forWritingTo: log)

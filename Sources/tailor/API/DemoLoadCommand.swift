@@ -23,6 +23,8 @@ struct DemoLoadCommand: AsyncParsableCommand {
     @Option(help: "Seconds to wait for the gateway to be ready before giving up.")
     var waitSeconds = 300
 
+    @OptionGroup var settings: SettingsOptions
+
     func validate() throws {
         guard let url = URL(string: gateway), url.scheme == "http" || url.scheme == "https", url.host != nil else {
             throw ValidationError("--gateway: '\(gateway)' is not an http(s) URL")

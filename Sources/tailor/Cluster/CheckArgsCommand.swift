@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `tailor check-args ARGS…` (not listed in the help): parses ARGS as a `tailor`
 /// command line with the real parser and its validation, runs nothing, and exits 0
@@ -22,15 +23,27 @@ struct CheckArgsCommand: ParsableCommand {
     }
 
     /// nil when `arguments` parse and validate as a command that runs; otherwise why not.
-    static func problem(with arguments: [String]) -> String? {
+    /// Settings from the environment and a config file are added first (as the command
+    /// itself would), unless `resolved` says that was done.
+    static func problem(
+        with arguments: [String], resolved: Bool = false, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> String? {
         guard let subcommand = arguments.first, !subcommand.hasPrefix("-") else { return "no subcommand" }
         if arguments.contains(where: { ["--help", "-h", "--version", "help"].contains($0) }) { return "asks for help, not a run" }
+        var resolution = SettingsResolver.Resolution(arguments: arguments, settings: [])
+        if !resolved {
+            do {
+                resolution = try SettingsResolver.resolve(arguments, environment: environment)
+            } catch {
+                return error.message
+            }
+        }
         do {
-            let command = try Tailor.parseAsRoot(arguments)
+            let command = try Tailor.parseAsRoot(resolution.arguments)
             if command is Tailor || command is BenchCommand { return "'\(subcommand)' is not a command that runs" }
             return nil
         } catch {
-            let message = Tailor.message(for: error)
+            let message = resolution.explained(Tailor.message(for: error))
             return message.isEmpty ? "asks for help, not a run" : message
         }
     }

@@ -15,8 +15,17 @@ struct ChildProcesses: Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        process.environment = Self.environment(ProcessInfo.processInfo.environment)
         try process.run()
         children.append(Child(name: name, process: process))
+    }
+
+    /// The launcher's environment without its settings (`TAILOR_*` variables and the
+    /// config file): `tailor local` read them for itself and gives each child every
+    /// flag it means it to have, so a `TAILOR_LISTEN` meant for one process cannot
+    /// reach all of them.
+    static func environment(_ environment: [String: String]) -> [String: String] {
+        environment.filter { key, _ in !SettingsCatalog.environmentNames.contains(key) && key != SettingsOptions.environmentVariable }
     }
 
     func exited() -> [(name: String, status: Int32)] {

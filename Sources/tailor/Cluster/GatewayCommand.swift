@@ -29,6 +29,8 @@ struct GatewayCommand: AsyncParsableCommand {
     @Option(help: "End-to-end deadline of a recommendation in ms; partitions that miss it make the answer degraded.")
     var deadlineMs: Int = 250
 
+    @OptionGroup var settings: SettingsOptions
+
     func validate() throws {
         try cluster.validateShape()
         if let writeQuorum, !(1...cluster.replicas).contains(writeQuorum) {

@@ -60,6 +60,8 @@ struct LocalCommand: AsyncParsableCommand {
     @Option(help: "Event-loop threads of the gateway (default: one per core).")
     var gatewayThreads: Int?
 
+    @OptionGroup var settings: SettingsOptions
+
     func validate() throws {
         guard (1...32).contains(nodes) else { throw ValidationError("--nodes must be between 1 and 32") }
         let counts = ClusterOptions.threadCounts

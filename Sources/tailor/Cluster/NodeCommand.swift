@@ -44,6 +44,8 @@ struct NodeCommand: AsyncParsableCommand {
     @Option(help: "Also serve GET /metrics (Prometheus text format) over HTTP/1.1 at host:port; the node's own port speaks only HTTP/2.")
     var metricsListen: ListenAddress?
 
+    @OptionGroup var settings: SettingsOptions
+
     func validate() throws {
         try cluster.validateShape()
         guard let interval = LoadDuration.parse(antiEntropyInterval), interval >= .milliseconds(100) else {

@@ -28,6 +28,8 @@ struct ProbeCommand: AsyncParsableCommand {
     @Option(help: "Give up after this many milliseconds.")
     var timeoutMs = 2_000
 
+    @OptionGroup var settings: SettingsOptions
+
     struct Target: Equatable {
         var http2: Bool
         var host: String
