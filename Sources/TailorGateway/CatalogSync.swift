@@ -12,6 +12,11 @@ import TailorWire
 /// forward, so a refresh never undoes a newer write made through this gateway).
 struct CatalogSync: Service {
     let gateway: GatewayService
+    private let logger = Logger(label: "tailor.gateway")
+
+    init(gateway: GatewayService) {
+        self.gateway = gateway
+    }
 
     func run() async throws {
         do {
@@ -34,22 +39,13 @@ struct CatalogSync: Service {
                 plan[order[attempt % order.count], default: []].append(UInt32(partition))
             }
             for (member, partitions) in plan {
-                // Chunks keep each answer well under the wire's message limit.
-                for chunk in stride(from: 0, to: partitions.count, by: 32).map({ Array(partitions[$0..<min($0 + 32, partitions.count)]) }) {
-                    var request = WireSummariesRequest()
-                    request.partitions = chunk
-                    do {
-                        let response: WireSummariesResponse = try await cluster.call(member, "/internal/catalog/summaries", request, timeout: .seconds(5))
-                        for wire in response.products {
-                            gateway.view.merge(ProductSummary(
-                                id: wire.id, title: wire.title, category: wire.category, brand: wire.brand, price: wire.price,
-                                stock: wire.hasStock ? wire.stock : nil, stockVersion: wire.hasStockVersion ? wire.stockVersion : nil,
-                                version: wire.version, features: wire.features
-                            ))
-                        }
-                        for partition in response.partitions { pending.remove(Int(partition)) }
-                    } catch {
-                        break
+                do {
+                    try await fetch(partitions, from: member) { pending.remove($0) }
+                } catch {
+                    // Another replica is asked next time. Said every 25 attempts (about 5 s)
+                    // while the view is incomplete, so a member that cannot answer shows.
+                    if attempt % 25 == 0 {
+                        logger.warning("catalog summaries failed", metadata: ["member": "\(member)", "attempt": "\(attempt)", "error": "\(error)"])
                     }
                 }
             }
@@ -64,12 +60,48 @@ struct CatalogSync: Service {
                 }
                 if !gateway.isReady {
                     gateway.markReady()
-                    Logger(label: "tailor.gateway").info("inventory view loaded", metadata: ["products": "\(gateway.view.count)"])
+                    logger.info("inventory view loaded", metadata: ["products": "\(gateway.view.count)"])
                 }
                 pending = Set(0..<count)
                 try await gracefulSleep(gateway.configuration.catalogRefreshInterval)
             } else {
                 try await gracefulSleep(.milliseconds(200))
+            }
+        }
+    }
+
+    /// Products asked for in one summaries page: the node also ends a page near 1 MiB,
+    /// so an answer stays far under the wire's message limit however big the shop.
+    static let pageSize: UInt32 = 2_000
+
+    /// Merges every product of `partitions` that `member` holds into the view, a page at
+    /// a time, calling `answered` for each partition received to its end.
+    private func fetch(_ partitions: [UInt32], from member: String, answered: (Int) -> Void) async throws {
+        var queue = partitions[...]
+        var firstRow: UInt32 = 0
+        while !queue.isEmpty {
+            var request = WireSummariesRequest()
+            request.partitions = Array(queue.prefix(32))
+            request.firstRow = firstRow
+            request.limit = Self.pageSize
+            let response: WireSummariesResponse = try await gateway.cluster.call(
+                member, "/internal/catalog/summaries", request, timeout: .seconds(5)
+            )
+            for wire in response.products {
+                gateway.view.merge(ProductSummary(
+                    id: wire.id, title: wire.title, category: wire.category, brand: wire.brand, price: wire.price,
+                    stock: wire.hasStock ? wire.stock : nil, stockVersion: wire.hasStockVersion ? wire.stockVersion : nil,
+                    version: wire.version, features: wire.features
+                ))
+            }
+            for partition in response.partitions { answered(Int(partition)) }
+            if response.hasResumePartition, let resume = request.partitions.firstIndex(of: response.resumePartition) {
+                // Everything asked before the resume point was answered or is not held here.
+                queue = queue.dropFirst(resume)
+                firstRow = response.resumeRow
+            } else {
+                queue = queue.dropFirst(request.partitions.count)
+                firstRow = 0
             }
         }
     }

@@ -79,8 +79,9 @@ public actor CatalogPartition {
         held.index.product(id)
     }
 
-    public func summaries() -> [ProductSummary] {
-        held.index.summaries()
+    /// A page of the held products (``CatalogIndex/summaries(from:limit:byteBudget:)``).
+    public func summaries(from first: Int, limit: Int, byteBudget: Int) -> (summaries: [ProductSummary], next: Int?) {
+        held.index.summaries(from: first, limit: limit, byteBudget: byteBudget)
     }
 
     public var productCount: Int { held.index.count }

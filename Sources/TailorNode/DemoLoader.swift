@@ -55,7 +55,7 @@ package enum DemoLoader {
         _ setup: NodeConfiguration.DemoSetup, shardMap: ShardMap, member: String, into table: PartitionTable,
         keep: ((Record) -> Void)? = nil
     ) throws -> Loaded {
-        let shop = DemoShop(configuration: setup.small ? .small : .standard)
+        let shop = DemoShop(configuration: setup.shop)
         let heldPartitions = shardMap.partitions(heldBy: member)
         var held = [Bool](repeating: false, count: shardMap.partitionCount)
         for partition in heldPartitions { held[partition] = true }

@@ -1,3 +1,4 @@
+public import TailorDemo
 import Foundation
 public import TailorMembership
 public import TailorStore
@@ -36,12 +37,12 @@ public struct NodeConfiguration: Sendable {
         /// Events of the demo end at this time (ms since the epoch); every member
         /// must use the same value so that they generate the same shop.
         public var endingAtMillis: Int64
-        /// Use the small demo shop (tests).
-        public var small: Bool
+        /// Which demo shop, and how big (the standard one by default).
+        public var shop: DemoShop.Configuration
 
-        public init(endingAtMillis: Int64, small: Bool = false) {
+        public init(endingAtMillis: Int64, shop: DemoShop.Configuration = .standard) {
             self.endingAtMillis = endingAtMillis
-            self.small = small
+            self.shop = shop
         }
     }
 

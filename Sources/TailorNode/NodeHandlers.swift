@@ -235,11 +235,24 @@ struct NodeHandlers: Sendable {
         return response
     }
 
+    /// Products in one summaries answer when the request names no limit.
+    static let summariesPageSize = 2_000
+    /// A summaries answer stops once its products' text passes this, far under the
+    /// wire's message limit (4 MiB) whatever the products' titles and attributes.
+    static let summariesPageBytes = 1 << 20
+
+    /// The gateway's inventory view, a page at a time: the requested partitions in
+    /// order, the first from `first_row`, until the page is full (then `resume_*` says
+    /// where to go on). Partitions this node does not hold are passed over.
     func summaries(_ request: WireSummariesRequest) async throws -> WireSummariesResponse {
         var response = WireSummariesResponse()
-        for partition in request.partitions {
+        var room = request.limit == 0 ? Self.summariesPageSize : Int(request.limit)
+        var bytes = Self.summariesPageBytes
+        for (position, partition) in request.partitions.enumerated() {
             guard let replica = table[Int(partition)] else { continue }
-            for summary in await replica.catalog.summaries() {
+            let first = position == 0 ? Int(request.firstRow) : 0
+            let page = await replica.catalog.summaries(from: first, limit: room, byteBudget: bytes)
+            for summary in page.summaries {
                 var wire = WireProductSummary()
                 wire.id = summary.id
                 wire.title = summary.title
@@ -251,8 +264,23 @@ struct NodeHandlers: Sendable {
                 wire.version = summary.version
                 wire.features = summary.features
                 response.products.append(wire)
+                bytes -= summary.estimatedBytes
+            }
+            room -= page.summaries.count
+            if let next = page.next {
+                response.resumePartition = partition
+                response.resumeRow = UInt32(clamping: next)
+                return response
             }
             response.partitions.append(partition)
+            if room <= 0 || bytes <= 0 {
+                // Full at a partition's end: the next request starts with the next partition.
+                if position + 1 < request.partitions.count {
+                    response.resumePartition = request.partitions[position + 1]
+                    response.resumeRow = 0
+                }
+                return response
+            }
         }
         return response
     }

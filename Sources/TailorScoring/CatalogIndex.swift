@@ -122,17 +122,33 @@ public struct CatalogIndex: Sendable {
 
     /// The held products, in row order, for the gateway's inventory view.
     public func summaries() -> [ProductSummary] {
+        summaries(from: 0).summaries
+    }
+
+    /// A page of the held products, in row order, from row `first`: at most `limit` of
+    /// them, and it ends once their text passes `byteBudget` bytes. `next` is the row to
+    /// go on from, nil when the page reached the last row. Rows are only ever appended,
+    /// so a row number stays valid between pages.
+    public func summaries(from first: Int, limit: Int = .max, byteBudget: Int = .max) -> (summaries: [ProductSummary], next: Int?) {
         var result: [ProductSummary] = []
-        result.reserveCapacity(count)
-        for row in ids.indices where numbers[row].alive {
+        var bytes = 0
+        var row = max(0, first)
+        while row < ids.count {
+            defer { row += 1 }
+            guard numbers[row].alive else { continue }
             let level = stockLevels[ids[row]]
-            result.append(ProductSummary(
+            let summary = ProductSummary(
                 id: ids[row], title: titles[row], category: categories[row], brand: brands[row], price: numbers[row].price,
                 stock: level?.quantity, stockVersion: level?.version, version: records[row].version,
                 features: ProductFeatures.names(of: records[row])
-            ))
+            )
+            result.append(summary)
+            bytes += summary.estimatedBytes
+            if result.count >= limit || bytes >= byteBudget {
+                return (result, row + 1 < ids.count ? row + 1 : nil)
+            }
         }
-        return result
+        return (result, nil)
     }
 
     private mutating func appendRow(id: String) -> Int {
@@ -242,6 +258,11 @@ public struct ProductSummary: Sendable, Hashable {
     public var version: Int64
     /// ``ProductFeatures/names(of:)``.
     public var features: [String]
+
+    /// About what the summary takes on the wire: its text and its numbers.
+    public var estimatedBytes: Int {
+        features.reduce(id.utf8.count + title.utf8.count + category.utf8.count + brand.utf8.count + 48) { $0 + $1.utf8.count + 2 }
+    }
 
     public init(
         id: String, title: String, category: String, brand: String, price: Double, stock: Int64?, stockVersion: Int64?, version: Int64,

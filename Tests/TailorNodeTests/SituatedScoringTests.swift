@@ -23,7 +23,7 @@ struct SituatedScoringTests {
         let shardMap = ShardMap(partitionCount: 8, replicationFactor: 1, members: members)
         let table = PartitionTable()
         let readiness = Readiness()
-        _ = try DemoLoader.load(.init(endingAtMillis: endingAt, small: true), shardMap: shardMap, member: member, into: table)
+        _ = try DemoLoader.load(.init(endingAtMillis: endingAt, shop: .small), shardMap: shardMap, member: member, into: table)
         for partition in table.partitions { table.markComplete(partition) }
         readiness.markReady()
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("tailor-scoring-\(UUID().uuidString).sqlite").path

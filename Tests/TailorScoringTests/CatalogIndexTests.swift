@@ -52,6 +52,30 @@ import TailorModel
         #expect(summary?.category == "Shoes > Running")
     }
 
+    @Test("pages of summaries cover every live product once, within the count and byte limits")
+    func summaryPagesCoverTheCatalog() {
+        var index = Fixture.index((0..<25).map { Fixture.product("p\($0)") })
+        _ = index.remove("p3", version: 9)
+        var seen: [String] = []
+        var row = 0
+        var pages = 0
+        while true {
+            let page = index.summaries(from: row, limit: 7)
+            #expect(page.summaries.count <= 7)
+            seen += page.summaries.map(\.id)
+            pages += 1
+            guard let next = page.next else { break }
+            row = next
+        }
+        #expect(seen == index.summaries().map(\.id))
+        #expect(Set(seen).count == 24 && !seen.contains("p3"))
+        #expect(pages == 4)
+        // A byte budget smaller than one product still moves on, one product a page.
+        let small = index.summaries(from: 0, byteBudget: 1)
+        #expect(small.summaries.count == 1)
+        #expect(small.next == 1)
+    }
+
     @Test func anEventIsAppliedOncePerId() {
         var index = Fixture.index([Fixture.product("a")])
         let signals = Fixture.signals("e1", interactions: [("a", 1)])

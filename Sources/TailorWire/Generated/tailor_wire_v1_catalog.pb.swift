@@ -205,13 +205,22 @@ public nonisolated struct WireProductGetResponse: Sendable {
 }
 
 /// POST /internal/catalog/summaries: what a gateway's inventory view needs of
-/// every product of the named partitions.
+/// every product of the named partitions, a page at a time: the node answers the
+/// partitions in order and stops when the page is full, saying where to go on.
 public nonisolated struct WireSummariesRequest: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
   public var partitions: [UInt32] = []
+
+  /// Start the first partition at this row of its catalog (an earlier answer's
+  /// resume_row); the others start at their first row.
+  public var firstRow: UInt32 = 0
+
+  /// At most this many products in the answer; 0: the node's default (2,000). The
+  /// node also stops near 1 MiB, well under the wire's message limit.
+  public var limit: UInt32 = 0
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -271,12 +280,27 @@ public nonisolated struct WireSummariesResponse: Sendable {
 
   public var products: [WireProductSummary] = []
 
-  /// The partitions that answered (the receiver holds them).
+  /// The partitions answered to their end (the receiver holds them).
   public var partitions: [UInt32] = []
+
+  /// Set when the page filled up inside this partition: ask again from resume_row.
+  /// The requested partitions before it were either answered or are not held here.
+  public var resumePartition: UInt32 {
+    get {_resumePartition ?? 0}
+    set {_resumePartition = newValue}
+  }
+  /// Returns true if `resumePartition` has been explicitly set.
+  public var hasResumePartition: Bool {self._resumePartition != nil}
+  /// Clears the value of `resumePartition`. Subsequent reads from it will return its default value.
+  public mutating func clearResumePartition() {self._resumePartition = nil}
+
+  public var resumeRow: UInt32 = 0
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
+
+  fileprivate var _resumePartition: UInt32? = nil
 }
 
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
@@ -613,7 +637,7 @@ nonisolated extension WireProductGetResponse: SwiftProtobuf.Message, SwiftProtob
 
 nonisolated extension WireSummariesRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".SummariesRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}partitions\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}partitions\0\u{3}first_row\0\u{1}limit\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -622,6 +646,8 @@ nonisolated extension WireSummariesRequest: SwiftProtobuf.Message, SwiftProtobuf
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
       case 1: try { try decoder.decodeRepeatedUInt32Field(value: &self.partitions) }()
+      case 2: try { try decoder.decodeSingularUInt32Field(value: &self.firstRow) }()
+      case 3: try { try decoder.decodeSingularUInt32Field(value: &self.limit) }()
       default: break
       }
     }
@@ -631,11 +657,19 @@ nonisolated extension WireSummariesRequest: SwiftProtobuf.Message, SwiftProtobuf
     if !self.partitions.isEmpty {
       try visitor.visitPackedUInt32Field(value: self.partitions, fieldNumber: 1)
     }
+    if self.firstRow != 0 {
+      try visitor.visitSingularUInt32Field(value: self.firstRow, fieldNumber: 2)
+    }
+    if self.limit != 0 {
+      try visitor.visitSingularUInt32Field(value: self.limit, fieldNumber: 3)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: WireSummariesRequest, rhs: WireSummariesRequest) -> Bool {
     if lhs.partitions != rhs.partitions {return false}
+    if lhs.firstRow != rhs.firstRow {return false}
+    if lhs.limit != rhs.limit {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -717,7 +751,7 @@ nonisolated extension WireProductSummary: SwiftProtobuf.Message, SwiftProtobuf._
 
 nonisolated extension WireSummariesResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".SummariesResponse"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}products\0\u{1}partitions\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}products\0\u{1}partitions\0\u{3}resume_partition\0\u{3}resume_row\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -727,17 +761,29 @@ nonisolated extension WireSummariesResponse: SwiftProtobuf.Message, SwiftProtobu
       switch fieldNumber {
       case 1: try { try decoder.decodeRepeatedMessageField(value: &self.products) }()
       case 2: try { try decoder.decodeRepeatedUInt32Field(value: &self.partitions) }()
+      case 3: try { try decoder.decodeSingularUInt32Field(value: &self._resumePartition) }()
+      case 4: try { try decoder.decodeSingularUInt32Field(value: &self.resumeRow) }()
       default: break
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
     if !self.products.isEmpty {
       try visitor.visitRepeatedMessageField(value: self.products, fieldNumber: 1)
     }
     if !self.partitions.isEmpty {
       try visitor.visitPackedUInt32Field(value: self.partitions, fieldNumber: 2)
+    }
+    try { if let v = self._resumePartition {
+      try visitor.visitSingularUInt32Field(value: v, fieldNumber: 3)
+    } }()
+    if self.resumeRow != 0 {
+      try visitor.visitSingularUInt32Field(value: self.resumeRow, fieldNumber: 4)
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -745,6 +791,8 @@ nonisolated extension WireSummariesResponse: SwiftProtobuf.Message, SwiftProtobu
   public static func ==(lhs: WireSummariesResponse, rhs: WireSummariesResponse) -> Bool {
     if lhs.products != rhs.products {return false}
     if lhs.partitions != rhs.partitions {return false}
+    if lhs._resumePartition != rhs._resumePartition {return false}
+    if lhs.resumeRow != rhs.resumeRow {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -30,6 +30,12 @@ struct LocalCommand: AsyncParsableCommand {
     @Flag(help: ArgumentHelp("Use the small demo shop, for tests.", visibility: .hidden))
     var demoSmall = false
 
+    @Option(help: "Shoppers in the demo shop (default 50,000).")
+    var demoShoppers: Int?
+
+    @Option(help: "Products in the demo shop (default 20,000).")
+    var demoProducts: Int?
+
     @Option(help: "P: partitions in the cluster.")
     var partitions = 32
 
@@ -69,6 +75,9 @@ struct LocalCommand: AsyncParsableCommand {
             throw ValidationError("--node-threads and --gateway-threads must be between \(counts.lowerBound) and \(counts.upperBound)")
         }
         guard (1...65_535).contains(port), (1...65_000).contains(nodePort) else { throw ValidationError("ports must be between 1 and 65535") }
+        for (flag, value) in [("--demo-shoppers", demoShoppers), ("--demo-products", demoProducts)] {
+            if let value, !NodeCommand.demoSizes.contains(value) { throw ValidationError("\(flag) must be between 1 and 10000000") }
+        }
         guard ["process", "power"].contains(durability) else { throw ValidationError("--durability must be process or power") }
         if let antiEntropyInterval, LoadDuration.parse(antiEntropyInterval) == nil {
             throw ValidationError("--anti-entropy-interval: '\(antiEntropyInterval)' is not a duration (10s, 500ms)")
@@ -97,7 +106,11 @@ struct LocalCommand: AsyncParsableCommand {
             arguments += ["--data-dir", (dataRoot as NSString).appendingPathComponent("n\(index + 1)")]
             if let antiEntropyInterval { arguments += ["--anti-entropy-interval", antiEntropyInterval] }
             arguments += ["--durability", durability]
-            if !noDemo { arguments += ["--demo", "--demo-at", demoAt] + (demoSmall ? ["--demo-small"] : []) }
+            if !noDemo {
+                arguments += ["--demo", "--demo-at", demoAt] + (demoSmall ? ["--demo-small"] : [])
+                if let demoShoppers { arguments += ["--demo-shoppers", String(demoShoppers)] }
+                if let demoProducts { arguments += ["--demo-products", String(demoProducts)] }
+            }
             try children.start(name: "n\(index + 1)", executable: executable, arguments: arguments)
         }
         try children.start(

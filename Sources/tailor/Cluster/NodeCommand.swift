@@ -7,6 +7,7 @@ import TailorMembership
 import TailorNode
 import TailorObservability
 import TailorStore
+import TailorDemo
 
 /// `tailor node`: one member holding partitions of shoppers and catalog.
 struct NodeCommand: AsyncParsableCommand {
@@ -32,6 +33,12 @@ struct NodeCommand: AsyncParsableCommand {
     @Flag(help: ArgumentHelp("Use the small demo shop (2,000 products), for tests.", visibility: .hidden))
     var demoSmall = false
 
+    @Option(help: "Shoppers in the demo shop (default 50,000; 3,000 with the small one). Every member must use the same value.")
+    var demoShoppers: Int?
+
+    @Option(help: "Products in the demo shop (default 20,000; 2,000 with the small one). Every member must use the same value.")
+    var demoProducts: Int?
+
     @Option(help: "The folder of this node's store (SQLite, node.sqlite and its WAL); created when missing. Default: tailor-data/<name>.")
     var dataDir: String?
 
@@ -46,8 +53,22 @@ struct NodeCommand: AsyncParsableCommand {
 
     @OptionGroup var settings: SettingsOptions
 
+    /// The demo shop `--demo` loads.
+    var demoShop: DemoShop.Configuration {
+        var shop = demoSmall ? DemoShop.Configuration.small : .standard
+        if let demoShoppers { shop.shopperCount = demoShoppers }
+        if let demoProducts { shop.productCount = demoProducts }
+        return shop
+    }
+
+    /// What `--demo-shoppers` and `--demo-products` accept.
+    static let demoSizes = 1...10_000_000
+
     func validate() throws {
         try cluster.validateShape()
+        for (flag, value) in [("--demo-shoppers", demoShoppers), ("--demo-products", demoProducts)] {
+            if let value, !Self.demoSizes.contains(value) { throw ValidationError("\(flag) must be between 1 and 10000000") }
+        }
         guard let interval = LoadDuration.parse(antiEntropyInterval), interval >= .milliseconds(100) else {
             throw ValidationError("--anti-entropy-interval: '\(antiEntropyInterval)' is not a duration of at least 100ms (10s, 500ms)")
         }
@@ -61,7 +82,7 @@ struct NodeCommand: AsyncParsableCommand {
         LoggingSetup.bootstrap(level: cluster.logLevel, member: name)
         Observability.bootstrap()
         let logger = Logger(label: "tailor.node")
-        let demoSetup = demo ? NodeConfiguration.DemoSetup(endingAtMillis: demoAt ?? DemoClock.defaultEnd(), small: demoSmall) : nil
+        let demoSetup = demo ? NodeConfiguration.DemoSetup(endingAtMillis: demoAt ?? DemoClock.defaultEnd(), shop: demoShop) : nil
         var configuration = NodeConfiguration(
             name: name, listen: listen.endpoint, members: try cluster.parsedMembers(),
             partitionCount: cluster.partitions, replicationFactor: cluster.replicas, demo: demoSetup,
