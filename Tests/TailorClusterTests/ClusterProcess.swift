@@ -170,6 +170,23 @@ final class ClusterProcess: @unchecked Sendable {
         process.waitUntilExit()
     }
 
+    /// Sends SIGTERM to one member without waiting (``exitStatus(of:within:)`` waits).
+    func signalTerminate(_ name: String) {
+        guard let process = processes[name] else { return }
+        Foundation.kill(process.processIdentifier, SIGTERM)
+    }
+
+    /// The member's exit status once it has exited, nil if it is still running after `timeout`.
+    func exitStatus(of name: String, within timeout: Duration) async throws -> Int32? {
+        guard let process = processes[name] else { return nil }
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning {
+            guard ContinuousClock.now < deadline else { return nil }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return process.terminationStatus
+    }
+
     /// SIGSTOP: the member stays connected but answers nothing (a long GC pause, a stuck host).
     func pause(_ name: String) {
         guard let process = processes[name] else { return }
