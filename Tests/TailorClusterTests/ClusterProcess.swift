@@ -3,6 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import Testing
+@testable import tailor
 
 /// A real cluster for tests: `tailor node` ×N and `tailor gateway` as child processes
 /// on free loopback ports, each logging to its own file. The logs are printed when a
@@ -154,7 +155,7 @@ final class ClusterProcess: @unchecked Sendable {
     func delete(_ pathAndQuery: String) async throws -> (Int, Data) {
         var request = URLRequest(url: URL(string: gatewayURL.absoluteString + pathAndQuery)!)
         request.httpMethod = "DELETE"
-        let (data, response) = try await URLSession.shared.data(for: request)
+        let (data, response) = try await URLSession.shared.answer(for: request)
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
     }
 
@@ -249,7 +250,7 @@ final class ClusterProcess: @unchecked Sendable {
             request.httpBody = body
             request.setValue("application/json", forHTTPHeaderField: "content-type")
         }
-        let (data, response) = try await URLSession.shared.data(for: request)
+        let (data, response) = try await URLSession.shared.answer(for: request)
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
     }
 }

@@ -50,7 +50,7 @@ struct PublicAPIClient: Sendable {
         while true {
             var request = URLRequest(url: URL(string: gateway + "/readyz")!)
             request.httpMethod = "GET"
-            if let (_, response) = try? await Self.session.data(for: request), (response as? HTTPURLResponse)?.statusCode == 200 { return }
+            if let (_, response) = try? await Self.session.answer(for: request), (response as? HTTPURLResponse)?.statusCode == 200 { return }
             guard ContinuousClock.now < deadline else { throw EvalError("\(gateway)/readyz did not answer 200 within \(timeout)") }
             try await Task.sleep(for: .milliseconds(500))
         }
@@ -73,7 +73,7 @@ struct PublicAPIClient: Sendable {
         request.httpMethod = method
         request.httpBody = try Self.encoder.encode(body)
         request.setValue("application/json", forHTTPHeaderField: "content-type")
-        let (data, response) = try await Self.session.data(for: request)
+        let (data, response) = try await Self.session.answer(for: request)
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
     }
 

@@ -161,7 +161,7 @@ struct SizingRun {
     /// The gateway's catalog size from `GET /v1/cluster`, nil while it does not answer.
     private static func catalogSize(port: Int) async -> Int? {
         guard let url = URL(string: "http://127.0.0.1:\(port)/v1/cluster"),
-            let (data, response) = try? await PublicAPIClient.session.data(from: url),
+            let (data, response) = try? await PublicAPIClient.session.answer(for: URLRequest(url: url)),
             (response as? HTTPURLResponse)?.statusCode == 200,
             let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
         else { return nil }

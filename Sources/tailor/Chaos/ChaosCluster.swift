@@ -260,7 +260,7 @@ enum ChaosHTTP {
             request.httpBody = body
             request.setValue("application/json", forHTTPHeaderField: "content-type")
         }
-        let (data, response) = try await session.data(for: request)
+        let (data, response) = try await session.answer(for: request)
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
     }
 }
