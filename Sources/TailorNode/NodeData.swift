@@ -40,12 +40,13 @@ public final class NodeData: Sendable {
         public var keys: [String] = []
     }
 
-    /// Commits `records` in one transaction (off the event loops), then applies what
-    /// changed to the partitions held in memory. `contents`, when given, are the
-    /// records' decoded bodies in the same order (the caller had them: not decoded again).
     /// Store metrics (README, Deployment), made once on first use (after `Observability.bootstrap()`).
     private static let commitDuration = Timer(label: "tailor_store_commit_duration_seconds")
     private static let recordsCommitted = Counter(label: "tailor_store_records_committed_total")
+
+    /// Commits `records` in one transaction (off the event loops), then applies what
+    /// changed to the partitions held in memory. `contents`, when given, are the
+    /// records' decoded bodies in the same order (the caller had them: not decoded again).
 
     public func write(_ records: [(partition: Int, record: ReplicatedRecord)], contents: [RecordContent]? = nil) async throws -> Written {
         guard !records.isEmpty else { return Written() }

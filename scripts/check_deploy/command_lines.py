@@ -57,10 +57,14 @@ def compose_lines(path: Path) -> list[Line]:
     return lines
 
 
-def containers(document: dict) -> list[dict]:
+def pod_spec(document: dict) -> dict:
+    """The pod template's spec of a workload (Deployment, StatefulSet, Job, CronJob)."""
     spec = document.get("spec") or {}
     template = spec.get("template") or spec.get("jobTemplate", {}).get("spec", {}).get("template") or {}
-    pod = template.get("spec") or {}
+    return template.get("spec") or {}
+
+
+def containers(pod: dict) -> list[dict]:
     return list(pod.get("containers", [])) + list(pod.get("initContainers", []))
 
 
@@ -103,10 +107,8 @@ def kubernetes_lines(path: Path, folders: dict[str, Path]) -> list[Line]:
         if not document:
             continue
         where = f"{path.name} {document.get('kind')}/{document.get('metadata', {}).get('name')}"
-        spec = document.get("spec") or {}
-        template = spec.get("template") or spec.get("jobTemplate", {}).get("spec", {}).get("template") or {}
-        pod = template.get("spec") or {}
-        for container in containers(document):
+        pod = pod_spec(document)
+        for container in containers(pod):
             environment = container_environment(container, pod, folders)
             command = container.get("command") or []
             args = container.get("args") or []

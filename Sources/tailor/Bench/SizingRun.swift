@@ -168,7 +168,7 @@ struct SizingRun {
         return object["gatewayCatalogSize"] as? Int
     }
 
-    static func residentMiB(_ pid: Int32) -> Double {
+    private static func residentMiB(_ pid: Int32) -> Double {
         Double(RecoveryBench.residentMiB(pid))
     }
 

@@ -23,23 +23,24 @@ struct CheckArgsCommand: ParsableCommand {
     }
 
     /// nil when `arguments` parse and validate as a command that runs; otherwise why not.
-    /// Settings from the environment and a config file are added first (as the command
-    /// itself would), unless `resolved` says that was done.
-    static func problem(
-        with arguments: [String], resolved: Bool = false, environment: [String: String] = ProcessInfo.processInfo.environment
-    ) -> String? {
+    /// Settings from the environment and a config file are added first, as the command
+    /// itself would.
+    static func problem(with arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        do {
+            return problem(with: try SettingsResolver.resolve(arguments, environment: environment))
+        } catch {
+            return error.message
+        }
+    }
+
+    /// nil when the resolved command line parses and validates as a command that runs;
+    /// otherwise why not, with where each setting it names was read.
+    static func problem(with resolution: SettingsResolver.Resolution) -> String? {
+        let arguments = resolution.arguments
         guard let subcommand = arguments.first, !subcommand.hasPrefix("-") else { return "no subcommand" }
         if arguments.contains(where: { ["--help", "-h", "--version", "help"].contains($0) }) { return "asks for help, not a run" }
-        var resolution = SettingsResolver.Resolution(arguments: arguments, settings: [])
-        if !resolved {
-            do {
-                resolution = try SettingsResolver.resolve(arguments, environment: environment)
-            } catch {
-                return error.message
-            }
-        }
         do {
-            let command = try Tailor.parseAsRoot(resolution.arguments)
+            let command = try Tailor.parseAsRoot(arguments)
             if command is Tailor || command is BenchCommand { return "'\(subcommand)' is not a command that runs" }
             return nil
         } catch {

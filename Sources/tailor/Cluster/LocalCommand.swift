@@ -75,9 +75,7 @@ struct LocalCommand: AsyncParsableCommand {
             throw ValidationError("--node-threads and --gateway-threads must be between \(counts.lowerBound) and \(counts.upperBound)")
         }
         guard (1...65_535).contains(port), (1...65_000).contains(nodePort) else { throw ValidationError("ports must be between 1 and 65535") }
-        for (flag, value) in [("--demo-shoppers", demoShoppers), ("--demo-products", demoProducts)] {
-            if let value, !NodeCommand.demoSizes.contains(value) { throw ValidationError("\(flag) must be between 1 and 10000000") }
-        }
+        try NodeCommand.validateDemoSizes(shoppers: demoShoppers, products: demoProducts)
         guard ["process", "power"].contains(durability) else { throw ValidationError("--durability must be process or power") }
         if let antiEntropyInterval, LoadDuration.parse(antiEntropyInterval) == nil {
             throw ValidationError("--anti-entropy-interval: '\(antiEntropyInterval)' is not a duration (10s, 500ms)")

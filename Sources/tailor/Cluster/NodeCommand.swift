@@ -64,11 +64,18 @@ struct NodeCommand: AsyncParsableCommand {
     /// What `--demo-shoppers` and `--demo-products` accept.
     static let demoSizes = 1...10_000_000
 
+    /// Refuses a `--demo-shoppers` or `--demo-products` (of `node` or `local`) outside ``demoSizes``.
+    static func validateDemoSizes(shoppers: Int?, products: Int?) throws {
+        for (flag, value) in [("--demo-shoppers", shoppers), ("--demo-products", products)] {
+            if let value, !demoSizes.contains(value) {
+                throw ValidationError("\(flag) must be between \(demoSizes.lowerBound) and \(demoSizes.upperBound)")
+            }
+        }
+    }
+
     func validate() throws {
         try cluster.validateShape()
-        for (flag, value) in [("--demo-shoppers", demoShoppers), ("--demo-products", demoProducts)] {
-            if let value, !Self.demoSizes.contains(value) { throw ValidationError("\(flag) must be between 1 and 10000000") }
-        }
+        try Self.validateDemoSizes(shoppers: demoShoppers, products: demoProducts)
         guard let interval = LoadDuration.parse(antiEntropyInterval), interval >= .milliseconds(100) else {
             throw ValidationError("--anti-entropy-interval: '\(antiEntropyInterval)' is not a duration of at least 100ms (10s, 500ms)")
         }

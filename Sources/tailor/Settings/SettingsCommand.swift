@@ -37,7 +37,7 @@ struct SettingsCommand: ParsableCommand {
             [setting.definition.commandLineName, setting.value ?? setting.definition.defaultValue.map { "\($0) (default)" } ?? "-", setting.source.description]
         }
         print(Self.aligned([["setting", "value", "from"]] + rows))
-        if let problem = CheckArgsCommand.problem(with: resolution.arguments, resolved: true) {
+        if let problem = CheckArgsCommand.problem(with: resolution) {
             print("\nrefused: \(problem)")
             throw ExitCode.failure
         }

@@ -135,22 +135,22 @@ enum SettingsResolver {
 
     /// The value a command line gives a setting (`--name value` or `--name=value`), for display.
     private static func value(of definition: SettingDefinition, in arguments: [String]) -> String? {
-        if definition.isFlag { return "true" }
-        for (index, argument) in arguments.enumerated() {
-            if argument == definition.commandLineName, index + 1 < arguments.count { return arguments[index + 1] }
-            if argument.hasPrefix(definition.commandLineName + "=") { return String(argument.dropFirst(definition.commandLineName.count + 1)) }
-        }
-        return nil
+        definition.isFlag ? "true" : optionValue(definition.commandLineName, in: arguments)
     }
 
     private static func configPath(_ arguments: [String], environment: [String: String]) -> String? {
-        let flag = "--" + SettingsOptions.optionName
+        optionValue("--" + SettingsOptions.optionName, in: arguments)
+            ?? environment[SettingsOptions.environmentVariable].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// The value the command line gives `flag` (`--flag value` or `--flag=value`, before a `--`).
+    private static func optionValue(_ flag: String, in arguments: [String]) -> String? {
         for (index, argument) in arguments.enumerated() {
             if argument == "--" { break }
             if argument == flag, index + 1 < arguments.count { return arguments[index + 1] }
             if argument.hasPrefix(flag + "=") { return String(argument.dropFirst(flag.count + 1)) }
         }
-        return environment[SettingsOptions.environmentVariable].flatMap { $0.isEmpty ? nil : $0 }
+        return nil
     }
 
     private static func environmentValue(_ text: String, for definition: SettingDefinition) throws(SettingsError) -> String {
