@@ -11,6 +11,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "tailor", targets: ["tailor"]),
+        .executable(name: "tailor-lab", targets: ["tailor-lab"]),
         .library(name: "TailorHTTP2", targets: ["TailorHTTP2"]),
         .library(name: "TailorWire", targets: ["TailorWire"]),
     ],
@@ -115,6 +116,7 @@ let package = Package(
         .target(
             name: "TailorNode",
             dependencies: [
+                "TailorProcess",
                 "TailorModel",
                 "TailorScoring",
                 "TailorDemo",
@@ -152,24 +154,88 @@ let package = Package(
             ],
             swiftSettings: upcoming
         ),
-        .executableTarget(
-            name: "tailor",
+        .target(
+            name: "TailorSettings",
+            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "TailorProcess",
+            dependencies: [.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "TailorClient",
+            dependencies: [
+                "TailorModel",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "TailorEval",
+            dependencies: ["TailorModel", "TailorScoring", "TailorDemo", "TailorMembership", "TailorClient"],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "TailorCommands",
             dependencies: [
                 "TailorHTTP2",
                 "TailorGossip",
-                "TailorWire",
                 "TailorModel",
                 "TailorDemo",
                 "TailorNode",
                 "TailorGateway",
                 "TailorMembership",
                 "TailorStore",
-                "TailorCRDT",
-                "TailorScoring",
                 "TailorObservability",
+                "TailorSettings",
+                "TailorProcess",
+                "TailorClient",
+                "TailorEval",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .executableTarget(
+            name: "tailor",
+            dependencies: [
+                "TailorCommands",
+                "TailorSettings",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "TailorTesting",
+            dependencies: ["TailorProcess", "TailorClient", "TailorModel", .product(name: "NIOHTTP1", package: "swift-nio")],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "TailorLab",
+            dependencies: [
+                "TailorCommands",
+                "TailorHTTP2",
+                "TailorGossip",
+                "TailorModel",
+                "TailorDemo",
+                "TailorNode",
+                "TailorMembership",
+                "TailorStore",
+                "TailorCRDT",
+                "TailorScoring",
+                "TailorSettings",
+                "TailorProcess",
+                "TailorClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -178,6 +244,11 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
+            swiftSettings: upcoming
+        ),
+        .executableTarget(
+            name: "tailor-lab",
+            dependencies: ["TailorLab", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: upcoming
         ),
         .testTarget(
@@ -216,7 +287,8 @@ let package = Package(
         .testTarget(
             name: "TailorClusterTests",
             dependencies: [
-                "tailor", "TailorModel", "TailorDemo",
+                "tailor", "tailor-lab", "TailorCommands", "TailorLab", "TailorSettings", "TailorProcess", "TailorClient", "TailorEval",
+                "TailorTesting", "TailorModel", "TailorDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: upcoming

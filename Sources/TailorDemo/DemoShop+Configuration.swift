@@ -21,6 +21,10 @@ extension DemoShop {
             self.days = days
         }
 
+        /// The product and shopper counts a demo shop may have (`--demo-products`,
+        /// `--demo-shoppers`).
+        package static let allowedCounts = 1...10_000_000
+
         /// The standard demo: 20,000 products, 50,000 shoppers, 30 days.
         public static let standard = Configuration()
 

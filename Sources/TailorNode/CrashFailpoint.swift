@@ -1,9 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
+import TailorProcess
 
 /// A fault the chaos suite injects from inside a node: after receiving a batch of
 /// events, with some probability, the node SIGKILLs itself before it answers — half
@@ -44,16 +40,15 @@ public struct CrashFailpoint: Sendable, Equatable {
 
     /// Whether this batch crashes the node, and when (nil: it does not).
     public func draw() -> Moment? {
-        guard Double.random(in: 0..<1) < probability, access(armedWhileExists, F_OK) == 0 else { return nil }
+        guard Double.random(in: 0..<1) < probability, FileManager.default.fileExists(atPath: armedWhileExists) else { return nil }
         return Bool.random() ? .beforeCommit : .afterCommit
     }
 
     /// Says why on stderr (the node's log) and SIGKILLs this process.
     public static func crash(_ moment: Moment, member: String) -> Never {
         let line = "failpoint: \(member) crashes \(moment.rawValue), before answering a batch of events\n"
-        _ = line.withCString { write(2, $0, strlen($0)) }
-        kill(getpid(), SIGKILL)
-        fatalError("SIGKILL did not end the process")
+        FileHandle.standardError.write(Data(line.utf8))
+        ProcessControl.killSelf()
     }
 }
 

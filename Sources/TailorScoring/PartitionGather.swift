@@ -42,3 +42,19 @@ public struct PartitionGather: Sendable {
         )
     }
 }
+
+extension PartitionGather {
+    /// Scores every partition the way a node's score handler does (partitions in
+    /// order, each asked only for what beats the k-th best so far), then merges;
+    /// `query` is prepared once with the indexes' shared vocabulary, as a node does.
+    package static func scoreAll(_ query: PreparedQuery, _ indexes: [CatalogIndex], _ scratch: inout [ScoringScratch]) -> ScoringResult {
+        var gather = PartitionGather(query: query)
+        for partition in indexes.indices {
+            // Through a span: `indexes[partition]` would copy the index (retain its
+            // ~35 fields) per call, which a partition actor's stored index does not.
+            let next = gather.next
+            gather.add(indexes.span[partition].score(next, scratch: &scratch[partition]))
+        }
+        return gather.merged()
+    }
+}

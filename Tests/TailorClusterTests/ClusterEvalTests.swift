@@ -1,6 +1,12 @@
 import Foundation
 import Testing
-@testable import tailor
+@testable import TailorCommands
+@testable import TailorLab
+@testable import TailorEval
+@testable import TailorSettings
+@testable import TailorProcess
+@testable import TailorClient
+@testable import TailorTesting
 
 extension ProcessSuites {
     /// `tailor eval --cluster`: the protocol through real processes' public API.
@@ -8,7 +14,7 @@ extension ProcessSuites {
     struct ClusterEvalTests {
         @Test("shoppers walking a chain get the next item from the cluster, as they do in-process")
         func chainThroughTheCluster() async throws {
-            let cluster = try await ClusterProcess.start(demo: false)
+            let cluster = try await TestCluster.start(demo: false)
             defer { cluster.stop() }
             let sequences = (0..<300).map { user in
                 (user: "u\(user)", items: (0..<6).map { step in "\((user * 7 + step) % 200)" })

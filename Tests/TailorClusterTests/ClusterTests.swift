@@ -2,6 +2,7 @@ import Foundation
 import TailorDemo
 import TailorModel
 import Testing
+import TailorTesting
 
 /// The cluster end to end, through the public API, with real processes talking
 /// HTTP/2 to each other on real sockets.
@@ -10,20 +11,20 @@ extension ProcessSuites {
 struct ClusterTests {
     static let shop = DemoShop(configuration: .small)
 
-    private func recommend(_ cluster: ClusterProcess, _ request: RecommendationRequest) async throws -> RecommendationResponse {
+    private func recommend(_ cluster: TestCluster, _ request: RecommendationRequest) async throws -> RecommendationResponse {
         let (status, data) = try await cluster.post("/v1/recommendations", request)
         #expect(status == 200, "\(String(decoding: data, as: UTF8.self))")
         return try JSONDecoder().decode(RecommendationResponse.self, from: data)
     }
 
-    private func send(_ cluster: ClusterProcess, _ events: [ShopperEvent]) async throws {
+    private func send(_ cluster: TestCluster, _ events: [ShopperEvent]) async throws {
         let (status, data) = try await cluster.post("/v1/events", EventBatch(events: events))
         #expect(status == 200, "\(String(decoding: data, as: UTF8.self))")
     }
 
     @Test("a shopper's views, stock, purchases and the page's product steer the answers")
     func behaviour() async throws {
-        let cluster = try await ClusterProcess.start()
+        let cluster = try await TestCluster.start()
         defer { cluster.stop() }
         do {
             try await checkBehaviour(cluster)
@@ -33,7 +34,7 @@ struct ClusterTests {
         }
     }
 
-    private func checkBehaviour(_ cluster: ClusterProcess) async throws {
+    private func checkBehaviour(_ cluster: TestCluster) async throws {
         // The cluster view lists every node as up, with the shard map.
         for _ in 0..<5 {
             let (status, data) = try await cluster.get("/v1/cluster")
@@ -128,7 +129,7 @@ struct ClusterTests {
 
     @Test("after a node is killed with SIGKILL, answers keep full coverage from the other replicas")
     func nodeKilled() async throws {
-        let cluster = try await ClusterProcess.start()
+        let cluster = try await TestCluster.start()
         defer { cluster.stop() }
         let before = try await recommend(cluster, RecommendationRequest(user: "u00001", placement: .homeForYou))
         #expect(before.coverage.answered == before.coverage.partitions)
@@ -142,7 +143,7 @@ struct ClusterTests {
     }
 
     /// One healthy cluster for the read-only tests.
-    private static func shared() async throws -> ClusterProcess {
+    private static func shared() async throws -> TestCluster {
         try await SharedCluster.instance.get()
     }
 }
@@ -150,11 +151,11 @@ struct ClusterTests {
 /// Started on first use, stopped when the test process ends (its children watch it).
 actor SharedCluster {
     static let instance = SharedCluster()
-    private var cluster: ClusterProcess?
+    private var cluster: TestCluster?
 
-    func get() async throws -> ClusterProcess {
+    func get() async throws -> TestCluster {
         if let cluster { return cluster }
-        let started = try await ClusterProcess.start(demo: false)
+        let started = try await TestCluster.start(demo: false)
         cluster = started
         return started
     }

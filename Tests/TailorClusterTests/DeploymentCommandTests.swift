@@ -1,6 +1,12 @@
 import ArgumentParser
 import Testing
-@testable import tailor
+@testable import TailorCommands
+@testable import TailorLab
+@testable import TailorEval
+@testable import TailorSettings
+@testable import TailorProcess
+@testable import TailorClient
+@testable import TailorTesting
 
 /// The commands the deployment files lean on: `check-args` (which checks their
 /// command lines) and `probe` (their health checks).

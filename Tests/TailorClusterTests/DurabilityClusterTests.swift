@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TailorTesting
 
 /// Durability through real processes: nodes with their SQLite stores, killed,
 /// restarted and joined while a client writes; every acknowledged event is then
@@ -29,7 +30,7 @@ struct DurabilityClusterTests {
 
     /// Writes batches of 10 events over 30 shoppers until cancelled, as a shop's client
     /// would (a failed batch is not retried here: only what was acknowledged counts).
-    static func writer(_ cluster: ClusterProcess, history: History, prefix: String) -> Task<Void, Never> {
+    static func writer(_ cluster: TestCluster, history: History, prefix: String) -> Task<Void, Never> {
         Task {
             var sequence = 0
             while !Task.isCancelled {
@@ -61,7 +62,7 @@ struct DurabilityClusterTests {
 
     /// The event ids each replica of the shopper's partition holds (nil: that replica
     /// did not answer, e.g. still catching up).
-    static func heldIDs(of user: String, in cluster: ClusterProcess) async throws -> [String: Set<String>?] {
+    static func heldIDs(of user: String, in cluster: TestCluster) async throws -> [String: Set<String>?] {
         let (status, data) = try await cluster.get("/v1/users/\(user)/export")
         guard status == 200 else { return [:] }
         var held: [String: Set<String>?] = [:]
@@ -74,7 +75,7 @@ struct DurabilityClusterTests {
     }
 
     /// Acknowledged events missing from some replica: "user@replica: count", empty when none.
-    static func missing(_ history: History, in cluster: ClusterProcess) async throws -> [String] {
+    static func missing(_ history: History, in cluster: TestCluster) async throws -> [String] {
         var missing: [String] = []
         for (user, ids) in await history.acknowledged.sorted(by: { $0.key < $1.key }) {
             let held = try await heldIDs(of: user, in: cluster)
@@ -92,7 +93,7 @@ struct DurabilityClusterTests {
     }
 
     /// Node name → (held partitions, incomplete partitions), from `GET /v1/cluster`.
-    static func holdings(_ cluster: ClusterProcess) async throws -> [String: (held: Set<Int>, incomplete: Set<Int>)] {
+    static func holdings(_ cluster: TestCluster) async throws -> [String: (held: Set<Int>, incomplete: Set<Int>)] {
         let view = json(try await cluster.get("/v1/cluster").1)
         var holdings: [String: (held: Set<Int>, incomplete: Set<Int>)] = [:]
         for member in view["members"] as? [[String: Any]] ?? [] {
@@ -103,7 +104,7 @@ struct DurabilityClusterTests {
     }
 
     /// The gateway's shard map: partition → replicas.
-    static func shardMap(_ cluster: ClusterProcess) async throws -> [Int: [String]] {
+    static func shardMap(_ cluster: TestCluster) async throws -> [Int: [String]] {
         let view = json(try await cluster.get("/v1/cluster").1)
         var map: [Int: [String]] = [:]
         for entry in view["partitions"] as? [[String: Any]] ?? [] {
@@ -114,7 +115,7 @@ struct DurabilityClusterTests {
 
     @Test("a replica SIGKILLed mid-stream and restarted holds every acknowledged event, as do the others")
     func killedReplicaLosesNothing() async throws {
-        let cluster = try await ClusterProcess.start(extraNodeArguments: Self.nodeArguments)
+        let cluster = try await TestCluster.start(extraNodeArguments: Self.nodeArguments)
         defer { cluster.stop() }
         let history = History()
         let writer = Self.writer(cluster, history: history, prefix: "kill")
@@ -152,7 +153,7 @@ struct DurabilityClusterTests {
 
     @Test("every node SIGKILLed at once mid-stream and restarted: every acknowledged event is still on all its replicas")
     func wholeClusterKilled() async throws {
-        let cluster = try await ClusterProcess.start(extraNodeArguments: Self.nodeArguments)
+        let cluster = try await TestCluster.start(extraNodeArguments: Self.nodeArguments)
         defer { cluster.stop() }
         let history = History()
         let writer = Self.writer(cluster, history: history, prefix: "all")
@@ -176,7 +177,7 @@ struct DurabilityClusterTests {
 
     @Test("a 4th node joins: only partitions whose replicas change move, the old owners let go, nothing is lost")
     func joinMovesOnlyWhatMust() async throws {
-        let cluster = try await ClusterProcess.start(extraNodeArguments: Self.nodeArguments)
+        let cluster = try await TestCluster.start(extraNodeArguments: Self.nodeArguments)
         defer { cluster.stop() }
         let before = try await Self.shardMap(cluster)
         let history = History()
@@ -222,7 +223,7 @@ struct DurabilityClusterTests {
 
     @Test("an erased shopper stays erased when a replica that missed the erasure comes back")
     func erasureOutlivesAStaleReplica() async throws {
-        let cluster = try await ClusterProcess.start(replicas: 3, extraNodeArguments: Self.nodeArguments)
+        let cluster = try await TestCluster.start(replicas: 3, extraNodeArguments: Self.nodeArguments)
         defer { cluster.stop() }
         let old = (0..<20).map { #"{"id":"gone-\#($0)","type":"view","user":"gone","product":"p00001","at":"2026-01-01T00:00:\#(String(format: "%02d", $0))Z"}"# }
         let kept = (0..<5).map { #"{"id":"kept-\#($0)","type":"view","user":"kept","product":"p00002"}"# }

@@ -3,7 +3,13 @@ import Foundation
 import TailorDemo
 import TailorModel
 import Testing
-@testable import tailor
+@testable import TailorCommands
+@testable import TailorLab
+@testable import TailorEval
+@testable import TailorSettings
+@testable import TailorProcess
+@testable import TailorClient
+@testable import TailorTesting
 
 /// `tailor eval`'s protocol: what is held out, what trains, and that the scoring path
 /// finds what the sequences predict.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TailorTesting
 import TailorModel
 import TailorDemo
 
@@ -9,14 +10,14 @@ extension ProcessSuites {
 @Suite("Gossip (3 nodes and a gateway as processes)", .serialized)
 struct GossipClusterTests {
     /// `GET /v1/cluster`, decoded loosely.
-    private func clusterView(_ cluster: ClusterProcess) async throws -> [String: Any] {
+    private func clusterView(_ cluster: TestCluster) async throws -> [String: Any] {
         let (status, data) = try await cluster.get("/v1/cluster")
         #expect(status == 200)
         return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
     }
 
     /// The gateway's gossip view: member name → status.
-    private func statuses(_ cluster: ClusterProcess) async throws -> [String: String] {
+    private func statuses(_ cluster: TestCluster) async throws -> [String: String] {
         let gossip = try await clusterView(cluster)["gossip"] as? [String: Any]
         let members = gossip?["members"] as? [[String: Any]] ?? []
         return Dictionary(uniqueKeysWithValues: members.compactMap { member in
@@ -35,7 +36,7 @@ struct GossipClusterTests {
 
     @Test("members see each other alive; a SIGKILLed node is marked dead within 5 s and the shard map drops it")
     func killedNodeIsDeclaredDead() async throws {
-        let cluster = try await ClusterProcess.start(demo: false)
+        let cluster = try await TestCluster.start(demo: false)
         defer { cluster.stop() }
         let allAlive = try await waitUntil(.seconds(10)) {
             try await statuses(cluster) == ["gateway": "alive", "n1": "alive", "n2": "alive", "n3": "alive"]
@@ -59,7 +60,7 @@ struct GossipClusterTests {
 
     @Test("a node that joins through --seeds is seen by the gateway and gets partitions; SIGTERM makes it leave")
     func joinAndLeave() async throws {
-        let cluster = try await ClusterProcess.start(demo: false)
+        let cluster = try await TestCluster.start(demo: false)
         defer { cluster.stop() }
         _ = try cluster.join("n4")
         let joined = try await waitUntil(.seconds(10)) { try await statuses(cluster)["n4"] == "alive" }
@@ -80,7 +81,7 @@ struct GossipClusterTests {
 
     @Test("events counted by the gateway reach every member's counters")
     func countersConverge() async throws {
-        let cluster = try await ClusterProcess.start()
+        let cluster = try await TestCluster.start()
         defer { cluster.stop() }
         let product = DemoIDs.product(3)
         let events = (0..<6).map { index in
@@ -105,7 +106,7 @@ struct GossipClusterTests {
 
     @Test("a product written through one gateway reaches another gateway's inventory view by gossip")
     func inventoryReachesOtherGateways() async throws {
-        let cluster = try await ClusterProcess.start(demo: false)
+        let cluster = try await TestCluster.start(demo: false)
         defer { cluster.stop() }
         let second = try await cluster.startGateway("gateway-b")
         func catalogSize(_ data: Data) -> Int {
@@ -128,7 +129,7 @@ struct GossipClusterTests {
 
     @Test("while a node is paused (SIGSTOP), answers keep arriving before the deadline, hedged then routed around it")
     func pausedNodeIsHedgedAndSuspected() async throws {
-        let cluster = try await ClusterProcess.start()
+        let cluster = try await TestCluster.start()
         defer { cluster.stop() }
         for index in 0..<30 {  // latency samples for the hedge delays
             _ = try await cluster.post("/v1/recommendations", json: #"{"user":"\#(DemoIDs.shopper(index))","placement":"home_for_you"}"#)

@@ -1,7 +1,13 @@
 import Foundation
 import TailorModel
 import Testing
-@testable import tailor
+@testable import TailorCommands
+@testable import TailorLab
+@testable import TailorEval
+@testable import TailorSettings
+@testable import TailorProcess
+@testable import TailorClient
+@testable import TailorTesting
 
 /// `tailor load` sends what a shop would: valid requests, the documented placement
 /// shares, the same stream for the same seed.
@@ -47,11 +53,11 @@ struct LoadMixTests {
         ("30s", Duration.seconds(30)), ("500ms", .milliseconds(500)), ("2m", .seconds(120)), ("1.5s", .milliseconds(1500)),
     ])
     func durations(text: String, expected: Duration) {
-        #expect(LoadDuration.parse(text) == expected)
+        #expect(DurationText.parse(text) == expected)
     }
 
     @Test("bad durations are refused", arguments: ["abc", "", "-1s", "5 s"])
     func badDurations(text: String) {
-        #expect(LoadDuration.parse(text) == nil)
+        #expect(DurationText.parse(text) == nil)
     }
 }

@@ -1,7 +1,13 @@
 import ArgumentParser
 import Foundation
 import Testing
-@testable import tailor
+@testable import TailorCommands
+@testable import TailorLab
+@testable import TailorEval
+@testable import TailorSettings
+@testable import TailorProcess
+@testable import TailorClient
+@testable import TailorTesting
 
 /// `tailor local`, the README's run command: it starts a cluster that answers, and
 /// SIGTERM stops every process it started.
@@ -32,7 +38,7 @@ struct LocalCommandTests {
     func startAndStop() async throws {
         let ports = try FreePorts.take(4)
         let launcher = Process()
-        launcher.executableURL = ClusterProcess.executable
+        launcher.executableURL = TestCluster.executable
         // The nodes' ports, then the gateway's internal (gossip) port, follow --node-port;
         // take four consecutive free ones by probing.
         let nodePort = try Self.consecutiveFreePorts(4)
@@ -48,9 +54,9 @@ struct LocalCommandTests {
 
         let banner = try await Self.readUntil("Tailor is running", from: output.fileHandleForReading, timeout: .seconds(60))
         #expect(banner.contains("http://127.0.0.1:\(ports[0])"))
-        #expect(HTTPProbe.status(host: "127.0.0.1", port: ports[0], path: "/readyz") == 200)
+        #expect(await PublicAPIClient(gateway: GatewayAddress(host: "127.0.0.1", port: ports[0])).isReady())
 
-        let children = Self.children(of: launcher.processIdentifier)
+        let children = ProcessCPU.children(of: launcher.processIdentifier)
         #expect(children.count == 4, "expected 3 nodes and a gateway, found \(children)")
 
         kill(launcher.processIdentifier, SIGTERM)
@@ -61,25 +67,13 @@ struct LocalCommandTests {
         }
     }
 
-    /// The process ids whose parent is `pid` (from /proc).
-    static func children(of pid: Int32) -> [Int32] {
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        return entries.compactMap(Int32.init).filter { candidate in
-            guard let stat = try? String(contentsOfFile: "/proc/\(candidate)/stat", encoding: .utf8),
-                let close = stat.lastIndex(of: ")")
-            else { return false }
-            let fields = stat[stat.index(after: close)...].split(separator: " ")
-            return fields.count > 2 && Int32(fields[1]) == pid
-        }
-    }
-
     static func consecutiveFreePorts(_ count: Int) throws -> Int {
         for _ in 0..<50 {
             let base = try FreePorts.take(1)[0]
             guard base + count < 65_535 else { continue }
             if (0..<count).allSatisfy({ FreePorts.isFree(base + $0) }) { return base }
         }
-        throw ClusterError("no \(count) consecutive free ports")
+        throw LaunchError("no \(count) consecutive free ports")
     }
 
     /// Reads the launcher's output until `marker` appears (bounded by `timeout`).
@@ -93,7 +87,7 @@ struct LocalCommandTests {
             if seen.contains(marker) { return seen }
             try await Task.sleep(for: .milliseconds(100))
         }
-        throw ClusterError("'\(marker)' did not appear within \(timeout); output so far:\n\(text.value)")
+        throw LaunchError("'\(marker)' did not appear within \(timeout); output so far:\n\(text.value)")
     }
 }
 

@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+import TailorTesting
+import TailorProcess
 
 extension ProcessSuites {
     /// `/metrics` on real processes: the gateway's on its public port, a node's on
@@ -9,7 +11,7 @@ extension ProcessSuites {
         @Test("a gateway counts the recommendations and events it served, a node its commits and gossip members")
         func metricsCountWhatHappened() async throws {
             let metricsPort = try FreePorts.take(1)[0]
-            let cluster = try await ClusterProcess.start(
+            let cluster = try await TestCluster.start(
                 nodes: 1, demo: false, replicas: 1, extraNodeArguments: ["--metrics-listen", "127.0.0.1:\(metricsPort)"]
             )
             defer { cluster.stop() }

@@ -1,7 +1,13 @@
 import Foundation
 import NIOCore
 import Testing
-@testable import tailor
+@testable import TailorCommands
+@testable import TailorLab
+@testable import TailorEval
+@testable import TailorSettings
+@testable import TailorProcess
+@testable import TailorClient
+@testable import TailorTesting
 
 /// `tailor load --cpu-of` reads what processes spend from /proc.
 @Suite("tailor load's CPU readings")

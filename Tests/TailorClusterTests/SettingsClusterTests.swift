@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+import TailorTesting
+import TailorProcess
 
 extension ProcessSuites {
     /// Settings from `TAILOR_*` variables and a config file, on real processes.
@@ -13,7 +15,7 @@ extension ProcessSuites {
             defer { try? FileManager.default.removeItem(at: file) }
             // Every member reads the file; n1 alone also has TAILOR_METRICS_LISTEN, which
             // wins over the file's (were it the other way, n1 and n2 would both take ports[1]).
-            let cluster = try await ClusterProcess.start(nodes: 2, demo: false, replicas: 2) { name in
+            let cluster = try await TestCluster.start(nodes: 2, demo: false, replicas: 2) { name in
                 ["TAILOR_CONFIG": file.path].merging(name == "n1" ? ["TAILOR_METRICS_LISTEN": "127.0.0.1:\(ports[0])"] : [:]) { $1 }
             }
             defer { cluster.stop() }
@@ -32,7 +34,7 @@ extension ProcessSuites {
         @Test("a misspelt TAILOR_* variable stops a member before it starts, naming the variable")
         func misspeltVariableRefused() throws {
             let process = Process()
-            process.executableURL = ClusterProcess.executable
+            process.executableURL = TestCluster.executable
             process.arguments = ["node", "--name", "n1", "--listen", "127.0.0.1:1", "--members", "n1=127.0.0.1:1"]
             process.environment = ProcessInfo.processInfo.environment.merging(["TAILOR_REPLICA": "2"]) { $1 }
             let errors = Pipe()

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TailorTesting
 
 extension ProcessSuites {
     /// SIGTERM on real processes: a member stops taking work and finishes what it has.
@@ -7,7 +8,7 @@ extension ProcessSuites {
     struct ShutdownClusterTests {
         @Test("a gateway sent SIGTERM while serving a write still answers it, then exits 0")
         func gatewayFinishesInFlightRequest() async throws {
-            let cluster = try await ClusterProcess.start(nodes: 1, demo: false, replicas: 1)
+            let cluster = try await TestCluster.start(nodes: 1, demo: false, replicas: 1)
             defer { cluster.stop() }
             // The node paused: the gateway's write waits for its replica, so it is in flight.
             cluster.pause("n1")

@@ -2,7 +2,13 @@ import ArgumentParser
 import Foundation
 import TailorDemo
 import Testing
-@testable import tailor
+@testable import TailorCommands
+@testable import TailorLab
+@testable import TailorEval
+@testable import TailorSettings
+@testable import TailorProcess
+@testable import TailorClient
+@testable import TailorTesting
 
 /// `tailor bench sizing`'s arithmetic and its sizes; the demo shop's size flags.
 @Suite("sizing: the fit, the sizes, the demo size flags")
@@ -39,10 +45,10 @@ struct SizingBenchTests {
     @Test("--demo-shoppers and --demo-products size the node's demo shop, within limits")
     func demoSizeFlags() throws {
         let base = ["node", "--name", "n1", "--listen", "127.0.0.1:7101", "--members", "n1=127.0.0.1:7101", "--demo"]
-        let node = try #require(try Tailor.parseAsRoot(base + ["--demo-shoppers", "700", "--demo-products", "900"]) as? NodeCommand)
+        let node = try #require(try TailorCommand.parseAsRoot(base + ["--demo-shoppers", "700", "--demo-products", "900"]) as? NodeCommand)
         #expect(node.demoShop.shopperCount == 700)
         #expect(node.demoShop.productCount == 900)
-        let small = try #require(try Tailor.parseAsRoot(base + ["--demo-small"]) as? NodeCommand)
+        let small = try #require(try TailorCommand.parseAsRoot(base + ["--demo-small"]) as? NodeCommand)
         #expect(small.demoShop.productCount == 2_000)
         #expect(CheckArgsCommand.problem(with: base + ["--demo-shoppers", "0"], environment: [:])?.contains("--demo-shoppers must be between") == true)
     }
@@ -55,7 +61,7 @@ extension ProcessSuites {
         func benchRuns() throws {
             let ports = try FreePorts.take(2)
             let process = Process()
-            process.executableURL = ClusterProcess.executable
+            process.executableURL = TestCluster.executable
             process.arguments = [
                 "bench", "sizing", "--sizes", "300x500,600x500,300x5000", "--partitions", "8", "--port", String(ports[0]),
                 "--node-port", String(ports[1]), "--timeout-seconds", "120",

@@ -1,0 +1,67 @@
+import ArgumentParser
+import TailorObservability
+import Logging
+import ServiceLifecycle
+import UnixSignals
+import TailorGateway
+import TailorSettings
+import TailorProcess
+
+/// `tailor gateway`: the public JSON API.
+struct GatewayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gateway",
+        abstract: "Run a gateway: the public JSON API, fanning requests out to the nodes over HTTP/2."
+    )
+
+    @Option(help: "Where the public HTTP API listens, host:port.")
+    var listen: ListenAddress
+
+    @Option(help: "Where the gateway's internal HTTP/2 listener (gossip) listens, host:port (default: the --listen host, any free port).")
+    var internalListen: ListenAddress?
+
+    @Option(help: "This gateway's member name, unique in the cluster.")
+    var name = "gateway"
+
+    @OptionGroup var cluster: ClusterOptions
+
+    @Option(help: "W: replicas that must store a write before it is acknowledged (default: min(2, R)).")
+    var writeQuorum: Int?
+
+    @Option(help: "End-to-end deadline of a recommendation in ms; partitions that miss it make the answer degraded.")
+    var deadlineMs: Int = 250
+
+    @OptionGroup var settings: SettingsOptions
+
+    func validate() throws {
+        try cluster.validateShape()
+        if let writeQuorum, !(1...cluster.replicas).contains(writeQuorum) {
+            throw ValidationError("--write-quorum must be between 1 and --replicas (\(cluster.replicas))")
+        }
+        guard (1...60_000).contains(deadlineMs) else { throw ValidationError("--deadline-ms must be between 1 and 60000") }
+    }
+
+    func run() async throws {
+        cluster.installExecutor()
+        LoggingSetup.bootstrap(level: cluster.logLevel, member: name)
+        Observability.bootstrap()
+        let logger = Logger(label: "tailor.gateway")
+        var configuration = GatewayConfiguration(
+            listen: listen.endpoint, members: try cluster.parsedMembers(), partitionCount: cluster.partitions,
+            replicationFactor: cluster.replicas, writeQuorum: writeQuorum, recommendationDeadline: .milliseconds(deadlineMs)
+        )
+        configuration.name = name
+        configuration.internalListen = internalListen?.endpoint
+        configuration.advertiseHost = cluster.advertiseHost
+        configuration.seeds = try cluster.parsedSeeds()
+        let gateway = GatewayService(configuration: configuration, logger: logger)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: gateway)]
+        if let parent = cluster.parentPid {
+            services.append(.init(service: ParentWatch(parent: parent), successTerminationBehavior: .gracefullyShutdownGroup))
+        }
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        )
+        try await group.run()
+    }
+}

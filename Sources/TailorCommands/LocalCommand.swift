@@ -1,0 +1,197 @@
+import ArgumentParser
+import Foundation
+import TailorSettings
+import TailorProcess
+import TailorClient
+import ServiceLifecycle
+import UnixSignals
+import Synchronization
+
+/// `tailor local`: a whole cluster on this machine, in one command.
+struct LocalCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "local",
+        abstract: "Start a local cluster (N nodes and a gateway as child processes) with the built-in demo shop.",
+        discussion: "Stops every process it started on Ctrl-C or SIGTERM; the children also stop by themselves if this launcher dies."
+    )
+
+    @Option(help: "How many nodes to start.")
+    var nodes = 3
+
+    @Option(help: "The gateway's public port.")
+    var port = 8080
+
+    @Option(help: "The first node's internal HTTP/2 port; the other nodes, then the gateway's internal (gossip) port, follow it.")
+    var nodePort = 7101
+
+    @Option(help: "The loopback address everything listens on.")
+    var host = "127.0.0.1"
+
+    @Flag(help: "Start with an empty shop instead of the built-in demo.")
+    var noDemo = false
+
+    @Flag(help: ArgumentHelp("Use the small demo shop, for tests.", visibility: .hidden))
+    var demoSmall = false
+
+    @Option(help: "Shoppers in the demo shop (default 50,000).")
+    var demoShoppers: Int?
+
+    @Option(help: "Products in the demo shop (default 20,000).")
+    var demoProducts: Int?
+
+    @Option(help: "P: partitions in the cluster.")
+    var partitions = 32
+
+    @Option(help: "R: replicas of each partition.")
+    var replicas = 2
+
+    @Option(help: "W: replicas that must have stored an event before it is acknowledged (default: min(2, R)).")
+    var writeQuorum: Int?
+
+    @Option(help: "Keep each node's store in DIR/<node> (kept between runs: a restart loads it). Default: a temporary folder removed at exit.")
+    var dataDir: String?
+
+    @Option(help: "Store durability of the nodes: process (survives a killed process) or power (fsync every commit).")
+    var durability = "process"
+
+    @Option(help: "How often nodes compare digests with the other replicas (anti-entropy), e.g. 10s or 500ms.")
+    var antiEntropyInterval: String?
+
+    @Option(help: "Log level of the children.")
+    var logLevel = "notice"
+
+    @Option(help: "Where Swift concurrency runs in the children: event-loops or dispatch (see `tailor node --help`).")
+    var executor: ConcurrencyExecutor = .eventLoops
+
+    @Option(help: "Event-loop threads of each node (default: one per core).")
+    var nodeThreads: Int?
+
+    @Option(help: "Event-loop threads of the gateway (default: one per core).")
+    var gatewayThreads: Int?
+
+    @OptionGroup var settings: SettingsOptions
+
+    func validate() throws {
+        guard (1...32).contains(nodes) else { throw ValidationError("--nodes must be between 1 and 32") }
+        let counts = ClusterOptions.threadCounts
+        for threads in [nodeThreads, gatewayThreads].compactMap(\.self) where !counts.contains(threads) {
+            throw ValidationError("--node-threads and --gateway-threads must be between \(counts.lowerBound) and \(counts.upperBound)")
+        }
+        guard (1...65_535).contains(port), (1...65_000).contains(nodePort) else { throw ValidationError("ports must be between 1 and 65535") }
+        try NodeCommand.validateDemoSizes(shoppers: demoShoppers, products: demoProducts)
+        guard ["process", "power"].contains(durability) else { throw ValidationError("--durability must be process or power") }
+        if let antiEntropyInterval, DurationText.parse(antiEntropyInterval) == nil {
+            throw ValidationError("--anti-entropy-interval: '\(antiEntropyInterval)' is not a duration (10s, 500ms)")
+        }
+        if let writeQuorum, !(1...replicas).contains(writeQuorum) {
+            throw ValidationError("--write-quorum must be between 1 and --replicas (\(replicas))")
+        }
+    }
+
+    func run() async throws {
+        let executable = Executables.current.path
+        let members = (0..<nodes).map { "n\($0 + 1)=\(host):\(nodePort + $0)" }.joined(separator: ",")
+        let shared = [
+            "--members", members, "--partitions", String(partitions), "--replicas", String(replicas),
+            "--log-level", logLevel, "--parent-pid", String(ProcessControl.currentPID), "--executor", executor.rawValue,
+        ]
+        let demoAt = String(DemoClock.defaultEnd())
+        let temporaryData = dataDir == nil
+        let dataRoot = dataDir ?? FileManager.default.temporaryDirectory.appendingPathComponent("tailor-local-\(ProcessControl.currentPID)").path
+        defer { if temporaryData { try? FileManager.default.removeItem(atPath: dataRoot) } }
+        // The children get every flag they are meant to have; a `TAILOR_LISTEN` meant for
+        // one process must not reach all of them, so the settings' variables are left out.
+        let children = MemberProcesses(output: .inherit, environment: SettingsCatalog.tailor.environmentWithoutSettings())
+        let started = ContinuousClock.now
+        say("tailor local: starting \(nodes) node(s) and a gateway\(noDemo ? "" : " with the demo shop")…")
+        for index in 0..<nodes {
+            var arguments = ["node", "--name", "n\(index + 1)", "--listen", "\(host):\(nodePort + index)"] + shared + Self.threadArguments(nodeThreads)
+            arguments += ["--data-dir", (dataRoot as NSString).appendingPathComponent("n\(index + 1)")]
+            if let antiEntropyInterval { arguments += ["--anti-entropy-interval", antiEntropyInterval] }
+            arguments += ["--durability", durability]
+            if !noDemo {
+                arguments += ["--demo", "--demo-at", demoAt] + (demoSmall ? ["--demo-small"] : [])
+                if let demoShoppers { arguments += ["--demo-shoppers", String(demoShoppers)] }
+                if let demoProducts { arguments += ["--demo-products", String(demoProducts)] }
+            }
+            try children.start("n\(index + 1)", .init(executable: executable, arguments: arguments))
+        }
+        try children.start(
+            "gateway",
+            .init(executable: executable, arguments: ["gateway", "--listen", "\(host):\(port)", "--internal-listen", "\(host):\(nodePort + nodes)"] + shared
+                + Self.threadArguments(gatewayThreads) + (writeQuorum.map { ["--write-quorum", String($0)] } ?? []))
+        )
+
+        let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
+        let outcome = await withTaskGroup(of: Outcome.self) { group in
+            group.addTask {
+                for await signal in signals { return .signal("\(signal)") }
+                return .signal("end of signals")
+            }
+            group.addTask { [children] in
+                await waitUntilReady(children: children, started: started)
+            }
+            var outcome = await group.next()!
+            if case .ready = outcome {
+                outcome = await group.next()!
+            }
+            group.cancelAll()
+            return outcome
+        }
+        switch outcome {
+        case .signal(let name): say("\ntailor local: \(name) received, stopping the cluster…")
+        case .failed(let message): say("tailor local: \(message); stopping the cluster…")
+        case .ready: break
+        }
+        await children.stopAll(grace: .seconds(15)) { name in say("tailor local: \(name) did not stop in time; killing it") }
+        say("tailor local: stopped.")
+        if case .failed = outcome { throw ExitCode.failure }
+    }
+
+    /// `--threads N` for a child, or nothing (the child's default).
+    private static func threadArguments(_ threads: Int?) -> [String] {
+        threads.map { ["--threads", String($0)] } ?? []
+    }
+
+    enum Outcome: Sendable {
+        case ready
+        case signal(String)
+        case failed(String)
+    }
+
+    /// Polls the gateway's `/readyz` until it answers 200, then prints how to use the
+    /// cluster and keeps watching the children (reporting one that exits).
+    private func waitUntilReady(children: MemberProcesses, started: ContinuousClock.Instant) async -> Outcome {
+        var client = PublicAPIClient(gateway: GatewayAddress(host: host, port: port))
+        client.timeout = .seconds(1)
+        do {
+            try await children.waitUntil(timeout: .seconds(365 * 86_400), what: "the gateway") { await client.isReady() }
+        } catch is CancellationError {
+            return .ready
+        } catch {
+            return .failed("\(error)")
+        }
+        let took = ContinuousClock.now - started
+        let url = "http://\(host):\(port)"
+        say("""
+
+            Tailor is running: \(nodes) node(s) and a gateway, ready in \(took.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1)))).
+              Gateway (public JSON API): \(url)
+              Cluster view:              curl -s \(url)/v1/cluster | head -c 600
+
+            Try a first recommendation:
+              curl -s \(url)/v1/recommendations -H 'content-type: application/json' \\
+                -d '{"user":"u00042","placement":"home_for_you","k":5}'
+
+            Press Ctrl-C to stop everything.
+
+            """)
+        var reported = Set<String>()
+        while true {
+            for exited in children.exited() where reported.insert(exited.name).inserted {
+                say("tailor local: \(exited.name) exited with status \(exited.status); the cluster carries on without it.")
+            }
+            do { try await Task.sleep(for: .milliseconds(500)) } catch { return .ready }
+        }
+    }
+}

@@ -1,0 +1,131 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ServiceLifecycle
+import UnixSignals
+import TailorMembership
+import TailorNode
+import TailorObservability
+import TailorStore
+import TailorDemo
+import TailorSettings
+import TailorProcess
+
+/// `tailor node`: one member holding partitions of shoppers and catalog.
+struct NodeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "node",
+        abstract: "Run a node: partitions of shoppers and of the catalog, served over internal HTTP/2."
+    )
+
+    @Option(help: "This member's name, unique in the cluster; a node not in --members joins the running cluster through --seeds (or --members) and starts empty.")
+    var name: String
+
+    @Option(help: "Where the internal HTTP/2 server listens, host:port.")
+    var listen: ListenAddress
+
+    @OptionGroup var cluster: ClusterOptions
+
+    @Flag(help: "Load this node's shard of the built-in demo shop at start-up.")
+    var demo = false
+
+    @Option(help: "The demo's events end at this time, ms since the epoch (default: now, rounded down to the hour). Every member must use the same value.")
+    var demoAt: Int64?
+
+    @Flag(help: ArgumentHelp("Use the small demo shop (2,000 products), for tests.", visibility: .hidden))
+    var demoSmall = false
+
+    @Option(help: "Shoppers in the demo shop (default 50,000; 3,000 with the small one). Every member must use the same value.")
+    var demoShoppers: Int?
+
+    @Option(help: "Products in the demo shop (default 20,000; 2,000 with the small one). Every member must use the same value.")
+    var demoProducts: Int?
+
+    @Option(help: "The folder of this node's store (SQLite, node.sqlite and its WAL); created when missing. Default: tailor-data/<name>.")
+    var dataDir: String?
+
+    @Option(help: "process: a commit survives the process being killed (SQLite synchronous=NORMAL); power: every commit is fsynced (synchronous=FULL).")
+    var durability: NodeStore.Durability = .process
+
+    @Option(help: "How often this node compares digests with the other replicas of its partitions (anti-entropy), e.g. 10s or 500ms.")
+    var antiEntropyInterval = "10s"
+
+    @Option(help: "Also serve GET /metrics (Prometheus text format) over HTTP/1.1 at host:port; the node's own port speaks only HTTP/2.")
+    var metricsListen: ListenAddress?
+
+    @OptionGroup var settings: SettingsOptions
+
+    /// The demo shop `--demo` loads.
+    var demoShop: DemoShop.Configuration {
+        var shop = demoSmall ? DemoShop.Configuration.small : .standard
+        if let demoShoppers { shop.shopperCount = demoShoppers }
+        if let demoProducts { shop.productCount = demoProducts }
+        return shop
+    }
+
+    /// What `--demo-shoppers` and `--demo-products` accept.
+    static let demoSizes = DemoShop.Configuration.allowedCounts
+
+    /// Refuses a `--demo-shoppers` or `--demo-products` (of `node` or `local`) outside ``demoSizes``.
+    static func validateDemoSizes(shoppers: Int?, products: Int?) throws {
+        for (flag, value) in [("--demo-shoppers", shoppers), ("--demo-products", products)] {
+            if let value, !demoSizes.contains(value) {
+                throw ValidationError("\(flag) must be between \(demoSizes.lowerBound) and \(demoSizes.upperBound)")
+            }
+        }
+    }
+
+    func validate() throws {
+        try cluster.validateShape()
+        try Self.validateDemoSizes(shoppers: demoShoppers, products: demoProducts)
+        guard let interval = DurationText.parse(antiEntropyInterval), interval >= .milliseconds(100) else {
+            throw ValidationError("--anti-entropy-interval: '\(antiEntropyInterval)' is not a duration of at least 100ms (10s, 500ms)")
+        }
+        if demo, try !cluster.parsedMembers().contains(where: { $0.name == name }) {
+            throw ValidationError("--demo loads the shard --members gives this node: --name '\(name)' is not one of them")
+        }
+    }
+
+    func run() async throws {
+        cluster.installExecutor()
+        LoggingSetup.bootstrap(level: cluster.logLevel, member: name)
+        Observability.bootstrap()
+        let logger = Logger(label: "tailor.node")
+        let demoSetup = demo ? NodeConfiguration.DemoSetup(endingAtMillis: demoAt ?? DemoClock.defaultEnd(), shop: demoShop) : nil
+        var configuration = NodeConfiguration(
+            name: name, listen: listen.endpoint, members: try cluster.parsedMembers(),
+            partitionCount: cluster.partitions, replicationFactor: cluster.replicas, demo: demoSetup,
+            dataDirectory: dataDir ?? "tailor-data/\(name)"
+        )
+        configuration.durability = durability
+        configuration.replication.antiEntropyInterval = DurationText.parse(antiEntropyInterval) ?? .seconds(10)
+        configuration.seeds = try cluster.parsedSeeds()
+        configuration.advertiseHost = cluster.advertiseHost
+        configuration.failpoint = try CrashFailpoint.fromEnvironment()
+        if let failpoint = configuration.failpoint {
+            logger.warning("failpoint armed: this node SIGKILLs itself before answering some event batches", metadata: [
+                "probability": "\(failpoint.probability)", "armed-while-exists": "\(failpoint.armedWhileExists)",
+            ])
+        }
+        let node = NodeService(configuration: configuration, logger: logger)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: node)]
+        if let metricsListen { services.append(.init(service: MetricsEndpoint.application(listening: metricsListen.endpoint))) }
+        if let parent = cluster.parentPid {
+            services.append(.init(service: ParentWatch(parent: parent), successTerminationBehavior: .gracefullyShutdownGroup))
+        }
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        )
+        try await group.run()
+    }
+}
+
+enum DemoClock {
+    /// Now, rounded down to the hour, so members started a few seconds apart agree.
+    static func defaultEnd() -> Int64 {
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        return now - now % 3_600_000
+    }
+}
+
+extension NodeStore.Durability: ExpressibleByArgument {}

@@ -1,0 +1,14 @@
+import TailorSettings
+
+extension SettingsCatalog {
+    /// The commands of `tailor` that run or check a cluster member, and so read settings
+    /// from `TAILOR_*` variables and a config file.
+    static let tailor = SettingsCatalog(
+        commands: [
+            ("node", NodeCommand.self), ("gateway", GatewayCommand.self), ("local", LocalCommand.self),
+            ("demo-load", DemoLoadCommand.self), ("probe", ProbeCommand.self),
+        ],
+        // The probe's URL, the chaos suite's failpoint and the simulation tests' seed.
+        otherVariables: [ProbeCommand.environmentVariable, "TAILOR_FAILPOINT_CRASH_BEFORE_ANSWER", "TAILOR_SIM_SEED"]
+    )
+}

@@ -1,0 +1,22 @@
+import ArgumentParser
+
+/// `tailor-lab`: the tools around Tailor — the load generator, the benchmarks and the
+/// chaos suite. They start `tailor` processes (the executable next to this one) and
+/// measure them; none of this ships in the image.
+package struct TailorLabCommand: AsyncParsableCommand {
+    package static let configuration = CommandConfiguration(
+        commandName: "tailor-lab",
+        abstract: "Tailor's tools: load generator, benchmarks, chaos suite.",
+        subcommands: [LoadCommand.self, BenchCommand.self, ChaosCommand.self]
+    )
+
+    package init() {}
+}
+
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Benchmarks, each printed next to a reference measured in the same run.",
+        subcommands: [HTTP2BenchCommand.self, ScoringBenchCommand.self, MembershipBenchCommand.self, IngestBenchCommand.self, SizingBenchCommand.self]
+    )
+}

@@ -1,0 +1,4 @@
+import ArgumentParser
+import TailorLab
+
+await TailorLabCommand.main()

@@ -1,0 +1,3 @@
+import TailorCommands
+
+await TailorCommand.main()
