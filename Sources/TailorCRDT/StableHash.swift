@@ -8,18 +8,11 @@ public enum StableHash {
 
     /// FNV-1a over the UTF-8 bytes of `text`.
     public static func fnv1a(_ text: some StringProtocol) -> UInt64 {
-        // Keys are hashed on every routed request: take the contiguous UTF-8 when there is one.
-        if let hash = text.utf8.withContiguousStorageIfAvailable(fnv1a(bytes:)) { return hash }
-        var hash = offsetBasis
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash &*= prime
-        }
-        return hash
+        fnv1a(bytes: text.utf8)
     }
 
-    /// FNV-1a over raw bytes.
-    public static func fnv1a(bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    /// FNV-1a over bytes.
+    public static func fnv1a(bytes: some Sequence<UInt8>) -> UInt64 {
         var hash = offsetBasis
         for byte in bytes {
             hash ^= UInt64(byte)

@@ -67,8 +67,7 @@ struct JSONWriter {
     mutating func string(_ value: String) {
         separate()
         bytes.append(UInt8(ascii: "\""))
-        var value = value
-        value.withUTF8 { writeEscaped($0) }
+        writeEscaped(value.utf8)
         bytes.append(UInt8(ascii: "\""))
         needsComma = true
     }
@@ -150,28 +149,31 @@ struct JSONWriter {
     /// to the same value (`1.0`, `19.99`, `1e-07`, `1.2345679e+08`), all valid JSON;
     /// `JSONEncoder` drops a trailing `.0`, and so does this.
     private mutating func writeNumberText(_ text: String) {
-        var text = text
-        text.withUTF8 { utf8 in
-            var count = utf8.count
-            if count > 2, utf8[count - 2] == UInt8(ascii: "."), utf8[count - 1] == UInt8(ascii: "0") {
-                count -= 2
-            }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[0..<count]))
+        let utf8 = text.utf8
+        if text.hasSuffix(".0"), utf8.count > 2 {
+            bytes.append(contentsOf: utf8.dropLast(2))
+        } else {
+            bytes.append(contentsOf: utf8)
         }
     }
 
-    private mutating func writeEscaped(_ utf8: UnsafeBufferPointer<UInt8>) {
-        var runStart = 0
-        for index in 0..<utf8.count {
+    /// Runs of plain bytes are copied whole (a slice of a native string's UTF-8 is
+    /// contiguous, so each append is one copy); the rest are escaped.
+    private mutating func writeEscaped(_ utf8: String.UTF8View) {
+        var runStart = utf8.startIndex
+        var index = utf8.startIndex
+        while index != utf8.endIndex {
             let byte = utf8[index]
             guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "/") else {
+                utf8.formIndex(after: &index)
                 continue
             }
-            if runStart < index { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index])) }
+            if runStart != index { bytes.append(contentsOf: utf8[runStart..<index]) }
             writeEscape(of: byte)
-            runStart = index + 1
+            utf8.formIndex(after: &index)
+            runStart = index
         }
-        if runStart < utf8.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<utf8.count])) }
+        if runStart != utf8.endIndex { bytes.append(contentsOf: utf8[runStart..<utf8.endIndex]) }
     }
 
     private mutating func writeEscape(of byte: UInt8) {

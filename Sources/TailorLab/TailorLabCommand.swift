@@ -11,6 +11,21 @@ package struct TailorLabCommand: AsyncParsableCommand {
     )
 
     package init() {}
+
+    /// Parses the command line and runs the command (ArgumentParser's `main`, spelled
+    /// out so the executable's top-level code calls the asynchronous one).
+    package static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
 
 struct BenchCommand: AsyncParsableCommand {

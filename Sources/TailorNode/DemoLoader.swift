@@ -19,7 +19,7 @@ package enum DemoLoader {
     }
 
     /// The held partitions' catalog indexes and shopper profiles, before any actor
-    /// owns them (the pure part of loading, shared with `tailor bench scoring`).
+    /// owns them (the pure part of loading, shared with `tailor-lab bench scoring`).
     package struct Built {
         /// Indexed by partition; empty for partitions not held.
         package var indexes: [CatalogIndex]

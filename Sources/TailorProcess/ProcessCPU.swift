@@ -1,7 +1,7 @@
 import Foundation
 
 /// CPU time of processes on this machine, read from Linux's `/proc/<pid>/stat`
-/// (user + system time), for `tailor load --cpu-of`: what each member of a local
+/// (user + system time), for `tailor-lab load --cpu-of`: what each member of a local
 /// cluster spends per request, next to the latencies.
 package struct ProcessCPU: Sendable {
     /// A process to watch and how the report names it.

@@ -84,12 +84,17 @@ extension CatalogIndex {
             guard itemWeight > 0, let postings = cooccurrence.postings(of: items[itemIndex].code) else { continue }
             let weight = itemWeight / heaviest
             let source = Int32(itemIndex)
-            scratch.rows.withUnsafeMutableBufferPointer { rows in
+            // The rows through a span (written in place, without a uniqueness check per
+            // write); the touched list moved out meanwhile, so the two do not overlap.
+            var touched = scratch.touched
+            scratch.touched = []
+            do {
+                var rows = scratch.rows.mutableSpan
                 for entry in postings {
                     let row = Int(entry.row)
                     let contribution = weight * entry.weight
                     if rows[row].because < 0 {
-                        scratch.touched.append(entry.row)
+                        touched.append(entry.row)
                         rows[row].because = source
                         rows[row].bestContribution = contribution
                     } else if contribution > rows[row].bestContribution {
@@ -99,6 +104,7 @@ extension CatalogIndex {
                     rows[row].collaborative += contribution
                 }
             }
+            scratch.touched = touched
         }
     }
 

@@ -18,7 +18,7 @@ public struct ScoringQuery: Sendable {
     /// holds k better ones from other partitions, so building them would be waste.
     public var minimumScore: Float = -.infinity
     /// Scores every product instead of the selected candidates: the reference
-    /// `tailor bench scoring` and the tests compare candidate selection against.
+    /// `tailor-lab bench scoring` and the tests compare candidate selection against.
     package var scanAll = false
 
     public init(

@@ -80,6 +80,9 @@ package final class TestCluster: Sendable {
     /// The `tailor` executable SwiftPM built next to this test bundle.
     package static var executable: URL { URL(fileURLWithPath: Executables.tailor) }
 
+    /// The `tailor-lab` executable (the tools) SwiftPM built next to this test bundle.
+    package static var labExecutable: URL { URL(fileURLWithPath: Executables.find("tailor-lab")) }
+
     /// The store folder of node `name`.
     package func dataDirectory(of name: String) -> String {
         directory.appendingPathComponent("data").appendingPathComponent(name).path

@@ -1,4 +1,3 @@
-import ArgumentParser
 import TailorLab
 
 await TailorLabCommand.main()

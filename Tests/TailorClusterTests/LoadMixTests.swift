@@ -9,9 +9,9 @@ import Testing
 @testable import TailorClient
 @testable import TailorTesting
 
-/// `tailor load` sends what a shop would: valid requests, the documented placement
+/// `tailor-lab load` sends what a shop would: valid requests, the documented placement
 /// shares, the same stream for the same seed.
-@Suite("tailor load's request mix")
+@Suite("tailor-lab load's request mix")
 struct LoadMixTests {
     @Test("every request it makes passes the API's validation")
     func requestsAreValid() throws {

@@ -9,8 +9,8 @@ import Testing
 @testable import TailorClient
 @testable import TailorTesting
 
-/// `tailor load --cpu-of` reads what processes spend from /proc.
-@Suite("tailor load's CPU readings")
+/// `tailor-lab load --cpu-of` reads what processes spend from /proc.
+@Suite("tailor-lab load's CPU readings")
 struct ProcessCPUTests {
     @Test("a process's CPU time grows while it works")
     func cpuTimeGrows() throws {
@@ -52,8 +52,8 @@ struct ProcessCPUTests {
     }
 }
 
-/// `tailor load` reads only the `degraded` flag of an answer, by a byte scan.
-@Suite("tailor load's answer check")
+/// `tailor-lab load` reads only the `degraded` flag of an answer, by a byte scan.
+@Suite("tailor-lab load's answer check")
 struct LoadAnswerCheckTests {
     private func flag(_ text: String) -> Bool? {
         HTTP1Connection.degradedFlag(in: ByteBuffer(string: text))

@@ -10,7 +10,7 @@ import Testing
 @testable import TailorClient
 @testable import TailorTesting
 
-/// `tailor bench sizing`'s arithmetic and its sizes; the demo shop's size flags.
+/// `tailor-lab bench sizing`'s arithmetic and its sizes; the demo shop's size flags.
 @Suite("sizing: the fit, the sizes, the demo size flags")
 struct SizingBenchTests {
     private func measurement(_ shoppers: Int, _ products: Int, node: Double) -> SizingRun.Measurement {
@@ -55,13 +55,13 @@ struct SizingBenchTests {
 }
 
 extension ProcessSuites {
-    @Suite("tailor bench sizing on real processes", .serialized)
+    @Suite("tailor-lab bench sizing on real processes", .serialized)
     struct SizingBenchRunTests {
         @Test("measures an empty member and demo shops of the sizes asked, the gateway holding each whole catalog")
         func benchRuns() throws {
             let ports = try FreePorts.take(2)
             let process = Process()
-            process.executableURL = TestCluster.executable
+            process.executableURL = TestCluster.labExecutable
             process.arguments = [
                 "bench", "sizing", "--sizes", "300x500,600x500,300x5000", "--partitions", "8", "--port", String(ports[0]),
                 "--node-port", String(ports[1]), "--timeout-seconds", "120",

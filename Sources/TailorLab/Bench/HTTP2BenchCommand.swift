@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 
-/// `tailor bench http2`: Tailor's internal HTTP/2 transport against nghttp2's own server.
+/// `tailor-lab bench http2`: Tailor's internal HTTP/2 transport against nghttp2's own server.
 struct HTTP2BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "http2",

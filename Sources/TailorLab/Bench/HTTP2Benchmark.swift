@@ -6,7 +6,7 @@ import NIOPosix
 import Logging
 import TailorHTTP2
 
-/// The three cases of `tailor bench http2` and the table they print.
+/// The three cases of `tailor-lab bench http2` and the table they print.
 struct HTTP2Benchmark {
     let duration: Duration
     let warmup: Duration

@@ -1,11 +1,12 @@
 import ArgumentParser
 import TailorCommands
 import Foundation
+import TailorProcess
 import NIOPosix
 import TailorStore
 import TailorSettings
 
-/// `tailor bench ingest`: acknowledged events per second through a local cluster, next
+/// `tailor-lab bench ingest`: acknowledged events per second through a local cluster, next
 /// to the raw SQLite commit rate of the same machine; and the recovery time of a node
 /// whose store holds a million events.
 struct IngestBenchCommand: AsyncParsableCommand {
@@ -85,7 +86,8 @@ struct IngestBenchCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        // The members are `tailor` processes: the executable next to this one.
+        let executable = Executables.tailor
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("tailor-bench-ingest-\(getpid())")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: root) }

@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
+import TailorProcess
 
-/// `tailor bench membership`: failure detection and gossip traffic on real processes.
+/// `tailor-lab bench membership`: failure detection and gossip traffic on real processes.
 struct MembershipBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "membership",
@@ -41,7 +42,8 @@ struct MembershipBenchCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        // The members are `tailor` processes: the executable next to this one.
+        let executable = Executables.tailor
         print("membership bench: SWIM defaults (probe 500 ms, ping timeout 150 ms, 2 indirect probes, gossip 3 every 200 ms); \(trials) kills per size")
         print("| members (+ gateway) | gossip bytes/s per member (median, max), \(counterProducts) products with counters | SIGKILL → all survivors mark it dead: median s | worst s | each kill s | event → every member's counter: median s | worst s |")
         print("| ---: | ---: | ---: | ---: | --- | ---: | ---: |")

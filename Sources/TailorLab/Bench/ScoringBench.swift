@@ -5,7 +5,7 @@ import TailorModel
 import TailorNode
 import TailorScoring
 
-/// The measurement behind `tailor bench scoring` (see ``ScoringBenchCommand``).
+/// The measurement behind `tailor-lab bench scoring` (see ``ScoringBenchCommand``).
 struct ScoringBench {
     /// Hour-aligned, fixed, so that every run builds the same shop.
     static let endingAtMillis: Int64 = 1_767_225_600_000
@@ -197,7 +197,7 @@ struct Digest {
     }
 
     mutating func add(_ number: UInt64) {
-        withUnsafeBytes(of: number.littleEndian) { add($0) }
+        add((0..<8).map { UInt8(truncatingIfNeeded: number >> ($0 * 8)) })
     }
 
     mutating func add(_ result: ScoringResult) {

@@ -1,6 +1,6 @@
 import ArgumentParser
 
-/// `tailor bench scoring`: the catalog partitions' scoring kernel, one core, no I/O.
+/// `tailor-lab bench scoring`: the catalog partitions' scoring kernel, one core, no I/O.
 struct ScoringBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scoring",

@@ -3,7 +3,7 @@ import Foundation
 import TailorProcess
 import TailorDemo
 
-/// `tailor bench sizing`: how a member's memory and store grow with the shop, for the
+/// `tailor-lab bench sizing`: how a member's memory and store grow with the shop, for the
 /// README's sizing guidance. Shoppers and products are varied apart, and every size is
 /// set against an empty node and gateway measured in the same run.
 struct SizingBenchCommand: AsyncParsableCommand {
@@ -53,7 +53,8 @@ struct SizingBenchCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        // The members are `tailor` processes: the executable next to this one.
+        let executable = Executables.tailor
         let memory = (try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8))?.split(separator: "\n").first ?? "?"
         say("bench sizing: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(memory); one node (R = 1, P = \(partitions)) and a gateway")
         say(SizingRun.Measurement.header)

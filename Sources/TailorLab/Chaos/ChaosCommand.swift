@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
+import TailorProcess
 
-/// `tailor chaos`: the failover suite on real processes in network namespaces.
+/// `tailor-lab chaos`: the failover suite on real processes in network namespaces.
 struct ChaosCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chaos",
@@ -53,7 +54,8 @@ struct ChaosCommand: AsyncParsableCommand {
         if !available {
             print("tailor chaos: network namespaces are not available here (\(why)): members run on loopback addresses, and the scenarios with network faults are skipped")
         }
-        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        // The members are `tailor` processes: the executable next to this one.
+        let executable = Executables.tailor
         let root = URL(fileURLWithPath: output)
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         let long = profile == "long"

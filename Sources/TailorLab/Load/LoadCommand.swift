@@ -7,7 +7,7 @@ import TailorModel
 import TailorSettings
 import TailorProcess
 
-/// `tailor load`: open-loop HTTP/1.1 load on Tailor's public JSON API.
+/// `tailor-lab load`: open-loop HTTP/1.1 load on Tailor's public JSON API.
 struct LoadCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "load",
@@ -164,7 +164,7 @@ struct LoadCommand: AsyncParsableCommand {
     }
 }
 
-/// A failure that stops `tailor load` before it measures anything.
+/// A failure that stops `tailor-lab load` before it measures anything.
 struct LoadError: Error, CustomStringConvertible {
     var message: String
     var description: String { message }

@@ -2,7 +2,7 @@ import Histogram
 import TailorSettings
 import TailorProcess
 
-/// What `tailor load` prints: one row per rate, each with recommendations and events apart.
+/// What `tailor-lab load` prints: one row per rate, each with recommendations and events apart.
 /// Encodes as the `--json` object.
 struct LoadReport: Encodable, Sendable {
     /// Latency percentiles in milliseconds.

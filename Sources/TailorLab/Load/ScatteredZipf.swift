@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Foundation
 
 /// Draws indices in `0..<count` so that a few are frequent and most are rare: the rank r
 /// (1-based) has a weight of 1 / r^exponent. Ranks are scattered over the index space, so
