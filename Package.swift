@@ -83,12 +83,21 @@ let package = Package(
             name: "TailorWire",
             dependencies: [
                 "TailorModel",
-                "TailorMembership",
                 "TailorCRDT",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-                .product(name: "NIOCore", package: "swift-nio"),
             ],
             exclude: ["README.md"],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "TailorRPC",
+            dependencies: [
+                "TailorWire",
+                "TailorHTTP2",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
             swiftSettings: upcoming
         ),
         .target(
@@ -102,6 +111,7 @@ let package = Package(
                 "TailorMembership",
                 "TailorCRDT",
                 "TailorWire",
+                "TailorRPC",
                 "TailorHTTP2",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -119,6 +129,7 @@ let package = Package(
                 "TailorScoring",
                 "TailorDemo",
                 "TailorWire",
+                "TailorRPC",
                 "TailorMembership",
                 "TailorHTTP2",
                 "TailorGossip",
@@ -139,6 +150,7 @@ let package = Package(
                 "TailorModel",
                 "TailorScoring",
                 "TailorWire",
+                "TailorRPC",
                 "TailorMembership",
                 "TailorHTTP2",
                 "TailorGossip",
@@ -158,6 +170,7 @@ let package = Package(
                 "TailorHTTP2",
                 "TailorGossip",
                 "TailorWire",
+                "TailorRPC",
                 "TailorModel",
                 "TailorDemo",
                 "TailorNode",
@@ -185,6 +198,7 @@ let package = Package(
             dependencies: [
                 "TailorHTTP2",
                 "TailorWire",
+                "TailorRPC",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP2", package: "swift-nio-http2"),
@@ -256,7 +270,18 @@ let package = Package(
             dependencies: [
                 "TailorWire",
                 "TailorModel",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "TailorRPCTests",
+            dependencies: [
+                "TailorRPC",
+                "TailorWire",
+                "TailorHTTP2",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: upcoming
         ),
