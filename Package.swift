@@ -241,6 +241,7 @@ let package = Package(
                 "TailorGateway",
                 "TailorModel",
                 "TailorWire",
+                "TailorMembership",
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: upcoming
