@@ -84,12 +84,21 @@ let package = Package(
             name: "TailorWire",
             dependencies: [
                 "TailorModel",
-                "TailorMembership",
                 "TailorCRDT",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-                .product(name: "NIOCore", package: "swift-nio"),
             ],
             exclude: ["README.md"],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "TailorRPC",
+            dependencies: [
+                "TailorWire",
+                "TailorHTTP2",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
             swiftSettings: upcoming
         ),
         .target(
@@ -103,6 +112,7 @@ let package = Package(
                 "TailorMembership",
                 "TailorCRDT",
                 "TailorWire",
+                "TailorRPC",
                 "TailorHTTP2",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -121,6 +131,7 @@ let package = Package(
                 "TailorScoring",
                 "TailorDemo",
                 "TailorWire",
+                "TailorRPC",
                 "TailorMembership",
                 "TailorHTTP2",
                 "TailorGossip",
@@ -141,6 +152,7 @@ let package = Package(
                 "TailorModel",
                 "TailorScoring",
                 "TailorWire",
+                "TailorRPC",
                 "TailorMembership",
                 "TailorHTTP2",
                 "TailorGossip",
@@ -225,6 +237,8 @@ let package = Package(
             dependencies: [
                 "TailorCommands",
                 "TailorHTTP2",
+                "TailorWire",
+                "TailorRPC",
                 "TailorGossip",
                 "TailorModel",
                 "TailorDemo",
@@ -256,6 +270,7 @@ let package = Package(
             dependencies: [
                 "TailorHTTP2",
                 "TailorWire",
+                "TailorRPC",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP2", package: "swift-nio-http2"),
@@ -299,6 +314,7 @@ let package = Package(
                 "TailorGateway",
                 "TailorModel",
                 "TailorWire",
+                "TailorMembership",
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: upcoming
@@ -328,7 +344,18 @@ let package = Package(
             dependencies: [
                 "TailorWire",
                 "TailorModel",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "TailorRPCTests",
+            dependencies: [
+                "TailorRPC",
+                "TailorWire",
+                "TailorHTTP2",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: upcoming
         ),

@@ -85,7 +85,7 @@ struct CatalogSync: Service {
             request.firstRow = firstRow
             request.limit = Self.pageSize
             let response: WireSummariesResponse = try await gateway.cluster.call(
-                member, "/internal/catalog/summaries", request, timeout: .seconds(5)
+                member, WireMethods.catalogSummaries, request, timeout: .seconds(5)
             )
             for wire in response.products {
                 gateway.view.merge(ProductSummary(
@@ -111,7 +111,7 @@ struct CatalogSync: Service {
         for member in gateway.cluster.shardMap.members {
             do {
                 let status: WireNodeStatus = try await gateway.cluster.call(
-                    member, "/internal/status", WirePingRequest(), timeout: .seconds(1), method: .get
+                    member, WireMethods.status, WirePingRequest(), timeout: .seconds(1)
                 )
                 if !status.ready { return false }
             } catch {

@@ -1,19 +1,18 @@
-import HTTPTypes
 import Logging
 import Metrics
 import NIOCore
-import SwiftProtobuf
 import Synchronization
 import TailorHTTP2
 import TailorMembership
+import TailorRPC
 import TailorWire
 
-/// The gateway's calls to nodes: protobuf over ``HTTP2Client``, routed by the
+/// The gateway's calls to nodes, made with the one ``RPCClient`` and routed by the
 /// current shard map (recomputed when membership changes, ``update(_:)``), plus a
 /// short memory of which members failed lately so that plans prefer the healthy replica.
 final class ClusterClient: Sendable {
     private let routing: Mutex<Routing>
-    private let client: HTTP2Client
+    private let client: RPCClient
     private let failures = Mutex<[String: ContinuousClock.Instant]>([:])
     private let health = Mutex(ReplicaHealth())
     /// Hedges sent since start.
@@ -57,7 +56,7 @@ final class ClusterClient: Sendable {
         self.partitionCount = partitionCount
         self.replicationFactor = replicationFactor
         routing = Mutex(Routing(members: ClusterMembers(initial: members), partitionCount: partitionCount, replicationFactor: replicationFactor))
-        self.client = client
+        self.client = RPCClient(client)
     }
 
     /// The shard map calls are routed by now.
@@ -79,46 +78,67 @@ final class ClusterClient: Sendable {
         }
     }
 
-    /// Calls `member` and decodes its answer; any failure is a `NodeCallError`.
-    /// (Untyped `throws`: typed throws across `async` task-group children miscompiled
-    /// here in Swift 6.3 and corrupted the values the children returned.)
-    func call<Response: SwiftProtobuf.Message>(
-        _ member: String, _ path: String, _ message: some SwiftProtobuf.Message, timeout: Duration,
-        method: HTTPRequest.Method = .post, as: Response.Type = Response.self
+    /// Calls `member` and decodes its answer; any failure is a `NodeCallError`, and
+    /// one not caused by this caller's cancellation puts `member` last in read orders
+    /// for a while. (Untyped `throws`: typed throws across `async` task-group children
+    /// miscompiled here in Swift 6.3 and corrupted the values the children returned.)
+    func call<Request, Response>(
+        _ member: String, _ method: WireMethod<Request, Response>, _ request: Request, timeout: Duration
     ) async throws -> Response {
-        let body: ByteBuffer
-        do {
-            body = method == .get ? ByteBuffer() : try message.wireEncoded()
-        } catch {
-            throw NodeCallError(member: member, message: "could not encode the request: \(error)")
-        }
-        return try await call(member, path, body: body, timeout: timeout, method: method)
+        let peer = try peer(of: member)
+        return try await recordingFailures(of: member) { try await client.call(method, request, on: peer, timeout: timeout) }
     }
 
-    /// ``call(_:_:_:timeout:method:as:)`` with the request already encoded (the
-    /// scatter encodes its shared part once for every node).
-    func call<Response: SwiftProtobuf.Message>(
-        _ member: String, _ path: String, body: ByteBuffer, timeout: Duration,
-        method: HTTPRequest.Method = .post, as: Response.Type = Response.self
+    /// ``call(_:_:_:timeout:)`` with the request already encoded (the scatter encodes
+    /// its shared part once for every node).
+    func call<Request, Response>(
+        _ member: String, _ method: WireMethod<Request, Response>, encoded body: ByteBuffer, timeout: Duration
     ) async throws -> Response {
-        guard let peer = routing.withLock({ $0.peers[member] }) else { throw NodeCallError(member: member, message: "unknown member") }
+        let peer = try peer(of: member)
+        return try await recordingFailures(of: member) { try await client.call(method, encoded: body, on: peer, timeout: timeout) }
+    }
+
+    /// A diagnostic call (members' counters for `GET /v1/cluster`): any member SWIM
+    /// knows may be asked, and a failure leaves read orders as they are.
+    func callForDiagnostics<Request, Response>(
+        _ member: String, _ method: WireMethod<Request, Response>, _ request: Request, timeout: Duration
+    ) async throws -> Response {
+        guard let peer = routing.withLock({ $0.peers[member] ?? $0.members.endpoint(of: member).map { HTTP2Peer(host: $0.host, port: $0.port) } })
+        else { throw NodeCallError(member: member, message: "unknown member") }
         do {
-            var headers = HTTPFields()
-            headers[.contentType] = WireContentType
-            let response = try await client.call(peer, method: method, path: path, headers: headers, body: body, timeout: timeout)
-            guard response.status == .ok else {
-                let text = String(buffer: response.body)
-                throw NodeCallError(member: member, message: "answered \(response.status.code): \(text.prefix(200))")
-            }
-            let decoded = try Response(wireDecoding: response.body)
+            return try await client.call(method, request, on: peer, timeout: timeout)
+        } catch let error as RPCError {
+            throw NodeCallError(member: member, message: error.message, timedOut: error.transport?.code == .deadlineExceeded)
+        }
+    }
+
+    private func peer(of member: String) throws -> HTTP2Peer {
+        guard let peer = routing.withLock({ $0.peers[member] }) else { throw NodeCallError(member: member, message: "unknown member") }
+        return peer
+    }
+
+    /// Runs one call to `member`, mapping its failure to a `NodeCallError` and keeping
+    /// track of which members failed lately.
+    private func recordingFailures<Response>(of member: String, _ call: () async throws -> Response) async throws -> Response {
+        do {
+            let response = try await call()
             failures.withLock { _ = $0.removeValue(forKey: member) }
-            return decoded
-        } catch let error as NodeCallError {
-            markFailed(member)
-            throw error
-        } catch let error as HTTP2CallError {
-            if error.code != .cancelled { markFailed(member) }
-            throw NodeCallError(member: member, message: "\(error.code)", timedOut: error.code == .deadlineExceeded)
+            return response
+        } catch let error as RPCError {
+            switch error.code {
+            case .requestNotEncoded:
+                throw NodeCallError(member: member, message: error.message)
+            case .transport:
+                let code = error.transport?.code
+                if code != .cancelled { markFailed(member) }
+                throw NodeCallError(member: member, message: error.message, timedOut: code == .deadlineExceeded)
+            case .responseNotDecoded:
+                markFailed(member)
+                throw NodeCallError(member: member, message: "\(error.cause.map { "\($0)" } ?? error.message)")
+            default:
+                markFailed(member)
+                throw NodeCallError(member: member, message: error.message)
+            }
         } catch {
             markFailed(member)
             throw NodeCallError(member: member, message: "\(error)")
@@ -128,8 +148,8 @@ final class ClusterClient: Sendable {
     /// Asks the replicas of `partition` in read order until one answers. Each attempt
     /// gets `attemptTimeout`, cut to what is left before `end`; when none answers, the
     /// last failure is thrown.
-    func callAnyReplica<Response: SwiftProtobuf.Message>(
-        of partition: Int, _ path: String, _ message: some SwiftProtobuf.Message,
+    func callAnyReplica<Request, Response>(
+        of partition: Int, _ method: WireMethod<Request, Response>, _ request: Request,
         attemptTimeout: Duration? = nil, until end: ContinuousClock.Instant? = nil
     ) async throws -> Response {
         var lastError: NodeCallError?
@@ -138,7 +158,7 @@ final class ClusterClient: Sendable {
             if let end { timeout = min(timeout, end - .now) }
             guard timeout > .zero else { break }
             do {
-                return try await call(member, path, message, timeout: timeout)
+                return try await call(member, method, request, timeout: timeout)
             } catch let error as NodeCallError {
                 lastError = error
             }
@@ -190,15 +210,6 @@ final class ClusterClient: Sendable {
             GatewayMetrics.hedges.increment()
         }
         return taken
-    }
-
-    /// A call whose answer is not protobuf (the members' JSON diagnostics): the body as text.
-    func callForText(_ member: String, _ path: String, body: String, timeout: Duration) async throws -> String {
-        guard let peer = routing.withLock({ $0.peers[member] ?? $0.members.endpoint(of: member).map { HTTP2Peer(host: $0.host, port: $0.port) } })
-        else { throw NodeCallError(member: member, message: "unknown member") }
-        let response = try await client.call(peer, method: .post, path: path, body: ByteBuffer(string: body), timeout: timeout)
-        guard response.status == .ok else { throw NodeCallError(member: member, message: "answered \(response.status.code)") }
-        return String(buffer: response.body)
     }
 
     /// Members' recent scoring p95 in milliseconds.

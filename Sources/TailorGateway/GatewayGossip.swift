@@ -5,6 +5,8 @@ import ServiceLifecycle
 import TailorGossip
 import TailorHTTP2
 import TailorMembership
+import TailorRPC
+import TailorWire
 
 /// The gateway's membership: an internal HTTP/2 listener for gossip and the SWIM
 /// shell, which joins the cluster as a member holding no partitions and reroutes
@@ -16,7 +18,7 @@ struct GatewayGossip: Service {
     func run() async throws {
         let configuration = gateway.configuration
         var router = HTTP2Router()
-        router.on(.get, "/internal/ping") { _, _ in HTTP2Response(status: .ok, body: ByteBuffer(string: "pong \(configuration.name)\n")) }
+        router.register(WireMethods.ping) { _ in WireText("pong \(configuration.name)\n") }
         gateway.gossip.register(on: &router)
         let listen = configuration.internalListen ?? Endpoint(host: configuration.listen.host, port: 0)
         var serverConfiguration = HTTP2ServerConfiguration.defaults

@@ -164,7 +164,7 @@ public final class GatewayService: Service, Sendable {
         var failures: [String] = []
         for member in replica.map({ [$0] }) ?? cluster.readOrder(of: partition) {
             do {
-                let response: WireExportResponse = try await cluster.call(member, "/internal/users/export", request, timeout: .seconds(5))
+                let response: WireExportResponse = try await cluster.call(member, WireMethods.exportUser, request, timeout: .seconds(5))
                 return UserExport(user: user, replica: member, partition: partition, replicas: replicas, response: response)
             } catch let error as NodeCallError {
                 failures.append("\(member): \(error.message)")
@@ -182,7 +182,7 @@ public final class GatewayService: Service, Sendable {
         let partition = cluster.shardMap.partition(of: id)
         let response: WireProductGetResponse
         do {
-            response = try await cluster.callAnyReplica(of: partition, "/internal/products/get", request, attemptTimeout: .seconds(1))
+            response = try await cluster.callAnyReplica(of: partition, WireMethods.product, request, attemptTimeout: .seconds(1))
         } catch {
             throw APIError(status: .serviceUnavailable, field: nil, problem: "no replica of partition \(partition) answered (\(error))")
         }
@@ -204,7 +204,7 @@ public final class GatewayService: Service, Sendable {
                     var entry = ClusterView.Member(name: name, address: address, state: "unreachable")
                     do {
                         let status: WireNodeStatus = try await self.cluster.call(
-                            name, "/internal/status", WirePingRequest(), timeout: .milliseconds(500), method: .get
+                            name, WireMethods.status, WirePingRequest(), timeout: .milliseconds(500)
                         )
                         entry.state = "up"
                         entry.ready = status.ready
@@ -245,8 +245,8 @@ public final class GatewayService: Service, Sendable {
         }
         let body = products.joined(separator: "\n")
         for member in members {
-            guard let text = try? await cluster.callForText(member, "/internal/counters/read", body: body, timeout: .milliseconds(500)),
-                let readings = try? JSONDecoder().decode([CounterReading].self, from: Data(text.utf8))
+            guard let answer = try? await cluster.callForDiagnostics(member, WireMethods.readCounters, WireText(body), timeout: .milliseconds(500)),
+                let readings = try? JSONDecoder().decode([CounterReading].self, from: Data(answer.json.utf8))
             else { continue }
             for reading in readings {
                 guard let index = counters.firstIndex(where: { $0.product == reading.product }) else { continue }

@@ -1,5 +1,6 @@
 import Logging
 import NIOCore
+import TailorRPC
 import TailorWire
 
 extension Recommender {
@@ -116,7 +117,7 @@ extension Recommender {
         do {
             var body = shared
             body.writeImmutableBuffer(try named.wireEncoded())
-            let response: WireScoreResponse = try await cluster.call(member, "/internal/score", body: body, timeout: timeout)
+            let response: WireScoreResponse = try await cluster.call(member, WireMethods.score, encoded: body, timeout: timeout)
             return .answered(member: member, response: response, took: .now - started)
         } catch {
             return .failed(error as? NodeCallError ?? NodeCallError(member: member, message: "\(error)"))

@@ -128,7 +128,7 @@ struct Recommender: Sendable {
         let partition = cluster.shardMap.partition(of: user)
         let share = (end - .now) / max(1, cluster.readOrder(of: partition).count)
         let response: WireSituationResponse = try await cluster.callAnyReplica(
-            of: partition, "/internal/situation", request, attemptTimeout: share, until: end
+            of: partition, WireMethods.situation, request, attemptTimeout: share, until: end
         )
         return response.known ? response.situation.model : Situation()
     }

@@ -2,7 +2,6 @@ import Foundation
 import HTTPTypes
 import Logging
 import Metrics
-import SwiftProtobuf
 import TailorMembership
 import TailorModel
 import TailorWire
@@ -32,7 +31,7 @@ struct WriteRouter: Sendable {
             )
         }
         let (requests, partitionsOf) = plan(stored, key: \.user, into: WireEventWriteRequest()) { $0.events.append(WireEvent($1)) }
-        let responses: [String: WireEventWriteResponse] = await fanOut(requests, path: "/internal/events", partitionsOf: partitionsOf)
+        let responses: [String: WireEventWriteResponse] = await fanOut(requests, WireMethods.events, partitionsOf: partitionsOf)
 
         // Events stored on any replica stay (anti-entropy brings them to the others), so
         // their contributions are counted and routed even when the quorum falls short.
@@ -74,7 +73,7 @@ struct WriteRouter: Sendable {
                 requests[member]?.batch = batch
             }
         }
-        let _: [String: WireSignalsResponse] = await fanOut(requests, path: "/internal/signals", partitionsOf: partitionsOf)
+        let _: [String: WireSignalsResponse] = await fanOut(requests, WireMethods.signals, partitionsOf: partitionsOf)
     }
 
     // MARK: Shoppers
@@ -89,7 +88,7 @@ struct WriteRouter: Sendable {
         let partition = cluster.shardMap.partition(of: user)
         let requests = Dictionary(uniqueKeysWithValues: cluster.shardMap.replicas(of: partition).map { ($0, request) })
         let partitionsOf = requests.mapValues { _ in Set([partition]) }
-        let responses: [String: WireEraseResponse] = await fanOut(requests, path: "/internal/users/erase", partitionsOf: partitionsOf)
+        let responses: [String: WireEraseResponse] = await fanOut(requests, WireMethods.eraseUser, partitionsOf: partitionsOf)
         try checkQuorum(responses: responses.keys, partitionsOf: partitionsOf, what: "the erasure")
         return UserErasure(
             user: user, erasedAt: erasedAt, eventsRemoved: Int(responses.values.map(\.eventsRemoved).max() ?? 0), replicas: responses.count
@@ -102,7 +101,7 @@ struct WriteRouter: Sendable {
         let (requests, partitionsOf) = plan(batch.products, key: \.id, into: WireProductWriteRequest()) {
             $0.products.append(WireProduct($1))
         }
-        let responses: [String: WireWriteResponse] = await fanOut(requests, path: "/internal/products", partitionsOf: partitionsOf)
+        let responses: [String: WireWriteResponse] = await fanOut(requests, WireMethods.products, partitionsOf: partitionsOf)
         try checkQuorum(responses: responses.keys, partitionsOf: partitionsOf, what: "products")
         for product in batch.products { view.upsert(product) }
         return result(ids: batch.products.map(\.id), responses: responses)
@@ -112,7 +111,7 @@ struct WriteRouter: Sendable {
         let (requests, partitionsOf) = plan(batch.stock, key: \.product, into: WireStockWriteRequest()) {
             $0.stock.append(WireStockLevel($1))
         }
-        let responses: [String: WireWriteResponse] = await fanOut(requests, path: "/internal/stock", partitionsOf: partitionsOf)
+        let responses: [String: WireWriteResponse] = await fanOut(requests, WireMethods.stock, partitionsOf: partitionsOf)
         try checkQuorum(responses: responses.keys, partitionsOf: partitionsOf, what: "stock levels")
         for level in batch.stock { view.setStock(level) }
         return result(ids: batch.stock.map(\.product), responses: responses)
@@ -125,7 +124,7 @@ struct WriteRouter: Sendable {
         let partition = cluster.shardMap.partition(of: id)
         let requests = Dictionary(uniqueKeysWithValues: cluster.shardMap.replicas(of: partition).map { ($0, request) })
         let partitionsOf = requests.mapValues { _ in Set([partition]) }
-        let responses: [String: WireWriteResponse] = await fanOut(requests, path: "/internal/products/delete", partitionsOf: partitionsOf)
+        let responses: [String: WireWriteResponse] = await fanOut(requests, WireMethods.deleteProduct, partitionsOf: partitionsOf)
         try checkQuorum(responses: responses.keys, partitionsOf: partitionsOf, what: "the deletion")
         view.remove(id, version: version)
         return result(ids: [id], responses: responses)
@@ -187,8 +186,8 @@ struct WriteRouter: Sendable {
     /// every partition in `partitionsOf` answered (or every member answered or failed).
     /// The calls still out go on: a slow replica (paused, or behind a throttled link)
     /// still gets the write, but the shop does not wait for it until the write timeout.
-    private func fanOut<Request: SwiftProtobuf.Message & Sendable, Response: SwiftProtobuf.Message & Sendable>(
-        _ requests: [String: Request], path: String, partitionsOf: [String: Set<Int>]
+    private func fanOut<Request, Response>(
+        _ requests: [String: Request], _ method: WireMethod<Request, Response>, partitionsOf: [String: Set<Int>]
     ) async -> [String: Response] {
         guard !requests.isEmpty else { return [:] }
         let timeout = self.timeout
@@ -196,9 +195,9 @@ struct WriteRouter: Sendable {
         for (member, request) in requests {
             Task { [cluster, logger] in
                 do {
-                    sink.yield((member, try await cluster.call(member, path, request, timeout: timeout)))
+                    sink.yield((member, try await cluster.call(member, method, request, timeout: timeout)))
                 } catch {
-                    logger.warning("write to a replica failed", metadata: ["member": "\(member)", "path": "\(path)", "error": "\(error)"])
+                    logger.warning("write to a replica failed", metadata: ["member": "\(member)", "path": "\(method.path)", "error": "\(error)"])
                     sink.yield((member, nil))
                 }
             }

@@ -3,12 +3,11 @@ public import Logging
 public import ServiceLifecycle
 public import TailorHTTP2
 public import TailorMembership
-import HTTPTypes
-import NIOCore
 import Foundation
+import HTTPTypes
 import Synchronization
 public import TailorCRDT
-import SwiftProtobuf
+import TailorRPC
 public import TailorWire
 
 /// The I/O shell around ``SWIMInstance``: feeds it the clock every few tens of
@@ -19,7 +18,7 @@ public import TailorWire
 /// The instance decides everything; this class only moves bytes and keeps counts.
 public final class GossipService: Service, Sendable {
     public let myself: SWIMMember
-    private let client: HTTP2Client
+    private let client: RPCClient
     private let logger: Logger
     private let onChange: @Sendable ([SWIMUpdate]) -> Void
     private let onCounters: @Sendable (CounterUpdate) -> Void
@@ -45,12 +44,12 @@ public final class GossipService: Service, Sendable {
     }
 
     struct Outgoing: Sendable {
-        var body: ByteBuffer
+        var body: WireEncodedMessage
         var peer: HTTP2Peer
 
         /// `envelope` encoded for the member at `address` (`host:port`); nil when either is not valid.
         init?(_ envelope: WireGossipEnvelope, to address: String) {
-            guard let endpoint = Endpoint(parsing: address), let body = try? envelope.wireEncoded() else { return nil }
+            guard let endpoint = Endpoint(parsing: address), let body = try? WireEncodedMessage(encoding: envelope) else { return nil }
             self.body = body
             peer = HTTP2Peer(host: endpoint.host, port: endpoint.port)
         }
@@ -69,7 +68,7 @@ public final class GossipService: Service, Sendable {
     ) {
         self.inventory = inventory
         self.myself = myself
-        self.client = client
+        self.client = RPCClient(client)
         self.logger = logger
         self.onChange = onChange
         self.onCounters = onCounters
@@ -92,14 +91,14 @@ public final class GossipService: Service, Sendable {
         }
     }
 
-    func receive(_ body: ByteBuffer) throws {
+    func receive(_ body: WireEncodedMessage) throws {
         let decoded: WireGossipEnvelope
-        do { decoded = try WireGossipEnvelope(wireDecoding: body) } catch {
+        do { decoded = try body.decode(as: WireGossipEnvelope.self) } catch {
             throw HTTP2ServerError(.badRequest, "body is not a valid \(WireGossipEnvelope.protoMessageName)")
         }
         guard let envelope = decoded.model else { throw HTTP2ServerError(.badRequest, "gossip envelope without a sender or of an unknown kind") }
         let (directives, view, counted) = state.withLock { state in
-            state.traffic.received(bytes: body.readableBytes)
+            state.traffic.received(bytes: body.bytes.count)
             let directives = state.instance.receive(envelope, now: .now)
             var counted: CounterUpdate?
             if decoded.hasCounters, let grown = state.counters.receive(decoded.counters.model, nowMillis: Self.nowMillis), !grown.isEmpty {
@@ -259,16 +258,14 @@ public final class GossipService: Service, Sendable {
     }
 
     private func deliver(_ message: Outgoing) async {
-        state.withLock { $0.traffic.sent(bytes: message.body.readableBytes) }
+        state.withLock { $0.traffic.sent(bytes: message.body.bytes.count) }
         do {
-            var headers = HTTPFields()
-            headers[.contentType] = WireContentType
-            _ = try await client.call(message.peer, path: "/internal/gossip", headers: headers, body: message.body, timeout: Self.sendTimeout)
+            _ = try await client.call(WireMethods.gossip, message.body, on: message.peer, timeout: Self.sendTimeout)
         } catch {
             // Lost messages are part of SWIM's model; the protocol's timers deal with them.
             logger.trace("gossip send failed", metadata: ["peer": "\(message.peer)", "error": "\(error)"])
             // A refused or reset connection is a hint worth acting on at once (see undeliverable).
-            guard let code = (error as? HTTP2CallError)?.code, [.connectFailed, .connectionClosed, .backingOff].contains(code) else { return }
+            guard let code = (error as? RPCError)?.transport?.code, [.connectFailed, .connectionClosed, .backingOff].contains(code) else { return }
             let (directives, view) = state.withLock { state in
                 (state.instance.undeliverable(to: message.peer.description, now: .now), state.instance.view)
             }

@@ -1,8 +1,9 @@
 public import TailorHTTP2
 import Foundation
 import HTTPTypes
-import NIOCore
 import Synchronization
+import TailorRPC
+import TailorWire
 
 /// Where a member's ``GossipService`` lives once it exists: the internal router is
 /// built before the listener binds, and the service needs the bound address first.
@@ -21,33 +22,28 @@ public final class GossipSlot: Sendable {
 
     public var current: GossipService? { service.withLock { $0 } }
 
-    /// `POST /internal/gossip` and `GET /internal/membership` on `router`.
+    /// ``WireMethods/gossip``, ``WireMethods/readCounters`` and ``WireMethods/membership`` on `router`.
     public func register(on router: inout HTTP2Router) {
-        router.on(.post, "/internal/gossip") { [self] request, _ in
+        router.register(WireMethods.gossip) { [self] body in
             guard let gossip = current else { throw HTTP2ServerError(.serviceUnavailable, "gossip not started yet") }
-            try gossip.receive(request.body)
-            return HTTP2Response(status: .noContent)
+            try gossip.receive(body)
+            return WireEmpty()
         }
         // The body names products, one per line; the answer is their counters here, as JSON.
-        router.on(.post, "/internal/counters/read") { [self] request, _ in
+        router.register(WireMethods.readCounters) { [self] request in
             guard let gossip = current else { throw HTTP2ServerError(.serviceUnavailable, "gossip not started yet") }
-            let products = String(buffer: request.body).split(separator: "\n").prefix(1_000).map(String.init)
+            let products = request.text.split(separator: "\n").prefix(1_000).map(String.init)
             let counters = gossip.counters(of: products).map { CounterReading(product: $0.product, popularity: $0.popularity, trend: $0.trend) }
-            var headers = HTTPFields()
-            headers[.contentType] = "application/json"
-            let body = (try? JSONEncoder().encode(counters)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
-            return HTTP2Response(status: .ok, headers: headers, body: ByteBuffer(string: body))
+            return WireJSONText((try? JSONEncoder().encode(counters)).map { String(decoding: $0, as: UTF8.self) } ?? "[]")
         }
-        router.on(.get, "/internal/membership") { [self] _, _ in
+        router.register(WireMethods.membership) { [self] _ in
             guard let gossip = current else { throw HTTP2ServerError(.serviceUnavailable, "gossip not started yet") }
-            var headers = HTTPFields()
-            headers[.contentType] = "application/json"
-            return HTTP2Response(status: .ok, headers: headers, body: ByteBuffer(string: GossipReport(gossip.snapshot, member: name).json()))
+            return WireJSONText(GossipReport(gossip.snapshot, member: name).json())
         }
     }
 }
 
-/// One product's counters as a member reads them now (`POST /internal/counters/read`).
+/// One product's counters as a member reads them now (``WireMethods/readCounters``).
 public struct CounterReading: Codable, Sendable, Equatable {
     public var product: String
     public var popularity: Double

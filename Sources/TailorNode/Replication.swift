@@ -1,11 +1,10 @@
 import HTTPTypes
 import Logging
-import NIOCore
 import Synchronization
-import SwiftProtobuf
 import TailorCRDT
 import TailorHTTP2
 import TailorMembership
+import TailorRPC
 import TailorStore
 import TailorWire
 
@@ -40,7 +39,7 @@ final class Replication: Sendable {
 
     let member: String
     let data: NodeData
-    let client: HTTP2Client
+    let client: RPCClient
     let settings: ReplicationSettings
     let logger: Logger
     /// The current shard map and where its members listen (from membership).
@@ -65,7 +64,7 @@ final class Replication: Sendable {
     ) {
         self.member = member
         self.data = data
-        self.client = client
+        self.client = RPCClient(client)
         self.settings = settings
         self.logger = logger
         self.peers = peers
@@ -193,7 +192,7 @@ final class Replication: Sendable {
         request.partitions = partitions.map(UInt32.init)
         let response: WireDigestResponse
         do {
-            response = try await call(endpoint, "/internal/sync/digest", request)
+            response = try await call(WireMethods.syncDigest, request, at: endpoint)
         } catch {
             logger.debug("digest request failed", metadata: ["peer": "\(peer)", "error": "\(error)"])
             return outcome
@@ -218,7 +217,7 @@ final class Replication: Sendable {
             request.startBucket = start
             request.maxRecords = UInt32(settings.maximumRecordsPerPull)
             do {
-                let response: WirePullResponse = try await call(endpoint, "/internal/sync/pull", request)
+                let response: WirePullResponse = try await call(WireMethods.syncPull, request, at: endpoint)
                 guard response.partition.held else { return false }
                 let records = try response.partition.records.map { (partition, try $0.model()) }
                 let written = try await data.write(records)
@@ -243,7 +242,7 @@ final class Replication: Sendable {
         var request = WireDigestRequest()
         request.partitions = [UInt32(partition)]
         do {
-            let response: WireDigestResponse = try await call(endpoint, "/internal/sync/digest", request)
+            let response: WireDigestResponse = try await call(WireMethods.syncDigest, request, at: endpoint)
             guard let theirs = response.digests.first, theirs.held, theirs.complete, let digest = theirs.model else { return false }
             let buckets = data.store.digest(of: partition).differingBuckets(from: digest)
             var offset = 0
@@ -255,7 +254,7 @@ final class Replication: Sendable {
                 records.partition = UInt32(partition)
                 records.records = try data.store.records(of: partition, buckets: slice).map(WireRecord.init)
                 push.partitions = [records]
-                let _: WirePushResponse = try await call(endpoint, "/internal/sync/push", push)
+                let _: WirePushResponse = try await call(WireMethods.syncPush, push, at: endpoint)
                 counters.withLock { $0.recordsPushed += records.records.count }
             }
             return true
@@ -265,17 +264,8 @@ final class Replication: Sendable {
         }
     }
 
-    private func call<Response: SwiftProtobuf.Message>(_ endpoint: Endpoint, _ path: String, _ message: some SwiftProtobuf.Message) async throws -> Response {
-        var headers = HTTPFields()
-        headers[.contentType] = WireContentType
-        let response = try await client.call(
-            HTTP2Peer(host: endpoint.host, port: endpoint.port), path: path, headers: headers, body: try message.wireEncoded(),
-            timeout: settings.callTimeout
-        )
-        guard response.status == .ok else {
-            throw HTTP2ServerError(response.status, "\(path) answered \(response.status.code): \(String(buffer: response.body).prefix(200))")
-        }
-        return try Response(wireDecoding: response.body)
+    private func call<Request, Response>(_ method: WireMethod<Request, Response>, _ request: Request, at endpoint: Endpoint) async throws -> Response {
+        try await client.call(method, request, on: HTTP2Peer(host: endpoint.host, port: endpoint.port), timeout: settings.callTimeout)
     }
 
     // MARK: Serving peers

@@ -12,7 +12,7 @@ import Synchronization
 ///
 /// ```swift
 /// let client = HTTP2Client()
-/// let response = try await client.call(peer, path: "/internal/ping", body: body, timeout: .milliseconds(200))
+/// let response = try await client.call(peer, path: "/ping", body: body, timeout: .milliseconds(200))
 /// ```
 public final class HTTP2Client: Sendable {
     public let configuration: HTTP2ClientConfiguration

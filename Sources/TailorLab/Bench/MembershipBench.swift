@@ -6,6 +6,8 @@ import HTTPTypes
 import NIOCore
 import TailorGossip
 import TailorHTTP2
+import TailorRPC
+import TailorWire
 
 /// One cluster size of ``MembershipBenchCommand``.
 struct MembershipBench {
@@ -118,10 +120,10 @@ struct MembershipBench {
     private func everyoneCounts(_ product: String, atLeast minimum: Double, client: HTTP2Client) async throws -> Bool {
         let ports = names.map(port) + [gatewayInternalPort]
         for port in ports {
-            let response = try await client.call(
-                HTTP2Peer(host: "127.0.0.1", port: port), path: "/internal/counters/read", body: ByteBuffer(string: product), timeout: .seconds(1)
+            let answer = try await RPCClient(client).call(
+                WireMethods.readCounters, WireText(product), on: HTTP2Peer(host: "127.0.0.1", port: port), timeout: .seconds(1)
             )
-            let readings = try JSONDecoder().decode([CounterReading].self, from: Data(response.body.readableBytesView))
+            let readings = try JSONDecoder().decode([CounterReading].self, from: Data(answer.json.utf8))
             guard let reading = readings.first, reading.popularity >= minimum * 0.999 else { return false }
         }
         return true
@@ -130,11 +132,13 @@ struct MembershipBench {
     private func reports(_ members: [String], client: HTTP2Client) async throws -> [String: GossipReport] {
         var reports: [String: GossipReport] = [:]
         for member in members {
-            let response = try await client.call(
-                HTTP2Peer(host: "127.0.0.1", port: port(member)), method: .get, path: "/internal/membership", timeout: .seconds(1)
-            )
-            guard response.status == .ok else { continue }
-            reports[member] = try JSONDecoder().decode(GossipReport.self, from: Data(response.body.readableBytesView))
+            let answer: WireJSONText
+            do {
+                answer = try await RPCClient(client).call(
+                    WireMethods.membership, WireEmpty(), on: HTTP2Peer(host: "127.0.0.1", port: port(member)), timeout: .seconds(1)
+                )
+            } catch let error as RPCError where error.code == .unexpectedStatus { continue }
+            reports[member] = try JSONDecoder().decode(GossipReport.self, from: Data(answer.json.utf8))
         }
         return reports
     }

@@ -6,6 +6,8 @@ import TailorClient
 import TailorGossip
 import TailorHTTP2
 import TailorProcess
+import TailorRPC
+import TailorWire
 
 /// The members of a chaos run: `tailor node` ×N and a gateway, each started inside its
 /// own network namespace (``ChaosNetwork``) or on its own loopback address, logging to
@@ -205,12 +207,11 @@ final class ChaosCluster: @unchecked Sendable {
         var readings: [String: [String: Double]?] = [:]
         for member in expected + ["gw"] {
             let port = member == "gw" ? Self.gatewayInternalPort : Self.nodePort
-            let response = try? await counterClient.call(
-                HTTP2Peer(host: address(of: member), port: port), path: "/internal/counters/read",
-                body: ByteBuffer(string: products.joined(separator: "\n")), timeout: .seconds(2)
+            let answer = try? await RPCClient(counterClient).call(
+                WireMethods.readCounters, WireText(products.joined(separator: "\n")),
+                on: HTTP2Peer(host: address(of: member), port: port), timeout: .seconds(2)
             )
-            guard let response, response.status == .ok,
-                let list = try? JSONDecoder().decode([CounterReading].self, from: Data(response.body.readableBytesView))
+            guard let answer, let list = try? JSONDecoder().decode([CounterReading].self, from: Data(answer.json.utf8))
             else {
                 readings[member] = .some(nil)
                 continue

@@ -1,8 +1,10 @@
-public import TailorCRDT
-public import TailorMembership
+import TailorMembership
+import TailorWire
+
+// SWIM's values on the wire: here rather than in TailorWire, which knows no membership types.
 
 extension WireGossipMember {
-    public init(_ member: SWIMMember) {
+    init(_ member: SWIMMember) {
         self.init()
         name = member.name
         generation = member.id.generation
@@ -10,13 +12,13 @@ extension WireGossipMember {
         role = member.role == .gateway ? .gateway : .node
     }
 
-    public var model: SWIMMember {
+    var model: SWIMMember {
         SWIMMember(id: SWIMMemberID(name: name, generation: generation), address: address, role: role == .gateway ? .gateway : .node)
     }
 }
 
 extension WireGossipUpdate {
-    public init(_ update: SWIMUpdate) {
+    init(_ update: SWIMUpdate) {
         self.init()
         member = WireGossipMember(update.member)
         status = switch update.status {
@@ -30,7 +32,7 @@ extension WireGossipUpdate {
     }
 
     /// nil for a status this version does not know.
-    public var model: SWIMUpdate? {
+    var model: SWIMUpdate? {
         let status: SWIMStatus
         switch self.status {
         case .alive: status = .alive
@@ -44,7 +46,7 @@ extension WireGossipUpdate {
 }
 
 extension WireGossipEnvelope {
-    public init(_ envelope: SWIMEnvelope) {
+    init(_ envelope: SWIMEnvelope) {
         self.init()
         from = WireGossipMember(envelope.from)
         fromIncarnation = envelope.fromIncarnation
@@ -73,7 +75,7 @@ extension WireGossipEnvelope {
     }
 
     /// The envelope, or nil when it names no sender or a kind this version does not know.
-    public var model: SWIMEnvelope? {
+    var model: SWIMEnvelope? {
         guard hasFrom, !from.name.isEmpty, !from.address.isEmpty else { return nil }
         let message: SWIMMessage
         switch kind {
@@ -91,36 +93,5 @@ extension WireGossipEnvelope {
         return SWIMEnvelope(
             from: from.model, fromIncarnation: fromIncarnation, message: message, updates: updates.compactMap(\.model)
         )
-    }
-}
-
-extension WireCounterState {
-    public init(_ delta: CounterDelta) {
-        self.init()
-        landmarkMillis = delta.landmark
-        products = delta.products.sorted { $0.key < $1.key }.map { product, slots in
-            var wire = WireProductCounters()
-            wire.product = product
-            wire.slots = slots.sorted { $0.key < $1.key }.map { id, slot in
-                var counter = WireCounterSlot()
-                counter.member = id.member
-                counter.incarnation = id.incarnation
-                counter.long = slot.long
-                counter.short = slot.short
-                return counter
-            }
-            return wire
-        }
-    }
-
-    public var model: CounterDelta {
-        var products: [String: [SlotID: Slot]] = [:]
-        for entry in self.products {
-            for counter in entry.slots {
-                products[entry.product, default: [:]][SlotID(member: counter.member, incarnation: counter.incarnation)] =
-                    Slot(long: counter.long, short: counter.short)
-            }
-        }
-        return CounterDelta(landmark: landmarkMillis, products: products)
     }
 }

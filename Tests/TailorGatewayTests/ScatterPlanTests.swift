@@ -1,6 +1,7 @@
+import TailorMembership
 import Testing
 
-import TailorMembership
+@testable import TailorGateway
 
 @Suite("Scatter plans restricted to some members")
 struct ScatterPlanTests {

@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import TailorRPC
 import TailorWire
 import Testing
 

@@ -1,11 +1,9 @@
-import NIOCore
-import SwiftProtobuf
+package import NIOCore
+package import SwiftProtobuf
+package import TailorWire
 
-/// HTTP `content-type` of protobuf bodies exchanged between members.
-///
-/// Members check it before decoding so that a misrouted JSON or HTML body is
-/// reported as the wrong media type rather than as a corrupt message.
-public let WireContentType = "application/x-protobuf"
+// Protobuf messages to and from NIO buffers; here rather than in TailorWire, which
+// imports no NIO.
 
 extension SwiftProtobuf.Message {
     /// Encodes the message in protobuf binary format, ready to send as an HTTP body.
@@ -16,7 +14,7 @@ extension SwiftProtobuf.Message {
     /// - Parameter allocator: Allocator for the returned buffer.
     /// - Returns: A buffer whose readable bytes are exactly the encoded message.
     /// - Throws: SwiftProtobuf's encoding error if the message cannot be encoded.
-    public func wireEncoded(allocator: ByteBufferAllocator = .init()) throws -> ByteBuffer {
+    package func wireEncoded(allocator: ByteBufferAllocator = .init()) throws -> ByteBuffer {
         // SwiftProtobuf sizes its output exactly, so this costs one copy and no reallocation.
         let bytes: [UInt8] = try self.serializedBytes()
         return allocator.buffer(bytes: bytes)
@@ -34,7 +32,7 @@ extension SwiftProtobuf.Message {
     /// - Throws: ``WireError`` with code ``WireError/Code/messageTooLarge`` when
     ///   the body exceeds `maxBytes`, or ``WireError/Code/malformed`` when it is
     ///   not a valid encoding of this message type.
-    public init(
+    package init(
         wireDecoding buffer: ByteBuffer,
         maxBytes: Int = WireLimits.defaults.maxMessageBytes
     ) throws {

@@ -1,0 +1,70 @@
+import HTTPTypes
+import TailorCRDT
+import TailorHTTP2
+import TailorMembership
+import TailorModel
+import TailorRPC
+import TailorScoring
+import TailorStore
+import TailorWire
+
+extension NodeHandlers {
+    /// A shopper's situation, and scoring of catalog partitions. Both wait for the node's data.
+    func registerScoring(on router: inout HTTP2Router) {
+        router.register(WireMethods.situation, admit: { try requireReady() }) { try await situation($0) }
+        router.register(WireMethods.score, admit: { try requireReady() }) { try await score($0) }
+    }
+
+    func situation(_ request: WireSituationRequest) async throws -> WireSituationResponse {
+        let replica = try heldComplete(shardMap.partition(of: request.user))
+        var response = WireSituationResponse()
+        if let situation = await replica.users.situation(of: request.user, nowMillis: request.nowMillis) {
+            response.known = true
+            response.situation = WireSituation(situation)
+        }
+        return response
+    }
+
+    func score(_ request: WireScoreRequest) async throws -> WireScoreResponse {
+        guard let placement = Placement(rawValue: request.placement) else {
+            throw HTTP2ServerError(.badRequest, "unknown placement '\(request.placement)'")
+        }
+        let situation: Situation
+        if request.user.isEmpty {
+            situation = request.situation.model
+        } else {
+            // The gateway sends the shopper instead of their situation to members
+            // that hold the shopper's partition (scoring.proto, ScoreRequest).
+            // A replica that is not here (the caller's shard map is ahead of this node's,
+            // moments after a membership change) or still awaits hand-off: the caller sends
+            // the situation instead (this node scores nothing now; it is asked again with it).
+            try requireReady()
+            guard let replica = table[shardMap.partition(of: request.user)], replica.complete else {
+                var response = WireScoreResponse()
+                response.situationUnavailable = true
+                return response
+            }
+            let users = replica.users
+            let profile = await users.situation(of: request.user, nowMillis: request.nowMillis) ?? Situation()
+            situation = SituationBuilder.merge(profile: profile, context: request.context.model(placement: placement))
+        }
+        let query = ScoringQuery(
+            situation: situation, weights: request.weights.model, k: Int(request.k),
+            filters: request.filters.model, placement: placement, nowMillis: request.nowMillis, mix: request.mix
+        )
+        var gather = PartitionGather(query: table.vocabulary.prepare(query))
+        var response = WireScoreResponse()
+        for partition in request.partitions {
+            // A replica still awaiting hand-off would answer from partial data: left
+            // unanswered, so the gateway asks another replica.
+            guard let replica = table[Int(partition)], replica.complete else { continue }
+            gather.add(await replica.catalog.score(gather.next))
+            response.answered.append(partition)
+        }
+        let merged = gather.merged()
+        response.ranked = merged.ranked.map(WireCandidate.init)
+        response.trending = merged.trending.map(WireCandidate.init)
+        response.discovery = merged.discovery.map(WireCandidate.init)
+        return response
+    }
+}

@@ -1,0 +1,16 @@
+package import NIOCore
+package import TailorWire
+
+extension WireBody {
+    /// The body's bytes in a buffer, ready to send.
+    package func wireBuffer() throws -> ByteBuffer {
+        ByteBuffer(bytes: try wireBytes())
+    }
+
+    /// Reads the readable bytes of `buffer` (not copied for protobuf messages).
+    ///
+    /// - Throws: ``WireError``.
+    package init(wireBuffer buffer: ByteBuffer) throws {
+        self = try buffer.withUnsafeReadableBytes { bytes in try Self(wireBytes: bytes) }
+    }
+}
