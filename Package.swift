@@ -129,7 +129,6 @@ let package = Package(
                 "TailorProcess",
                 "TailorModel",
                 "TailorScoring",
-                "TailorDemo",
                 "TailorWire",
                 "TailorRPC",
                 "TailorMembership",
@@ -322,6 +321,7 @@ let package = Package(
         .testTarget(
             name: "TailorNodeTests",
             dependencies: [
+                "TailorCommands",
                 "TailorNode", "TailorModel", "TailorScoring", "TailorWire", "TailorMembership", "TailorHTTP2", "TailorDemo",
                 "TailorCRDT", "TailorGossip", "TailorStore",
                 .product(name: "HTTPTypes", package: "swift-http-types"),

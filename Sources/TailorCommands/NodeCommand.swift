@@ -91,10 +91,13 @@ struct NodeCommand: AsyncParsableCommand {
         LoggingSetup.bootstrap(level: cluster.logLevel, member: name)
         Observability.bootstrap()
         let logger = Logger(label: "tailor.node")
-        let demoSetup = demo ? NodeConfiguration.DemoSetup(endingAtMillis: demoAt ?? DemoClock.defaultEnd(), shop: demoShop) : nil
+        // The node is handed its seed: the demo shop, generated here.
+        let seedSetup = demo
+            ? NodeConfiguration.SeedSetup(endingAtMillis: demoAt ?? DemoClock.defaultEnd(), source: DemoSeed(shop: DemoShop(configuration: demoShop)))
+            : nil
         var configuration = NodeConfiguration(
             name: name, listen: listen.endpoint, members: try cluster.parsedMembers(),
-            partitionCount: cluster.partitions, replicationFactor: cluster.replicas, demo: demoSetup,
+            partitionCount: cluster.partitions, replicationFactor: cluster.replicas, seed: seedSetup,
             dataDirectory: dataDir ?? "tailor-data/\(name)"
         )
         configuration.durability = durability

@@ -1,4 +1,3 @@
-public import TailorDemo
 import Foundation
 public import TailorMembership
 public import TailorStore
@@ -9,7 +8,7 @@ public struct NodeConfiguration: Sendable {
     public var name: String
     /// Where the internal HTTP/2 server listens.
     public var listen: Endpoint
-    /// The nodes named at start (`--members`): the first shard map, what the demo
+    /// The nodes named at start (`--members`): the first shard map, what the seed
     /// loader fills, and seeds. Empty for a node that joins a running cluster.
     public var members: [MemberAddress]
     /// More addresses (`host:port`) to join through (`--seeds`).
@@ -23,9 +22,9 @@ public struct NodeConfiguration: Sendable {
     public var partitionCount: Int
     /// R: replicas of each partition.
     public var replicationFactor: Int
-    /// Load the built-in demo shop at start-up (the shard this node holds of it) when
-    /// the store is empty; a store with data is loaded instead.
-    public var demo: DemoSetup?
+    /// A shop to load at start-up (the shard this node holds of it) when the store is
+    /// empty, such as the built-in demo; a store with data is loaded instead.
+    public var seed: SeedSetup?
     /// The folder of this node's store (`node.sqlite` and its WAL), created when missing.
     public var dataDirectory: String
     public var durability: NodeStore.Durability = .process
@@ -33,16 +32,16 @@ public struct NodeConfiguration: Sendable {
     /// The chaos suite's crash before answering a write (from the environment only).
     public var failpoint: CrashFailpoint?
 
-    public struct DemoSetup: Sendable {
-        /// Events of the demo end at this time (ms since the epoch); every member
+    public struct SeedSetup: Sendable {
+        /// Events of the seed end at this time (ms since the epoch); every member
         /// must use the same value so that they generate the same shop.
         public var endingAtMillis: Int64
-        /// Which demo shop, and how big (the standard one by default).
-        public var shop: DemoShop.Configuration
+        /// Where the shop comes from.
+        public var source: any SeedSource
 
-        public init(endingAtMillis: Int64, shop: DemoShop.Configuration = .standard) {
+        public init(endingAtMillis: Int64, source: any SeedSource) {
             self.endingAtMillis = endingAtMillis
-            self.shop = shop
+            self.source = source
         }
     }
 
@@ -52,7 +51,7 @@ public struct NodeConfiguration: Sendable {
     public init(
         name: String, listen: Endpoint, members: [MemberAddress],
         partitionCount: Int = Self.defaultPartitionCount, replicationFactor: Int = Self.defaultReplicationFactor,
-        demo: DemoSetup? = nil, dataDirectory: String
+        seed: SeedSetup? = nil, dataDirectory: String
     ) {
         self.dataDirectory = dataDirectory
         self.name = name
@@ -60,7 +59,7 @@ public struct NodeConfiguration: Sendable {
         self.members = members
         self.partitionCount = partitionCount
         self.replicationFactor = replicationFactor
-        self.demo = demo
+        self.seed = seed
     }
 
     public var storePath: String { (dataDirectory as NSString).appendingPathComponent("node.sqlite") }

@@ -179,12 +179,12 @@ public final class NodeService: Service, Sendable {
     /// Fills the partition table: from the store when it holds data (a restart), else
     /// with the demo shop's shard or empty replicas. Returns the demo's records when they
     /// are still to be stored (after the node is ready: see ``storeDemo(_:in:)``).
-    private func load(_ data: NodeData, shardMap: ShardMap, member: String) throws -> [DemoLoader.Record]? {
+    private func load(_ data: NodeData, shardMap: ShardMap, member: String) throws -> [SeedLoader.Record]? {
         let started = ContinuousClock.now
         let stored = data.store.storedPartitions
-        if let demo = configuration.demo, try stored.isEmpty || data.store.meta(Self.demoStoredKey) == nil {
-            var records: [DemoLoader.Record] = []
-            let loaded = try DemoLoader.load(demo, shardMap: shardMap, member: member, into: table) { records.append($0) }
+        if let demo = configuration.seed, try stored.isEmpty || data.store.meta(Self.demoStoredKey) == nil {
+            var records: [SeedLoader.Record] = []
+            let loaded = try SeedLoader.load(demo, shardMap: shardMap, member: member, into: table) { records.append($0) }
             logger.info(
                 "demo shop loaded",
                 metadata: [
@@ -217,7 +217,7 @@ public final class NodeService: Service, Sendable {
     /// and large transactions (appends to the B-tree, several times faster than random
     /// inserts), live writes interleaving between them. A node stopped before the end
     /// builds the demo again at its next start and applies what its store holds on top.
-    private func storeDemo(_ demo: [DemoLoader.Record], in data: NodeData) async {
+    private func storeDemo(_ demo: [SeedLoader.Record], in data: NodeData) async {
         let started = ContinuousClock.now
         let count = demo.count
         do {

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Logging
+import TailorCommands
 import TailorDemo
 import TailorHTTP2
 import TailorMembership
@@ -23,7 +24,9 @@ struct SituatedScoringTests {
         let shardMap = ShardMap(partitionCount: 8, replicationFactor: 1, members: members)
         let table = PartitionTable()
         let readiness = Readiness()
-        _ = try DemoLoader.load(.init(endingAtMillis: endingAt, shop: .small), shardMap: shardMap, member: member, into: table)
+        _ = try SeedLoader.load(
+            .init(endingAtMillis: endingAt, source: DemoSeed(shop: DemoShop(configuration: .small))), shardMap: shardMap, member: member, into: table
+        )
         for partition in table.partitions { table.markComplete(partition) }
         readiness.markReady()
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("tailor-scoring-\(UUID().uuidString).sqlite").path

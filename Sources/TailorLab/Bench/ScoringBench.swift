@@ -1,4 +1,5 @@
 import Foundation
+import TailorCommands
 import TailorDemo
 import TailorMembership
 import TailorModel
@@ -32,8 +33,8 @@ struct ScoringBench {
         let shardMap = ShardMap(partitionCount: Self.partitionCount, replicationFactor: 1, members: ["bench"])
         let held = [Bool](repeating: true, count: Self.partitionCount)
         let vocabulary = Vocabulary()
-        var built = DemoLoader.build(
-            shop, endingAtMillis: Self.endingAtMillis, shardMap: shardMap, held: held, vocabulary: vocabulary
+        var built = SeedLoader.build(
+            DemoSeed(shop: shop), endingAtMillis: Self.endingAtMillis, shardMap: shardMap, held: held, vocabulary: vocabulary
         ) { user, _ in
             users.contains(user)
         }

@@ -1,17 +1,16 @@
 import Foundation
-import TailorDemo
 import TailorMembership
 import TailorModel
 import TailorCRDT
 import TailorScoring
 
-/// Builds this node's shard of the built-in demo shop.
+/// Builds this node's shard of its seed (``SeedSource``: the built-in demo shop, say).
 ///
 /// Every member generates the same shop from the same seed and keeps only the
 /// partitions the shard map gives it. Events take the same path as live ones: the
 /// shopper's profile records them, and their catalog-side signals are applied to the
 /// catalog partitions of the products they name.
-package enum DemoLoader {
+package enum SeedLoader {
     struct Loaded {
         var products = 0
         var shoppers = 0
@@ -30,7 +29,7 @@ package enum DemoLoader {
         package var events = 0
     }
 
-    /// A record of the demo shop before it is encoded (encoding waits until the node is ready).
+    /// A record of the seed before it is encoded (encoding waits until the node is ready).
     package struct Record: Sendable {
         package var partition: Int
         package var content: RecordContent
@@ -52,10 +51,10 @@ package enum DemoLoader {
     /// - Parameter keep: receives the records of the held partitions (products, stock,
     ///   events and their contributions), to store them.
     static func load(
-        _ setup: NodeConfiguration.DemoSetup, shardMap: ShardMap, member: String, into table: PartitionTable,
+        _ setup: NodeConfiguration.SeedSetup, shardMap: ShardMap, member: String, into table: PartitionTable,
         keep: ((Record) -> Void)? = nil
     ) throws -> Loaded {
-        let shop = DemoShop(configuration: setup.shop)
+        let shop = setup.source
         let heldPartitions = shardMap.partitions(heldBy: member)
         var held = [Bool](repeating: false, count: shardMap.partitionCount)
         for partition in heldPartitions { held[partition] = true }
@@ -85,7 +84,7 @@ package enum DemoLoader {
     /// Every index codes its strings with `vocabulary` (the node's). `emit`, when given,
     /// receives the same data as records (what a node stores).
     package static func build(
-        _ shop: DemoShop, endingAtMillis: Int64, shardMap: ShardMap, held: [Bool], vocabulary: Vocabulary,
+        _ shop: some SeedSource, endingAtMillis: Int64, shardMap: ShardMap, held: [Bool], vocabulary: Vocabulary,
         keepProfile: (String, Int) -> Bool, emit: ((Record) -> Void)? = nil
     ) -> Built {
         // Arrays indexed by partition, mutated in place (a dictionary's optional
@@ -115,12 +114,11 @@ package enum DemoLoader {
             }
             chunk.removeAll(keepingCapacity: true)
         }
-        shop.forEachShopper(endingAtMillis: endingAtMillis) { index, events in
+        shop.forEachShopper(endingAtMillis: endingAtMillis) { index, user, events in
             if index / Self.shoppersPerChunk != chunkIndex {
                 flushChunk()
                 chunkIndex = index / Self.shoppersPerChunk
             }
-            let user = DemoIDs.shopper(index)
             let userPartition = shardMap.partition(of: user)
             let keep = keepProfile(user, userPartition)
             var profile = ShopperProfile()

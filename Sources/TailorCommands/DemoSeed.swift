@@ -1,0 +1,21 @@
+import TailorDemo
+import TailorModel
+import TailorNode
+
+/// The built-in demo shop as a node's seed (`tailor node --demo`): the node knows only
+/// ``SeedSource``, the command layer chooses the demo.
+package struct DemoSeed: SeedSource {
+    package let shop: DemoShop
+
+    package init(shop: DemoShop) {
+        self.shop = shop
+    }
+
+    package var products: [Product] { shop.products }
+
+    package var stock: [StockLevel] { shop.stock }
+
+    package func forEachShopper(endingAtMillis: Int64, _ body: (Int, String, [StoredEvent]) -> Void) {
+        shop.forEachShopper(endingAtMillis: endingAtMillis) { index, events in body(index, DemoIDs.shopper(index), events) }
+    }
+}
