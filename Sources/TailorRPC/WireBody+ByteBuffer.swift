@@ -7,10 +7,10 @@ extension WireBody {
         ByteBuffer(bytes: try wireBytes())
     }
 
-    /// Reads the readable bytes of `buffer` (not copied for protobuf messages).
+    /// Reads the readable bytes of `buffer`.
     ///
     /// - Throws: ``WireError``.
     package init(wireBuffer buffer: ByteBuffer) throws {
-        self = try buffer.withUnsafeReadableBytes { bytes in try Self(wireBytes: bytes) }
+        try self.init(wireBytes: Array(buffer.readableBytesView))
     }
 }

@@ -40,11 +40,7 @@ extension SwiftProtobuf.Message {
             throw WireError.messageTooLarge(limit: maxBytes, actual: buffer.readableBytes)
         }
         do {
-            #if compiler(>=6.2)
             try self.init(serializedBytes: buffer.readableBytesSpan)
-            #else
-            self = try buffer.withUnsafeReadableBytes { try Self(serializedBytes: Array($0)) }
-            #endif
         } catch {
             throw WireError.malformed(messageType: Self.protoMessageName, cause: error)
         }

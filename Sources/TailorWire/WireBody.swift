@@ -27,7 +27,7 @@ public protocol WireBody: Sendable {
     /// Reads a body received from a peer.
     ///
     /// - Throws: ``WireError`` when the bytes are too many or not this body.
-    init(wireBytes bytes: UnsafeRawBufferPointer) throws(WireError)
+    init(wireBytes bytes: [UInt8]) throws(WireError)
 }
 
 /// A protobuf message as a ``WireBody``: sent with ``WireContentType``, refused
@@ -51,7 +51,7 @@ extension ProtobufWireBody {
     }
 
     /// Decodes a message, refusing one above the default ``WireLimits``.
-    public init(wireBytes bytes: UnsafeRawBufferPointer) throws(WireError) {
+    public init(wireBytes bytes: [UInt8]) throws(WireError) {
         try self.init(wireBytes: bytes, maxBytes: WireLimits.defaults.maxMessageBytes)
     }
 
@@ -60,16 +60,14 @@ extension ProtobufWireBody {
     /// - Throws: ``WireError`` with code ``WireError/Code/messageTooLarge`` when
     ///   the body exceeds `maxBytes`, or ``WireError/Code/malformed`` when it is
     ///   not a valid encoding of this message type.
-    public init(wireBytes bytes: UnsafeRawBufferPointer, maxBytes: Int) throws(WireError) {
+    public init(wireBytes bytes: [UInt8], maxBytes: Int) throws(WireError) {
         guard bytes.count <= maxBytes else { throw WireError.messageTooLarge(limit: maxBytes, actual: bytes.count) }
-        guard let base = bytes.baseAddress, !bytes.isEmpty else {
+        guard !bytes.isEmpty else {
             self.init()
             return
         }
         do {
-            // Borrowed, not copied: the decoder copies what it keeps.
-            let data = Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: bytes.count, deallocator: .none)
-            try self.init(serializedBytes: data)
+            try self.init(serializedBytes: bytes)
         } catch {
             throw WireError.malformed(messageType: Self.protoMessageName, cause: error)
         }
@@ -92,7 +90,7 @@ public struct WireEmpty: WireBody, Hashable {
     public func wireBytes() -> [UInt8] { [] }
 
     /// Ignores `bytes`.
-    public init(wireBytes bytes: UnsafeRawBufferPointer) {}
+    public init(wireBytes bytes: [UInt8]) {}
 }
 
 /// UTF-8 text, sent as `text/plain` (the ping's answer, the product names of a
@@ -116,7 +114,7 @@ public struct WireText: WireBody, Hashable {
     public func wireBytes() -> [UInt8] { Array(text.utf8) }
 
     /// The bytes as text (invalid sequences become U+FFFD).
-    public init(wireBytes bytes: UnsafeRawBufferPointer) {
+    public init(wireBytes bytes: [UInt8]) {
         text = String(decoding: bytes, as: UTF8.self)
     }
 }
@@ -143,7 +141,7 @@ public struct WireJSONText: WireBody, Hashable {
     public func wireBytes() -> [UInt8] { Array(json.utf8) }
 
     /// The bytes as text (invalid sequences become U+FFFD).
-    public init(wireBytes bytes: UnsafeRawBufferPointer) {
+    public init(wireBytes bytes: [UInt8]) {
         json = String(decoding: bytes, as: UTF8.self)
     }
 }
@@ -174,14 +172,13 @@ public struct WireEncodedMessage: WireBody, Hashable {
     /// The bytes as they are.
     public func wireBytes() -> [UInt8] { bytes }
 
-    /// A copy of the bytes.
-    public init(wireBytes bytes: UnsafeRawBufferPointer) {
-        self.bytes = Array(bytes)
+    /// The bytes as they are.
+    public init(wireBytes bytes: [UInt8]) {
+        self.bytes = bytes
     }
 
     /// Decodes the bytes as `type`, refusing them above the default ``WireLimits``.
     public func decode<Message: ProtobufWireBody>(as type: Message.Type = Message.self) throws(WireError) -> Message {
-        let result = bytes.withUnsafeBytes { raw in Result { () throws(WireError) in try Message(wireBytes: raw) } }
-        return try result.get()
+        try Message(wireBytes: bytes)
     }
 }

@@ -42,7 +42,7 @@ struct ScoringWireTests {
         named.partitions = [3, 7, 31]
         let body: [UInt8] = try template.wireBytes() + named.wireBytes()
 
-        let decoded = try body.withUnsafeBytes { bytes throws(WireError) in try WireScoreRequest(wireBytes: bytes) }
+        let decoded = try WireScoreRequest(wireBytes: body)
         var expected = template
         expected.partitions = [3, 7, 31]
         #expect(decoded == expected)

@@ -19,16 +19,16 @@ struct WireMethodsTests {
     func rawBodies() throws {
         let text = WireText("p1\np2\n")
         #expect(text.wireBytes() == Array("p1\np2\n".utf8))
-        #expect(text.wireBytes().withUnsafeBytes { WireText(wireBytes: $0) } == text)
+        #expect(WireText(wireBytes: text.wireBytes()) == text)
         #expect(WireText.contentType == "text/plain")
 
         let json = WireJSONText(#"[{"product":"p1","popularity":1.5,"trend":0}]"#)
-        #expect(json.wireBytes().withUnsafeBytes { WireJSONText(wireBytes: $0) } == json)
+        #expect(WireJSONText(wireBytes: json.wireBytes()) == json)
         #expect(WireJSONText.contentType == "application/json")
 
         #expect(WireEmpty().wireBytes().isEmpty)
         #expect(WireEmpty.contentType == nil)
-        #expect([1, 2, 3].withUnsafeBytes { WireEmpty(wireBytes: $0) } == WireEmpty())
+        #expect(WireEmpty(wireBytes: [1, 2, 3]) == WireEmpty())
 
         var envelope = WireGossipEnvelope()
         envelope.fromIncarnation = 7
@@ -44,14 +44,14 @@ struct WireMethodsTests {
         request.placement = "home_for_you"
         let bytes = try request.wireBytes()
         #expect(throws: WireError.self) {
-            try bytes.withUnsafeBytes { raw throws(WireError) in try WireScoreRequest(wireBytes: raw, maxBytes: bytes.count - 1) }
+            try WireScoreRequest(wireBytes: bytes, maxBytes: bytes.count - 1)
         }
         do {
-            _ = try [0xFF, 0xFF, 0xFF].withUnsafeBytes { raw throws(WireError) in try WireScoreRequest(wireBytes: raw) }
+            _ = try WireScoreRequest(wireBytes: [0xFF, 0xFF, 0xFF])
             Issue.record("a corrupt body decoded")
         } catch let error as WireError {
             #expect(error.code == .malformed)
         }
-        #expect(try [UInt8]().withUnsafeBytes { raw throws(WireError) in try WireScoreRequest(wireBytes: raw) } == WireScoreRequest())
+        #expect(try WireScoreRequest(wireBytes: [UInt8]()) == WireScoreRequest())
     }
 }

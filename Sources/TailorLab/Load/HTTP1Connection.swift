@@ -94,15 +94,14 @@ struct HTTP1Connection {
     /// mistaken for text; the gateway writes no whitespace around the colon.)
     static func degradedFlag(in body: ByteBuffer) -> Bool? {
         let key = Array(#""degraded":"#.utf8)
-        return body.withUnsafeReadableBytes { bytes -> Bool? in
-            guard bytes.first == UInt8(ascii: "{"), let found = bytes.firstRange(of: key), found.upperBound < bytes.count else {
-                return nil
-            }
-            switch bytes[found.upperBound] {
-            case UInt8(ascii: "t"): return true
-            case UInt8(ascii: "f"): return false
-            default: return nil
-            }
+        let bytes = body.readableBytesView
+        guard bytes.first == UInt8(ascii: "{"), let found = bytes.firstRange(of: key), found.upperBound < bytes.endIndex else {
+            return nil
+        }
+        switch bytes[found.upperBound] {
+        case UInt8(ascii: "t"): return true
+        case UInt8(ascii: "f"): return false
+        default: return nil
         }
     }
 
