@@ -228,7 +228,14 @@ let package = Package(
         ),
         .target(
             name: "TailorTesting",
-            dependencies: ["TailorProcess", "TailorClient", "TailorModel", .product(name: "NIOHTTP1", package: "swift-nio")],
+            dependencies: [
+                "TailorProcess",
+                "TailorClient",
+                "TailorModel",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: upcoming
         ),
         .target(
@@ -248,6 +255,7 @@ let package = Package(
                 "TailorScoring",
                 "TailorSettings",
                 "TailorProcess",
+                "TailorTesting",
                 "TailorClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
@@ -267,6 +275,8 @@ let package = Package(
         .testTarget(
             name: "TailorHTTP2Tests",
             dependencies: [
+                "TailorProcess",
+                "TailorTesting",
                 "TailorHTTP2",
                 "TailorWire",
                 "TailorRPC",

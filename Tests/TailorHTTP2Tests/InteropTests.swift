@@ -1,4 +1,5 @@
 import Foundation
+import TailorProcess
 import HTTPTypes
 import NIOCore
 import Testing

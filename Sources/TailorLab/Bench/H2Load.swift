@@ -1,5 +1,6 @@
 import Foundation
 import Histogram
+import TailorProcess
 
 /// Runs nghttp2's `h2load` against a URL on one connection and reads its per-request log.
 struct H2Load {
@@ -9,7 +10,7 @@ struct H2Load {
     func run(warmup: Duration, duration: Duration) throws -> LoadResult {
         let directory = try TemporaryDirectory()
         let log = directory.url.appendingPathComponent("requests.log")
-        let output = try Subprocess.run(
+        let output = try Self.run(
             "h2load",
             [
                 "-c", "1", "-t", "1", "-m", String(streams),
@@ -36,6 +37,14 @@ struct H2Load {
         result.requestsPerSecond = rate
         return result
     }
+
+    /// Runs a program found on PATH and returns its standard output and error; throws if it fails.
+    private static func run(_ program: String, _ arguments: [String]) throws -> String {
+        let run = try ExternalCommand.runBlocking(program, arguments)
+        let output = run.stdoutText + String(decoding: run.stderr, as: UTF8.self)
+        guard run.status == 0 else { throw BenchError("\(program) exited with \(run.status):\n\(output)") }
+        return output
+    }
 }
 
 struct BenchError: Error, CustomStringConvertible {
@@ -43,22 +52,3 @@ struct BenchError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-enum Subprocess {
-    /// Runs a program found on PATH and returns its standard output; throws if it fails.
-    static func run(_ program: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [program] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let output = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0 else {
-            throw BenchError("\(program) exited with \(process.terminationStatus):\n\(output)")
-        }
-        return output
-    }
-}

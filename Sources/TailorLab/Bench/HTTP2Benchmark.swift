@@ -5,6 +5,7 @@ import NIOCore
 import NIOPosix
 import Logging
 import TailorHTTP2
+import TailorTesting
 
 /// The three cases of `tailor-lab bench http2` and the table they print.
 struct HTTP2Benchmark {
@@ -25,7 +26,8 @@ struct HTTP2Benchmark {
         let directory = try TemporaryDirectory()
         let file = directory.url.appendingPathComponent("body")
         try Data(repeating: UInt8(ascii: "t"), count: bodyBytes).write(to: file)
-        let nghttpd = try Nghttpd(directory: directory.url)
+        // Ready when it returns (it accepts connections).
+        let nghttpd = try await Nghttpd.start(serving: directory.url)
         defer { nghttpd.stop() }
 
         // One event loop for the server, one for the client: as single-threaded as nghttpd and h2load.
@@ -43,7 +45,6 @@ struct HTTP2Benchmark {
             group.addTask { try await server.run() }
             var portIterator = ports.makeAsyncIterator()
             guard let port = await portIterator.next() else { return }
-            try await nghttpd.waitUntilReady()
             let client = HTTP2Client(eventLoopGroup: clientGroup, logger: quiet)
             for streams in streamCounts {
                 let tailor = HTTP2Peer(host: "127.0.0.1", port: port)

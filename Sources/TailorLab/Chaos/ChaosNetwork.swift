@@ -98,14 +98,7 @@ struct ChaosNetwork {
 
     @discardableResult
     static func run(_ arguments: [String], tool: String = ip) -> Bool {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { return false }
-        process.waitUntilExit()
-        return process.terminationStatus == 0
+        (try? ExternalCommand.runBlocking(tool, arguments))?.status == 0
     }
 
     static func must(_ arguments: [String], tool: String = ip) throws {
