@@ -167,29 +167,47 @@ final class ClusterClient: Sendable {
     }
 
     /// The replicas of `partition`, healthy ones first (then suspects and members much
-    /// slower than the others lately, then those that failed a call lately); among equals, rotated by the partition number so that
-    /// reads spread over all replicas.
+    /// slower than the others lately, then those that declined the partition lately, then
+    /// those that failed a call lately); among equals, rotated by the partition number so
+    /// that reads spread over all replicas.
     func readOrder(of partition: Int) -> [String] {
         let (rotated, suspected) = routing.withLock { ($0.preferred[partition], $0.suspects) }
-        let suspects = suspected.union(health.withLock { $0.slowMembers })
-        let failed = recentlyFailed()
-        if failed.isEmpty && suspects.isEmpty { return rotated }
-        let unwell = failed.union(suspects)
-        return rotated.filter { !unwell.contains($0) } + rotated.filter { suspects.contains($0) && !failed.contains($0) }
-            + rotated.filter { failed.contains($0) }
+        let now = ContinuousClock.now
+        let (slow, declining) = health.withLock { ($0.slowMembers, $0.declining(partition, at: now)) }
+        return ReplicaHealth.readOrder(rotated, suspects: suspected.union(slow), declining: declining, failed: recentlyFailed())
     }
 
     /// A scatter that asks only healthy members holding `user`'s partition, each for
     /// the catalog partitions it holds, so that they build the situation themselves;
     /// nil when those members do not hold every catalog partition (then the gateway
     /// reads the situation first).
+    ///
+    /// A holder whose replica of the shopper's partition declined lately (it awaits
+    /// hand-off: it would answer `situationUnavailable` for all it was asked) is left out,
+    /// and a catalog partition goes to a holder that has not declined it when one can.
     func planWithProfile(of user: String) -> [String: [UInt32]]? {
         let failed = recentlyFailed()
         let (map, preferred, suspected) = routing.withLock { ($0.shardMap, $0.preferred, $0.suspects) }
-        let suspects = suspected.union(health.withLock { $0.slowMembers })
-        let holders = Set(map.replicas(ofKey: user).filter { !failed.contains($0) && !suspects.contains($0) })
+        let now = ContinuousClock.now
+        let (suspects, declining) = health.withLock { health in
+            (suspected.union(health.slowMembers), preferred.indices.map { health.declining($0, at: now) })
+        }
+        let shopperPartition = map.partition(of: user)
+        let holders = Set(map.replicas(of: shopperPartition).filter {
+            !failed.contains($0) && !suspects.contains($0) && !declining[shopperPartition].contains($0)
+        })
         guard !holders.isEmpty else { return nil }
-        return ScatterPlan.within(holders, readOrders: preferred)
+        let readOrders = preferred.indices.map { partition in
+            declining[partition].isEmpty
+                ? preferred[partition] : ReplicaHealth.readOrder(preferred[partition], suspects: [], declining: declining[partition], failed: [])
+        }
+        return ScatterPlan.within(holders, readOrders: readOrders)
+    }
+
+    /// Records which of the partitions asked of `member` it answered and which it declined.
+    func recordAnswers(_ member: String, asked: some Sequence<Int>, answered: Set<Int>) {
+        let now = ContinuousClock.now
+        health.withLock { $0.record(member, asked: asked, answered: answered, at: now) }
     }
 
     /// Records how long a scoring call to `member` took (it answered).

@@ -1,5 +1,6 @@
 import Logging
 import NIOCore
+import TailorMembership
 import TailorRPC
 import TailorWire
 
@@ -11,7 +12,9 @@ extension Recommender {
         /// The scatter's hedge timer fired ("" when it was cancelled): members still
         /// silent past their recent p95 are hedged.
         case hedgeDue(member: String)
-        case hedged(answers: [(member: String, response: WireScoreResponse)], failures: [NodeCallError])
+        /// A hedge's answers; `unsent` when its request could not be built (the situation
+        /// was not read): then none of `plan`'s members was asked.
+        case hedged(plan: [String: [UInt32]], answers: [(member: String, response: WireScoreResponse)], failures: [NodeCallError], unsent: Bool)
     }
 
     /// One round: each member of `plan` scores its partitions, in parallel. A member
@@ -68,6 +71,12 @@ extension Recommender {
                 case .answered(let member, let response, let took):
                     outstanding.remove(member)
                     cluster.recordLatency(member, took)
+                    if response.situationUnavailable {
+                        // Its replica of the shopper's partition awaits hand-off.
+                        cluster.recordAnswers(member, asked: [cluster.shardMap.partition(of: score.user)], answered: [])
+                    } else if let asked = plan[member] {
+                        cluster.recordAnswers(member, asked: asked.map(Int.init), answered: Set(response.answered.map(Int.init)))
+                    }
                     accept(response, from: member, plan: plan, into: &gathered)
                     // Partitions the member declined (its replica is catching up or awaits
                     // hand-off) go to their next replica at once, outside the hedge budget.
@@ -95,10 +104,25 @@ extension Recommender {
                         group.addTask { await hedge(hedgePlan, request: hedgeRequest, until: end) }
                     }
                     if let next { armTimer(after: next - elapsed) }
-                case .hedged(let answers, let failures):
+                case .hedged(let hedgePlan, let answers, let failures, let unsent):
                     hedgesInFlight -= 1
                     for answer in answers { accept(answer.response, from: answer.member, plan: [:], into: &gathered) }
                     for failure in failures { gathered.failures[failure.member] = failure.message }
+                    if unsent {
+                        // Its members were never asked: a later round may still ask them.
+                        for (member, partitions) in hedgePlan {
+                            for partition in partitions { gathered.tried[Int(partition)].remove(member) }
+                        }
+                    }
+                    for answer in answers {
+                        let asked = hedgePlan[answer.member] ?? []
+                        cluster.recordAnswers(answer.member, asked: asked.map(Int.init), answered: Set(answer.response.answered.map(Int.init)))
+                        // What the hedge's member declined goes to a replica not yet asked, as a decline does.
+                        let next = alternatives(for: asked, of: answer.member, in: &gathered)
+                        guard !next.isEmpty else { continue }
+                        hedgesInFlight += 1
+                        group.addTask { await hedge(next, request: hedgeRequest, until: end) }
+                    }
                 }
                 // Done when every partition answered, or nothing that could answer is left
                 // (the hedge timers still asleep are cancelled, as is a slow call).
@@ -144,7 +168,7 @@ extension Recommender {
         do {
             shared = try await request().wireEncoded()
         } catch {
-            return .hedged(answers: [], failures: plan.keys.map { NodeCallError(member: $0, message: "hedge not sent: \(error)") })
+            return .hedged(plan: plan, answers: [], failures: plan.keys.map { NodeCallError(member: $0, message: "hedge not sent: \(error)") }, unsent: true)
         }
         let remaining = end - .now
         return await withTaskGroup(of: ScatterOutcome.self) { group in
@@ -160,7 +184,7 @@ extension Recommender {
                 case .hedgeDue, .hedged: break
                 }
             }
-            return .hedged(answers: answers, failures: failures)
+            return .hedged(plan: plan, answers: answers, failures: failures, unsent: false)
         }
     }
 

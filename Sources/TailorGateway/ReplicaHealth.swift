@@ -22,11 +22,19 @@ struct ReplicaHealth: Sendable {
     /// (and above ``slowFloor``) is read after the others.
     static let slowFactor = 3.0
     static let slowFloor: Duration = .milliseconds(20)
+    /// How long a replica that declined a partition is read after the partition's other
+    /// replicas. A replica declines while it awaits hand-off (created empty when the
+    /// shard map moved, e.g. after a member was declared dead) or catch-up, which takes
+    /// seconds; asking it first on every request spent a round trip of each answer's
+    /// deadline on the decline (then on the situation the re-ask needs).
+    static let declineMemory: Duration = .seconds(5)
 
     private var latencies: [String: [Double]] = [:]
     private var next: [String: Int] = [:]
     private var p95: [String: Double] = [:]
     private var tokens = 5.0
+    /// Per partition, the members that declined it lately and when.
+    private var declined: [Int: [String: ContinuousClock.Instant]] = [:]
 
     /// Records a scoring call that answered, in milliseconds.
     mutating func record(_ member: String, _ took: Duration) {
@@ -53,6 +61,36 @@ struct ReplicaHealth: Sendable {
         guard tokens >= 1 else { return false }
         tokens -= 1
         return true
+    }
+
+    /// Records what `member` did with the partitions it was asked: those it answered are
+    /// ready there, the others it declined (its replica awaits hand-off).
+    mutating func record(_ member: String, asked: some Sequence<Int>, answered: Set<Int>, at now: ContinuousClock.Instant) {
+        for partition in asked {
+            if answered.contains(partition) {
+                declined[partition]?.removeValue(forKey: member)
+            } else {
+                declined[partition, default: [:]][member] = now
+            }
+        }
+    }
+
+    /// The members that declined `partition` within ``declineMemory`` of `now`.
+    func declining(_ partition: Int, at now: ContinuousClock.Instant) -> Set<String> {
+        guard let members = declined[partition] else { return [] }
+        return Set(members.compactMap { now - $0.value < Self.declineMemory ? $0.key : nil })
+    }
+
+    /// The replicas of a partition in the order to ask them: healthy ones first, then
+    /// suspects and slow members, then those that declined the partition lately, then
+    /// those that failed a call lately; among equals, in the order given (the rotation
+    /// that spreads reads).
+    static func readOrder(_ replicas: [String], suspects: Set<String>, declining: Set<String>, failed: Set<String>) -> [String] {
+        func rank(_ member: String) -> Int {
+            failed.contains(member) ? 3 : declining.contains(member) ? 2 : suspects.contains(member) ? 1 : 0
+        }
+        guard replicas.contains(where: { rank($0) > 0 }) else { return replicas }
+        return (0...3).flatMap { level in replicas.filter { rank($0) == level } }
     }
 
     /// Members much slower than the rest lately.

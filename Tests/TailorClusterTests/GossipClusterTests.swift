@@ -150,10 +150,14 @@ struct GossipClusterTests {
             let since = ContinuousClock.now - pausedAt
             if since > .seconds(3), answer.coverage.degraded {
                 fullAfterSuspicion = false
-                degradedLate.append("\(since): \(answer.coverage.answered) of \(answer.coverage.partitions) in \(answer.tookMs) ms")
+                degradedLate.append(
+                    "\(since): \(answer.coverage.answered) of \(answer.coverage.partitions) in \(answer.tookMs) ms"
+                        + " (\(answer.coverage.reasons?.joined(separator: "; ") ?? ""))"
+                )
             }
             try await Task.sleep(for: .milliseconds(100))
         }
+        if slowest >= 300 || !fullAfterSuspicion { cluster.printLogs() }
         #expect(slowest < 300, "the deadline is 250 ms; slowest answer \(slowest) ms")
         #expect(fullAfterSuspicion, "answers more than 3 s after the pause must not be degraded: \(degradedLate)")
         let n2 = try await statuses(cluster)["n2"]
