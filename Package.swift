@@ -295,7 +295,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TailorScoringTests",
-            dependencies: ["TailorScoring", "TailorModel"],
+            dependencies: ["TailorScoring", "TailorModel", "TailorCRDT"],
             swiftSettings: upcoming
         ),
         .testTarget(

@@ -9,32 +9,32 @@ public struct ReplicatedRecord: Sendable, Hashable {
         /// Co-occurrence contributions of the events of one routed batch to one catalog
         /// partition, keyed by the batch. Grow-only set; interactions are counted by
         /// gossip, not here.
-        case signals = 1
+        case contributions = 1
         /// A product, keyed by id; last writer wins by the shop's version. An empty body
         /// is a deletion at that version.
         case product = 2
         /// A stock level, keyed by product id; last writer wins by version.
         case stock = 3
-        /// A shopper's erasure, keyed by user id, version = when (ms). It dominates every
-        /// event of that user at or before it.
+        /// A shopper's erasure, keyed by shopper id, version = when (ms). It dominates every
+        /// event of that shopper at or before it.
         case tombstone = 4
         /// Contributions of seed data (the demo shop) whose interactions are counted by
         /// the partition itself: seed data never passed through a gateway's counters.
-        case seedSignals = 5
+        case seedContributions = 5
     }
 
     public var kind: Kind
     public var key: String
     public var version: Int64
     /// For events: the shopper (what an erasure removes). Empty otherwise.
-    public var user: String
+    public var shopper: String
     public var body: [UInt8]
 
-    public init(kind: Kind, key: String, version: Int64, user: String = "", body: [UInt8]) {
+    public init(kind: Kind, key: String, version: Int64, shopper: String = "", body: [UInt8]) {
         self.kind = kind
         self.key = key
         self.version = version
-        self.user = user
+        self.shopper = shopper
         self.body = body
     }
 
@@ -45,7 +45,7 @@ public struct ReplicatedRecord: Sendable, Hashable {
     }
 
     /// What storing `self` does next to the copy held (`held`: its version, nil when
-    /// none), given the erasure of its user held (`erasedAt`: the tombstone's time).
+    /// none), given the erasure of its shopper held (`erasedAt`: the tombstone's time).
     public func merge(heldVersion held: Int64?, erasedAt: Int64?) -> MergeDecision {
         if kind == .event, let erasedAt, version <= erasedAt { return .erased }
         guard let held else { return .insert }
@@ -55,7 +55,7 @@ public struct ReplicatedRecord: Sendable, Hashable {
     /// The bucket of the partition's digest this record counts in, and where the store
     /// files it: an event goes with its shopper (so a shopper's events and erasure share a
     /// bucket: erasure and export read one bucket), every other record with its key.
-    public var bucket: Int { PartitionDigest.bucket(of: kind == .event ? user : key) }
+    public var bucket: Int { PartitionDigest.bucket(of: kind == .event ? shopper : key) }
 
     /// The record's identity and version as one 64-bit value: what a digest sums.
     public var fingerprint: UInt64 {

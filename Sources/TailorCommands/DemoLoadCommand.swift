@@ -64,7 +64,7 @@ struct DemoLoadCommand: AsyncParsableCommand {
     /// A stored demo event as a shop would send it: ids only, the gateway enriches them.
     static func apiEvent(_ event: StoredEvent) -> ShopperEvent {
         ShopperEvent(
-            id: event.id, type: event.type, user: event.user, session: event.session,
+            id: event.id, type: event.type, shopper: event.shopper, session: event.session,
             products: event.products.isEmpty ? nil : event.products.map(\.id),
             quantity: event.quantity == 1 ? nil : event.quantity, query: event.query.isEmpty ? nil : event.query,
             at: Date(timeIntervalSince1970: Double(event.atMillis) / 1000)

@@ -126,7 +126,7 @@ struct EvalCommand: AsyncParsableCommand {
                 print("tailor eval: wrote \(writeDataset)/Demo.txt and \(writeDataset)/Demo_item2attributes.json")
             }
         } else {
-            dataset = try EvalDataset.load(sequences: sequences ?? "", attributes: attributes, maxUsers: maxUsers)
+            dataset = try EvalDataset.load(sequences: sequences ?? "", attributes: attributes, maxShoppers: maxUsers)
         }
         let base = Set(withoutNames.compactMap(Evaluation.Signal.init(rawValue:)))
         let strategies: [Strategy] = strategy == "all" ? Strategy.allCases : [Strategy(rawValue: strategy)!]
@@ -149,7 +149,7 @@ struct EvalCommand: AsyncParsableCommand {
             let result = evaluation.run()
             if !printedHeader {
                 printedHeader = true
-                print("tailor eval: \(result.users) shoppers evaluated (\(result.skipped) with fewer than 3 interactions skipped), \(result.items) items, \(result.trainingEvents) training events, target \(result.target); \(dataset.attributes.count) items with attributes")
+                print("tailor eval: \(result.shoppers) shoppers evaluated (\(result.skipped) with fewer than 3 interactions skipped), \(result.items) items, \(result.trainingEvents) training events, target \(result.target); \(dataset.attributes.count) items with attributes")
                 let header = parsedK.map { "HR@\($0) | NDCG@\($0)" }.joined(separator: " | ")
                 print("| model | \(header) | coverage | margin top 5 | overstocked top 5 | build s | score s |")
                 print("| --- |" + String(repeating: " ---: |", count: 2 * parsedK.count + 5))
@@ -168,19 +168,19 @@ struct EvalCommand: AsyncParsableCommand {
             let outcome = try await remote.run()
             // The same shoppers in-process, for a like-with-like row.
             var local = Evaluation(dataset: dataset, ks: parsedK, partitionCount: partitions, target: Evaluation.Target(rawValue: target)!)
-            local.onlyUsers = Set(outcome.users)
+            local.onlyShoppers = Set(outcome.shoppers)
             let same = local.run()
-            let agreeing = outcome.users.count { outcome.ranks[$0] == same.ranks[$0] }
+            let agreeing = outcome.shoppers.count { outcome.ranks[$0] == same.ranks[$0] }
             print("")
-            print("through the cluster at \(cluster): \(outcome.eventsWritten) events written, \(outcome.users.count) shoppers asked; load \(String(format: "%.1f", outcome.loadSeconds)) s, questions \(String(format: "%.1f", outcome.askSeconds)) s (tookMs median \(String(format: "%.1f", outcome.tookMsMedian)), p99 \(String(format: "%.1f", outcome.tookMsP99))); \(outcome.degradedAnswers) degraded, \(outcome.failedAnswers) failed answers")
+            print("through the cluster at \(cluster): \(outcome.eventsWritten) events written, \(outcome.shoppers.count) shoppers asked; load \(String(format: "%.1f", outcome.loadSeconds)) s, questions \(String(format: "%.1f", outcome.askSeconds)) s (tookMs median \(String(format: "%.1f", outcome.tookMsMedian)), p99 \(String(format: "%.1f", outcome.tookMsP99))); \(outcome.degradedAnswers) degraded, \(outcome.failedAnswers) failed answers")
             let header = parsedK.map { "HR@\($0) | NDCG@\($0)" }.joined(separator: " | ")
-            print("| model (same \(outcome.users.count) shoppers) | \(header) |")
+            print("| model (same \(outcome.shoppers.count) shoppers) | \(header) |")
             print("| --- |" + String(repeating: " ---: |", count: 2 * parsedK.count))
             for (label, hitRate, ndcg) in [("tailor, in-process", same.hitRate, same.ndcg), ("tailor, through the cluster", outcome.hitRate, outcome.ndcg)] {
                 let cells = parsedK.map { String(format: "%.4f | %.4f", hitRate[$0] ?? 0, ndcg[$0] ?? 0) }.joined(separator: " | ")
                 print("| \(label) | \(cells) |")
             }
-            print("the held-out item's rank is the same for \(agreeing) of \(outcome.users.count) shoppers")
+            print("the held-out item's rank is the same for \(agreeing) of \(outcome.shoppers.count) shoppers")
         }
         if let json {
             let encoder = JSONEncoder()

@@ -32,7 +32,7 @@ public struct DemoShop: Sendable {
         let shopper = DemoShopper(catalog: catalog, using: &random)
         let window = Int64(max(1, configuration.days)) * 86_400_000
         var simulation = ShopperSimulation(
-            catalog: catalog, shopper: shopper, user: DemoIDs.shopper(index), random: random,
+            catalog: catalog, shopper: shopper, shopperID: DemoIDs.shopper(index), random: random,
             start: endingAtMillis - window, end: endingAtMillis
         )
         return simulation.run()

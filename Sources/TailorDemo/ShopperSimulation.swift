@@ -10,7 +10,8 @@ import TailorModel
 struct ShopperSimulation {
     let catalog: DemoCatalog
     let shopper: DemoShopper
-    let user: String
+    /// The shopper's id.
+    let shopperID: String
     var random: DemoRandom
     let start: Int64
     let end: Int64
@@ -20,14 +21,14 @@ struct ShopperSimulation {
     private var session = ""
     private let idPrefix: String
 
-    init(catalog: DemoCatalog, shopper: DemoShopper, user: String, random: DemoRandom, start: Int64, end: Int64) {
+    init(catalog: DemoCatalog, shopper: DemoShopper, shopperID: String, random: DemoRandom, start: Int64, end: Int64) {
         self.catalog = catalog
         self.shopper = shopper
-        self.user = user
+        self.shopperID = shopperID
         self.random = random
         self.start = start
         self.end = end
-        idPrefix = "demo-" + user + "-"
+        idPrefix = "demo-" + shopperID + "-"
     }
 
     mutating func run() -> [StoredEvent] {
@@ -39,7 +40,7 @@ struct ShopperSimulation {
         for (number, sessionStart) in starts.enumerated() {
             // A session never overlaps the one before: the shopper is one person.
             now = events.last.map { max(sessionStart, $0.atMillis + 30 * 60_000) } ?? sessionStart
-            session = "s-" + user + "-" + String(number)
+            session = "s-" + shopperID + "-" + String(number)
             playSession()
         }
         return events
@@ -122,7 +123,7 @@ struct ShopperSimulation {
         now += Int64(random.between(gap))
         events.append(
             StoredEvent(
-                id: idPrefix + String(events.count), type: type, user: user, session: session,
+                id: idPrefix + String(events.count), type: type, shopper: shopperID, session: session,
                 products: products.map { catalog.refs[$0] }, quantity: quantity, query: query,
                 atMillis: min(now, end)
             )

@@ -33,7 +33,7 @@ package struct ClusterEvaluation {
     package static let settleSeconds = 12.0
 
     package struct Outcome: Sendable {
-        package var users: [String]
+        package var shoppers: [String]
         package var ranks: [String: Int]
         package var hitRate: [Int: Double]
         package var ndcg: [Int: Double]
@@ -48,10 +48,10 @@ package struct ClusterEvaluation {
     }
 
     /// The sampled shoppers: every n-th evaluated shopper, in file order.
-    package func sampledUsers() -> [(user: String, heldOut: String, seen: Set<String>)] {
-        let evaluated = dataset.sequences.compactMap { user, items -> (user: String, heldOut: String, seen: Set<String>)? in
+    package func sampledShoppers() -> [(shopper: String, heldOut: String, seen: Set<String>)] {
+        let evaluated = dataset.sequences.compactMap { shopper, items -> (shopper: String, heldOut: String, seen: Set<String>)? in
             let (training, heldOut) = target.split(items)
-            return heldOut.map { (user, $0, Set(training)) }
+            return heldOut.map { (shopper, $0, Set(training)) }
         }
         let step = max(1, evaluated.count / max(1, sample))
         return Array(stride(from: 0, to: evaluated.count, by: step).prefix(sample).map { evaluated[$0] })
@@ -65,11 +65,11 @@ package struct ClusterEvaluation {
 
         let now = Date()
         var events: [ShopperEvent] = []
-        for (user, sequence) in dataset.sequences {
+        for (shopper, sequence) in dataset.sequences {
             let training = target.split(sequence).training
             for (step, item) in training.enumerated() {
                 events.append(ShopperEvent(
-                    id: "\(user)-\(step)", type: .view, user: user, session: "s", product: item,
+                    id: "\(shopper)-\(step)", type: .view, shopper: shopper, session: "s", product: item,
                     at: now.addingTimeInterval(-60 * Double(training.count - step))
                 ))
             }
@@ -78,29 +78,29 @@ package struct ClusterEvaluation {
         try await Task.sleep(for: .seconds(Self.settleSeconds))
         let loaded = ContinuousClock.now
 
-        let users = sampledUsers()
-        let answers = try await client.map(users) { entry in
-            try await ask(entry.user, client: client)
+        let shoppers = sampledShoppers()
+        let answers = try await client.map(shoppers) { entry in
+            try await ask(entry.shopper, client: client)
         }
         var ranks: [String: Int] = [:]
         var degraded = 0
         var failed = 0
         var took: [Double] = []
-        for (entry, answer) in zip(users, answers) {
+        for (entry, answer) in zip(shoppers, answers) {
             guard let answer else {
                 failed += 1
-                ranks[entry.user] = -1
+                ranks[entry.shopper] = -1
                 continue
             }
             if answer.coverage.degraded { degraded += 1 }
             took.append(answer.tookMs)
             let ranked = answer.items.map(\.product).filter { !entry.seen.contains($0) }
-            ranks[entry.user] = ranked.firstIndex(of: entry.heldOut) ?? -1
+            ranks[entry.shopper] = ranked.firstIndex(of: entry.heldOut) ?? -1
         }
         let (hitRate, ndcg) = Evaluation.metrics(Array(ranks.values), ks: ks)
         took.sort()
         return Outcome(
-            users: users.map(\.user), ranks: ranks, hitRate: hitRate, ndcg: ndcg, eventsWritten: events.count,
+            shoppers: shoppers.map(\.shopper), ranks: ranks, hitRate: hitRate, ndcg: ndcg, eventsWritten: events.count,
             degradedAnswers: degraded, failedAnswers: failed,
             loadSeconds: Evaluation.seconds(loaded - started), askSeconds: Evaluation.seconds(.now - loaded),
             tookMsMedian: took.isEmpty ? 0 : took[took.count / 2],
@@ -108,9 +108,9 @@ package struct ClusterEvaluation {
         )
     }
 
-    private func ask(_ user: String, client: PublicAPIClient) async throws -> RecommendationResponse? {
+    private func ask(_ shopper: String, client: PublicAPIClient) async throws -> RecommendationResponse? {
         try await client.recommend(RecommendationRequest(
-            user: user, placement: .homeForYou, k: Limits.maximumK, filters: RecommendationFilters(inStockOnly: false)
+            shopper: shopper, placement: .homeForYou, k: Limits.maximumK, filters: RecommendationFilters(inStockOnly: false)
         ))
     }
 }

@@ -7,7 +7,7 @@ import TailorModel
 /// optionally, `{"item": [attribute, …]}`.
 package struct EvalDataset: Sendable {
     /// Each shopper's items, oldest first.
-    package var sequences: [(user: String, items: [String])]
+    package var sequences: [(shopper: String, items: [String])]
     /// Each item's attributes (brand and category codes), when given.
     package var attributes: [String: [String]]
     /// The shop's own product records (the demo shop's: categories, brands, costs,
@@ -31,17 +31,17 @@ package struct EvalDataset: Sendable {
         return all.sorted()
     }
 
-    package static func load(sequences path: String, attributes attributesPath: String?, maxUsers: Int?) throws -> EvalDataset {
+    package static func load(sequences path: String, attributes attributesPath: String?, maxShoppers: Int?) throws -> EvalDataset {
         guard let text = FileManager.default.contents(atPath: path).map({ String(decoding: $0, as: UTF8.self) }) else {
             throw EvalError("--sequences: cannot read '\(path)'")
         }
-        var sequences: [(user: String, items: [String])] = []
+        var sequences: [(shopper: String, items: [String])] = []
         for (number, line) in text.split(whereSeparator: \.isNewline).enumerated() {
             let fields = line.split(whereSeparator: \.isWhitespace).map(String.init)
-            guard let user = fields.first else { continue }
+            guard let shopper = fields.first else { continue }
             guard fields.count >= 2 else { throw EvalError("--sequences: line \(number + 1) has a user and no item") }
-            sequences.append((user, Array(fields.dropFirst())))
-            if let maxUsers, sequences.count >= maxUsers { break }
+            sequences.append((shopper, Array(fields.dropFirst())))
+            if let maxShoppers, sequences.count >= maxShoppers { break }
         }
         var attributes: [String: [String]] = [:]
         if let attributesPath {
@@ -68,14 +68,14 @@ extension EvalDataset {
     /// attributes, as written by ``write(to:name:)``.
     package static func demo(configuration: DemoShop.Configuration, endingAtMillis: Int64) -> EvalDataset {
         let shop = DemoShop(configuration: configuration)
-        var sequences: [(user: String, items: [String])] = []
+        var sequences: [(shopper: String, items: [String])] = []
         shop.forEachShopper(endingAtMillis: endingAtMillis) { _, events in
             var seen = Set<String>()
             var items: [String] = []
             for event in events where event.type != .removeFromCart && event.type != .search {
                 for product in event.products where seen.insert(product.id).inserted { items.append(product.id) }
             }
-            if items.count >= 5, let user = events.first?.user { sequences.append((user, items)) }
+            if items.count >= 5, let shopper = events.first?.shopper { sequences.append((shopper, items)) }
         }
         var products: [String: Product] = [:]
         var attributes: [String: [String]] = [:]
@@ -94,7 +94,7 @@ extension EvalDataset {
     /// `NAME_item2attributes.json` in `directory` (for `scripts/eval-peers`).
     package func write(to directory: String, name: String) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let lines = sequences.map { ([$0.user] + $0.items).joined(separator: " ") }.joined(separator: "\n") + "\n"
+        let lines = sequences.map { ([$0.shopper] + $0.items).joined(separator: " ") }.joined(separator: "\n") + "\n"
         try Data(lines.utf8).write(to: URL(fileURLWithPath: directory).appendingPathComponent(name + ".txt"))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

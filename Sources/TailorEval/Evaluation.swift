@@ -56,7 +56,7 @@ package struct Evaluation {
     package var overrides: SignalWeightOverrides?
     /// When set, only these shoppers are scored (all still train): the sample a
     /// cluster run asks, to compare like with like.
-    package var onlyUsers: Set<String>?
+    package var onlyShoppers: Set<String>?
 
     package init(dataset: EvalDataset, ks: [Int], partitionCount: Int, target: Target) {
         self.dataset = dataset
@@ -70,7 +70,7 @@ package struct Evaluation {
 
     package struct Result: Codable, Sendable {
         package var target: String
-        package var users: Int
+        package var shoppers: Int
         package var skipped: Int
         package var items: Int
         package var trainingEvents: Int
@@ -92,7 +92,7 @@ package struct Evaluation {
         package var ranks: [String: Int] = [:]
 
         package enum CodingKeys: String, CodingKey {
-            case target, users, skipped, items, trainingEvents, hitRate, ndcg, coverage, strategy, without, marginTop5, overstockedTop5
+            case target, shoppers = "users", skipped, items, trainingEvents, hitRate, ndcg, coverage, strategy, without, marginTop5, overstockedTop5
             case buildSeconds, scoreSeconds
         }
     }
@@ -144,23 +144,23 @@ package struct Evaluation {
         // interactions are not evaluated; all but their last item still trains).
         var profiles: [String: ShopperProfile] = [:]
         var trainingEvents = 0
-        var evaluated: [(user: String, heldOut: String)] = []
-        for (user, sequence) in dataset.sequences {
+        var evaluated: [(shopper: String, heldOut: String)] = []
+        for (shopper, sequence) in dataset.sequences {
             let (training, heldOut) = target.split(sequence)
-            if let heldOut, onlyUsers?.contains(user) ?? true { evaluated.append((user, heldOut)) }
+            if let heldOut, onlyShoppers?.contains(shopper) ?? true { evaluated.append((shopper, heldOut)) }
             var profile = ShopperProfile()
             for (step, item) in training.enumerated() {
                 let event = StoredEvent(
-                    id: "\(user)-\(step)", type: .view, user: user, session: "s", products: [refs[item] ?? ProductRef(id: item)],
+                    id: "\(shopper)-\(step)", type: .view, shopper: shopper, session: "s", products: [refs[item] ?? ProductRef(id: item)],
                     atMillis: Self.nowMillis - Int64(training.count - step) * 60_000
                 )
-                guard let signals = profile.record(event) else { continue }
+                guard let contributions = profile.record(event) else { continue }
                 trainingEvents += 1
                 for partition in indexes.indices {
-                    _ = indexes[partition].apply(signals) { shardMap.partition(of: $0) == partition }
+                    _ = indexes[partition].apply(contributions) { shardMap.partition(of: $0) == partition }
                 }
             }
-            profiles[user] = profile
+            profiles[shopper] = profile
         }
         for partition in indexes.indices { indexes[partition].refreshHeads(nowMillis: Self.nowMillis) }
         let built = ContinuousClock.now
@@ -169,7 +169,7 @@ package struct Evaluation {
         var recommended = Set<String>()
         var scratch = [ScoringScratch](repeating: ScoringScratch(), count: indexes.count)
         let request = RecommendationRequest(
-            user: "", placement: .homeForYou, k: k, strategy: strategy, filters: RecommendationFilters(inStockOnly: false)
+            shopper: "", placement: .homeForYou, k: k, strategy: strategy, filters: RecommendationFilters(inStockOnly: false)
         )
         var weights = ScoringWeights.resolve(placement: request.placement, strategy: request.resolvedStrategy, overrides: overrides)
         if without.contains(.cooccurrence) { weights.collaborative = 0 }
@@ -181,8 +181,8 @@ package struct Evaluation {
         var marginShoppers = 0
         var overstockedCount = 0
         var topCount = 0
-        for (user, heldOut) in evaluated {
-            let profile = profiles[user] ?? ShopperProfile()
+        for (shopper, heldOut) in evaluated {
+            let profile = profiles[shopper] ?? ShopperProfile()
             var situation = SituationBuilder.merge(profile: profile.situation(nowMillis: Self.nowMillis), request: request, anchor: nil, cart: [])
             if without.contains(.order) {
                 // Every recent item at the newest one's weight.
@@ -197,7 +197,7 @@ package struct Evaluation {
             )
             let answer = Self.answer(vocabulary.prepare(query), indexes, k: k, scratch: &scratch)
             recommended.formUnion(answer)
-            ranks[user] = answer.firstIndex(of: heldOut) ?? -1
+            ranks[shopper] = answer.firstIndex(of: heldOut) ?? -1
             let top5 = answer.prefix(5)
             let costed = top5.compactMap { margins[$0] }
             if !costed.isEmpty {
@@ -207,9 +207,9 @@ package struct Evaluation {
             overstockedCount += top5.count { overstocked.contains($0) }
             topCount += top5.count
         }
-        let (hitRate, ndcg) = Self.metrics(evaluated.map { ranks[$0.user] ?? -1 }, ks: ks)
+        let (hitRate, ndcg) = Self.metrics(evaluated.map { ranks[$0.shopper] ?? -1 }, ks: ks)
         return Result(
-            target: target.rawValue, users: evaluated.count, skipped: dataset.sequences.count - evaluated.count, items: items.count,
+            target: target.rawValue, shoppers: evaluated.count, skipped: dataset.sequences.count - evaluated.count, items: items.count,
             trainingEvents: trainingEvents,
             hitRate: hitRate, ndcg: ndcg,
             coverage: Double(recommended.count) / Double(max(1, items.count)),

@@ -6,7 +6,7 @@ import TailorModel
 import TailorScoring
 import TailorWire
 
-/// Fills the gateway's inventory view from the nodes: every partition's product
+/// Fills the gateway's catalog mirror from the nodes: every partition's product
 /// summaries from one of its replicas. Until every partition has answered once, the
 /// gateway is not ready; after that it refreshes periodically (versions only move
 /// forward, so a refresh never undoes a newer write made through this gateway).
@@ -43,7 +43,7 @@ struct CatalogSync: Service {
                     try await fetch(partitions, from: member) { pending.remove($0) }
                 } catch {
                     // Another replica is asked next time. Said every 25 attempts (about 5 s)
-                    // while the view is incomplete, so a member that cannot answer shows.
+                    // while the mirror is incomplete, so a member that cannot answer shows.
                     if attempt % 25 == 0 {
                         logger.warning("catalog summaries failed", metadata: ["member": "\(member)", "attempt": "\(attempt)", "error": "\(error)"])
                     }
@@ -60,7 +60,7 @@ struct CatalogSync: Service {
                 }
                 if !gateway.isReady {
                     gateway.markReady()
-                    logger.info("inventory view loaded", metadata: ["products": "\(gateway.view.count)"])
+                    logger.info("inventory view loaded", metadata: ["products": "\(gateway.mirror.count)"])
                 }
                 pending = Set(0..<count)
                 try await gracefulSleep(gateway.configuration.catalogRefreshInterval)
@@ -74,7 +74,7 @@ struct CatalogSync: Service {
     /// so an answer stays far under the wire's message limit however big the shop.
     static let pageSize: UInt32 = 2_000
 
-    /// Merges every product of `partitions` that `member` holds into the view, a page at
+    /// Merges every product of `partitions` that `member` holds into the mirror, a page at
     /// a time, calling `answered` for each partition received to its end.
     private func fetch(_ partitions: [UInt32], from member: String, answered: (Int) -> Void) async throws {
         var queue = partitions[...]
@@ -88,7 +88,7 @@ struct CatalogSync: Service {
                 member, WireMethods.catalogSummaries, request, timeout: .seconds(5)
             )
             for wire in response.products {
-                gateway.view.merge(ProductSummary(
+                gateway.mirror.merge(ProductSummary(
                     id: wire.id, title: wire.title, category: wire.category, brand: wire.brand, price: wire.price,
                     stock: wire.hasStock ? wire.stock : nil, stockVersion: wire.hasStockVersion ? wire.stockVersion : nil,
                     version: wire.version, features: wire.features

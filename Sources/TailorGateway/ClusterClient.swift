@@ -2,6 +2,7 @@ import Logging
 import Metrics
 import NIOCore
 import Synchronization
+import TailorGossip
 import TailorHTTP2
 import TailorMembership
 import TailorRPC
@@ -45,7 +46,7 @@ final class ClusterClient: Sendable {
             }
             var peers: [String: HTTP2Peer] = [:]
             for name in map.members {
-                if let endpoint = members.endpoint(of: name) { peers[name] = HTTP2Peer(host: endpoint.host, port: endpoint.port) }
+                if let endpoint = members.endpoint(of: name) { peers[name] = HTTP2Peer(endpoint) }
             }
             self.peers = peers
             suspects = members.suspects
@@ -68,10 +69,10 @@ final class ClusterClient: Sendable {
     /// Recomputes the routing from SWIM's view (the members named at start stay).
     /// Returns whether the shard map changed.
     @discardableResult
-    func update(gossip view: [SWIMUpdate]) -> Bool {
+    func update(gossip updates: [SWIMUpdate]) -> Bool {
         routing.withLock { routing in
             var members = routing.members
-            members.gossip = view
+            members.gossip = updates
             let next = Routing(members: members, partitionCount: partitionCount, replicationFactor: replicationFactor)
             defer { routing = next }
             return next.shardMap != routing.shardMap
@@ -103,7 +104,7 @@ final class ClusterClient: Sendable {
     func callForDiagnostics<Request, Response>(
         _ member: String, _ method: WireMethod<Request, Response>, _ request: Request, timeout: Duration
     ) async throws -> Response {
-        guard let peer = routing.withLock({ $0.peers[member] ?? $0.members.endpoint(of: member).map { HTTP2Peer(host: $0.host, port: $0.port) } })
+        guard let peer = routing.withLock({ $0.peers[member] ?? $0.members.endpoint(of: member).map(HTTP2Peer.init) })
         else { throw NodeCallError(member: member, message: "unknown member") }
         do {
             return try await client.call(method, request, on: peer, timeout: timeout)
@@ -177,7 +178,7 @@ final class ClusterClient: Sendable {
         return ReplicaHealth.readOrder(rotated, suspects: suspected.union(slow), declining: declining, failed: recentlyFailed())
     }
 
-    /// A scatter that asks only healthy members holding `user`'s partition, each for
+    /// A scatter that asks only healthy members holding `shopper`'s partition, each for
     /// the catalog partitions it holds, so that they build the situation themselves;
     /// nil when those members do not hold every catalog partition (then the gateway
     /// reads the situation first).
@@ -185,14 +186,14 @@ final class ClusterClient: Sendable {
     /// A holder whose replica of the shopper's partition declined lately (it awaits
     /// hand-off: it would answer `situationUnavailable` for all it was asked) is left out,
     /// and a catalog partition goes to a holder that has not declined it when one can.
-    func planWithProfile(of user: String) -> [String: [UInt32]]? {
+    func planWithProfile(of shopper: String) -> [String: [UInt32]]? {
         let failed = recentlyFailed()
         let (map, preferred, suspected) = routing.withLock { ($0.shardMap, $0.preferred, $0.suspects) }
         let now = ContinuousClock.now
         let (suspects, declining) = health.withLock { health in
             (suspected.union(health.slowMembers), preferred.indices.map { health.declining($0, at: now) })
         }
-        let shopperPartition = map.partition(of: user)
+        let shopperPartition = map.partition(of: shopper)
         let holders = Set(map.replicas(of: shopperPartition).filter {
             !failed.contains($0) && !suspects.contains($0) && !declining[shopperPartition].contains($0)
         })

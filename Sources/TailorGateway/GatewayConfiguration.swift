@@ -29,7 +29,7 @@ public struct GatewayConfiguration: Sendable {
     public var recommendationDeadline: Duration
     /// How long a write may wait for its replicas.
     public var writeTimeout: Duration
-    /// How often the inventory view is refreshed from the nodes in full. Writes through
+    /// How often the catalog mirror is refreshed from the nodes in full. Writes through
     /// this gateway update it at once; the refresh catches writes made through other
     /// gateways (until inventory travels by gossip) and costs a burst of CPU, so it is rare.
     public var catalogRefreshInterval: Duration

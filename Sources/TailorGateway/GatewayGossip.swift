@@ -49,7 +49,7 @@ struct GatewayGossip: Service {
                         logger.notice("shard map changed", metadata: ["data members": "\(gateway.cluster.shardMap.members)"])
                     }
                 },
-                inventory: gateway.view
+                inventory: gateway.mirror
             )
             gateway.gossip.set(service)
             group.addTask {

@@ -13,18 +13,18 @@ import TailorScoring
 import TailorWire
 
 /// A Tailor gateway: the public JSON API on Hummingbird, scatter-gather to the nodes
-/// over HTTP/2, and the inventory view the answers are checked against.
+/// over HTTP/2, and the catalog mirror the answers are checked against.
 ///
 /// A `Service`: `run()` serves until graceful shutdown (SIGTERM under a `ServiceGroup`).
-/// `/readyz` answers 200 once the inventory view holds every partition.
+/// `/readyz` answers 200 once the catalog mirror holds every partition.
 public final class GatewayService: Service, Sendable {
     public let configuration: GatewayConfiguration
     private let logger: Logger
     private let onListening: @Sendable (String, Int) -> Void
-    let view = CatalogView()
+    let mirror = CatalogMirror()
     let cluster: ClusterClient
     /// The gateway's gossip shell, once its internal listener is bound (``GatewayGossip``).
-    let gossip: GossipSlot
+    let gossip: GossipServiceHolder
     private let ready = Atomic<Bool>(false)
 
     public init(
@@ -34,7 +34,7 @@ public final class GatewayService: Service, Sendable {
         self.configuration = configuration
         self.logger = logger
         self.onListening = onListening
-        self.gossip = GossipSlot(member: configuration.name)
+        self.gossip = GossipServiceHolder(member: configuration.name)
         self.cluster = ClusterClient(
             members: configuration.members, partitionCount: configuration.partitionCount,
             replicationFactor: configuration.replicationFactor, client: HTTP2Client(logger: Logger(label: "tailor.gateway.http2"))
@@ -74,12 +74,12 @@ public final class GatewayService: Service, Sendable {
 
     private var writes: WriteRouter {
         WriteRouter(
-            cluster: cluster, view: view, writeQuorum: configuration.writeQuorum, timeout: configuration.writeTimeout, logger: logger
+            cluster: cluster, mirror: mirror, writeQuorum: configuration.writeQuorum, timeout: configuration.writeTimeout, logger: logger
         ) { [gossip] interactions in gossip.current?.count(interactions) }
     }
 
     private func addRoutes(to router: Router<BasicRequestContext>) {
-        let recommender = Recommender(cluster: cluster, view: view, deadline: configuration.recommendationDeadline, logger: logger)
+        let recommender = Recommender(cluster: cluster, mirror: mirror, deadline: configuration.recommendationDeadline, logger: logger)
         let writes = self.writes
 
         router.post("/v1/recommendations") { request, _ in
@@ -116,16 +116,16 @@ public final class GatewayService: Service, Sendable {
             return try JSONCoding.response(try await self.product(id))
         }
         router.delete("/v1/users/{id}") { _, context in
-            let user = try Self.pathID(context)
-            do throws(ValidationError) { try Check.identifier(user, "id") } catch { throw APIError(error) }
-            return try JSONCoding.response(try await writes.erase(user: user))
+            let shopper = try Self.pathID(context)
+            do throws(ValidationError) { try Check.identifier(shopper, "id") } catch { throw APIError(error) }
+            return try JSONCoding.response(try await writes.erase(shopper: shopper))
         }
         router.get("/v1/users/{id}/export") { request, context in
-            let user = try Self.pathID(context)
-            do throws(ValidationError) { try Check.identifier(user, "id") } catch { throw APIError(error) }
-            return try JSONCoding.response(try await self.export(user, replica: request.uri.queryParameters.get("replica")))
+            let shopper = try Self.pathID(context)
+            do throws(ValidationError) { try Check.identifier(shopper, "id") } catch { throw APIError(error) }
+            return try JSONCoding.response(try await self.export(shopper, replica: request.uri.queryParameters.get("replica")))
         }
-        router.get("/v1/cluster") { _, _ in try JSONCoding.response(await self.clusterView()) }
+        router.get("/v1/cluster") { _, _ in try JSONCoding.response(await self.clusterStatus()) }
         router.get("/healthz") { _, _ in try JSONCoding.response(["status": "ok"]) }
         router.get("/metrics") { _, _ in
             var headers = HTTPFields()
@@ -153,10 +153,10 @@ public final class GatewayService: Service, Sendable {
 
     /// Everything one complete replica holds about the shopper.
     /// `replica`: ask that replica only (an audit of every copy), else the first that answers.
-    private func export(_ user: String, replica: String?) async throws -> UserExport {
+    private func export(_ shopper: String, replica: String?) async throws -> ShopperExport {
         var request = WireExportRequest()
-        request.user = user
-        let partition = cluster.shardMap.partition(of: user)
+        request.user = shopper
+        let partition = cluster.shardMap.partition(of: shopper)
         let replicas = cluster.shardMap.replicas(of: partition)
         if let replica, !replicas.contains(replica) {
             throw APIError(status: .badRequest, field: "replica", problem: "'\(replica)' is not a replica of partition \(partition) (\(replicas.joined(separator: ", ")))")
@@ -164,8 +164,8 @@ public final class GatewayService: Service, Sendable {
         var failures: [String] = []
         for member in replica.map({ [$0] }) ?? cluster.readOrder(of: partition) {
             do {
-                let response: WireExportResponse = try await cluster.call(member, WireMethods.exportUser, request, timeout: .seconds(5))
-                return UserExport(user: user, replica: member, partition: partition, replicas: replicas, response: response)
+                let response: WireExportResponse = try await cluster.call(member, WireMethods.exportShopper, request, timeout: .seconds(5))
+                return ShopperExport(shopper: shopper, replica: member, partition: partition, replicas: replicas, response: response)
             } catch let error as NodeCallError {
                 failures.append("\(member): \(error.message)")
             }
@@ -176,7 +176,7 @@ public final class GatewayService: Service, Sendable {
         )
     }
 
-    private func product(_ id: String) async throws -> ProductView {
+    private func product(_ id: String) async throws -> ProductStatus {
         var request = WireProductGetRequest()
         request.id = id
         let partition = cluster.shardMap.partition(of: id)
@@ -187,21 +187,21 @@ public final class GatewayService: Service, Sendable {
             throw APIError(status: .serviceUnavailable, field: nil, problem: "no replica of partition \(partition) answered (\(error))")
         }
         guard response.found else { throw APIError(status: .notFound, field: "id", problem: "no product '\(id)'") }
-        return ProductView(
+        return ProductStatus(
             product: response.product.model, stock: response.hasStock ? response.stock.quantity : nil,
             stockVersion: response.hasStock ? response.stock.version : nil, partition: partition,
             replicas: cluster.shardMap.replicas(of: partition)
         )
     }
 
-    private func clusterView() async -> ClusterView {
+    private func clusterStatus() async -> ClusterStatus {
         let map = cluster.shardMap
         let known = cluster.members
-        let members = await withTaskGroup(of: ClusterView.Member.self) { group in
+        let members = await withTaskGroup(of: ClusterStatus.Member.self) { group in
             for name in map.members {
                 group.addTask {
                     let address = known.endpoint(of: name).map(\.description) ?? "unknown"
-                    var entry = ClusterView.Member(name: name, address: address, state: "unreachable")
+                    var entry = ClusterStatus.Member(name: name, address: address, state: "unreachable")
                     do {
                         let status: WireNodeStatus = try await self.cluster.call(
                             name, WireMethods.status, WirePingRequest(), timeout: .milliseconds(500)
@@ -221,27 +221,27 @@ public final class GatewayService: Service, Sendable {
                     return entry
                 }
             }
-            var members: [ClusterView.Member] = []
+            var members: [ClusterStatus.Member] = []
             for await member in group { members.append(member) }
             return members.sorted { $0.name < $1.name }
         }
-        return ClusterView(
+        return ClusterStatus(
             partitionCount: map.partitionCount, replicationFactor: map.replicationFactor,
-            writeQuorum: configuration.writeQuorum, members: members, gatewayCatalogSize: view.count,
-            partitions: (0..<map.partitionCount).map { ClusterView.Partition(partition: $0, replicas: map.replicas(of: $0)) },
+            writeQuorum: configuration.writeQuorum, members: members, gatewayCatalogSize: mirror.count,
+            partitions: (0..<map.partitionCount).map { ClusterStatus.Partition(partition: $0, replicas: map.replicas(of: $0)) },
             gossip: gossip.current.map { GossipReport($0.snapshot, member: configuration.name) },
-            scatter: ClusterView.Scatter(hedgesSent: cluster.hedgesSent.load(ordering: .relaxed), replicaP95Ms: cluster.latencyPercentiles),
+            scatter: ClusterStatus.Scatter(hedgesSent: cluster.hedgesSent.load(ordering: .relaxed), replicaP95Ms: cluster.latencyPercentiles),
             counters: await counterReadings(members: map.members)
         )
     }
 
     /// Every member's reading of this gateway's five most popular products.
-    private func counterReadings(members: [String]) async -> [ClusterView.Counter] {
+    private func counterReadings(members: [String]) async -> [ClusterStatus.Counter] {
         guard let gossip = gossip.current else { return [] }
         let products = gossip.mostPopular(5)
         guard !products.isEmpty else { return [] }
         var counters = gossip.counters(of: products).map {
-            ClusterView.Counter(product: $0.product, popularity: [configuration.name: $0.popularity], trend: [configuration.name: $0.trend])
+            ClusterStatus.Counter(product: $0.product, popularity: [configuration.name: $0.popularity], trend: [configuration.name: $0.trend])
         }
         let body = products.joined(separator: "\n")
         for member in members {

@@ -26,7 +26,7 @@ extension Recommender {
     /// once and each member's partitions are appended as a second message: protobuf
     /// merges concatenated messages, and `score` has no partitions of its own.
     func scatter(
-        _ score: WireScoreRequest, plan: [String: [UInt32]], into gathered: inout Gathered, until end: ContinuousClock.Instant,
+        _ score: WireScoreRequest, plan: [String: [UInt32]], into gathered: inout ScatterAnswers, until end: ContinuousClock.Instant,
         hedgeRequest: @escaping @Sendable () async throws -> WireScoreRequest
     ) async {
         for (member, partitions) in plan {
@@ -149,7 +149,7 @@ extension Recommender {
     }
 
     /// The still pending partitions of a slow member, each on its next replica not yet asked.
-    private func alternatives(for partitions: [UInt32], of member: String, in gathered: inout Gathered) -> [String: [UInt32]] {
+    private func alternatives(for partitions: [UInt32], of member: String, in gathered: inout ScatterAnswers) -> [String: [UInt32]] {
         var plan: [String: [UInt32]] = [:]
         for partition in partitions where gathered.pending.contains(Int(partition)) {
             guard let other = cluster.readOrder(of: Int(partition)).first(where: { $0 != member && !gathered.tried[Int(partition)].contains($0) })
@@ -191,7 +191,7 @@ extension Recommender {
     /// Takes a member's answer: its partitions still pending count as answered (a
     /// partition answered twice, by a hedge and by the slow member, counts once; the
     /// merge keeps each product once).
-    private func accept(_ response: WireScoreResponse, from member: String, plan: [String: [UInt32]], into gathered: inout Gathered) {
+    private func accept(_ response: WireScoreResponse, from member: String, plan: [String: [UInt32]], into gathered: inout ScatterAnswers) {
         if response.situationUnavailable, let asked = plan[member] {
             // It lacks the shopper's profile, not the catalog: ask it again with the situation.
             for partition in asked { gathered.tried[Int(partition)].remove(member) }

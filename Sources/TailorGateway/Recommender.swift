@@ -18,7 +18,7 @@ import TailorWire
 /// missing at the deadline makes the answer degraded, never an error on its own.
 struct Recommender: Sendable {
     let cluster: ClusterClient
-    let view: CatalogView
+    let mirror: CatalogMirror
     let deadline: Duration
     let logger: Logger
 
@@ -29,8 +29,8 @@ struct Recommender: Sendable {
         var reasons: [String] = []
 
         let context = request.context ?? RecommendationContext()
-        let cart = (context.cart ?? []).map(view.ref)
-        let situationContext = SituationContext(request: request, anchor: context.product.map(view.ref), cart: cart)
+        let cart = (context.cart ?? []).map(mirror.ref)
+        let situationContext = SituationContext(request: request, anchor: context.product.map(mirror.ref), cart: cart)
         let k = request.resolvedK
         var score = WireScoreRequest()
         score.weights = WireSignals(ScoringWeights.resolve(
@@ -44,18 +44,18 @@ struct Recommender: Sendable {
         score.nowMillis = nowMillis
         score.mix = request.mix ?? false
 
-        var gathered = Gathered(count: cluster.shardMap.partitionCount)
+        var gathered = ScatterAnswers(count: cluster.shardMap.partitionCount)
         // Fast path: when the members holding the shopper's partition hold every
         // catalog partition, they build the situation themselves (one call per member
         // instead of a situation call before the scatter).
-        if let plan = cluster.planWithProfile(of: request.user) {
+        if let plan = cluster.planWithProfile(of: request.shopper) {
             var situated = score
-            situated.user = request.user
+            situated.user = request.shopper
             situated.context = WireSituationContext(situationContext)
             // A hedge may go to a replica that does not hold the shopper: it gets the situation.
             await scatter(situated, plan: plan, into: &gathered, until: end) { [self, score] in
                 var hedge = score
-                let profile = try await situation(of: request.user, nowMillis: nowMillis, until: end)
+                let profile = try await situation(of: request.shopper, nowMillis: nowMillis, until: end)
                 hedge.situation = WireSituation(SituationBuilder.merge(profile: profile, context: situationContext))
                 return hedge
             }
@@ -63,7 +63,7 @@ struct Recommender: Sendable {
         if !gathered.pending.isEmpty, end > .now {
             let profile: Situation
             do {
-                profile = try await situation(of: request.user, nowMillis: nowMillis, until: end)
+                profile = try await situation(of: request.shopper, nowMillis: nowMillis, until: end)
             } catch {
                 reasons.append("the shopper's profile could not be read (\(error))")
                 profile = Situation()
@@ -81,7 +81,7 @@ struct Recommender: Sendable {
 
         let requireStock = request.resolvedFilters.inStockOnly ?? true
         let keep = { (candidate: ScoredCandidate) in
-            candidate.score.isFinite && view.isRecommendable(candidate.product, requireStock: requireStock)
+            candidate.score.isFinite && mirror.isRecommendable(candidate.product, requireStock: requireStock)
         }
         var merged = CandidateMerge.merge(gathered.ranked, k: Int(score.k) * max(1, gathered.ranked.count)).filter(keep)
         if request.placement == .cartAddons || request.placement == .checkoutOffer {
@@ -100,7 +100,7 @@ struct Recommender: Sendable {
                 score: candidate.score, signals: candidate.signals,
                 reason: ReasonWriter.sentence(
                     for: candidate, placement: request.placement, strategy: request.resolvedStrategy,
-                    becauseOfTitle: candidate.becauseOf.flatMap(view.title)
+                    becauseOfTitle: candidate.becauseOf.flatMap(mirror.title)
                 )
             )
         }
@@ -121,11 +121,11 @@ struct Recommender: Sendable {
     /// Asks the replicas of the shopper's partition in turn, each for an equal share of
     /// the time left: a replica that stopped answering (paused, cut off, not yet
     /// suspected) must not hold the hedge that needs this situation until the deadline.
-    private func situation(of user: String, nowMillis: Int64, until end: ContinuousClock.Instant) async throws -> Situation {
+    private func situation(of shopper: String, nowMillis: Int64, until end: ContinuousClock.Instant) async throws -> Situation {
         var request = WireSituationRequest()
-        request.user = user
+        request.user = shopper
         request.nowMillis = nowMillis
-        let partition = cluster.shardMap.partition(of: user)
+        let partition = cluster.shardMap.partition(of: shopper)
         let share = (end - .now) / max(1, cluster.readOrder(of: partition).count)
         let response: WireSituationResponse = try await cluster.callAnyReplica(
             of: partition, WireMethods.situation, request, attemptTimeout: share, until: end
@@ -135,7 +135,7 @@ struct Recommender: Sendable {
 
     /// What the scatter has so far: each answering member's lists, the partitions
     /// still unscored, and the members already asked for each partition.
-    struct Gathered {
+    struct ScatterAnswers {
         var ranked: [[ScoredCandidate]] = []
         var trending: [[ScoredCandidate]] = []
         var discovery: [[ScoredCandidate]] = []
@@ -152,7 +152,7 @@ struct Recommender: Sendable {
 
     /// Scores every pending catalog partition, on one replica each; a partition whose
     /// replica fails is planned again on its next replica while time remains.
-    private func gather(_ score: WireScoreRequest, into gathered: inout Gathered, until end: ContinuousClock.Instant) async {
+    private func gather(_ score: WireScoreRequest, into gathered: inout ScatterAnswers, until end: ContinuousClock.Instant) async {
         while !gathered.pending.isEmpty, end > .now {
             var plan: [String: [UInt32]] = [:]
             for partition in gathered.pending {

@@ -11,7 +11,7 @@ import TailorWire
 /// stock by version.
 struct WriteRouter: Sendable {
     let cluster: ClusterClient
-    let view: CatalogView
+    let mirror: CatalogMirror
     let writeQuorum: Int
     let timeout: Duration
     let logger: Logger
@@ -24,29 +24,29 @@ struct WriteRouter: Sendable {
         let nowMillis = Int64(Date().timeIntervalSince1970 * 1000)
         let stored = batch.events.map { event in
             StoredEvent(
-                id: event.id ?? UUID().uuidString.lowercased(), type: event.type, user: event.user,
-                session: event.session ?? "", products: event.allProducts.map(view.ref),
+                id: event.id ?? UUID().uuidString.lowercased(), type: event.type, shopper: event.shopper,
+                session: event.session ?? "", products: event.allProducts.map(mirror.ref),
                 quantity: event.quantity ?? 1, query: event.query ?? "",
                 atMillis: event.at.map { Int64($0.timeIntervalSince1970 * 1000) } ?? nowMillis
             )
         }
-        let (requests, partitionsOf) = plan(stored, key: \.user, into: WireEventWriteRequest()) { $0.events.append(WireEvent($1)) }
+        let (requests, partitionsOf) = plan(stored, key: \.shopper, into: WireEventWriteRequest()) { $0.events.append(WireEvent($1)) }
         let responses: [String: WireEventWriteResponse] = await fanOut(requests, WireMethods.events, partitionsOf: partitionsOf)
 
         // Events stored on any replica stay (anti-entropy brings them to the others), so
         // their contributions are counted and routed even when the quorum falls short.
-        var signals: [String: WireEventSignals] = [:]
+        var contributions: [String: WireEventSignals] = [:]
         for response in responses.values {
-            for entry in response.signals { signals[entry.eventID] = entry }
+            for entry in response.signals { contributions[entry.eventID] = entry }
         }
         // Popularity and trend count here, once per accepted event, into this gateway's
         // counter slot; gossip carries them to every member (TailorCRDT).
-        count(signals.values.flatMap { entry in
+        count(contributions.values.flatMap { entry in
             entry.model.interactions.map { ($0.product, Double($0.weight), entry.atMillis, entry.eventID) }
         })
-        await route(Array(signals.values))
+        await route(Array(contributions.values))
         try checkQuorum(responses: responses.keys, partitionsOf: partitionsOf, what: "events")
-        let accepted = stored.count { signals[$0.id] != nil }
+        let accepted = stored.count { contributions[$0.id] != nil }
         GatewayMetrics.eventsAccepted.increment(by: accepted)
         GatewayMetrics.eventsDuplicate.increment(by: stored.count - accepted)
         return EventBatchResult(accepted: accepted, duplicates: stored.count - accepted, ids: stored.map(\.id))
@@ -55,11 +55,11 @@ struct WriteRouter: Sendable {
     /// Sends event contributions to every replica of the catalog partitions they
     /// touch. Derived data: a replica that misses them scores with slightly older
     /// counts, so failures are logged, not returned to the shop.
-    private func route(_ signals: [WireEventSignals]) async {
+    private func route(_ contributions: [WireEventSignals]) async {
         var requests: [String: WireSignalsRequest] = [:]
         var partitionsOf: [String: Set<Int>] = [:]
         let batch = UUID().uuidString.lowercased()
-        for entry in signals {
+        for entry in contributions {
             let partitions = Set(entry.model.catalogProducts.map(cluster.shardMap.partition(of:)))
             var members = Set<String>()
             for partition in partitions {
@@ -73,25 +73,25 @@ struct WriteRouter: Sendable {
                 requests[member]?.batch = batch
             }
         }
-        let _: [String: WireSignalsResponse] = await fanOut(requests, WireMethods.signals, partitionsOf: partitionsOf)
+        let _: [String: WireSignalsResponse] = await fanOut(requests, WireMethods.contributions, partitionsOf: partitionsOf)
     }
 
     // MARK: Shoppers
 
     /// Erases a shopper on every replica of their partition: a tombstone that removes
     /// their events and refuses them back (from a retry or from anti-entropy).
-    func erase(user: String) async throws -> UserErasure {
+    func erase(shopper: String) async throws -> ShopperErasure {
         let erasedAt = Date()
         var request = WireEraseRequest()
-        request.user = user
+        request.user = shopper
         request.atMillis = Int64(erasedAt.timeIntervalSince1970 * 1000)
-        let partition = cluster.shardMap.partition(of: user)
+        let partition = cluster.shardMap.partition(of: shopper)
         let requests = Dictionary(uniqueKeysWithValues: cluster.shardMap.replicas(of: partition).map { ($0, request) })
         let partitionsOf = requests.mapValues { _ in Set([partition]) }
-        let responses: [String: WireEraseResponse] = await fanOut(requests, WireMethods.eraseUser, partitionsOf: partitionsOf)
+        let responses: [String: WireEraseResponse] = await fanOut(requests, WireMethods.eraseShopper, partitionsOf: partitionsOf)
         try checkQuorum(responses: responses.keys, partitionsOf: partitionsOf, what: "the erasure")
-        return UserErasure(
-            user: user, erasedAt: erasedAt, eventsRemoved: Int(responses.values.map(\.eventsRemoved).max() ?? 0), replicas: responses.count
+        return ShopperErasure(
+            shopper: shopper, erasedAt: erasedAt, eventsRemoved: Int(responses.values.map(\.eventsRemoved).max() ?? 0), replicas: responses.count
         )
     }
 
@@ -103,7 +103,7 @@ struct WriteRouter: Sendable {
         }
         let responses: [String: WireWriteResponse] = await fanOut(requests, WireMethods.products, partitionsOf: partitionsOf)
         try checkQuorum(responses: responses.keys, partitionsOf: partitionsOf, what: "products")
-        for product in batch.products { view.upsert(product) }
+        for product in batch.products { mirror.upsert(product) }
         return result(ids: batch.products.map(\.id), responses: responses)
     }
 
@@ -113,7 +113,7 @@ struct WriteRouter: Sendable {
         }
         let responses: [String: WireWriteResponse] = await fanOut(requests, WireMethods.stock, partitionsOf: partitionsOf)
         try checkQuorum(responses: responses.keys, partitionsOf: partitionsOf, what: "stock levels")
-        for level in batch.stock { view.setStock(level) }
+        for level in batch.stock { mirror.setStock(level) }
         return result(ids: batch.stock.map(\.product), responses: responses)
     }
 
@@ -126,7 +126,7 @@ struct WriteRouter: Sendable {
         let partitionsOf = requests.mapValues { _ in Set([partition]) }
         let responses: [String: WireWriteResponse] = await fanOut(requests, WireMethods.deleteProduct, partitionsOf: partitionsOf)
         try checkQuorum(responses: responses.keys, partitionsOf: partitionsOf, what: "the deletion")
-        view.remove(id, version: version)
+        mirror.remove(id, version: version)
         return result(ids: [id], responses: responses)
     }
 

@@ -51,7 +51,7 @@ public final class GossipService: Service, Sendable {
         init?(_ envelope: WireGossipEnvelope, to address: String) {
             guard let endpoint = Endpoint(parsing: address), let body = try? WireEncodedMessage(encoding: envelope) else { return nil }
             self.body = body
-            peer = HTTP2Peer(host: endpoint.host, port: endpoint.port)
+            peer = HTTP2Peer(endpoint)
         }
     }
 
@@ -59,7 +59,7 @@ public final class GossipService: Service, Sendable {
     ///   - onChange: called with SWIM's whole view after any member's status changed.
     ///   - onCounters: called with the products whose counters grew (counted here or
     ///     merged from another member) and their new sums.
-    ///   - inventory: a gateway's inventory view, gossiped with the other gateways.
+    ///   - inventory: a gateway's catalog mirror, gossiped with the other gateways.
     public init(
         myself: SWIMMember, seeds: [String], settings: SWIMSettings = .defaults, client: HTTP2Client,
         logger: Logger, onChange: @escaping @Sendable ([SWIMUpdate]) -> Void,
@@ -292,7 +292,7 @@ public struct GossipTraffic: Sendable, Hashable {
     }
 }
 
-/// A gateway's inventory view as gossip sees it: last-writer-wins registers per
+/// A gateway's catalog mirror as gossip sees it: last-writer-wins registers per
 /// product, sent as deltas (what changed by writes or merges) and chunks of the whole.
 public protocol InventoryReplica: Sendable {
     func inventoryDelta() -> WireInventoryState?

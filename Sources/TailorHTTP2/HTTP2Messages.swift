@@ -25,7 +25,8 @@ public struct HTTP2ServerRequest: Sendable {
 /// What a handler answers. `HTTP2Response` doubles as the server's response type.
 public typealias HTTP2ServerResponse = HTTP2Response
 
-/// A peer member of the cluster, addressed by host and port.
+/// Where a call goes: a server's host and port. (A cluster member's address is
+/// membership's `Endpoint`; TailorGossip turns one into the other.)
 public struct HTTP2Peer: Hashable, Sendable, CustomStringConvertible {
     public var host: String
     public var port: Int

@@ -128,7 +128,7 @@ public struct WriteResult: Codable, Sendable, Equatable {
 }
 
 /// `GET /v1/products/{id}`: the product as the cluster holds it, with its stock.
-public struct ProductView: Codable, Sendable {
+public struct ProductStatus: Codable, Sendable {
     public var product: Product
     /// Units in stock; nil when the shop never sent stock for it.
     public var stock: Int64?

@@ -1,6 +1,6 @@
 /// The body of `POST /v1/recommendations`.
 public struct RecommendationRequest: Codable, Sendable, Hashable {
-    public var user: String
+    public var shopper: String
     public var session: String?
     public var placement: Placement
     public var context: RecommendationContext?
@@ -12,12 +12,17 @@ public struct RecommendationRequest: Codable, Sendable, Hashable {
     /// Mix the answer 70 % predicted, 20 % trending, 10 % discovery (off by default).
     public var mix: Bool?
 
+    /// The JSON spells the shopper `user`.
+    enum CodingKeys: String, CodingKey {
+        case shopper = "user", session, placement, context, k, strategy, filters, weights, mix
+    }
+
     public init(
-        user: String, session: String? = nil, placement: Placement, context: RecommendationContext? = nil,
+        shopper: String, session: String? = nil, placement: Placement, context: RecommendationContext? = nil,
         k: Int? = nil, strategy: Strategy? = nil, filters: RecommendationFilters? = nil,
         weights: SignalWeightOverrides? = nil, mix: Bool? = nil
     ) {
-        self.user = user
+        self.shopper = shopper
         self.session = session
         self.placement = placement
         self.context = context
@@ -33,7 +38,7 @@ public struct RecommendationRequest: Codable, Sendable, Hashable {
     public var resolvedFilters: RecommendationFilters { filters ?? RecommendationFilters() }
 
     public func validate() throws(ValidationError) {
-        try Check.identifier(user, "user")
+        try Check.identifier(shopper, "user")
         try Check.optionalIdentifier(session, "session")
         if let k, k < 1 || k > Limits.maximumK {
             throw ValidationError(field: "k", problem: "must be between 1 and \(Limits.maximumK)")

@@ -30,7 +30,7 @@ public enum EventType: String, Codable, Sendable, CaseIterable {
 public struct ShopperEvent: Codable, Sendable, Hashable {
     public var id: String?
     public var type: EventType
-    public var user: String
+    public var shopper: String
     public var session: String?
     public var product: String?
     public var products: [String]?
@@ -41,14 +41,19 @@ public struct ShopperEvent: Codable, Sendable, Hashable {
     public var at: Date?
     public var context: [String: String]?
 
+    /// The JSON spells the shopper `user`.
+    enum CodingKeys: String, CodingKey {
+        case id, type, shopper = "user", session, product, products, quantity, price, query, at, context
+    }
+
     public init(
-        id: String? = nil, type: EventType, user: String, session: String? = nil,
+        id: String? = nil, type: EventType, shopper: String, session: String? = nil,
         product: String? = nil, products: [String]? = nil, quantity: Int? = nil, price: Double? = nil,
         query: String? = nil, at: Date? = nil, context: [String: String]? = nil
     ) {
         self.id = id
         self.type = type
-        self.user = user
+        self.shopper = shopper
         self.session = session
         self.product = product
         self.products = products
@@ -74,7 +79,7 @@ public struct ShopperEvent: Codable, Sendable, Hashable {
     /// `now` the gateway's clock.
     public func validate(field: String, now: Date) throws(ValidationError) {
         try Check.optionalIdentifier(id, "\(field).id")
-        try Check.identifier(user, "\(field).user")
+        try Check.identifier(shopper, "\(field).user")
         try Check.optionalIdentifier(session, "\(field).session")
         try Check.optionalIdentifier(product, "\(field).product")
         if let products {

@@ -1,6 +1,6 @@
 /// A product as an event or a situation refers to it: the id, with the attributes
 /// the gateway knew when it saw the event, so a shopper's affinities can be built on
-/// the user's partition without asking the catalog's.
+/// the shopper's partition without asking the catalog's.
 public struct ProductRef: Sendable, Hashable {
     public var id: String
     /// Category path joined with " > ", empty when unknown.
@@ -27,7 +27,7 @@ public struct ProductRef: Sendable, Hashable {
 public struct StoredEvent: Sendable, Hashable {
     public var id: String
     public var type: EventType
-    public var user: String
+    public var shopper: String
     public var session: String
     public var products: [ProductRef]
     public var quantity: Int
@@ -36,12 +36,12 @@ public struct StoredEvent: Sendable, Hashable {
     public var atMillis: Int64
 
     public init(
-        id: String, type: EventType, user: String, session: String, products: [ProductRef],
+        id: String, type: EventType, shopper: String, session: String, products: [ProductRef],
         quantity: Int = 1, query: String = "", atMillis: Int64
     ) {
         self.id = id
         self.type = type
-        self.user = user
+        self.shopper = shopper
         self.session = session
         self.products = products
         self.quantity = quantity
@@ -53,7 +53,7 @@ public struct StoredEvent: Sendable, Hashable {
 /// What a stored event contributes to the catalog's side: popularity for the products
 /// it names, and co-occurrence pairs with what the shopper did just before. Applied
 /// once per event id by each catalog partition that holds one of the products.
-public struct EventSignals: Sendable, Hashable {
+public struct EventContributions: Sendable, Hashable {
     public struct Interaction: Sendable, Hashable {
         public var product: String
         public var weight: Float
@@ -87,7 +87,7 @@ public struct EventSignals: Sendable, Hashable {
         self.pairs = pairs
     }
 
-    /// The products whose catalog partitions these signals go to: those the event
+    /// The products whose catalog partitions these contributions go to: those the event
     /// names (popularity) and the targets of its pairs (co-occurrence).
     public var catalogProducts: [String] {
         interactions.map(\.product) + pairs.map(\.target)
@@ -95,7 +95,7 @@ public struct EventSignals: Sendable, Hashable {
 }
 
 /// The shopper's situation for one request: what the catalog partitions score against.
-/// Built from the profile on the user's partition, then merged with the request's
+/// Built from the profile on the shopper's partition, then merged with the request's
 /// context at the gateway (context weighs more than history).
 public struct Situation: Sendable, Hashable {
     public struct Item: Sendable, Hashable {

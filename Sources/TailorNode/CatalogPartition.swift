@@ -51,9 +51,9 @@ public actor CatalogPartition {
     /// Applies event contributions (co-occurrence pairs; interactions are counted by
     /// gossip, ``addCounts(_:landmark:)``, except for seed data: `counting`); each
     /// event id counts once.
-    public func apply(_ signals: [EventSignals], counting: Bool = false) -> Int {
+    public func apply(_ contributions: [EventContributions], counting: Bool = false) -> Int {
         var applied = 0
-        for entry in signals where held.index.apply(entry, countingInteractions: counting, ownsProduct: ownsProduct) {
+        for entry in contributions where held.index.apply(entry, countingInteractions: counting, ownsProduct: ownsProduct) {
             applied += 1
         }
         return applied

@@ -33,7 +33,7 @@ public final class NodeData: Sendable {
         /// Records that changed something (not retries, not older versions).
         public var stored = 0
         /// The catalog-side contributions of the events stored for the first time.
-        public var signals: [EventSignals] = []
+        public var contributions: [EventContributions] = []
         /// Events an erasure removed.
         public var erasedEvents = 0
         /// The keys of the records stored.
@@ -66,31 +66,31 @@ public final class NodeData: Sendable {
         for (partition, changes) in byPartition {
             guard let replica = table[partition] else { continue }
             var events: [StoredEvent] = []
-            var signals: [EventSignals] = []
-            var seedSignals: [EventSignals] = []
+            var contributions: [EventContributions] = []
+            var seedContributions: [EventContributions] = []
             var products: [Product] = []
             var stock: [StockLevel] = []
             for change in changes {
                 switch try contents?[change.index] ?? change.record.content() {
                 case .event(let event): events.append(event)
-                case .signals(let entries, let counted): if counted { seedSignals += entries } else { signals += entries }
+                case .contributions(let entries, let counted): if counted { seedContributions += entries } else { contributions += entries }
                 case .product(let product): products.append(product)
                 case .deletion(let id, let version): _ = await replica.catalog.remove(id, version: version)
                 case .stock(let level): stock.append(level)
-                case .erasure(let user, let atMillis):
+                case .erasure(let shopper, let atMillis):
                     written.erasedEvents += change.erasedEvents.count
-                    let remaining = try store.events(of: user, partition: partition).events.compactMap { record -> StoredEvent? in
+                    let remaining = try store.events(of: shopper, partition: partition).events.compactMap { record -> StoredEvent? in
                         guard case .event(let event) = try record.content() else { return nil }
                         return event
                     }
-                    await replica.users.erase(user, atMillis: atMillis, remaining: remaining)
+                    await replica.shoppers.erase(shopper, atMillis: atMillis, remaining: remaining)
                 }
             }
             if !products.isEmpty { _ = await replica.catalog.upsert(products) }
             if !stock.isEmpty { _ = await replica.catalog.setStock(stock) }
-            if !events.isEmpty { written.signals += await replica.users.record(events).signals }
-            if !signals.isEmpty { _ = await replica.catalog.apply(signals) }
-            if !seedSignals.isEmpty { _ = await replica.catalog.apply(seedSignals, counting: true) }
+            if !events.isEmpty { written.contributions += await replica.shoppers.record(events).contributions }
+            if !contributions.isEmpty { _ = await replica.catalog.apply(contributions) }
+            if !seedContributions.isEmpty { _ = await replica.catalog.apply(seedContributions, counting: true) }
         }
         return written
     }
@@ -105,10 +105,10 @@ public final class NodeData: Sendable {
         for partition in partitions where table[partition] != nil {
             var changes: [NodeStore.Change] = []
             try store.load(partition: partition) { record in
-                guard record.kind != .seedSignals else { return }
+                guard record.kind != .seedContributions else { return }
                 changes.append(NodeStore.Change(
                     index: changes.count, partition: partition,
-                    record: ReplicatedRecord(kind: record.kind, key: record.key, version: record.version, user: record.user, body: [UInt8](record.body))
+                    record: ReplicatedRecord(kind: record.kind, key: record.key, version: record.version, shopper: record.shopper, body: [UInt8](record.body))
                 ))
             }
             total += changes.count
@@ -161,14 +161,14 @@ struct ReplicaBuilder {
     mutating func add(_ content: RecordContent) throws {
         switch content {
         case .event(let event):
-            if let erasedAt = erasures[event.user], event.atMillis <= erasedAt { return }
-            _ = profiles[event.user, default: ShopperProfile()].record(event, computingPairs: false)
-        case .signals(let signals, let counted):
-            for entry in signals { _ = index.apply(entry, countingInteractions: counted, ownsProduct: owns) }
+            if let erasedAt = erasures[event.shopper], event.atMillis <= erasedAt { return }
+            _ = profiles[event.shopper, default: ShopperProfile()].record(event, computingPairs: false)
+        case .contributions(let contributions, let counted):
+            for entry in contributions { _ = index.apply(entry, countingInteractions: counted, ownsProduct: owns) }
         case .product(let product): _ = index.upsert(product)
         case .deletion(let id, let version): _ = index.remove(id, version: version)
         case .stock(let level): _ = index.setStock(level)
-        case .erasure(let user, let atMillis): erasures[user] = max(erasures[user] ?? .min, atMillis)
+        case .erasure(let shopper, let atMillis): erasures[shopper] = max(erasures[shopper] ?? .min, atMillis)
         }
     }
 
@@ -176,7 +176,7 @@ struct ReplicaBuilder {
         var index = self.index
         index.refreshHeads(nowMillis: Int64(Date().timeIntervalSince1970 * 1000))
         return PartitionTable.Replica(
-            users: UserPartition(partition: partition, profiles: profiles, erasures: erasures),
+            shoppers: ShopperPartition(partition: partition, profiles: profiles, erasures: erasures),
             catalog: CatalogPartition(partition: partition, index: index, ownsProduct: owns),
             complete: complete
         )

@@ -10,7 +10,7 @@ import TailorWire
 
 extension NodeHandlers {
     /// Reads of the catalog: one product, and pages of summaries for the gateway's
-    /// inventory view. Both wait for the node's data.
+    /// catalog mirror. Both wait for the node's data.
     func registerCatalog(on router: inout HTTP2Router) {
         router.register(WireMethods.product, admit: { try requireReady() }) { try await getProduct($0) }
         router.register(WireMethods.catalogSummaries, admit: { try requireReady() }) { try await summaries($0) }
@@ -32,7 +32,7 @@ extension NodeHandlers {
     /// wire's message limit (4 MiB) whatever the products' titles and attributes.
     static let summariesPageBytes = 1 << 20
 
-    /// The gateway's inventory view, a page at a time: the requested partitions in
+    /// The gateway's catalog mirror, a page at a time: the requested partitions in
     /// order, the first from `first_row`, until the page is full (then `resume_*` says
     /// where to go on). Partitions this node does not hold are passed over.
     func summaries(_ request: WireSummariesRequest) async throws -> WireSummariesResponse {

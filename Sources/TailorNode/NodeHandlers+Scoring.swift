@@ -18,7 +18,7 @@ extension NodeHandlers {
     func situation(_ request: WireSituationRequest) async throws -> WireSituationResponse {
         let replica = try heldComplete(shardMap.partition(of: request.user))
         var response = WireSituationResponse()
-        if let situation = await replica.users.situation(of: request.user, nowMillis: request.nowMillis) {
+        if let situation = await replica.shoppers.situation(of: request.user, nowMillis: request.nowMillis) {
             response.known = true
             response.situation = WireSituation(situation)
         }
@@ -44,8 +44,8 @@ extension NodeHandlers {
                 response.situationUnavailable = true
                 return response
             }
-            let users = replica.users
-            let profile = await users.situation(of: request.user, nowMillis: request.nowMillis) ?? Situation()
+            let shoppers = replica.shoppers
+            let profile = await shoppers.situation(of: request.user, nowMillis: request.nowMillis) ?? Situation()
             situation = SituationBuilder.merge(profile: profile, context: request.context.model(placement: placement))
         }
         let query = ScoringQuery(

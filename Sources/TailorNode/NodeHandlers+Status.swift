@@ -32,8 +32,8 @@ extension NodeHandlers {
             status.partitions.append(UInt32(partition))
             if !replica.complete { status.incompletePartitions.append(UInt32(partition)) }
             status.products += UInt64(await replica.catalog.productCount)
-            status.shoppers += UInt64(await replica.users.shopperCount)
-            status.events += UInt64(await replica.users.eventCount)
+            status.shoppers += UInt64(await replica.shoppers.shopperCount)
+            status.events += UInt64(await replica.shoppers.eventCount)
         }
         return status
     }

@@ -9,14 +9,14 @@ import TailorStore
 import TailorWire
 
 extension NodeHandlers {
-    /// Writes of shoppers' events and erasures, of signals, products and stock, and
+    /// Writes of shoppers' events and erasures, of contributions, products and stock, and
     /// the export of a shopper's data. All wait for the node's data.
     func registerWrites(on router: inout HTTP2Router) {
         let ready: @Sendable () throws -> Void = { try requireReady() }
-        router.register(WireMethods.eraseUser, admit: ready) { try await erase($0) }
-        router.register(WireMethods.exportUser, admit: ready) { try await export($0) }
+        router.register(WireMethods.eraseShopper, admit: ready) { try await erase($0) }
+        router.register(WireMethods.exportShopper, admit: ready) { try await export($0) }
         router.register(WireMethods.events, admit: ready) { try await recordEvents($0) }
-        router.register(WireMethods.signals, admit: ready) { try await applySignals($0) }
+        router.register(WireMethods.contributions, admit: ready) { try await applyContributions($0) }
         router.register(WireMethods.products, admit: ready) { try await upsertProducts($0) }
         router.register(WireMethods.deleteProduct, admit: ready) { try await deleteProduct($0) }
         router.register(WireMethods.stock, admit: ready) { try await setStock($0) }
@@ -30,7 +30,7 @@ extension NodeHandlers {
         for wire in request.events {
             let event: StoredEvent
             do { event = try wire.model() } catch { throw HTTP2ServerError(.badRequest, error.message) }
-            let partition = shardMap.partition(of: event.user)
+            let partition = shardMap.partition(of: event.shopper)
             _ = try held(partition)
             records.append((partition, .event(event)))
             contents.append(.event(event))
@@ -42,9 +42,9 @@ extension NodeHandlers {
         let written = try await data.write(records, contents: contents)
         if crash == .afterCommit { CrashFailpoint.crash(.afterCommit, member: member) }
         var response = WireEventWriteResponse()
-        response.accepted = UInt32(written.signals.count)
-        response.duplicates = UInt32(request.events.count - written.signals.count)
-        response.signals = written.signals.map(WireEventSignals.init)
+        response.accepted = UInt32(written.contributions.count)
+        response.duplicates = UInt32(request.events.count - written.contributions.count)
+        response.signals = written.contributions.map(WireEventSignals.init)
         return response
     }
 
@@ -67,7 +67,7 @@ extension NodeHandlers {
             if case .event(let event) = try record.content() { response.events.append(WireEvent(event)) }
         }
         if let erasedAt { response.erasedAtMillis = erasedAt }
-        if let profile = await replica.users.profile(of: request.user) {
+        if let profile = await replica.shoppers.profile(of: request.user) {
             response.eventCount = UInt64(profile.eventCount)
             response.purchased = profile.purchased
         }
@@ -76,22 +76,22 @@ extension NodeHandlers {
 
     // MARK: Catalog
 
-    func applySignals(_ request: WireSignalsRequest) async throws -> WireSignalsResponse {
+    func applyContributions(_ request: WireSignalsRequest) async throws -> WireSignalsResponse {
         // Each catalog partition stores its part of the batch as one record (keyed by the
         // batch: the same record on every replica of the partition).
-        var parts: [Int: [EventSignals]] = [:]
+        var parts: [Int: [EventContributions]] = [:]
         for wire in request.signals {
-            let signals = wire.model
-            for partition in Set(signals.catalogProducts.map(shardMap.partition(of:))) where table[partition] != nil {
-                parts[partition, default: []].append(signals.restricted(to: partition, partitionOf: shardMap.partition(of:)))
+            let contributions = wire.model
+            for partition in Set(contributions.catalogProducts.map(shardMap.partition(of:))) where table[partition] != nil {
+                parts[partition, default: []].append(contributions.restricted(to: partition, partitionOf: shardMap.partition(of:)))
             }
         }
         var records: [(partition: Int, record: ReplicatedRecord)] = []
         var contents: [RecordContent] = []
         for (partition, part) in parts.sorted(by: { $0.key < $1.key }) {
             let key = request.batch.isEmpty ? part.map(\.eventID).joined(separator: ",") : request.batch
-            records.append((partition, .signals(part, key: key)))
-            contents.append(.signals(part, counted: false))
+            records.append((partition, .contributions(part, key: key)))
+            contents.append(.contributions(part, counted: false))
         }
         var response = WireSignalsResponse()
         response.applied = UInt32(try await data.write(records, contents: contents).stored)

@@ -51,7 +51,7 @@ public final class NodeService: Service, Sendable {
                 return Replication.Peers(map: map, endpoints: endpoints)
             }
         }
-        let gossip = GossipSlot(member: member)
+        let gossip = GossipServiceHolder(member: member)
         let handlers = NodeHandlers(member: member, shardMap: shardMap, data: data, readiness: readiness, replication: replication, failpoint: configuration.failpoint)
         var router = handlers.router()
         gossip.register(on: &router)

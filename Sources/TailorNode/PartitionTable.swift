@@ -11,14 +11,14 @@ public import TailorScoring
 public final class PartitionTable: Sendable {
     /// One partition's replica on this node: its shoppers and its products.
     public struct Replica: Sendable {
-        public var users: UserPartition
+        public var shoppers: ShopperPartition
         public var catalog: CatalogPartition
         /// False for a replica created empty on a membership change: until hand-off fills
         /// it, it takes writes but does not answer reads (another replica does).
         public var complete: Bool
 
-        public init(users: UserPartition, catalog: CatalogPartition, complete: Bool = true) {
-            self.users = users
+        public init(shoppers: ShopperPartition, catalog: CatalogPartition, complete: Bool = true) {
+            self.shoppers = shoppers
             self.catalog = catalog
             self.complete = complete
         }
@@ -28,7 +28,7 @@ public final class PartitionTable: Sendable {
             partition: Int, vocabulary: Vocabulary, complete: Bool, ownsProduct: @escaping @Sendable (String) -> Bool
         ) -> Replica {
             Replica(
-                users: UserPartition(partition: partition),
+                shoppers: ShopperPartition(partition: partition),
                 catalog: CatalogPartition(partition: partition, index: CatalogIndex(vocabulary: vocabulary), ownsProduct: ownsProduct),
                 complete: complete
             )

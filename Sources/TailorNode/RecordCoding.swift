@@ -8,25 +8,25 @@ import TailorWire
 public enum RecordContent: Sendable {
     case event(StoredEvent)
     /// `counted`: seed data whose interactions the catalog partition counts itself.
-    case signals([EventSignals], counted: Bool)
+    case contributions([EventContributions], counted: Bool)
     case product(Product)
     case deletion(id: String, version: Int64)
     case stock(StockLevel)
-    case erasure(user: String, atMillis: Int64)
+    case erasure(shopper: String, atMillis: Int64)
 }
 
 extension ReplicatedRecord {
     public static func event(_ event: StoredEvent) -> ReplicatedRecord {
-        ReplicatedRecord(kind: .event, key: event.id, version: event.atMillis, user: event.user, body: encode(WireEvent(event)))
+        ReplicatedRecord(kind: .event, key: event.id, version: event.atMillis, shopper: event.shopper, body: encode(WireEvent(event)))
     }
 
     /// Contributions stored as one record under `key` (a routed batch's id; an event id
     /// for seed data).
-    public static func signals(_ signals: [EventSignals], key: String, seed: Bool = false) -> ReplicatedRecord {
+    public static func contributions(_ contributions: [EventContributions], key: String, seed: Bool = false) -> ReplicatedRecord {
         var body = WireSignalsRequest()
-        body.signals = signals.map(WireEventSignals.init)
+        body.signals = contributions.map(WireEventSignals.init)
         return ReplicatedRecord(
-            kind: seed ? .seedSignals : .signals, key: key, version: signals.map(\.atMillis).max() ?? 0, body: encode(body)
+            kind: seed ? .seedContributions : .contributions, key: key, version: contributions.map(\.atMillis).max() ?? 0, body: encode(body)
         )
     }
 
@@ -42,8 +42,8 @@ extension ReplicatedRecord {
         ReplicatedRecord(kind: .stock, key: level.product, version: level.version, body: encode(WireStockLevel(level)))
     }
 
-    public static func erasure(of user: String, atMillis: Int64) -> ReplicatedRecord {
-        ReplicatedRecord(kind: .tombstone, key: user, version: atMillis, body: [])
+    public static func erasure(of shopper: String, atMillis: Int64) -> ReplicatedRecord {
+        ReplicatedRecord(kind: .tombstone, key: shopper, version: atMillis, body: [])
     }
 
     /// The body decoded by kind; throws for a body that is not its kind's message.
@@ -57,11 +57,11 @@ extension ReplicatedRecord {
     ) throws -> RecordContent {
         switch kind {
         case .event: return .event(try WireEvent(serializedBytes: body).model())
-        case .signals: return .signals(try WireSignalsRequest(serializedBytes: body).signals.map(\.model), counted: false)
-        case .seedSignals: return .signals(try WireSignalsRequest(serializedBytes: body).signals.map(\.model), counted: true)
+        case .contributions: return .contributions(try WireSignalsRequest(serializedBytes: body).signals.map(\.model), counted: false)
+        case .seedContributions: return .contributions(try WireSignalsRequest(serializedBytes: body).signals.map(\.model), counted: true)
         case .product: return body.isEmpty ? .deletion(id: key, version: version) : .product(try WireProduct(serializedBytes: body).model)
         case .stock: return .stock(try WireStockLevel(serializedBytes: body).model)
-        case .tombstone: return .erasure(user: key, atMillis: version)
+        case .tombstone: return .erasure(shopper: key, atMillis: version)
         }
     }
 
@@ -71,12 +71,12 @@ extension ReplicatedRecord {
     }
 }
 
-extension EventSignals {
+extension EventContributions {
     /// The part of the contribution one catalog partition applies: the interactions
     /// with its products and the pairs that end at them (what a partition stores, so
     /// that every replica of it stores the same record).
-    public func restricted(to partition: Int, partitionOf: (String) -> Int) -> EventSignals {
-        EventSignals(
+    public func restricted(to partition: Int, partitionOf: (String) -> Int) -> EventContributions {
+        EventContributions(
             eventID: eventID, atMillis: atMillis,
             interactions: interactions.filter { partitionOf($0.product) == partition },
             pairs: pairs.filter { partitionOf($0.target) == partition }

@@ -2,6 +2,7 @@ import HTTPTypes
 import Logging
 import Synchronization
 import TailorCRDT
+import TailorGossip
 import TailorHTTP2
 import TailorMembership
 import TailorRPC
@@ -265,7 +266,7 @@ final class Replication: Sendable {
     }
 
     private func call<Request, Response>(_ method: WireMethod<Request, Response>, _ request: Request, at endpoint: Endpoint) async throws -> Response {
-        try await client.call(method, request, on: HTTP2Peer(host: endpoint.host, port: endpoint.port), timeout: settings.callTimeout)
+        try await client.call(method, request, on: HTTP2Peer(endpoint), timeout: settings.callTimeout)
     }
 
     // MARK: Serving peers

@@ -8,7 +8,7 @@ import TailorScoring
 ///
 /// Every member generates the same shop from the same seed and keeps only the
 /// partitions the shard map gives it. Events take the same path as live ones: the
-/// shopper's profile records them, and their catalog-side signals are applied to the
+/// shopper's profile records them, and their contributions are applied to the
 /// catalog partitions of the products they name.
 package enum SeedLoader {
     struct Loaded {
@@ -22,7 +22,7 @@ package enum SeedLoader {
     package struct Built {
         /// Indexed by partition; empty for partitions not held.
         package var indexes: [CatalogIndex]
-        /// Indexed by user partition.
+        /// Indexed by shopper partition.
         package var profiles: [[String: ShopperProfile]]
         package var products = 0
         package var shoppers = 0
@@ -39,11 +39,11 @@ package enum SeedLoader {
         package var encoded: ReplicatedRecord {
             switch content {
             case .event(let event): .event(event)
-            case .signals(let signals, _): .signals(signals, key: key, seed: true)
+            case .contributions(let contributions, _): .contributions(contributions, key: key, seed: true)
             case .product(let product): .product(product)
             case .deletion(let id, let version): .deletion(of: id, version: version)
             case .stock(let level): .stock(level)
-            case .erasure(let user, let atMillis): .erasure(of: user, atMillis: atMillis)
+            case .erasure(let shopper, let atMillis): .erasure(of: shopper, atMillis: atMillis)
             }
         }
     }
@@ -69,7 +69,7 @@ package enum SeedLoader {
             let owns: @Sendable (String) -> Bool = { shardMap.partition(of: $0) == partition }
             table.install(
                 PartitionTable.Replica(
-                    users: UserPartition(partition: partition, profiles: built.profiles[partition]),
+                    shoppers: ShopperPartition(partition: partition, profiles: built.profiles[partition]),
                     catalog: CatalogPartition(partition: partition, index: built.indexes[partition], ownsProduct: owns),
                     complete: false
                 ),
@@ -80,7 +80,7 @@ package enum SeedLoader {
     }
 
     /// Fills the `held` partitions (indexed by partition) with `shop`'s products,
-    /// stock and events; keeps the profiles of the shoppers `keepProfile(user, partition)` selects.
+    /// stock and events; keeps the profiles of the shoppers `keepProfile(shopper, partition)` selects.
     /// Every index codes its strings with `vocabulary` (the node's). `emit`, when given,
     /// receives the same data as records (what a node stores).
     package static func build(
@@ -106,33 +106,33 @@ package enum SeedLoader {
         }
         // Contributions are stored per chunk of shoppers and catalog partition (the same
         // chunks on every member: they generate the same shop in the same order).
-        var chunk: [Int: [EventSignals]] = [:]
+        var chunk: [Int: [EventContributions]] = [:]
         var chunkIndex = 0
         func flushChunk() {
             for (partition, part) in chunk.sorted(by: { $0.key < $1.key }) {
-                emit?(Record(partition: partition, content: .signals(part, counted: true), key: "demo-\(chunkIndex)"))
+                emit?(Record(partition: partition, content: .contributions(part, counted: true), key: "demo-\(chunkIndex)"))
             }
             chunk.removeAll(keepingCapacity: true)
         }
-        shop.forEachShopper(endingAtMillis: endingAtMillis) { index, user, events in
+        shop.forEachShopper(endingAtMillis: endingAtMillis) { index, shopper, events in
             if index / Self.shoppersPerChunk != chunkIndex {
                 flushChunk()
                 chunkIndex = index / Self.shoppersPerChunk
             }
-            let userPartition = shardMap.partition(of: user)
-            let keep = keepProfile(user, userPartition)
+            let shopperPartition = shardMap.partition(of: shopper)
+            let keep = keepProfile(shopper, shopperPartition)
             var profile = ShopperProfile()
             for event in events {
-                guard let signals = profile.record(event) else { continue }
-                if keep { emit?(Record(partition: userPartition, content: .event(event), key: "")) }
-                for partition in Set(signals.catalogProducts.map(shardMap.partition(of:))) where held[partition] {
-                    if built.indexes[partition].apply(signals, ownsProduct: { shardMap.partition(of: $0) == partition }), emit != nil {
-                        chunk[partition, default: []].append(signals.restricted(to: partition, partitionOf: shardMap.partition(of:)))
+                guard let contributions = profile.record(event) else { continue }
+                if keep { emit?(Record(partition: shopperPartition, content: .event(event), key: "")) }
+                for partition in Set(contributions.catalogProducts.map(shardMap.partition(of:))) where held[partition] {
+                    if built.indexes[partition].apply(contributions, ownsProduct: { shardMap.partition(of: $0) == partition }), emit != nil {
+                        chunk[partition, default: []].append(contributions.restricted(to: partition, partitionOf: shardMap.partition(of:)))
                     }
                 }
             }
             if keep {
-                built.profiles[userPartition][user] = profile
+                built.profiles[shopperPartition][shopper] = profile
                 built.shoppers += 1
                 built.events += profile.eventCount
             }

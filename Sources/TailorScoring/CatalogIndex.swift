@@ -1,5 +1,6 @@
 public import TailorModel
 import Foundation
+import TailorCRDT
 
 /// The products of one catalog partition, laid out for the scoring kernel
 /// (DESIGN.md §4): one row per product, the kernel's numbers in one contiguous
@@ -56,10 +57,10 @@ public struct CatalogIndex: Sendable {
     var headsRowCount = -1
     /// Ids of the events applied lately (``apply(_:ownsProduct:)``), so that an
     /// event's contributions count once when both replicas of its shopper report it.
-    var appliedEvents = RecentIDs(capacity: CatalogIndex.rememberedEventIDs)
+    var appliedEvents = RecentKeys<String>(capacity: CatalogIndex.rememberedEventIDs)
     /// Interactions and pairs for products this partition owns but does not hold
     /// yet (events can overtake the catalog feed); applied when the product arrives.
-    var pending: [String: PendingSignals] = [:]
+    var pending: [String: PendingContributions] = [:]
 
     /// Products held (not removed).
     public private(set) var count = 0
@@ -120,7 +121,7 @@ public struct CatalogIndex: Sendable {
         return (records[row], stockLevels[id])
     }
 
-    /// The held products, in row order, for the gateway's inventory view.
+    /// The held products, in row order, for the gateway's catalog mirror.
     public func summaries() -> [ProductSummary] {
         summaries(from: 0).summaries
     }
@@ -244,7 +245,7 @@ struct RowNumbers: Sendable {
     }
 }
 
-/// One held product as the gateway's inventory view needs it.
+/// One held product as the gateway's catalog mirror needs it.
 public struct ProductSummary: Sendable, Hashable {
     public var id: String
     public var title: String

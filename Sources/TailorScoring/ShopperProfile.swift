@@ -1,5 +1,6 @@
 public import TailorModel
 import Foundation
+import TailorCRDT
 
 /// One shopper's profile: a pure function of the events recorded for them
 /// (DESIGN.md §2), so replicas that hold the same event set agree on it.
@@ -26,7 +27,7 @@ public struct ShopperProfile: Sendable {
     public private(set) var events: [StoredEvent] = []
     /// Events recorded over the profile's life, not only those kept.
     public private(set) var eventCount = 0
-    private var seenIDs = RecentIDs(capacity: rememberedEventIDs)
+    private var seenIDs = RecentKeys<String>(capacity: rememberedEventIDs)
     /// Products the shopper bought, in the order of their first purchase.
     public private(set) var purchased: [String] = []
     private var purchasedSet: Set<String> = []
@@ -48,7 +49,7 @@ public struct ShopperProfile: Sendable {
     ///
     /// `computingPairs: false` skips the pairs (a node rebuilding a profile from its
     /// store: the catalog side already holds them) and returns the interactions only.
-    public mutating func record(_ event: StoredEvent, computingPairs: Bool = true) -> EventSignals? {
+    public mutating func record(_ event: StoredEvent, computingPairs: Bool = true) -> EventContributions? {
         guard seenIDs.insert(event.id) else { return nil }
         eventCount += 1
         if event.type == .purchase {
@@ -75,8 +76,8 @@ public struct ShopperProfile: Sendable {
         }
 
         let factor = Self.quantityFactor(event.quantity) * event.type.interest
-        let interactions = event.products.map { EventSignals.Interaction(product: $0.id, weight: factor) }
-        return EventSignals(eventID: event.id, atMillis: event.atMillis, interactions: interactions, pairs: pairs)
+        let interactions = event.products.map { EventContributions.Interaction(product: $0.id, weight: factor) }
+        return EventContributions(eventID: event.id, atMillis: event.atMillis, interactions: interactions, pairs: pairs)
     }
 
     /// Buying ten of a thing says more than buying one, but not ten times more.
@@ -88,7 +89,7 @@ public struct ShopperProfile: Sendable {
         type == .addToCart || type == .purchase
     }
 
-    private static func pairs(for event: StoredEvent, earlier: ArraySlice<StoredEvent>) -> [EventSignals.Pair] {
+    private static func pairs(for event: StoredEvent, earlier: ArraySlice<StoredEvent>) -> [EventContributions.Pair] {
         guard event.type != .removeFromCart, !event.products.isEmpty else { return [] }
         var collector = PairCollector()
         var distance = 0
@@ -116,7 +117,7 @@ public struct ShopperProfile: Sendable {
 
 /// Sums repeated pairs of one event so each (source, target) appears once, in first-seen order.
 private struct PairCollector {
-    var pairs: [EventSignals.Pair] = []
+    var pairs: [EventContributions.Pair] = []
     var index: [String: [String: Int]] = [:]
 
     mutating func add(_ source: String, _ target: String, _ weight: Float) {
@@ -125,7 +126,7 @@ private struct PairCollector {
             pairs[at].weight += weight
         } else {
             index[source, default: [:]][target] = pairs.count
-            pairs.append(EventSignals.Pair(source: source, target: target, weight: weight))
+            pairs.append(EventContributions.Pair(source: source, target: target, weight: weight))
         }
     }
 }

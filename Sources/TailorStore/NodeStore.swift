@@ -27,7 +27,7 @@ public final class NodeStore: Sendable {
         public var index: Int
         public var partition: Int
         public var record: ReplicatedRecord
-        /// For an erasure: the keys of the user's events it removed.
+        /// For an erasure: the keys of the shopper's events it removed.
         public var erasedEvents: [String] = []
 
         public init(index: Int, partition: Int, record: ReplicatedRecord, erasedEvents: [String] = []) {
@@ -42,7 +42,7 @@ public final class NodeStore: Sendable {
     private let database: DatabasePool
     private struct Memory {
         var digests: [Int: PartitionDigest] = [:]
-        /// Erasures held, by partition then user: what later events are checked against.
+        /// Erasures held, by partition then shopper: what later events are checked against.
         var erasures: [Int: [String: Int64]] = [:]
     }
     private let memory = Mutex(Memory())
@@ -100,7 +100,7 @@ public final class NodeStore: Sendable {
     /// first, computing the partition's digest and erasures as it goes (what
     /// ``commit(_:)`` and the replication calls rely on), and hands each record to `visit`.
     /// The start-up path of a node: one pass, partitions in parallel.
-    public func load(partition: Int, visit: (RecordView) throws -> Void) throws {
+    public func load(partition: Int, visit: (RecordRow) throws -> Void) throws {
         var digest = PartitionDigest()
         var erasures: [String: Int64] = [:]
         try database.read { db in
@@ -111,7 +111,7 @@ public final class NodeStore: Sendable {
                 )
                 while let row = try rows.next() {
                     guard let kind = ReplicatedRecord.Kind(rawValue: row[0]) else { continue }
-                    let view = RecordView(kind: kind, key: row[1], version: row[2], user: row[3], body: row.dataNoCopy(atIndex: 4) ?? Data())
+                    let view = RecordRow(kind: kind, key: row[1], version: row[2], shopper: row[3], body: row.dataNoCopy(atIndex: 4) ?? Data())
                     digest.add(bucket: row[5], fingerprint: PartitionDigest.fingerprint(kind: kind, key: view.key, version: view.version))
                     if kind == .tombstone { erasures[view.key] = view.version }
                     try visit(view)
@@ -124,19 +124,21 @@ public final class NodeStore: Sendable {
         }
     }
 
-    /// A record as ``load(partition:visit:)`` reads it: the body is valid only during the visit.
-    public struct RecordView {
+    /// A row of the records table as ``load(partition:visit:)`` reads it: the body is
+    /// valid only during the visit.
+    public struct RecordRow {
         public var kind: ReplicatedRecord.Kind
         public var key: String
         public var version: Int64
-        public var user: String
+        /// For events, the shopper (stored in the `user` column).
+        public var shopper: String
         public var body: Data
     }
 
     // MARK: Writing
 
     /// Stores `records` (partition, record) in one transaction; returns what changed.
-    /// An erasure also removes the user's events at or before it, in the same transaction.
+    /// An erasure also removes the shopper's events at or before it, in the same transaction.
     @discardableResult
     public func commit(_ records: [(partition: Int, record: ReplicatedRecord)]) throws -> [Change] {
         guard !records.isEmpty else { return [] }
@@ -185,12 +187,12 @@ public final class NodeStore: Sendable {
             sql: "INSERT OR IGNORE INTO records (partition, kind, key, version, user, bucket, body) VALUES (?, ?, ?, ?, ?, ?, ?)"
         )
         for (index, (partition, record)) in records.enumerated() {
-            let erasedAt = record.kind == .event ? erasures[partition]?[record.user] : nil
+            let erasedAt = record.kind == .event ? erasures[partition]?[record.shopper] : nil
             let held = record.isRegister ? try Int64.fetchOne(select, arguments: [partition, record.bucket, record.kind.rawValue, record.key]) : nil
             let decision = record.merge(heldVersion: held, erasedAt: erasedAt)
             guard decision == .insert || decision == .replace else { continue }
             let arguments: StatementArguments = [
-                partition, record.kind.rawValue, record.key, record.version, record.user, record.bucket, Data(record.body),
+                partition, record.kind.rawValue, record.key, record.version, record.shopper, record.bucket, Data(record.body),
             ]
             if record.isRegister {
                 try upsert.execute(arguments: arguments)
@@ -276,15 +278,15 @@ public final class NodeStore: Sendable {
         }
     }
 
-    /// The events held for `user` in `partition`, oldest first, and their erasure if any.
-    public func events(of user: String, partition: Int) throws -> (events: [ReplicatedRecord], erasedAt: Int64?) {
+    /// The events held for `shopper` in `partition`, oldest first, and their erasure if any.
+    public func events(of shopper: String, partition: Int) throws -> (events: [ReplicatedRecord], erasedAt: Int64?) {
         let events = try database.read { db in
             try Self.fetch(
                 db, sql: "SELECT kind, key, version, user, body FROM records WHERE partition = ? AND bucket = ? AND kind = ? AND user = ? ORDER BY version",
-                arguments: [partition, PartitionDigest.bucket(of: user), ReplicatedRecord.Kind.event.rawValue, user]
+                arguments: [partition, PartitionDigest.bucket(of: shopper), ReplicatedRecord.Kind.event.rawValue, shopper]
             )
         }
-        return (events, memory.withLock { $0.erasures[partition]?[user] })
+        return (events, memory.withLock { $0.erasures[partition]?[shopper] })
     }
 
     private static func fetch(_ db: Database, sql: String, arguments: StatementArguments) throws -> [ReplicatedRecord] {
@@ -293,7 +295,7 @@ public final class NodeStore: Sendable {
         while let row = try rows.next() {
             guard let kind = ReplicatedRecord.Kind(rawValue: row[0]) else { continue }
             let body: Data = row[4]
-            records.append(ReplicatedRecord(kind: kind, key: row[1], version: row[2], user: row[3], body: [UInt8](body)))
+            records.append(ReplicatedRecord(kind: kind, key: row[1], version: row[2], shopper: row[3], body: [UInt8](body)))
         }
         return records
     }

@@ -26,7 +26,7 @@ extension WireEvent {
         self.init()
         id = event.id
         type = event.type.rawValue
-        user = event.user
+        user = event.shopper
         session = event.session
         products = event.products.map(WireProductRef.init)
         quantity = UInt32(clamping: event.quantity)
@@ -40,24 +40,24 @@ extension WireEvent {
             throw WireError(code: .malformed, message: "unknown event type '\(self.type)'")
         }
         return StoredEvent(
-            id: id, type: type, user: user, session: session, products: products.map(\.model),
+            id: id, type: type, shopper: user, session: session, products: products.map(\.model),
             quantity: Int(max(quantity, 1)), query: query, atMillis: atMillis
         )
     }
 }
 
 extension WireEventSignals {
-    public init(_ signals: EventSignals) {
+    public init(_ contributions: EventContributions) {
         self.init()
-        eventID = signals.eventID
-        atMillis = signals.atMillis
-        interactions = signals.interactions.map { interaction in
+        eventID = contributions.eventID
+        atMillis = contributions.atMillis
+        interactions = contributions.interactions.map { interaction in
             var wire = WireInteraction()
             wire.product = interaction.product
             wire.weight = interaction.weight
             return wire
         }
-        pairs = signals.pairs.map { pair in
+        pairs = contributions.pairs.map { pair in
             var wire = WirePair()
             wire.source = pair.source
             wire.target = pair.target
@@ -66,11 +66,11 @@ extension WireEventSignals {
         }
     }
 
-    public var model: EventSignals {
-        EventSignals(
+    public var model: EventContributions {
+        EventContributions(
             eventID: eventID, atMillis: atMillis,
-            interactions: interactions.map { EventSignals.Interaction(product: $0.product, weight: $0.weight) },
-            pairs: pairs.map { EventSignals.Pair(source: $0.source, target: $0.target, weight: $0.weight) }
+            interactions: interactions.map { EventContributions.Interaction(product: $0.product, weight: $0.weight) },
+            pairs: pairs.map { EventContributions.Pair(source: $0.source, target: $0.target, weight: $0.weight) }
         )
     }
 }

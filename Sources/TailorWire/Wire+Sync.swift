@@ -7,7 +7,7 @@ extension WireRecord {
         kind = UInt32(record.kind.rawValue)
         key = record.key
         version = record.version
-        user = record.user
+        user = record.shopper
         body = Data(record.body)
     }
 
@@ -16,7 +16,7 @@ extension WireRecord {
         guard let kind = ReplicatedRecord.Kind(rawValue: Int(kind)) else {
             throw WireError(code: .malformed, message: "unknown record kind \(self.kind)")
         }
-        return ReplicatedRecord(kind: kind, key: key, version: version, user: user, body: [UInt8](body))
+        return ReplicatedRecord(kind: kind, key: key, version: version, shopper: user, body: [UInt8](body))
     }
 }
 

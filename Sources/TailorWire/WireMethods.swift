@@ -32,13 +32,13 @@ public enum WireMethods {
     // MARK: Shoppers
 
     /// Erases a shopper's events on a replica of their partition.
-    public static let eraseUser = WireMethod<WireEraseRequest, WireEraseResponse>(.post, "/internal/users/erase", idempotent: true)
+    public static let eraseShopper = WireMethod<WireEraseRequest, WireEraseResponse>(.post, "/internal/users/erase", idempotent: true)
     /// Everything a replica holds about a shopper.
-    public static let exportUser = WireMethod<WireExportRequest, WireExportResponse>(.post, "/internal/users/export", idempotent: true)
-    /// Stores events (deduplicated by id) and answers their signals.
+    public static let exportShopper = WireMethod<WireExportRequest, WireExportResponse>(.post, "/internal/users/export", idempotent: true)
+    /// Stores events (deduplicated by id) and answers their contributions.
     public static let events = WireMethod<WireEventWriteRequest, WireEventWriteResponse>(.post, "/internal/events", idempotent: true)
-    /// Applies events' signals to the catalog partitions held (stored once per batch).
-    public static let signals = WireMethod<WireSignalsRequest, WireSignalsResponse>(.post, "/internal/signals", idempotent: true)
+    /// Applies events' contributions to the catalog partitions held (stored once per batch).
+    public static let contributions = WireMethod<WireSignalsRequest, WireSignalsResponse>(.post, "/internal/signals", idempotent: true)
 
     // MARK: Scoring
 
@@ -57,14 +57,14 @@ public enum WireMethods {
     public static let product = WireMethod<WireProductGetRequest, WireProductGetResponse>(.post, "/internal/products/get", idempotent: true)
     /// Sets stock levels (last writer wins by version).
     public static let stock = WireMethod<WireStockWriteRequest, WireWriteResponse>(.post, "/internal/stock", idempotent: true)
-    /// A page of product summaries, for the gateway's inventory view.
+    /// A page of product summaries, for the gateway's catalog mirror.
     public static let catalogSummaries = WireMethod<WireSummariesRequest, WireSummariesResponse>(
         .post, "/internal/catalog/summaries", idempotent: true
     )
 
     /// Every call above, in the order listed.
     public static let all: [any AnyWireMethod] = [
-        ping, status, gossip, membership, readCounters, syncDigest, syncPull, syncPush, eraseUser, exportUser, events, signals,
+        ping, status, gossip, membership, readCounters, syncDigest, syncPull, syncPush, eraseShopper, exportShopper, events, contributions,
         situation, score, products, deleteProduct, product, stock, catalogSummaries,
     ]
 }

@@ -16,8 +16,8 @@ extension ProcessSuites {
         func chainThroughTheCluster() async throws {
             let cluster = try await TestCluster.start(demo: false)
             defer { cluster.stop() }
-            let sequences = (0..<300).map { user in
-                (user: "u\(user)", items: (0..<6).map { step in "\((user * 7 + step) % 200)" })
+            let sequences = (0..<300).map { shopper in
+                (shopper: "u\(shopper)", items: (0..<6).map { step in "\((shopper * 7 + step) % 200)" })
             }
             let dataset = EvalDataset(sequences: sequences, attributes: [:])
             // With the tool's own settle time: a write is acknowledged once W replicas
@@ -26,13 +26,13 @@ extension ProcessSuites {
                 dataset: dataset, ks: [10], target: .test, gateway: cluster.gatewayURL.absoluteString, sample: 100
             )
             let outcome = try await remote.run()
-            #expect(outcome.users.count == 100)
+            #expect(outcome.shoppers.count == 100)
             #expect(outcome.eventsWritten == 300 * 5)
             #expect(outcome.failedAnswers == 0)
             #expect(outcome.hitRate[10]! > 0.9, "HR@10 through the cluster \(outcome.hitRate[10]!)")
 
             var local = Evaluation(dataset: dataset, ks: [10], partitionCount: 8, target: .test)
-            local.onlyUsers = Set(outcome.users)
+            local.onlyShoppers = Set(outcome.shoppers)
             let same = local.run()
             #expect(abs(same.hitRate[10]! - outcome.hitRate[10]!) < 0.05)
         }

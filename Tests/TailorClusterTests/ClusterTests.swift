@@ -65,9 +65,9 @@ struct ClusterTests {
         #expect(viewed.count == 5)
         let shopper = "test-shopper-\(UUID().uuidString.prefix(8))"
         try await send(cluster, viewed.enumerated().map { index, product in
-            ShopperEvent(id: "\(shopper)-view-\(index)", type: .view, user: shopper, session: "s1", product: product.id)
+            ShopperEvent(id: "\(shopper)-view-\(index)", type: .view, shopper: shopper, session: "s1", product: product.id)
         })
-        var answer = try await recommend(cluster, RecommendationRequest(user: shopper, placement: .homeForYou, k: 5))
+        var answer = try await recommend(cluster, RecommendationRequest(shopper: shopper, placement: .homeForYou, k: 5))
         #expect(answer.items.count == 5)
         #expect(answer.coverage.degraded == false)
         #expect(answer.items.first?.category == category, "top item \(answer.items.first?.category ?? "none"), expected \(category)")
@@ -83,16 +83,16 @@ struct ClusterTests {
         let (stockStatus, _) = try await cluster.put("/v1/inventory", json: #"{"stock":[{"product":"\#(soldOut)","quantity":0,"version":1000}]}"#)
         #expect(stockStatus == 200)
         for placement in [Placement.homeForYou, .cartAddons, .postOrderEmail] {
-            answer = try await recommend(cluster, RecommendationRequest(user: shopper, placement: placement, k: 10))
+            answer = try await recommend(cluster, RecommendationRequest(shopper: shopper, placement: placement, k: 10))
             #expect(!answer.items.contains { $0.product == soldOut }, "\(placement) recommended a product at stock 0")
         }
 
         // What the shopper bought is not recommended to them again.
-        answer = try await recommend(cluster, RecommendationRequest(user: shopper, placement: .homeForYou, k: 5))
+        answer = try await recommend(cluster, RecommendationRequest(shopper: shopper, placement: .homeForYou, k: 5))
         let bought = answer.items[0].product
-        try await send(cluster, [ShopperEvent(id: "\(shopper)-buy", type: .purchase, user: shopper, session: "s1", product: bought)])
+        try await send(cluster, [ShopperEvent(id: "\(shopper)-buy", type: .purchase, shopper: shopper, session: "s1", product: bought)])
         for placement in [Placement.homeForYou, .postOrderEmail] {
-            answer = try await recommend(cluster, RecommendationRequest(user: shopper, placement: placement, k: 10))
+            answer = try await recommend(cluster, RecommendationRequest(shopper: shopper, placement: placement, k: 10))
             #expect(!answer.items.contains { $0.product == bought }, "\(placement) recommended a purchased product")
         }
 
@@ -100,7 +100,7 @@ struct ClusterTests {
         let page = products[42]
         let related = Set([page.category] + Self.shop.complements(of: page.category))
         answer = try await recommend(cluster, RecommendationRequest(
-            user: "someone-new", placement: .productSimilar, context: RecommendationContext(product: page.id), k: 5
+            shopper: "someone-new", placement: .productSimilar, context: RecommendationContext(product: page.id), k: 5
         ))
         #expect(!answer.items.contains { $0.product == page.id })
         let pageDepartment = page.categoryPath[0]
@@ -131,11 +131,11 @@ struct ClusterTests {
     func nodeKilled() async throws {
         let cluster = try await TestCluster.start()
         defer { cluster.stop() }
-        let before = try await recommend(cluster, RecommendationRequest(user: "u00001", placement: .homeForYou))
+        let before = try await recommend(cluster, RecommendationRequest(shopper: "u00001", placement: .homeForYou))
         #expect(before.coverage.answered == before.coverage.partitions)
         cluster.kill("n2")
         for index in 0..<20 {
-            let answer = try await recommend(cluster, RecommendationRequest(user: DemoIDs.shopper(index), placement: .homeForYou))
+            let answer = try await recommend(cluster, RecommendationRequest(shopper: DemoIDs.shopper(index), placement: .homeForYou))
             #expect(answer.coverage.answered == answer.coverage.partitions, "request \(index): \(answer.coverage)")
             #expect(answer.coverage.degraded == false || answer.coverage.reasons?.allSatisfy { $0.contains("profile") } == true)
             #expect(!answer.items.isEmpty)

@@ -18,13 +18,13 @@ struct DurabilityClusterTests {
         var failed = 0
         var acknowledgedCount: Int { acknowledged.values.reduce(0) { $0 + $1.count } }
 
-        func record(_ batch: [(id: String, user: String)], status: Int) {
+        func record(_ batch: [(id: String, shopper: String)], status: Int) {
             attempted += batch.count
             guard status == 200 else {
                 failed += batch.count
                 return
             }
-            for event in batch { acknowledged[event.user, default: []].insert(event.id) }
+            for event in batch { acknowledged[event.shopper, default: []].insert(event.id) }
         }
     }
 
@@ -34,12 +34,12 @@ struct DurabilityClusterTests {
         Task {
             var sequence = 0
             while !Task.isCancelled {
-                var batch: [(id: String, user: String)] = []
+                var batch: [(id: String, shopper: String)] = []
                 for _ in 0..<10 {
                     sequence += 1
                     batch.append(("\(prefix)-\(sequence)", "shopper-\(sequence % 30)"))
                 }
-                let events = batch.map { #"{"id":"\#($0.id)","type":"view","user":"\#($0.user)","product":"p\#(String(format: "%05d", $0.id.hashValue & 1023))"}"# }
+                let events = batch.map { #"{"id":"\#($0.id)","type":"view","user":"\#($0.shopper)","product":"p\#(String(format: "%05d", $0.id.hashValue & 1023))"}"# }
                 let status = (try? await cluster.post("/v1/events", json: #"{"events":[\#(events.joined(separator: ","))]}"#).0) ?? 0
                 await history.record(batch, status: status)
                 try? await Task.sleep(for: .milliseconds(20))
@@ -62,31 +62,31 @@ struct DurabilityClusterTests {
 
     /// The event ids each replica of the shopper's partition holds (nil: that replica
     /// did not answer, e.g. still catching up).
-    static func heldIDs(of user: String, in cluster: TestCluster) async throws -> [String: Set<String>?] {
-        let (status, data) = try await cluster.get("/v1/users/\(user)/export")
+    static func heldIDs(of shopper: String, in cluster: TestCluster) async throws -> [String: Set<String>?] {
+        let (status, data) = try await cluster.get("/v1/users/\(shopper)/export")
         guard status == 200 else { return [:] }
         var held: [String: Set<String>?] = [:]
         for replica in json(data)["replicas"] as? [String] ?? [] {
-            let (status, data) = try await cluster.get("/v1/users/\(user)/export?replica=\(replica)")
+            let (status, data) = try await cluster.get("/v1/users/\(shopper)/export?replica=\(replica)")
             let events = json(data)["events"] as? [[String: Any]]
             held[replica] = status == 200 ? Set(events?.compactMap { $0["id"] as? String } ?? []) : nil
         }
         return held
     }
 
-    /// Acknowledged events missing from some replica: "user@replica: count", empty when none.
+    /// Acknowledged events missing from some replica: "shopper@replica: count", empty when none.
     static func missing(_ history: History, in cluster: TestCluster) async throws -> [String] {
         var missing: [String] = []
-        for (user, ids) in await history.acknowledged.sorted(by: { $0.key < $1.key }) {
-            let held = try await heldIDs(of: user, in: cluster)
-            if held.isEmpty { missing.append("\(user): no replica answered") }
+        for (shopper, ids) in await history.acknowledged.sorted(by: { $0.key < $1.key }) {
+            let held = try await heldIDs(of: shopper, in: cluster)
+            if held.isEmpty { missing.append("\(shopper): no replica answered") }
             for (replica, events) in held.sorted(by: { $0.key < $1.key }) {
                 guard let events else {
-                    missing.append("\(user)@\(replica): no answer")
+                    missing.append("\(shopper)@\(replica): no answer")
                     continue
                 }
                 let lacking = ids.subtracting(events)
-                if !lacking.isEmpty { missing.append("\(user)@\(replica): \(lacking.count) missing") }
+                if !lacking.isEmpty { missing.append("\(shopper)@\(replica): \(lacking.count) missing") }
             }
         }
         return missing

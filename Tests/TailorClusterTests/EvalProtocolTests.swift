@@ -16,19 +16,19 @@ import Testing
 @Suite("tailor eval's leave-one-out protocol")
 struct EvalProtocolTests {
     /// Shoppers walking a chain of 200 items (i → i+1 → …) from different starts.
-    private func chainDataset(users: Int, length: Int) -> EvalDataset {
-        let sequences = (0..<users).map { user in
-            (user: "u\(user)", items: (0..<length).map { step in "\((user * 7 + step) % 200)" })
+    private func chainDataset(shoppers: Int, length: Int) -> EvalDataset {
+        let sequences = (0..<shoppers).map { shopper in
+            (shopper: "u\(shopper)", items: (0..<length).map { step in "\((shopper * 7 + step) % 200)" })
         }
         return EvalDataset(sequences: sequences, attributes: [:])
     }
 
     @Test("on sequences that follow a chain, the held-out next item is found (test and validation targets)")
     func chainIsPredicted() {
-        let dataset = chainDataset(users: 400, length: 6)
+        let dataset = chainDataset(shoppers: 400, length: 6)
         for target in Evaluation.Target.allCases {
             let result = Evaluation(dataset: dataset, ks: [1, 10], partitionCount: 4, target: target).run()
-            #expect(result.users == 400)
+            #expect(result.shoppers == 400)
             #expect(result.trainingEvents == 400 * (target == .test ? 5 : 4))
             #expect(result.hitRate[10]! > 0.9, "\(target): HR@10 \(result.hitRate[10]!)")
             #expect(result.ndcg[10]! <= result.hitRate[10]!)
@@ -38,11 +38,11 @@ struct EvalProtocolTests {
     @Test("a held-out item never seen in training is never found, and short shoppers are skipped but train")
     func heldOutItemsDoNotTrain() {
         // Each shopper's last item is their own, seen nowhere else.
-        var dataset = chainDataset(users: 200, length: 5)
+        var dataset = chainDataset(shoppers: 200, length: 5)
         for index in dataset.sequences.indices { dataset.sequences[index].items.append("only-\(index)") }
-        dataset.sequences.append((user: "short", items: ["1", "2"]))
+        dataset.sequences.append((shopper: "short", items: ["1", "2"]))
         let result = Evaluation(dataset: dataset, ks: [10, 20], partitionCount: 2, target: .test).run()
-        #expect(result.users == 200)
+        #expect(result.shoppers == 200)
         #expect(result.skipped == 1)
         #expect(result.trainingEvents == 200 * 5 + 1)
         #expect(result.hitRate[20] == 0)
@@ -53,7 +53,7 @@ struct EvalProtocolTests {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("tailor-eval-\(UUID().uuidString).txt")
         try "1 10 11 12\n2\n".write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
-        #expect { _ = try EvalDataset.load(sequences: file.path, attributes: nil, maxUsers: nil) } throws: { "\($0)".contains("line 2") }
+        #expect { _ = try EvalDataset.load(sequences: file.path, attributes: nil, maxShoppers: nil) } throws: { "\($0)".contains("line 2") }
     }
 
     @Test("on the demo shop the margin strategy raises the top 5's margin and the stock strategy its overstocked share")
@@ -76,7 +76,7 @@ struct EvalProtocolTests {
 
     @Test("leaving the co-occurrence out of a chain loses what it predicts")
     func ablationRemovesASignal() {
-        let dataset = chainDataset(users: 400, length: 6)
+        let dataset = chainDataset(shoppers: 400, length: 6)
         var evaluation = Evaluation(dataset: dataset, ks: [10], partitionCount: 4, target: .test)
         evaluation.without = [.cooccurrence]
         let without = evaluation.run()

@@ -10,7 +10,7 @@ extension ProcessSuites {
 @Suite("Gossip (3 nodes and a gateway as processes)", .serialized)
 struct GossipClusterTests {
     /// `GET /v1/cluster`, decoded loosely.
-    private func clusterView(_ cluster: TestCluster) async throws -> [String: Any] {
+    private func clusterStatus(_ cluster: TestCluster) async throws -> [String: Any] {
         let (status, data) = try await cluster.get("/v1/cluster")
         #expect(status == 200)
         return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
@@ -18,7 +18,7 @@ struct GossipClusterTests {
 
     /// The gateway's gossip view: member name → status.
     private func statuses(_ cluster: TestCluster) async throws -> [String: String] {
-        let gossip = try await clusterView(cluster)["gossip"] as? [String: Any]
+        let gossip = try await clusterStatus(cluster)["gossip"] as? [String: Any]
         let members = gossip?["members"] as? [[String: Any]] ?? []
         return Dictionary(uniqueKeysWithValues: members.compactMap { member in
             (member["name"] as? String).map { ($0, member["status"] as? String ?? "") }
@@ -48,11 +48,11 @@ struct GossipClusterTests {
         if !dead { cluster.printLogs() }
         let seen = try await statuses(cluster)
         #expect(dead, "n3 not marked dead \(ContinuousClock.now - killedAt) after SIGKILL: \(seen)")
-        let view = try await clusterView(cluster)
+        let view = try await clusterStatus(cluster)
         let replicas = (view["partitions"] as? [[String: Any]] ?? []).flatMap { $0["replicas"] as? [String] ?? [] }
         #expect(!replicas.contains("n3") && Set(replicas) == ["n1", "n2"])
-        for user in ["u1", "u2", "u3"] {
-            let answer = try await cluster.post("/v1/recommendations", json: #"{"user":"\#(user)","placement":"home_for_you"}"#)
+        for shopper in ["u1", "u2", "u3"] {
+            let answer = try await cluster.post("/v1/recommendations", json: #"{"user":"\#(shopper)","placement":"home_for_you"}"#)
             let text = String(decoding: answer.1, as: UTF8.self)
             #expect(answer.0 == 200 && text.contains(#""degraded":false"#), "\(text)")
         }
@@ -66,7 +66,7 @@ struct GossipClusterTests {
         let joined = try await waitUntil(.seconds(10)) { try await statuses(cluster)["n4"] == "alive" }
         #expect(joined)
         let holdsPartitions = try await waitUntil(.seconds(5)) {
-            let view = try await clusterView(cluster)
+            let view = try await clusterStatus(cluster)
             return (view["partitions"] as? [[String: Any]] ?? []).contains { ($0["replicas"] as? [String] ?? []).contains("n4") }
         }
         #expect(holdsPartitions)
@@ -91,7 +91,7 @@ struct GossipClusterTests {
         #expect(status == 200)
         var last: [String: Double] = [:]
         let converged = try await waitUntil(.seconds(5)) {
-            let counters = try await clusterView(cluster)["counters"] as? [[String: Any]] ?? []
+            let counters = try await clusterStatus(cluster)["counters"] as? [[String: Any]] ?? []
             guard let entry = counters.first(where: { $0["product"] as? String == product }),
                 let popularity = entry["popularity"] as? [String: Double]
             else { return false }
@@ -162,7 +162,7 @@ struct GossipClusterTests {
         #expect(fullAfterSuspicion, "answers more than 3 s after the pause must not be degraded: \(degradedLate)")
         let n2 = try await statuses(cluster)["n2"]
         #expect(n2 == "suspect" || n2 == "dead")
-        let scatter = try await clusterView(cluster)["scatter"] as? [String: Any]
+        let scatter = try await clusterStatus(cluster)["scatter"] as? [String: Any]
         #expect((scatter?["hedgesSent"] as? Int ?? 0) > 0)
     }
 }

@@ -35,7 +35,7 @@ struct DemoShopEventsTests {
         var wrong = [String]()
         for (index, shopperEvents) in events.enumerated() {
             for event in shopperEvents {
-                if event.user != DemoIDs.shopper(index) || event.products.isEmpty { wrong.append(event.id) }
+                if event.shopper != DemoIDs.shopper(index) || event.products.isEmpty { wrong.append(event.id) }
                 if event.type == .search && event.query.isEmpty { wrong.append(event.id) }
                 for ref in event.products {
                     guard let product = DemoFixture.productsByID[ref.id], ref.category == product.category,
@@ -55,11 +55,11 @@ struct DemoShopEventsTests {
         var ids = Set<String>()
         var wrong = [String]()
         for (index, shopperEvents) in events.enumerated() {
-            let user = DemoIDs.shopper(index)
+            let shopper = DemoIDs.shopper(index)
             var previous = DemoFixture.end - DemoFixture.window
             for (sequence, event) in shopperEvents.enumerated() {
                 if event.atMillis < previous || event.atMillis > DemoFixture.end { wrong.append(event.id) }
-                if event.id != "demo-\(user)-\(sequence)" || !event.session.hasPrefix("s-\(user)-") { wrong.append(event.id) }
+                if event.id != "demo-\(shopper)-\(sequence)" || !event.session.hasPrefix("s-\(shopper)-") { wrong.append(event.id) }
                 previous = event.atMillis
                 ids.insert(event.id)
             }

@@ -65,20 +65,20 @@ import TailorCRDT
         simulation.network.delay = 0.001...0.080
         let everyone = simulation.names, majority = ["r0", "r1", "r2"], cutOff = "r3"
         let t0 = Self.epochMillis
-        func event(_ key: String, _ user: String, at time: Int64) -> ReplicatedRecord {
-            ReplicatedRecord(kind: .event, key: key, version: time, user: user, body: Array(key.utf8))
+        func event(_ key: String, _ shopper: String, at time: Int64) -> ReplicatedRecord {
+            ReplicatedRecord(kind: .event, key: key, version: time, shopper: shopper, body: Array(key.utf8))
         }
-        func tombstone(_ user: String, at time: Int64) -> ReplicatedRecord {
-            ReplicatedRecord(kind: .tombstone, key: user, version: time, body: [])
+        func tombstone(_ shopper: String, at time: Int64) -> ReplicatedRecord {
+            ReplicatedRecord(kind: .tombstone, key: shopper, version: time, body: [])
         }
 
         // 10 shoppers' events, one a second, on every replica.
         var expected = Set<ReplicatedRecord>()
-        for user in 0..<10 {
+        for shopper in 0..<10 {
             for index in 0..<40 {
-                let record = event("u\(user)-e\(index)", "u\(user)", at: t0 + Int64(index) * 1_000)
+                let record = event("u\(shopper)-e\(index)", "u\(shopper)", at: t0 + Int64(index) * 1_000)
                 simulation.write(record, to: everyone)
-                if user != 3 || record.version > t0 + 25_000 { expected.insert(record) }
+                if shopper != 3 || record.version > t0 + 25_000 { expected.insert(record) }
             }
         }
         // u3 is erased at the time of its 26th event: that event goes too.
@@ -109,7 +109,7 @@ import TailorCRDT
         expected.insert(afterOnCutOff)
 
         func erasedEvents(_ name: String) -> [ReplicatedRecord] {
-            simulation.replicas[name]!.records.filter { $0.kind == .event && $0.user == "u3" && $0.version <= erasedAt }
+            simulation.replicas[name]!.records.filter { $0.kind == .event && $0.shopper == "u3" && $0.version <= erasedAt }
         }
         // While cut off: the majority agrees on the erasure, the cut-off replica still holds u3's old events.
         let majorityAgrees = simulation.run(until: .seconds(30)) { simulation in
@@ -135,9 +135,9 @@ import TailorCRDT
             #expect(erasureVersion == erasedAt, "seed \(seed): \(name) holds u3's erasure at \(String(describing: erasureVersion))")
             let erased = erasedEvents(name).count
             #expect(erased == 0, "seed \(seed): \(name) holds \(erased) erased events of u3")
-            let survivors = replica.records.filter { $0.kind == .event && $0.user == "u3" }.count
+            let survivors = replica.records.filter { $0.kind == .event && $0.shopper == "u3" }.count
             #expect(survivors == 14 + 5 + 1, "seed \(seed): \(name) holds \(survivors) events of u3 after the erasure, expected 20")
-            let others = replica.records.filter { $0.kind == .event && $0.user != "u3" }.count
+            let others = replica.records.filter { $0.kind == .event && $0.shopper != "u3" }.count
             #expect(others == 9 * 40, "seed \(seed): \(name) holds \(others) events of other shoppers, expected 360")
             let exact = replica.records == expected
             #expect(exact, "seed \(seed): \(name) holds \(replica.recordCount) records, expected \(expected.count)")
@@ -278,7 +278,7 @@ struct ShopWorkload {
         for index in 0..<count {
             let event = ReplicatedRecord(
                 kind: .event, key: "e\(index)", version: AntiEntropySimulationTests.epochMillis + Int64(index) * 37,
-                user: "u\(random.next() % 100)", body: Array("event \(index)".utf8)
+                shopper: "u\(random.next() % 100)", body: Array("event \(index)".utf8)
             )
             writes.append(event)
             events.insert(event)

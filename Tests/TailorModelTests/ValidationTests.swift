@@ -21,9 +21,9 @@ struct ValidationTests {
     @Test("a valid event batch passes")
     func validEvents() {
         let batch = EventBatch(events: [
-            ShopperEvent(id: "e1", type: .view, user: "u1", product: "p1"),
-            ShopperEvent(id: "e2", type: .search, user: "u1", query: "running shoes"),
-            ShopperEvent(id: "e3", type: .purchase, user: "u1", products: ["p1", "p2"], quantity: 2, price: 19.99),
+            ShopperEvent(id: "e1", type: .view, shopper: "u1", product: "p1"),
+            ShopperEvent(id: "e2", type: .search, shopper: "u1", query: "running shoes"),
+            ShopperEvent(id: "e3", type: .purchase, shopper: "u1", products: ["p1", "p2"], quantity: 2, price: 19.99),
         ])
         #expect(field { try batch.validate(now: .now) } == nil)
     }
@@ -31,20 +31,20 @@ struct ValidationTests {
     @Test("event refusals name the field")
     func eventFields() {
         #expect(field { try EventBatch(events: []).validate(now: .now) } == "events")
-        #expect(field { try EventBatch(events: [ShopperEvent(type: .view, user: "", product: "p1")]).validate(now: .now) } == "events[0].user")
-        #expect(field { try EventBatch(events: [ShopperEvent(type: .view, user: "u1")]).validate(now: .now) } == "events[0].product")
-        #expect(field { try EventBatch(events: [ShopperEvent(type: .search, user: "u1")]).validate(now: .now) } == "events[0].query")
+        #expect(field { try EventBatch(events: [ShopperEvent(type: .view, shopper: "", product: "p1")]).validate(now: .now) } == "events[0].user")
+        #expect(field { try EventBatch(events: [ShopperEvent(type: .view, shopper: "u1")]).validate(now: .now) } == "events[0].product")
+        #expect(field { try EventBatch(events: [ShopperEvent(type: .search, shopper: "u1")]).validate(now: .now) } == "events[0].query")
         let long = String(repeating: "x", count: Limits.maximumIDBytes + 1)
-        #expect(field { try EventBatch(events: [ShopperEvent(type: .view, user: long, product: "p")]).validate(now: .now) } == "events[0].user")
-        #expect(field { try EventBatch(events: [ShopperEvent(type: .view, user: "u", product: "p", quantity: 0)]).validate(now: .now) } == "events[0].quantity")
-        let tooMany = (0...Limits.maximumEventsPerBatch).map { ShopperEvent(type: .view, user: "u", product: "p\($0)") }
+        #expect(field { try EventBatch(events: [ShopperEvent(type: .view, shopper: long, product: "p")]).validate(now: .now) } == "events[0].user")
+        #expect(field { try EventBatch(events: [ShopperEvent(type: .view, shopper: "u", product: "p", quantity: 0)]).validate(now: .now) } == "events[0].quantity")
+        let tooMany = (0...Limits.maximumEventsPerBatch).map { ShopperEvent(type: .view, shopper: "u", product: "p\($0)") }
         #expect(field { try EventBatch(events: tooMany).validate(now: .now) } == "events")
     }
 
     @Test("an event's time must be near the gateway's clock")
     func eventTime() {
         let now = Date()
-        let event = { (offset: Double) in EventBatch(events: [ShopperEvent(type: .view, user: "u", product: "p", at: now.addingTimeInterval(offset))]) }
+        let event = { (offset: Double) in EventBatch(events: [ShopperEvent(type: .view, shopper: "u", product: "p", at: now.addingTimeInterval(offset))]) }
         #expect(field { try event(-86_400).validate(now: now) } == nil)
         #expect(field { try event(600).validate(now: now) } == nil)
         #expect(field { try event(2 * 3_600).validate(now: now) } == "events[0].at")
@@ -53,15 +53,15 @@ struct ValidationTests {
 
     @Test("recommendation refusals name the field")
     func recommendationFields() {
-        #expect(field { try RecommendationRequest(user: "u", placement: .homeForYou, k: 0).validate() } == "k")
-        #expect(field { try RecommendationRequest(user: "u", placement: .homeForYou, k: Limits.maximumK + 1).validate() } == "k")
-        #expect(field { try RecommendationRequest(user: "u", placement: .homeForYou, k: Limits.maximumK).validate() } == nil)
-        #expect(field { try RecommendationRequest(user: "u", placement: .productSimilar).validate() } == "context.product")
-        #expect(field { try RecommendationRequest(user: "u", placement: .searchRerank).validate() } == "context.candidates")
+        #expect(field { try RecommendationRequest(shopper: "u", placement: .homeForYou, k: 0).validate() } == "k")
+        #expect(field { try RecommendationRequest(shopper: "u", placement: .homeForYou, k: Limits.maximumK + 1).validate() } == "k")
+        #expect(field { try RecommendationRequest(shopper: "u", placement: .homeForYou, k: Limits.maximumK).validate() } == nil)
+        #expect(field { try RecommendationRequest(shopper: "u", placement: .productSimilar).validate() } == "context.product")
+        #expect(field { try RecommendationRequest(shopper: "u", placement: .searchRerank).validate() } == "context.candidates")
         let filters = RecommendationFilters(minPrice: 50, maxPrice: 10)
-        #expect(field { try RecommendationRequest(user: "u", placement: .homeForYou, filters: filters).validate() } == "filters.maxPrice")
+        #expect(field { try RecommendationRequest(shopper: "u", placement: .homeForYou, filters: filters).validate() } == "filters.maxPrice")
         let weights = SignalWeightOverrides(margin: -1)
-        #expect(field { try RecommendationRequest(user: "u", placement: .homeForYou, weights: weights).validate() } == "weights.margin")
+        #expect(field { try RecommendationRequest(shopper: "u", placement: .homeForYou, weights: weights).validate() } == "weights.margin")
     }
 
     @Test("product and stock refusals name the field")

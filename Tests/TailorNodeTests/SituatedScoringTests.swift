@@ -52,7 +52,7 @@ struct SituatedScoringTests {
     func sameAnswerBothWays() async throws {
         let node = try Self.node()
         // A shopper of the demo with history.
-        var shopper: String?
+        var found: String?
         var profile = Situation()
         for index in 0..<200 {
             var ask = WireSituationRequest()
@@ -60,12 +60,12 @@ struct SituatedScoringTests {
             ask.nowMillis = Self.endingAt
             let answer = try await node.situation(ask)
             if answer.known, !answer.situation.itemProducts.isEmpty {
-                shopper = ask.user
+                found = ask.user
                 profile = answer.situation.model
                 break
             }
         }
-        let user = try #require(shopper)
+        let shopper = try #require(found)
         let cartItem = ProductRef(id: DemoIDs.product(3), category: "Home > Kitchen", brand: "Acme", price: 20)
         let contexts = [
             SituationContext(placement: .homeForYou),
@@ -77,7 +77,7 @@ struct SituatedScoringTests {
             var viaGateway = Self.request(placement: context.placement, partitions: 8)
             viaGateway.situation = WireSituation(SituationBuilder.merge(profile: profile, context: context))
             var situated = Self.request(placement: context.placement, partitions: 8)
-            situated.user = user
+            situated.user = shopper
             situated.context = WireSituationContext(context)
             let expected = try await node.score(viaGateway)
             let got = try await node.score(situated)

@@ -3,7 +3,7 @@ import TailorDemo
 import TailorWire
 import Testing
 
-/// The gateway's inventory view comes from the nodes a page at a time, so that a
+/// The gateway's catalog mirror comes from the nodes a page at a time, so that a
 /// big catalog never makes an answer past the wire's message limit.
 @Suite("catalog summaries in pages")
 struct SummariesPagingTests {

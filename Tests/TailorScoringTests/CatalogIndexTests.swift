@@ -78,17 +78,17 @@ import TailorModel
 
     @Test func anEventIsAppliedOncePerId() {
         var index = Fixture.index([Fixture.product("a")])
-        let signals = Fixture.signals("e1", interactions: [("a", 1)])
-        let outcome11 = index.apply(signals) { _ in true }
+        let contributions = Fixture.contributions("e1", interactions: [("a", 1)])
+        let outcome11 = index.apply(contributions) { _ in true }
         #expect(outcome11)
-        let outcome12 = !index.apply(signals) { _ in true }
+        let outcome12 = !index.apply(contributions) { _ in true }
         #expect(outcome12)
         #expect(abs(index.counters(of: "a", nowMillis: Fixture.now).popularity - 1) < 1e-9)
     }
 
     @Test func onlyOwnedProductsAndTargetsAreCounted() {
         var index = Fixture.index([Fixture.product("a"), Fixture.product("b")])
-        _ = index.apply(Fixture.signals("e1", interactions: [("a", 1), ("b", 1)], pairs: [("x", "a", 1), ("x", "b", 1)])) { $0 == "a" }
+        _ = index.apply(Fixture.contributions("e1", interactions: [("a", 1), ("b", 1)], pairs: [("x", "a", 1), ("x", "b", 1)])) { $0 == "a" }
         #expect(index.counters(of: "a", nowMillis: Fixture.now).popularity > 0)
         #expect(index.counters(of: "b", nowMillis: Fixture.now).popularity == 0)
         #expect(index.cooccurrence.postings(of: index.vocabulary.product("x"))?.count == 1)
@@ -96,7 +96,7 @@ import TailorModel
 
     @Test func signalsForAProductNotYetHeldApplyWhenItArrives() {
         var index = CatalogIndex()
-        _ = index.apply(Fixture.signals("e1", interactions: [("late", 4)], pairs: [("x", "late", 2)])) { _ in true }
+        _ = index.apply(Fixture.contributions("e1", interactions: [("late", 4)], pairs: [("x", "late", 2)])) { _ in true }
         _ = index.upsert(Fixture.product("late"))
         #expect(abs(index.counters(of: "late", nowMillis: Fixture.now).popularity - 4) < 1e-9)
         #expect(index.cooccurrence.postings(of: index.vocabulary.product("x"))?.map(\.weight) == [2])
@@ -104,7 +104,7 @@ import TailorModel
 
     @Test func theSameInteractionCountsLessAsTimePasses() {
         var index = Fixture.index([Fixture.product("a")])
-        _ = index.apply(Fixture.signals("e1", interactions: [("a", 10)])) { _ in true }
+        _ = index.apply(Fixture.contributions("e1", interactions: [("a", 10)])) { _ in true }
         let now = index.counters(of: "a", nowMillis: Fixture.now)
         let week = index.counters(of: "a", nowMillis: Fixture.now + 7 * Fixture.day)
         let sixHours = index.counters(of: "a", nowMillis: Fixture.now + 6 * Fixture.hour)
@@ -113,8 +113,8 @@ import TailorModel
 
         // And in the ranking: an old burst loses to the same burst today.
         var other = Fixture.index([Fixture.product("old"), Fixture.product("new")])
-        _ = other.apply(Fixture.signals("e1", at: Fixture.now - 14 * Fixture.day, interactions: [("old", 30)])) { _ in true }
-        _ = other.apply(Fixture.signals("e2", at: Fixture.now, interactions: [("new", 30)])) { _ in true }
+        _ = other.apply(Fixture.contributions("e1", at: Fixture.now - 14 * Fixture.day, interactions: [("old", 30)])) { _ in true }
+        _ = other.apply(Fixture.contributions("e2", at: Fixture.now, interactions: [("new", 30)])) { _ in true }
         let ranked = Fixture.score(other, Fixture.query()).ranked
         #expect(ranked.map(\.product) == ["new", "old"])
         #expect(ranked[0].signals.popularity > ranked[1].signals.popularity)
@@ -122,7 +122,7 @@ import TailorModel
 
     @Test func movingTheLandmarkChangesNoValue() {
         var index = Fixture.index([Fixture.product("a"), Fixture.product("b")])
-        _ = index.apply(Fixture.signals("e1", interactions: [("a", 3)])) { _ in true }
+        _ = index.apply(Fixture.contributions("e1", interactions: [("a", 3)])) { _ in true }
         let read = Fixture.now + 2 * Fixture.day
         let before = index.counters(of: "a", nowMillis: read)
         index.moveLandmark(to: Fixture.now + 5 * Fixture.day)
@@ -133,7 +133,7 @@ import TailorModel
         // An event a month later rescales on its own (the trend exponent would pass
         // its bound) and old and new counts still add up.
         let later = Fixture.now + 30 * Fixture.day
-        _ = index.apply(Fixture.signals("e2", at: later, interactions: [("b", 3)])) { _ in true }
+        _ = index.apply(Fixture.contributions("e2", at: later, interactions: [("b", 3)])) { _ in true }
         #expect(index.landmark == later)
         let a = index.counters(of: "a", nowMillis: later).popularity
         #expect(abs(a - 3 * exp2(-30.0 / 7)) < 1e-9)

@@ -76,7 +76,7 @@ struct FeatureSimilarityTests {
         profile.featureAffinity = ["hair": 1]
         let anchor = ProductRef(id: "a", category: "Beauty", price: 5, features: ["line:aurora": 2])
         let merged = SituationBuilder.merge(
-            profile: profile, request: RecommendationRequest(user: "u", placement: .productSimilar), anchor: anchor, cart: []
+            profile: profile, request: RecommendationRequest(shopper: "u", placement: .productSimilar), anchor: anchor, cart: []
         )
         #expect(merged.featureAffinity["line:aurora"] == 2)
         #expect(merged.featureAffinity["hair"]! < 1)

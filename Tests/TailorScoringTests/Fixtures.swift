@@ -23,7 +23,7 @@ enum Fixture {
         _ id: String, _ type: EventType = .view, _ products: [ProductRef], session: String = "s1", at: Int64 = now,
         query: String = "", quantity: Int = 1
     ) -> StoredEvent {
-        StoredEvent(id: id, type: type, user: "u1", session: session, products: products, quantity: quantity, query: query, atMillis: at)
+        StoredEvent(id: id, type: type, shopper: "u1", session: session, products: products, quantity: quantity, query: query, atMillis: at)
     }
 
     static func index(_ products: [Product], stock: Int64? = 5) -> CatalogIndex {
@@ -48,11 +48,11 @@ enum Fixture {
         return index.score(query, scratch: &scratch)
     }
 
-    static func signals(_ id: String, at: Int64 = now, interactions: [(String, Float)] = [], pairs: [(String, String, Float)] = []) -> EventSignals {
-        EventSignals(
+    static func contributions(_ id: String, at: Int64 = now, interactions: [(String, Float)] = [], pairs: [(String, String, Float)] = []) -> EventContributions {
+        EventContributions(
             eventID: id, atMillis: at,
-            interactions: interactions.map { EventSignals.Interaction(product: $0.0, weight: $0.1) },
-            pairs: pairs.map { EventSignals.Pair(source: $0.0, target: $0.1, weight: $0.2) }
+            interactions: interactions.map { EventContributions.Interaction(product: $0.0, weight: $0.1) },
+            pairs: pairs.map { EventContributions.Pair(source: $0.0, target: $0.1, weight: $0.2) }
         )
     }
 

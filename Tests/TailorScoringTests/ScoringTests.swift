@@ -20,7 +20,7 @@ import TailorModel
 
     @Test func theWeightedSignalsAddUpToTheScoreAndTheListIsBestFirst() {
         var index = Fixture.index(Self.all)
-        _ = index.apply(Fixture.signals("e1", interactions: [("lamp1", 5), ("run2", 2)], pairs: [("run1", "run2", 1)])) { _ in true }
+        _ = index.apply(Fixture.contributions("e1", interactions: [("lamp1", 5), ("run2", 2)], pairs: [("run1", "run2", 1)])) { _ in true }
         let situation = Situation(items: [.init(product: "run1", weight: 1)], categoryAffinity: ["Shoes": 0.5], typicalPrice: 80)
         let ranked = Fixture.score(index, Fixture.query(situation, k: 4)).ranked
         #expect(ranked.count == 4)
@@ -77,7 +77,7 @@ import TailorModel
     @Test func coOccurringProductsRankFirstAndNameTheirSource() {
         var index = Fixture.index(Self.all)
         // "tent" lives in another partition; the pairs targeting this one's lamps are here.
-        _ = index.apply(Fixture.signals("e1", pairs: [("tent", "lamp3", 3), ("tent", "lamp1", 1), ("lamp1", "lamp2", 5)])) { _ in true }
+        _ = index.apply(Fixture.contributions("e1", pairs: [("tent", "lamp3", 3), ("tent", "lamp1", 1), ("lamp1", "lamp2", 5)])) { _ in true }
         let situation = Situation(items: [.init(product: "tent", weight: 4), .init(product: "lamp1", weight: 1)])
         let ranked = Fixture.score(index, Fixture.query(situation, k: 3)).ranked
         #expect(Set(ranked.map(\.product)) == ["lamp1", "lamp2", "lamp3"])
@@ -95,10 +95,10 @@ import TailorModel
         let shared = Fixture.product("shared", ["Shoes", "Running"])
         var small = Fixture.index([shared, Fixture.product("x")])
         var large = Fixture.index([shared] + Self.all + (1...20).map { Fixture.product("p\($0)", ["Home", "Lamps"]) })
-        let event = Fixture.signals("e1", at: Fixture.now - Fixture.hour, interactions: [("shared", 3), ("x", 50)], pairs: [("seed", "shared", 2)])
+        let event = Fixture.contributions("e1", at: Fixture.now - Fixture.hour, interactions: [("shared", 3), ("x", 50)], pairs: [("seed", "shared", 2)])
         _ = small.apply(event) { _ in true }
         _ = large.apply(event) { _ in true }
-        _ = large.apply(Fixture.signals("e2", interactions: [("p1", 80)], pairs: [("seed", "p1", 9)])) { _ in true }
+        _ = large.apply(Fixture.contributions("e2", interactions: [("p1", 80)], pairs: [("seed", "p1", 9)])) { _ in true }
         var situation = Self.runningFan
         situation.items = [.init(product: "seed", weight: 2)]
         let query = Fixture.query(situation, k: 30, mix: true)
@@ -145,9 +145,9 @@ import TailorModel
         var index = Fixture.index(Self.all)
         // lamp1: steady demand for weeks; lamp2: a burst this hour.
         for day in 1...28 {
-            _ = index.apply(Fixture.signals("d\(day)", at: Fixture.now - Int64(day) * Fixture.day, interactions: [("lamp1", 2)])) { _ in true }
+            _ = index.apply(Fixture.contributions("d\(day)", at: Fixture.now - Int64(day) * Fixture.day, interactions: [("lamp1", 2)])) { _ in true }
         }
-        _ = index.apply(Fixture.signals("burst", at: Fixture.now - Fixture.hour, interactions: [("lamp2", 10)])) { _ in true }
+        _ = index.apply(Fixture.contributions("burst", at: Fixture.now - Fixture.hour, interactions: [("lamp2", 10)])) { _ in true }
         let withMix = Fixture.score(index, Fixture.query(Self.runningFan, k: 3, mix: true))
         #expect(withMix.trending.first?.product == "lamp2")
         #expect(!withMix.trending.contains { $0.product == "lamp1" })

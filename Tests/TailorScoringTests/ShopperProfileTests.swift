@@ -58,9 +58,9 @@ import TailorModel
         }
         _ = profile.record(Fixture.event("other", .view, [lamp], session: "s2", at: Fixture.now + 4500))
         let recorded = profile.record(Fixture.event("e5", .view, [lamp], at: Fixture.now + 5000))
-        let signals = try #require(recorded)
+        let contributions = try #require(recorded)
         func weight(_ source: String, _ target: String) -> Float? {
-            signals.pairs.first { $0.source == source && $0.target == target }?.weight
+            contributions.pairs.first { $0.source == source && $0.target == target }?.weight
         }
         // Forward (earlier → later) at 1 / distance, backward at half that.
         #expect(weight("tent", "lamp") == 1)
@@ -70,18 +70,18 @@ import TailorModel
         // Four steps back, and the other session, are out of reach; no self pairs.
         #expect(weight("shoe", "lamp") == nil)
         #expect(weight("lamp", "lamp") == nil)
-        #expect(signals.pairs.count == 6)
+        #expect(contributions.pairs.count == 6)
     }
 
     @Test func cartStepsPairMoreStronglyAndAPurchasePairsItsOwnProducts() throws {
         var profile = ShopperProfile()
         _ = profile.record(Fixture.event("e1", .addToCart, [shoe], at: Fixture.now))
         let recorded = profile.record(Fixture.event("e2", .purchase, [sock, cap], at: Fixture.now + 1000))
-        let signals = try #require(recorded)
-        #expect(signals.pairs.contains { $0.source == "shoe" && $0.target == "sock" && $0.weight == 2 })
-        #expect(signals.pairs.contains { $0.source == "sock" && $0.target == "cap" && $0.weight == 2 })
-        #expect(signals.pairs.contains { $0.source == "cap" && $0.target == "sock" })
-        #expect(signals.interactions.map(\.weight) == [8, 8])
+        let contributions = try #require(recorded)
+        #expect(contributions.pairs.contains { $0.source == "shoe" && $0.target == "sock" && $0.weight == 2 })
+        #expect(contributions.pairs.contains { $0.source == "sock" && $0.target == "cap" && $0.weight == 2 })
+        #expect(contributions.pairs.contains { $0.source == "cap" && $0.target == "sock" })
+        #expect(contributions.interactions.map(\.weight) == [8, 8])
         #expect(profile.purchased == ["sock", "cap"])
         #expect(profile.situation(nowMillis: Fixture.now + 2000).purchased == ["sock", "cap"])
     }

@@ -12,7 +12,7 @@ import TailorModel
     let sock = ProductRef(id: "sock", category: "Apparel > Socks", brand: "Knit", price: 10)
 
     @Test func theContextOutweighsTheHistory() {
-        let request = RecommendationRequest(user: "u", placement: .productSimilar, context: .init(product: "shoe", query: "Trail shoes"))
+        let request = RecommendationRequest(shopper: "u", placement: .productSimilar, context: .init(product: "shoe", query: "Trail shoes"))
         let merged = SituationBuilder.merge(profile: history, request: request, anchor: anchor, cart: [])
         #expect(merged.items.first?.product == "shoe")
         #expect(merged.items[0].weight > 5)
@@ -26,7 +26,7 @@ import TailorModel
     }
 
     @Test func cartPlacementsSeedWithTheCartAndExcludeIt() {
-        let request = RecommendationRequest(user: "u", placement: .cartAddons, context: .init(cart: ["shoe", "sock"]))
+        let request = RecommendationRequest(shopper: "u", placement: .cartAddons, context: .init(cart: ["shoe", "sock"]))
         let merged = SituationBuilder.merge(profile: history, request: request, anchor: nil, cart: [anchor, sock])
         #expect(Array(merged.items.prefix(2).map(\.product)) == ["shoe", "sock"])
         #expect(Set(merged.exclude) == ["shoe", "sock"])
@@ -34,14 +34,14 @@ import TailorModel
     }
 
     @Test func aPostOrderEmailSeedsWithTheLatestPurchases() {
-        let request = RecommendationRequest(user: "u", placement: .postOrderEmail)
+        let request = RecommendationRequest(shopper: "u", placement: .postOrderEmail)
         let merged = SituationBuilder.merge(profile: history, request: request, anchor: nil, cart: [])
         #expect(Array(merged.items.prefix(2).map(\.product)) == ["bought2", "bought1"])
         #expect(merged.items[0].weight > 5)
     }
 
     @Test func aSearchRerankCarriesItsCandidates() {
-        let request = RecommendationRequest(user: "u", placement: .searchRerank, context: .init(query: "red lamp", candidates: ["l1", "l2"]))
+        let request = RecommendationRequest(shopper: "u", placement: .searchRerank, context: .init(query: "red lamp", candidates: ["l1", "l2"]))
         let merged = SituationBuilder.merge(profile: history, request: request, anchor: nil, cart: [])
         #expect(merged.candidates == ["l1", "l2"])
         #expect(merged.queryTerms == ["red", "lamp"])
@@ -53,7 +53,7 @@ import TailorModel
     @Test("context products the gateway could not enrich are still excluded, in the request's order")
     func unenrichedContextIsExcluded() {
         let request = RecommendationRequest(
-            user: "u", placement: .cartAddons, context: .init(product: "page", cart: ["c1", "c2"], query: "lamp")
+            shopper: "u", placement: .cartAddons, context: .init(product: "page", cart: ["c1", "c2"], query: "lamp")
         )
         let context = SituationContext(request: request, anchor: nil, cart: [ProductRef(id: "c2")])
         #expect(context.exclude == ["page", "c1"])

@@ -44,7 +44,7 @@ import TailorModel
             let jitter = Int64(draw.next(5) == 0 ? -draw.next(30) : 0) * 60_000
             let id = draw.next(20) == 0 && step > 0 ? "e\(draw.next(step))" : "e\(step)"
             events.append(StoredEvent(
-                id: id, type: type, user: "u1", session: "s\(step / 7)", products: products,
+                id: id, type: type, shopper: "u1", session: "s\(step / 7)", products: products,
                 quantity: 1 + draw.next(3), query: type == .search ? "Query \(draw.next(10)) words" : "",
                 atMillis: Fixture.now - Int64(count - step) * 120_000 + jitter
             ))

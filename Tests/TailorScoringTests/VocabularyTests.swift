@@ -22,7 +22,7 @@ struct VocabularyTests {
         for (position, product) in products.enumerated() {
             if position % 2 == 0 { _ = first.upsert(product) } else { _ = second.upsert(product) }
         }
-        let pairs = Fixture.signals("e1", interactions: [("a", 2), ("b", 1)], pairs: [("a", "b", 1), ("a", "d", 2), ("b", "c", 1)])
+        let pairs = Fixture.contributions("e1", interactions: [("a", 2), ("b", 1)], pairs: [("a", "b", 1), ("a", "d", 2), ("b", "c", 1)])
         _ = first.apply(pairs) { _ in true }
         _ = second.apply(pairs) { _ in true }
         return (vocabulary, [first, second])

@@ -15,8 +15,8 @@ struct NodeStoreTests {
 
     var path: String { directory.appendingPathComponent("node.sqlite").path }
 
-    static func event(_ id: String, user: String = "u1", at: Int64 = 1_000) -> ReplicatedRecord {
-        ReplicatedRecord(kind: .event, key: id, version: at, user: user, body: Array(id.utf8))
+    static func event(_ id: String, shopper: String = "u1", at: Int64 = 1_000) -> ReplicatedRecord {
+        ReplicatedRecord(kind: .event, key: id, version: at, shopper: shopper, body: Array(id.utf8))
     }
 
     @Test("a retried event is stored once, and records survive reopening with the same digest")
@@ -52,7 +52,7 @@ struct NodeStoreTests {
     @Test("an erasure removes the shopper's earlier events and refuses them afterwards; later events stay")
     func erasure() throws {
         let store = try NodeStore(path: path)
-        try store.commit([(2, Self.event("a", at: 100)), (2, Self.event("b", at: 200)), (2, Self.event("c", user: "u2", at: 150))])
+        try store.commit([(2, Self.event("a", at: 100)), (2, Self.event("b", at: 200)), (2, Self.event("c", shopper: "u2", at: 150))])
         let erased = try store.commit([(2, ReplicatedRecord(kind: .tombstone, key: "u1", version: 300, body: []))])
         #expect(erased.first?.erasedEvents.sorted() == ["a", "b"])
         #expect(try store.events(of: "u1", partition: 2).events.isEmpty)

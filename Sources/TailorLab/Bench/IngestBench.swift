@@ -98,7 +98,7 @@ struct IngestBench {
         while ContinuousClock.now - started < .seconds(3) {
             let records = (0..<batch).map { _ in
                 let event = generator.next()
-                return (partition: shardMap.partition(of: event.user), record: ReplicatedRecord.event(event))
+                return (partition: shardMap.partition(of: event.shopper), record: ReplicatedRecord.event(event))
             }
             try store.commit(records)
             committed += batch
@@ -127,7 +127,7 @@ struct SyntheticEvents {
         let type: EventType = roll < 0.75 ? .view : roll < 0.93 ? .addToCart : .purchase
         let shopper = "s\(shoppers.next(using: &random))"
         return StoredEvent(
-            id: "syn-\(number)", type: type, user: shopper, session: "\(shopper)-1",
+            id: "syn-\(number)", type: type, shopper: shopper, session: "\(shopper)-1",
             products: [ProductRef(id: "p\(products.next(using: &random))", category: "Home > Kitchen", brand: "Acme", price: 19.9)],
             quantity: type == .view ? 1 : 1 + Int(random.nextUnit() * 2), atMillis: 1_790_000_000_000 + Int64(number) * 3
         )

@@ -76,18 +76,18 @@ struct RecoveryBench {
         var profiles: [String: ShopperProfile] = [:]
         // Contributions travel as the gateway routes them: per batch of 100 events, each
         // catalog partition's part as one record.
-        var batch: [Int: [EventSignals]] = [:]
+        var batch: [Int: [EventContributions]] = [:]
         for number in 0..<events {
             let event = generator.next()
-            records.append((partition(event.user), .event(event)))
-            if let signals = profiles[event.user, default: ShopperProfile()].record(event) {
-                for target in Set(signals.catalogProducts.map(partition)) {
-                    batch[target, default: []].append(signals.restricted(to: target, partitionOf: partition))
+            records.append((partition(event.shopper), .event(event)))
+            if let contributions = profiles[event.shopper, default: ShopperProfile()].record(event) {
+                for target in Set(contributions.catalogProducts.map(partition)) {
+                    batch[target, default: []].append(contributions.restricted(to: target, partitionOf: partition))
                 }
             }
             if number % 100 == 99 || number == events - 1 {
                 let key = "batch-\(number / 100)"
-                for (target, part) in batch { records.append((target, .signals(part, key: key))) }
+                for (target, part) in batch { records.append((target, .contributions(part, key: key))) }
                 batch.removeAll(keepingCapacity: true)
             }
             if records.count >= 50_000 {

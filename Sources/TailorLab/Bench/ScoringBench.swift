@@ -29,14 +29,14 @@ struct ScoringBench {
         let setupStarted = ContinuousClock.now
         let shop = DemoShop(configuration: .standard)
         var drawn = drawRequests()
-        let users = Set(drawn.map(\.user))
+        let shoppers = Set(drawn.map(\.shopper))
         let shardMap = ShardMap(partitionCount: Self.partitionCount, replicationFactor: 1, members: ["bench"])
         let held = [Bool](repeating: true, count: Self.partitionCount)
         let vocabulary = Vocabulary()
         var built = SeedLoader.build(
             DemoSeed(shop: shop), endingAtMillis: Self.endingAtMillis, shardMap: shardMap, held: held, vocabulary: vocabulary
-        ) { user, _ in
-            users.contains(user)
+        ) { shopper, _ in
+            shoppers.contains(shopper)
         }
         for partition in built.indexes.indices { built.indexes[partition].refreshHeads(nowMillis: nowMillis) }
         let productsByID = Dictionary(shop.products.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -44,7 +44,7 @@ struct ScoringBench {
         let requests = drawn.indices.map { position in
             if mixRandom.nextUnit() < mixShare { drawn[position].mix = true }
             let request = drawn[position]
-            let profile = built.profiles[shardMap.partition(of: request.user)][request.user] ?? ShopperProfile()
+            let profile = built.profiles[shardMap.partition(of: request.shopper)][request.shopper] ?? ShopperProfile()
             return Request(
                 request: request, profile: profile,
                 query: Self.query(for: request, profile: profile, products: productsByID, nowMillis: nowMillis)

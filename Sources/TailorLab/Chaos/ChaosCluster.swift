@@ -168,7 +168,7 @@ final class ChaosCluster: @unchecked Sendable {
     /// incomplete replica and holds every partition the gateway's shard map gives it,
     /// and the shard map holds exactly the expected nodes.
     func settled() async -> Bool {
-        guard let view = await clusterView(), let members = view["members"] as? [[String: Any]],
+        guard let view = await clusterStatus(), let members = view["members"] as? [[String: Any]],
             let partitions = view["partitions"] as? [[String: Any]]
         else { return false }
         var assigned: [String: Set<Int>] = [:]
@@ -186,14 +186,14 @@ final class ChaosCluster: @unchecked Sendable {
     }
 
     /// The gateway's `GET /v1/cluster`.
-    func clusterView() async -> [String: Any]? {
+    func clusterStatus() async -> [String: Any]? {
         guard let (status, data) = try? await api.get("/v1/cluster"), status == 200 else { return nil }
         return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
     }
 
     /// Each partition's replicas in the gateway's current shard map.
     func replicaSets() async -> [Int: Set<String>] {
-        guard let partitions = await clusterView()?["partitions"] as? [[String: Any]] else { return [:] }
+        guard let partitions = await clusterStatus()?["partitions"] as? [[String: Any]] else { return [:] }
         var sets: [Int: Set<String>] = [:]
         for entry in partitions {
             if let partition = entry["partition"] as? Int, let replicas = entry["replicas"] as? [String] { sets[partition] = Set(replicas) }

@@ -10,7 +10,7 @@ import Synchronization
 struct ChaosHistory: Sendable {
     struct Write: Sendable {
         var ids: [String]
-        var user: String
+        var shopper: String
         /// The counter product the batch's first event views (``ChaosLoad/counterProducts``).
         var counterProduct: String
         var at: Double
@@ -113,12 +113,12 @@ final class ChaosLoad: Sendable {
     }
 
     private func write(_ number: Int) async {
-        let user = "chaos-\(number % 50)"
+        let shopper = "chaos-\(number % 50)"
         let ids = (0..<5).map { "w\(number)-\($0)" }
         let counter = Self.counterProducts[number % Self.counterProducts.count]
         let events = ids.enumerated().map { index, id in
             let product = index == 0 ? counter : "p\(String(format: "%05d", (number * 7 + index) % 2000))"
-            return #"{"id":"\#(id)","type":"view","user":"\#(user)","product":"\#(product)"}"#
+            return #"{"id":"\#(id)","type":"view","user":"\#(shopper)","product":"\#(product)"}"#
         }
         let body = #"{"events":[\#(events.joined(separator: ","))]}"#
         let at = now
@@ -135,7 +135,7 @@ final class ChaosLoad: Sendable {
             attempts += 1
         }
         history.withLock {
-            $0.writes.append(.init(ids: ids, user: user, counterProduct: counter, at: at, firstStatus: firstStatus, attempts: attempts, acknowledged: status == 200))
+            $0.writes.append(.init(ids: ids, shopper: shopper, counterProduct: counter, at: at, firstStatus: firstStatus, attempts: attempts, acknowledged: status == 200))
         }
     }
 

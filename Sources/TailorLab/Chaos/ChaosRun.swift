@@ -99,7 +99,7 @@ struct ChaosRun {
         let baselineEnds = ChaosLoad.seconds(scenario.baseline)
         while !Task.isCancelled {
             let at = load.now
-            if let gossip = await cluster.clusterView()?["gossip"] as? [String: Any], let members = gossip["members"] as? [[String: Any]],
+            if let gossip = await cluster.clusterStatus()?["gossip"] as? [String: Any], let members = gossip["members"] as? [[String: Any]],
                 let status = members.first(where: { $0["name"] as? String == scenario.victim })?["status"] as? String
             {
                 if status == "dead" { dead = true }
@@ -169,28 +169,28 @@ struct ChaosRun {
         var acknowledged: [String: Set<String>] = [:]
         var attempted: [String: Set<String>] = [:]
         for write in history.writes {
-            attempted[write.user, default: []].formUnion(write.ids)
-            if write.acknowledged { acknowledged[write.user, default: []].formUnion(write.ids) }
+            attempted[write.shopper, default: []].formUnion(write.ids)
+            if write.acknowledged { acknowledged[write.shopper, default: []].formUnion(write.ids) }
         }
         var lost = 0
         var phantoms = 0
         var examples: [String] = []
-        for (user, ids) in attempted.sorted(by: { $0.key < $1.key }) {
-            let acked = acknowledged[user] ?? []
-            guard let (status, data) = try? await cluster.api.get("/v1/users/\(user)/export"), status == 200,
+        for (shopper, ids) in attempted.sorted(by: { $0.key < $1.key }) {
+            let acked = acknowledged[shopper] ?? []
+            guard let (status, data) = try? await cluster.api.get("/v1/users/\(shopper)/export"), status == 200,
                 let export = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any], let replicas = export["replicas"] as? [String]
             else {
                 lost += acked.count
-                examples.append("\(user): export failed")
+                examples.append("\(shopper): export failed")
                 continue
             }
             var missing = Set<String>()
             var extra = Set<String>()
             for replica in replicas {
-                let answer = try? await cluster.api.get("/v1/users/\(user)/export?replica=\(replica)")
+                let answer = try? await cluster.api.get("/v1/users/\(shopper)/export?replica=\(replica)")
                 guard let answer, answer.0 == 200 else {
                     missing.formUnion(acked)
-                    if examples.count < 10 { examples.append("\(user)@\(replica): export failed (\(answer?.0 ?? 0))") }
+                    if examples.count < 10 { examples.append("\(shopper)@\(replica): export failed (\(answer?.0 ?? 0))") }
                     continue
                 }
                 let events = ((try? JSONSerialization.jsonObject(with: answer.1)) as? [String: Any])?["events"] as? [[String: Any]] ?? []
@@ -198,11 +198,11 @@ struct ChaosRun {
                 let lacking = acked.subtracting(held)
                 missing.formUnion(lacking)
                 extra.formUnion(held.subtracting(ids))
-                if !lacking.isEmpty, examples.count < 10 { examples.append("\(user)@\(replica): \(lacking.count) missing") }
+                if !lacking.isEmpty, examples.count < 10 { examples.append("\(shopper)@\(replica): \(lacking.count) missing") }
             }
             lost += missing.count
             phantoms += extra.count
-            if !extra.isEmpty, examples.count < 10 { examples.append("\(user): \(extra.count) never attempted") }
+            if !extra.isEmpty, examples.count < 10 { examples.append("\(shopper): \(extra.count) never attempted") }
         }
         return (lost, phantoms, examples)
     }

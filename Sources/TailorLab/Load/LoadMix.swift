@@ -101,7 +101,7 @@ struct LoadMix: Sendable {
             break
         }
         return RecommendationRequest(
-            user: shopper,
+            shopper: shopper,
             session: "\(shopper)-s\(random.next(in: 1...3))",
             placement: placement,
             context: context,
@@ -117,7 +117,7 @@ struct LoadMix: Sendable {
                 let type = pick(Self.eventWeights)
                 nextEventNumber += 1
                 return ShopperEvent(
-                    id: "\(configuration.eventIDPrefix)-\(nextEventNumber)", type: type, user: shopper,
+                    id: "\(configuration.eventIDPrefix)-\(nextEventNumber)", type: type, shopper: shopper,
                     session: "\(shopper)-s\(random.next(in: 1...3))", product: nextProduct(),
                     quantity: type == .view ? nil : random.next(in: 1...2)
                 )
@@ -132,7 +132,7 @@ struct LoadMix: Sendable {
             return ShopperEvent(
                 id: "\(configuration.eventIDPrefix)-\(nextEventNumber)",
                 type: type,
-                user: shopper,
+                shopper: shopper,
                 session: session,
                 product: nextProduct(),
                 quantity: type == .view ? nil : random.next(in: 1...2),

@@ -4,8 +4,8 @@ import TailorCRDT
 /// applies in SQLite: each record's ``ReplicatedRecord/merge(heldVersion:erasedAt:)``
 /// decides; a register replaced by a newer version leaves the digest (old fingerprint
 /// removed, new one added); a set member is stored once; a stored tombstone records the
-/// erasure and removes that user's events at or before it, from the records and the
-/// digest; an event of a user erased at or after its time is refused.
+/// erasure and removes that shopper's events at or before it, from the records and the
+/// digest; an event of a shopper erased at or after its time is refused.
 struct MemoryReplica {
     /// A record's identity, as the store's primary key (kind, key).
     struct RecordID: Hashable {
@@ -17,7 +17,7 @@ struct MemoryReplica {
     /// Records by bucket of the digest, as the store reads them (`records(of:buckets:)`).
     private(set) var buckets = [[RecordID: ReplicatedRecord]](repeating: [:], count: PartitionDigest.bucketCount)
     private(set) var digest = PartitionDigest()
-    /// User → time of the erasure held.
+    /// Shopper → time of the erasure held.
     private(set) var erasures: [String: Int64] = [:]
 
     init(name: String) { self.name = name }
@@ -28,7 +28,7 @@ struct MemoryReplica {
         var stored = 0
         for record in records {
             let id = RecordID(kind: record.kind.rawValue, key: record.key)
-            let erasedAt = record.kind == .event ? erasures[record.user] : nil
+            let erasedAt = record.kind == .event ? erasures[record.shopper] : nil
             let heldRecord = buckets[record.bucket][id]
             // The store reads the held version of registers only; set members rely on INSERT OR IGNORE.
             let held = record.isRegister ? heldRecord?.version : nil
@@ -42,7 +42,7 @@ struct MemoryReplica {
             if record.kind == .tombstone {
                 erasures[record.key] = record.version
                 for bucket in buckets.indices {
-                    let erased = buckets[bucket].filter { $0.value.kind == .event && $0.value.user == record.key && $0.value.version <= record.version }
+                    let erased = buckets[bucket].filter { $0.value.kind == .event && $0.value.shopper == record.key && $0.value.version <= record.version }
                     for (id, event) in erased {
                         buckets[bucket][id] = nil
                         digest.remove(event)

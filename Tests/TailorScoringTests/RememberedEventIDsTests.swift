@@ -1,31 +1,11 @@
 import Testing
+import TailorCRDT
 import TailorModel
 @testable import TailorScoring
 
-@Suite struct RecentIDsTests {
-    @Test func aRememberedIDIsRefusedAndTheOldestIsForgottenBeyondCapacity() {
-        var ids = RecentIDs(capacity: 3)
-        let outcome1 = ids.insert("a")
-        #expect(outcome1)
-        let outcome2 = ids.insert("b")
-        #expect(outcome2)
-        let outcome3 = !ids.insert("a")
-        #expect(outcome3)
-        let outcome4 = ids.insert("c")
-        #expect(outcome4)
-        let outcome5 = ids.insert("d")
-        #expect(outcome5)
-        // "a" was the oldest: forgotten, so it is accepted again; "b" is next to go.
-        #expect(ids.count == 3)
-        #expect(!ids.contains("a"))
-        let outcome6 = ids.insert("a")
-        #expect(outcome6)
-        #expect(!ids.contains("b"))
-        let outcome7 = !ids.insert("d")
-        #expect(outcome7)
-        #expect(ids.count == 3)
-    }
-
+/// Profiles and catalog partitions count an event once while they remember its id
+/// (``TailorCRDT/RecentKeys``), and forget the oldest ids: memory stays bounded.
+@Suite struct RememberedEventIDsTests {
     @Test func aShopperRemembersOnlyTheirLatestEventIDs() {
         var profile = ShopperProfile()
         let shoe = Fixture.ref(Fixture.product("shoe"))
@@ -45,18 +25,18 @@ import TailorModel
 
     @Test func aPartitionCountsAnEventOnceWhileItRemembersItsID() {
         var index = Fixture.index([Fixture.product("a")])
-        let signals = Fixture.signals("e1", interactions: [("a", 1)])
-        let outcome10 = index.apply(signals) { _ in true }
+        let contributions = Fixture.contributions("e1", interactions: [("a", 1)])
+        let outcome10 = index.apply(contributions) { _ in true }
         #expect(outcome10)
         let once = index.counters(of: "a", nowMillis: Fixture.now).popularity
-        let outcome11 = !index.apply(signals) { _ in true }
+        let outcome11 = !index.apply(contributions) { _ in true }
         #expect(outcome11)
         #expect(index.counters(of: "a", nowMillis: Fixture.now).popularity == once)
         // Beyond the window the id is forgotten (bounded memory), and counts again.
         for n in 0..<CatalogIndex.rememberedEventIDs {
-            _ = index.apply(Fixture.signals("other\(n)", interactions: [("a", 0)])) { _ in true }
+            _ = index.apply(Fixture.contributions("other\(n)", interactions: [("a", 0)])) { _ in true }
         }
-        let outcome12 = index.apply(signals) { _ in true }
+        let outcome12 = index.apply(contributions) { _ in true }
         #expect(outcome12)
         #expect(index.appliedEvents.count == CatalogIndex.rememberedEventIDs)
     }

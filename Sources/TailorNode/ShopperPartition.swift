@@ -1,16 +1,16 @@
 public import TailorModel
 import TailorScoring
 
-/// The shoppers of one user partition: their event histories and the profiles built
+/// The shoppers of one partition: their event histories and the profiles built
 /// from them (DESIGN.md §2: a profile is a pure function of its event set).
 ///
 /// An actor, so partitions run concurrently and one partition's work never blocks
 /// another's; created with its data already built, so a partition can be loaded
 /// elsewhere and installed (the shape hand-off needs).
-public actor UserPartition {
+public actor ShopperPartition {
     public nonisolated let partition: Int
     private var profiles: [String: ShopperProfile]
-    /// Erasures held, by user: the time each was erased at (ms). An event of that user
+    /// Erasures held, by shopper: the time each was erased at (ms). An event of that shopper
     /// at or before it is never recorded again, in whatever order the two arrive.
     private var erasures: [String: Int64]
 
@@ -25,7 +25,7 @@ public actor UserPartition {
         public var accepted = 0
         public var duplicates = 0
         /// The catalog-side contributions of the events stored for the first time.
-        public var signals: [EventSignals] = []
+        public var contributions: [EventContributions] = []
     }
 
     /// Stores events; an event id already held is a duplicate and changes nothing, as
@@ -33,11 +33,11 @@ public actor UserPartition {
     public func record(_ events: [StoredEvent]) -> RecordResult {
         var result = RecordResult()
         for event in events {
-            if let erasedAt = erasures[event.user], event.atMillis <= erasedAt {
+            if let erasedAt = erasures[event.shopper], event.atMillis <= erasedAt {
                 result.duplicates += 1
-            } else if let signals = profiles[event.user, default: ShopperProfile()].record(event) {
+            } else if let contributions = profiles[event.shopper, default: ShopperProfile()].record(event) {
                 result.accepted += 1
-                result.signals.append(signals)
+                result.contributions.append(contributions)
             } else {
                 result.duplicates += 1
             }
@@ -47,21 +47,21 @@ public actor UserPartition {
 
     /// Forgets the shopper's profile and events up to `atMillis`; `remaining` are the
     /// events after it that the store still holds (the profile is rebuilt from them).
-    public func erase(_ user: String, atMillis: Int64, remaining: [StoredEvent]) {
-        erasures[user] = max(erasures[user] ?? .min, atMillis)
-        profiles[user] = nil
+    public func erase(_ shopper: String, atMillis: Int64, remaining: [StoredEvent]) {
+        erasures[shopper] = max(erasures[shopper] ?? .min, atMillis)
+        profiles[shopper] = nil
         var profile = ShopperProfile()
         for event in remaining where event.atMillis > atMillis { _ = profile.record(event) }
-        if profile.eventCount > 0 { profiles[user] = profile }
+        if profile.eventCount > 0 { profiles[shopper] = profile }
     }
 
     /// The shopper's situation from their history, or nil for a shopper never seen here.
-    public func situation(of user: String, nowMillis: Int64) -> Situation? {
-        profiles[user]?.situation(nowMillis: nowMillis)
+    public func situation(of shopper: String, nowMillis: Int64) -> Situation? {
+        profiles[shopper]?.situation(nowMillis: nowMillis)
     }
 
     /// The shopper's profile as held (for export), or nil.
-    public func profile(of user: String) -> ShopperProfile? { profiles[user] }
+    public func profile(of shopper: String) -> ShopperProfile? { profiles[shopper] }
 
     public var shopperCount: Int { profiles.count }
     public var eventCount: Int { profiles.values.reduce(0) { $0 + $1.eventCount } }

@@ -4,15 +4,15 @@ import TailorModel
 import TailorScoring
 import TailorWire
 
-/// The gateway's view of the catalog: what every product is called, where it sits,
+/// The gateway's catalog mirror: its copy of the catalog, what every product is called, where it sits,
 /// and how much is in stock. The merge step checks answers against it (never
 /// recommend what the gateway knows is out of stock), and events are enriched from
 /// it. Filled from the nodes at start-up and refreshed; writes through any gateway
 /// reach it by gossip (``inventoryDelta()``, ``mergeInventory(_:)``), this gateway's
 /// own at once. Each product is two last-writer-wins registers — the product by its
 /// version, its stock by the stock's version — so a refresh or a late gossip message
-/// never undoes a newer write, and views merged in any order agree.
-final class CatalogView: InventoryReplica {
+/// never undoes a newer write, and mirrors merged in any order agree.
+final class CatalogMirror: InventoryReplica {
     struct Entry: Sendable, Equatable {
         var title: String
         var category: String
@@ -25,7 +25,7 @@ final class CatalogView: InventoryReplica {
         /// ``ProductFeatures/names(of:)``.
         var features: [String] = []
 
-        /// A product the view has heard nothing of yet.
+        /// A product the mirror has heard nothing of yet.
         static let unknown = Entry(title: "", category: "", brand: "", price: 0, version: -1, deleted: false, stock: nil, stockVersion: -1)
 
         /// A known, not deleted product: what feature frequencies count.

@@ -2,18 +2,23 @@ import Foundation
 import TailorWire
 
 /// `DELETE /v1/users/{id}`: what the erasure did.
-struct UserErasure: Encodable, Sendable {
-    var user: String
+struct ShopperErasure: Encodable, Sendable {
+    var shopper: String
     /// The erasure's time: events of the shopper at or before it are gone for good.
     var erasedAt: Date
     /// Events removed, on the replica that removed most.
     var eventsRemoved: Int
     /// Replicas that stored the erasure (at least the write quorum).
     var replicas: Int
+
+    /// The JSON spells the shopper `user`.
+    enum CodingKeys: String, CodingKey {
+        case shopper = "user", erasedAt, eventsRemoved, replicas
+    }
 }
 
 /// `GET /v1/users/{id}/export`: everything the cluster holds about a shopper.
-struct UserExport: Encodable, Sendable {
+struct ShopperExport: Encodable, Sendable {
     struct Event: Encodable, Sendable {
         var id: String
         var type: String
@@ -24,7 +29,7 @@ struct UserExport: Encodable, Sendable {
         var at: Date
     }
 
-    var user: String
+    var shopper: String
     var events: [Event]
     /// Events recorded for the shopper since their profile began (kept or not).
     var eventCount: Int
@@ -36,8 +41,13 @@ struct UserExport: Encodable, Sendable {
     var partition: Int
     var replicas: [String]
 
-    init(user: String, replica: String, partition: Int, replicas: [String], response: WireExportResponse) {
-        self.user = user
+    /// The JSON spells the shopper `user`.
+    enum CodingKeys: String, CodingKey {
+        case shopper = "user", events, eventCount, purchased, erasedAt, replica, partition, replicas
+    }
+
+    init(shopper: String, replica: String, partition: Int, replicas: [String], response: WireExportResponse) {
+        self.shopper = shopper
         self.replica = replica
         self.partition = partition
         self.replicas = replicas

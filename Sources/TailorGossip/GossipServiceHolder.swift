@@ -8,7 +8,7 @@ import TailorWire
 /// Where a member's ``GossipService`` lives once it exists: the internal router is
 /// built before the listener binds, and the service needs the bound address first.
 /// Gossip that arrives before then is refused with 503 (the sender's SWIM retries).
-public final class GossipSlot: Sendable {
+public final class GossipServiceHolder: Sendable {
     private let service = Mutex<GossipService?>(nil)
     private let name: String
 

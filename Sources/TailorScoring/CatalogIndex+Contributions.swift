@@ -3,14 +3,14 @@ import TailorCRDT
 
 /// Interactions and pairs waiting for their product to arrive, in the same
 /// landmark units as the slot columns.
-struct PendingSignals: Sendable {
+struct PendingContributions: Sendable {
     var popularity: Double = 0
     var trend: Double = 0
     var pairs: [(source: String, weight: Float)] = []
 }
 
 extension CatalogIndex {
-    /// Products with pending signals at most; beyond it, signals for unknown
+    /// Products with pending contributions at most; beyond it, contributions to unknown
     /// products are dropped (a catalog feed that never arrives must not grow memory).
     static let maximumPendingProducts = 50_000
     /// Event ids a partition remembers for counting each event once. Duplicates
@@ -19,38 +19,38 @@ extension CatalogIndex {
     /// partitions (a few products each) 50,000 ids are about a quarter of an hour.
     public static let rememberedEventIDs = 50_000
 
-    /// Applies one event's catalog-side signals once per event id; false when this
+    /// Applies one event's contributions once per event id; false when this
     /// event was already applied (among the last ``rememberedEventIDs``).
     ///
     /// Interactions count for products this partition owns (`ownsProduct`): added to
     /// the forward-decayed popularity (7-day half-life) and trend (6-hour half-life)
     /// slots. Negative interactions (removals from the cart) are not added: the
     /// slots only grow so that replicas can merge them by max. Pairs are added to the
-    /// inverted index when this partition owns their target. Signals for owned
+    /// inverted index when this partition owns their target. Contributions to owned
     /// products not held yet wait in a bounded pending table until the product arrives.
     ///
     /// A node passes `countingInteractions: false`: its live counts arrive by gossip
     /// instead (``addCounts(_:landmark:ownsProduct:)``), counted once in the cluster
     /// by the gateway that accepted the event; the demo loader counts them here.
-    public mutating func apply(_ signals: EventSignals, countingInteractions: Bool = true, ownsProduct: (String) -> Bool) -> Bool {
-        guard appliedEvents.insert(signals.eventID) else { return false }
-        let (popularityWeight, trendWeight) = slotWeights(atMillis: signals.atMillis)
+    public mutating func apply(_ contributions: EventContributions, countingInteractions: Bool = true, ownsProduct: (String) -> Bool) -> Bool {
+        guard appliedEvents.insert(contributions.eventID) else { return false }
+        let (popularityWeight, trendWeight) = slotWeights(atMillis: contributions.atMillis)
 
-        for interaction in signals.interactions where countingInteractions && interaction.weight > 0 && ownsProduct(interaction.product) {
+        for interaction in contributions.interactions where countingInteractions && interaction.weight > 0 && ownsProduct(interaction.product) {
             let weight = Double(interaction.weight)
             if let row = rowByID[interaction.product].map(Int.init) {
                 numbers[row].popularitySlots += weight * popularityWeight
                 numbers[row].trendSlots += weight * trendWeight
             } else if canHoldPending(interaction.product) {
-                pending[interaction.product, default: PendingSignals()].popularity += weight * popularityWeight
-                pending[interaction.product, default: PendingSignals()].trend += weight * trendWeight
+                pending[interaction.product, default: PendingContributions()].popularity += weight * popularityWeight
+                pending[interaction.product, default: PendingContributions()].trend += weight * trendWeight
             }
         }
-        for pair in signals.pairs where pair.weight > 0 && ownsProduct(pair.target) {
+        for pair in contributions.pairs where pair.weight > 0 && ownsProduct(pair.target) {
             if let row = rowByID[pair.target] {
                 cooccurrence.add(source: vocabulary.product(pair.source), row: row, weight: pair.weight)
             } else if canHoldPending(pair.target) {
-                pending[pair.target, default: PendingSignals()].pairs.append((pair.source, pair.weight))
+                pending[pair.target, default: PendingContributions()].pairs.append((pair.source, pair.weight))
             }
         }
         return true
@@ -58,7 +58,7 @@ extension CatalogIndex {
 
     /// Adds counts that arrived by gossip: per product, popularity and trend sums
     /// relative to `landmark` (the sender's counter table's), converted to this index's.
-    /// Products not held yet wait in the pending table, like signals.
+    /// Products not held yet wait in the pending table, like contributions.
     public mutating func addCounts(_ counts: [(product: String, popularity: Double, trend: Double)], landmark from: Int64, ownsProduct: (String) -> Bool) {
         // A sum relative to `from` is worth exp(λ (from - L)) times as much relative to L.
         let (popularityScale, trendScale) = slotWeights(atMillis: from)
@@ -67,8 +67,8 @@ extension CatalogIndex {
                 numbers[row].popularitySlots += count.popularity * popularityScale
                 numbers[row].trendSlots += count.trend * trendScale
             } else if canHoldPending(count.product) {
-                pending[count.product, default: PendingSignals()].popularity += count.popularity * popularityScale
-                pending[count.product, default: PendingSignals()].trend += count.trend * trendScale
+                pending[count.product, default: PendingContributions()].popularity += count.popularity * popularityScale
+                pending[count.product, default: PendingContributions()].trend += count.trend * trendScale
             }
         }
     }
@@ -115,7 +115,7 @@ extension CatalogIndex {
     }
 
     /// Folds what waited for a product into its new row.
-    mutating func applyPending(_ waiting: PendingSignals, row: Int) {
+    mutating func applyPending(_ waiting: PendingContributions, row: Int) {
         numbers[row].popularitySlots += waiting.popularity
         numbers[row].trendSlots += waiting.trend
         for pair in waiting.pairs { cooccurrence.add(source: vocabulary.product(pair.source), row: Int32(row), weight: pair.weight) }

@@ -1,8 +1,8 @@
 import TailorGossip
 
 /// `GET /v1/cluster`: the nodes of the current shard map, what they hold, the map,
-/// and the gateway's gossip view of every member.
-struct ClusterView: Encodable, Sendable {
+/// and what the gateway's gossip knows of every member.
+struct ClusterStatus: Encodable, Sendable {
     struct Member: Encodable, Sendable {
         var name: String
         var address: String
@@ -30,7 +30,7 @@ struct ClusterView: Encodable, Sendable {
     var replicationFactor: Int
     var writeQuorum: Int
     var members: [Member]
-    /// Products in this gateway's inventory view.
+    /// Products in this gateway's catalog mirror.
     var gatewayCatalogSize: Int
     var partitions: [Partition]
     /// This gateway's SWIM view (every member with its status and incarnation) and its
