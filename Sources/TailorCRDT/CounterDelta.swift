@@ -2,37 +2,37 @@
 /// since the last one) or the full state. State-based: each slot carries its current
 /// full sums, so applying a delta is the same per-slot max merge as applying the full
 /// state, and deltas may arrive twice or out of order.
-public struct CounterDelta: Sendable, Equatable {
+package struct CounterDelta: Sendable, Equatable {
     /// The time, in milliseconds, that every sum here is relative to.
-    public var landmark: Int64
+    package var landmark: Int64
     /// Product id → the slots sent for it.
-    public var products: [String: [SlotID: Slot]]
+    package var products: [String: [SlotID: Slot]]
 
     /// A delta of `products`' slots, relative to `landmark`.
-    public init(landmark: Int64, products: [String: [SlotID: Slot]] = [:]) {
+    package init(landmark: Int64, products: [String: [SlotID: Slot]] = [:]) {
         self.landmark = landmark
         self.products = products
     }
 
     /// Whether no slot is carried (nothing to send).
-    public var isEmpty: Bool { products.values.allSatisfy(\.isEmpty) }
+    package var isEmpty: Bool { products.values.allSatisfy(\.isEmpty) }
 
     /// Whether every sum is finite and not negative, as sums made by adding are. A
     /// shell that decodes a delta refuses one that is not: a NaN or an infinity would
     /// win or stick in the max merge and spread to every member.
-    public var isWellFormed: Bool {
+    package var isWellFormed: Bool {
         products.values.allSatisfy { slots in
             slots.values.allSatisfy { $0.long.isFinite && $0.short.isFinite && $0.long >= 0 && $0.short >= 0 }
         }
     }
 
     /// The number of slots carried.
-    public var slotCount: Int { products.values.reduce(0) { $0 + $1.count } }
+    package var slotCount: Int { products.values.reduce(0) { $0 + $1.count } }
 
     /// About how many bytes a compact binary encoding takes, for gossip budgets: 8 for
     /// the landmark; per product its id's UTF-8 and a 4-byte length and slot count;
     /// per slot its member's UTF-8 with a 4-byte length, the incarnation and two sums.
-    public var byteSize: Int {
+    package var byteSize: Int {
         products.reduce(8) { size, product in
             size + 8 + product.key.utf8.count + product.value.keys.reduce(0) { $0 + 4 + $1.member.utf8.count + 8 + 16 }
         }
@@ -41,7 +41,7 @@ public struct CounterDelta: Sendable, Equatable {
     /// A stable 64-bit FNV-1a hash of the landmark and every slot, walked in sorted
     /// order over bit patterns: equal on every process for equal contents (Swift's
     /// `Hasher` is seeded per process), so simulations can check members agree.
-    public var digest: UInt64 {
+    package var digest: UInt64 {
         var hash = FNV1a()
         hash.add(UInt64(bitPattern: landmark))
         for product in products.keys.sorted() {

@@ -6,13 +6,13 @@
 /// others send (``merge(_:)``). Deltas carry slots changed by merges as well as by
 /// additions, so a member relays what it learned and gossip to a few peers reaches
 /// everyone; relaying stops on its own, since a merge that changes nothing marks nothing.
-public struct CounterTable: Sendable {
+package struct CounterTable: Sendable {
     /// Event and product pairs remembered for counting each once by default: at 1,000
     /// interactions a second, about a minute and a half of client retries.
-    public static let defaultRememberedEvents = 100_000
+    package static let defaultRememberedEvents = 100_000
 
     /// The time, in milliseconds, that every counter's sums are relative to.
-    public private(set) var landmark: Int64
+    package private(set) var landmark: Int64
     /// Product id → its counter, always at ``landmark``.
     private var counters: [String: DecayedCounter] = [:]
     /// Slots changed since the last ``takeDelta()``, by product.
@@ -22,11 +22,11 @@ public struct CounterTable: Sendable {
     private var recentEvents: RecentKeys<EventKey>
 
     /// How many of the latest event and product pairs are remembered (oldest forgotten first).
-    public var rememberedEvents: Int { recentEvents.capacity }
+    package var rememberedEvents: Int { recentEvents.capacity }
 
     /// An empty table at `landmark` that remembers the last `rememberedEvents` event
     /// and product pairs for counting each once.
-    public init(landmark: Int64, rememberedEvents: Int = Self.defaultRememberedEvents) {
+    package init(landmark: Int64, rememberedEvents: Int = Self.defaultRememberedEvents) {
         self.landmark = landmark
         recentEvents = RecentKeys(capacity: rememberedEvents)
     }
@@ -41,7 +41,7 @@ public struct CounterTable: Sendable {
     /// Keyed by event and product, so an event that touches several products counts
     /// for each. Counting once across the cluster needs each event added at one member
     /// only; this window covers retries that reach the same member.
-    public mutating func add(product: String, weight: Double, atMillis: Int64, slot: SlotID, eventID: String) -> Bool {
+    package mutating func add(product: String, weight: Double, atMillis: Int64, slot: SlotID, eventID: String) -> Bool {
         guard recentEvents.insert(EventKey(eventID: eventID, product: product)) else { return false }
         // The whole table moves together so that deltas and merges see one landmark.
         if DecayedCounter.needsNewLandmark(atMillis: atMillis, landmark: landmark) { moveLandmark(to: DecayedCounter.alignedLandmark(atMillis)) }
@@ -53,7 +53,7 @@ public struct CounterTable: Sendable {
 
     /// The slots changed (by additions or merges) since the last call, with their
     /// current full sums at the current landmark.
-    public mutating func takeDelta() -> CounterDelta {
+    package mutating func takeDelta() -> CounterDelta {
         var products: [String: [SlotID: Slot]] = [:]
         for (product, ids) in changed {
             guard let slots = counters[product]?.slots else { continue }
@@ -64,7 +64,7 @@ public struct CounterTable: Sendable {
     }
 
     /// Every slot of every product, for the periodic full exchange that repairs lost deltas.
-    public func fullState() -> CounterDelta {
+    package func fullState() -> CounterDelta {
         CounterDelta(landmark: landmark, products: counters.mapValues(\.slots))
     }
 
@@ -72,7 +72,7 @@ public struct CounterTable: Sendable {
     /// then per-slot max. Idempotent and commutative; order and duplicates do not matter.
     /// Returns the products whose counters grew.
     @discardableResult
-    public mutating func merge(_ delta: CounterDelta) -> Set<String> {
+    package mutating func merge(_ delta: CounterDelta) -> Set<String> {
         moveLandmark(to: delta.landmark)
         let move = delta.landmark == landmark ? nil : LandmarkMove(from: delta.landmark, to: landmark)
         var grown = Set<String>()
@@ -90,13 +90,13 @@ public struct CounterTable: Sendable {
     }
 
     /// Products with a counter.
-    public var productCount: Int { order.count }
+    package var productCount: Int { order.count }
 
     /// The full state of up to `limit` products from `position` in first-seen order,
     /// and the position to continue from (0 after the last): the periodic full
     /// exchange sends the table a chunk at a time, so its traffic stays bounded
     /// whatever the catalog's size.
-    public func state(from position: Int, limit: Int) -> (state: CounterDelta, next: Int) {
+    package func state(from position: Int, limit: Int) -> (state: CounterDelta, next: Int) {
         let start = position < order.count ? position : 0
         let end = min(order.count, start + max(0, limit))
         var products: [String: [SlotID: Slot]] = [:]
@@ -105,7 +105,7 @@ public struct CounterTable: Sendable {
     }
 
     /// The sums of `product`'s slots at ``landmark`` (long: popularity, short: trend).
-    public func sums(of product: String) -> Slot? {
+    package func sums(of product: String) -> Slot? {
         guard let counter = counters[product] else { return nil }
         var total = Slot()
         for id in counter.slots.keys.sorted() {
@@ -117,35 +117,35 @@ public struct CounterTable: Sendable {
     }
 
     /// Moves every counter to `newLandmark` (when later), changing no value read.
-    public mutating func moveLandmark(to newLandmark: Int64) {
+    package mutating func moveLandmark(to newLandmark: Int64) {
         guard newLandmark > landmark else { return }
         for product in counters.keys { counters[product]?.moveLandmark(to: newLandmark) }
         landmark = newLandmark
     }
 
     /// The decayed popularity count of `product` at `nowMillis`, over every slot (0 when unknown).
-    public func popularity(of product: String, nowMillis: Int64) -> Double {
+    package func popularity(of product: String, nowMillis: Int64) -> Double {
         counters[product]?.popularity(nowMillis: nowMillis) ?? 0
     }
 
     /// The decayed trend count of `product` at `nowMillis`, over every slot (0 when unknown).
-    public func trendCount(of product: String, nowMillis: Int64) -> Double {
+    package func trendCount(of product: String, nowMillis: Int64) -> Double {
         counters[product]?.trendCount(nowMillis: nowMillis) ?? 0
     }
 
     /// The `count` most popular products at `nowMillis`, most popular first.
-    public func mostPopular(_ count: Int, nowMillis: Int64) -> [String] {
+    package func mostPopular(_ count: Int, nowMillis: Int64) -> [String] {
         counters.map { (product: $0.key, popularity: $0.value.popularity(nowMillis: nowMillis)) }
             .sorted { $0.popularity != $1.popularity ? $0.popularity > $1.popularity : $0.product < $1.product }
             .prefix(count).map(\.product)
     }
 
     /// The counter of `product`, if any slot was recorded for it.
-    public func counter(of product: String) -> DecayedCounter? { counters[product] }
+    package func counter(of product: String) -> DecayedCounter? { counters[product] }
 
     /// A stable hash of the counters (not the event window): equal on members that hold
     /// the same state at the same landmark. See ``CounterDelta/digest``.
-    public func digest() -> UInt64 { fullState().digest }
+    package func digest() -> UInt64 { fullState().digest }
 }
 
 /// What the retry window remembers: one event's interaction with one product.

@@ -11,14 +11,14 @@
 /// by the same factor and the read factor by its inverse: no value read at any time
 /// changes (up to rounding). Max-merge stays correct because both sides are brought
 /// to the same (the later) landmark before any two sums are compared.
-public struct DecayedCounter: Sendable, Equatable {
+package struct DecayedCounter: Sendable, Equatable {
     /// The time, in milliseconds, that the slots' sums are relative to.
-    public private(set) var landmark: Int64
+    package private(set) var landmark: Int64
     /// The slots by owner.
-    public private(set) var slots: [SlotID: Slot]
+    package private(set) var slots: [SlotID: Slot]
 
     /// A counter whose `slots` hold sums relative to `landmark`.
-    public init(landmark: Int64, slots: [SlotID: Slot] = [:]) {
+    package init(landmark: Int64, slots: [SlotID: Slot] = [:]) {
         self.landmark = landmark
         self.slots = slots
     }
@@ -26,7 +26,7 @@ public struct DecayedCounter: Sendable, Equatable {
     /// Adds an interaction of `weight` at `atMillis` to `slot`, which the caller owns.
     /// Moves the landmark to `atMillis` first when the exponent would pass
     /// ``ForwardDecay/maximumExponent``.
-    public mutating func add(weight: Double, atMillis: Int64, slot: SlotID) {
+    package mutating func add(weight: Double, atMillis: Int64, slot: SlotID) {
         precondition(weight >= 0 && weight.isFinite, "a G-counter only grows: weight must be finite and not negative")
         if Self.needsNewLandmark(atMillis: atMillis, landmark: landmark) { moveLandmark(to: Self.alignedLandmark(atMillis)) }
         let long = weight * ForwardDecay.popularity.weight(atMillis: atMillis, landmark: landmark)
@@ -38,20 +38,20 @@ public struct DecayedCounter: Sendable, Equatable {
     }
 
     /// The decayed popularity count at `nowMillis`: the long sums of every slot.
-    public func popularity(nowMillis: Int64) -> Double {
+    package func popularity(nowMillis: Int64) -> Double {
         ForwardDecay.popularity.valueFactor(nowMillis: nowMillis, landmark: landmark) * slots.values.reduce(0) { $0 + $1.long }
     }
 
     /// The decayed trend count at `nowMillis`: the short sums of every slot. The
     /// trend signal is this rate over the popularity rate; the scorer divides.
-    public func trendCount(nowMillis: Int64) -> Double {
+    package func trendCount(nowMillis: Int64) -> Double {
         ForwardDecay.trend.valueFactor(nowMillis: nowMillis, landmark: landmark) * slots.values.reduce(0) { $0 + $1.short }
     }
 
     /// Re-expresses every slot relative to `newLandmark`, a uniform rescale that
     /// changes no value read. Does nothing when `newLandmark` is not later: landmarks
     /// only move forward, so factors stay at most 1 and nothing overflows.
-    public mutating func moveLandmark(to newLandmark: Int64) {
+    package mutating func moveLandmark(to newLandmark: Int64) {
         guard newLandmark > landmark else { return }
         let move = LandmarkMove(from: landmark, to: newLandmark)
         slots = slots.mapValues(move.apply)
@@ -61,7 +61,7 @@ public struct DecayedCounter: Sendable, Equatable {
     /// Merges another replica's copy: both at the later landmark, then per-slot max.
     /// Commutative and idempotent bit for bit; associative up to rounding when the
     /// landmarks differ (a sum moved in two steps may differ in its last bits).
-    public mutating func merge(_ other: DecayedCounter) {
+    package mutating func merge(_ other: DecayedCounter) {
         moveLandmark(to: other.landmark)
         let move = other.landmark == landmark ? nil : LandmarkMove(from: other.landmark, to: landmark)
         for (id, value) in other.slots { _ = merge(move?.apply(value) ?? value, into: id) }
@@ -87,7 +87,7 @@ public struct DecayedCounter: Sendable, Equatable {
 
     /// Landmarks are whole UTC days, so members that start or move at different times
     /// still agree on them (and compare sums exactly, without conversions).
-    public static func alignedLandmark(_ millis: Int64) -> Int64 {
+    package static func alignedLandmark(_ millis: Int64) -> Int64 {
         millis - ((millis % 86_400_000) + 86_400_000) % 86_400_000
     }
 

@@ -10,35 +10,35 @@ import Foundation
 /// scoring's catalog index, ``DecayedCounter``) moves the landmark and multiplies
 /// every slot by the same `exp(-λ (L' - L))` — a uniform rescale that changes no
 /// value read at any time.
-public struct ForwardDecay: Sendable {
+package struct ForwardDecay: Sendable {
     /// Decay rate per millisecond.
-    public let lambda: Double
+    package let lambda: Double
 
     /// A decay whose values halve every `halfLifeMillis` milliseconds.
-    public init(halfLifeMillis: Double) {
+    package init(halfLifeMillis: Double) {
         lambda = M_LN2 / halfLifeMillis
     }
 
     /// What an interaction of weight 1 at `atMillis` adds to a slot.
-    public func weight(atMillis: Int64, landmark: Int64) -> Double {
+    package func weight(atMillis: Int64, landmark: Int64) -> Double {
         exp(lambda * Double(atMillis - landmark))
     }
 
     /// What a slot is worth at `nowMillis`: multiply the slot by this.
-    public func valueFactor(nowMillis: Int64, landmark: Int64) -> Double {
+    package func valueFactor(nowMillis: Int64, landmark: Int64) -> Double {
         exp(-lambda * Double(nowMillis - landmark))
     }
 
     /// Exponent at `atMillis`; owners rescale before it passes ``maximumExponent``.
-    public func exponent(atMillis: Int64, landmark: Int64) -> Double {
+    package func exponent(atMillis: Int64, landmark: Int64) -> Double {
         lambda * Double(atMillis - landmark)
     }
 
     /// exp(60) ≈ 1e26: far from Double's range, and leaves the float sums precise.
-    public static let maximumExponent = 60.0
+    package static let maximumExponent = 60.0
 
     /// Popularity: a week's half-life.
-    public static let popularity = ForwardDecay(halfLifeMillis: 7 * 24 * 3_600_000)
+    package static let popularity = ForwardDecay(halfLifeMillis: 7 * 24 * 3_600_000)
     /// Trend: six hours' half-life.
-    public static let trend = ForwardDecay(halfLifeMillis: 6 * 3_600_000)
+    package static let trend = ForwardDecay(halfLifeMillis: 6 * 3_600_000)
 }

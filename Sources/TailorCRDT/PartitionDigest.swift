@@ -6,55 +6,55 @@
 ///
 /// XOR makes it incremental: adding and removing a record are the same operation,
 /// in any order, so a store keeps its digest current as it commits.
-public struct PartitionDigest: Sendable, Hashable {
-    public static let bucketCount = 64
+package struct PartitionDigest: Sendable, Hashable {
+    package static let bucketCount = 64
 
-    public private(set) var xors: [UInt64]
-    public private(set) var counts: [UInt32]
+    package private(set) var xors: [UInt64]
+    package private(set) var counts: [UInt32]
 
-    public init() {
+    package init() {
         xors = [UInt64](repeating: 0, count: Self.bucketCount)
         counts = [UInt32](repeating: 0, count: Self.bucketCount)
     }
 
     /// A digest received from a peer; nil when its shape is not this version's.
-    public init?(xors: [UInt64], counts: [UInt32]) {
+    package init?(xors: [UInt64], counts: [UInt32]) {
         guard xors.count == Self.bucketCount, counts.count == Self.bucketCount else { return nil }
         self.xors = xors
         self.counts = counts
     }
 
-    public mutating func add(_ record: ReplicatedRecord) {
+    package mutating func add(_ record: ReplicatedRecord) {
         add(bucket: record.bucket, fingerprint: record.fingerprint)
     }
 
-    public mutating func remove(_ record: ReplicatedRecord) {
+    package mutating func remove(_ record: ReplicatedRecord) {
         remove(bucket: record.bucket, fingerprint: record.fingerprint)
     }
 
-    public mutating func add(bucket: Int, fingerprint: UInt64) {
+    package mutating func add(bucket: Int, fingerprint: UInt64) {
         xors[bucket] ^= fingerprint
         counts[bucket] &+= 1
     }
 
-    public mutating func remove(bucket: Int, fingerprint: UInt64) {
+    package mutating func remove(bucket: Int, fingerprint: UInt64) {
         xors[bucket] ^= fingerprint
         counts[bucket] &-= 1
     }
 
     /// The buckets whose records differ between the two digests, ascending.
-    public func differingBuckets(from other: PartitionDigest) -> [Int] {
+    package func differingBuckets(from other: PartitionDigest) -> [Int] {
         (0..<Self.bucketCount).filter { xors[$0] != other.xors[$0] || counts[$0] != other.counts[$0] }
     }
 
     /// Records held, over every bucket.
-    public var recordCount: Int { counts.reduce(0) { $0 + Int($1) } }
+    package var recordCount: Int { counts.reduce(0) { $0 + Int($1) } }
 
-    public static func bucket(of key: String) -> Int {
+    package static func bucket(of key: String) -> Int {
         Int(StableHash.fnv1a(key) % UInt64(bucketCount))
     }
 
-    public static func fingerprint(kind: ReplicatedRecord.Kind, key: String, version: Int64) -> UInt64 {
+    package static func fingerprint(kind: ReplicatedRecord.Kind, key: String, version: Int64) -> UInt64 {
         StableHash.mix(StableHash.fnv1a(key) ^ UInt64(kind.rawValue), UInt64(bitPattern: version))
     }
 }
@@ -63,11 +63,11 @@ public struct PartitionDigest: Sendable, Hashable {
 /// `start` on, where the asker's digest differs from the responder's, whole buckets,
 /// until `maximumRecords` is reached; and where the next pull starts
 /// (``PartitionDigest/bucketCount`` once every differing bucket was sent).
-public struct PullPlan: Sendable, Equatable {
-    public var buckets: [Int]
-    public var nextBucket: Int
+package struct PullPlan: Sendable, Equatable {
+    package var buckets: [Int]
+    package var nextBucket: Int
 
-    public init(mine: PartitionDigest, theirs: PartitionDigest, start: Int, maximumRecords: Int) {
+    package init(mine: PartitionDigest, theirs: PartitionDigest, start: Int, maximumRecords: Int) {
         buckets = []
         nextBucket = PartitionDigest.bucketCount
         var count = 0

@@ -2,8 +2,8 @@
 /// (DESIGN.md §2): a shopper's event, an event's catalog-side contribution, a
 /// product, a stock level, or a shopper's erasure. The body is opaque here (the
 /// node encodes it); what merges is decided by kind, key and version alone.
-public struct ReplicatedRecord: Sendable, Hashable {
-    public enum Kind: Int, Sendable, CaseIterable {
+package struct ReplicatedRecord: Sendable, Hashable {
+    package enum Kind: Int, Sendable, CaseIterable {
         /// A shopper's event, keyed by event id, version = its time (ms). Grow-only set.
         case event = 0
         /// Co-occurrence contributions of the events of one routed batch to one catalog
@@ -23,14 +23,14 @@ public struct ReplicatedRecord: Sendable, Hashable {
         case seedContributions = 5
     }
 
-    public var kind: Kind
-    public var key: String
-    public var version: Int64
+    package var kind: Kind
+    package var key: String
+    package var version: Int64
     /// For events: the shopper (what an erasure removes). Empty otherwise.
-    public var shopper: String
-    public var body: [UInt8]
+    package var shopper: String
+    package var body: [UInt8]
 
-    public init(kind: Kind, key: String, version: Int64, shopper: String = "", body: [UInt8]) {
+    package init(kind: Kind, key: String, version: Int64, shopper: String = "", body: [UInt8]) {
         self.kind = kind
         self.key = key
         self.version = version
@@ -40,13 +40,13 @@ public struct ReplicatedRecord: Sendable, Hashable {
 
     /// Whether this kind is a last-writer-wins register (a newer version replaces the
     /// held one); the other kinds are grow-only sets (the first copy stays).
-    public var isRegister: Bool {
+    package var isRegister: Bool {
         kind == .product || kind == .stock || kind == .tombstone
     }
 
     /// What storing `self` does next to the copy held (`held`: its version, nil when
     /// none), given the erasure of its shopper held (`erasedAt`: the tombstone's time).
-    public func merge(heldVersion held: Int64?, erasedAt: Int64?) -> MergeDecision {
+    package func merge(heldVersion held: Int64?, erasedAt: Int64?) -> MergeDecision {
         if kind == .event, let erasedAt, version <= erasedAt { return .erased }
         guard let held else { return .insert }
         return isRegister && version > held ? .replace : .keep
@@ -55,15 +55,15 @@ public struct ReplicatedRecord: Sendable, Hashable {
     /// The bucket of the partition's digest this record counts in, and where the store
     /// files it: an event goes with its shopper (so a shopper's events and erasure share a
     /// bucket: erasure and export read one bucket), every other record with its key.
-    public var bucket: Int { PartitionDigest.bucket(of: kind == .event ? shopper : key) }
+    package var bucket: Int { PartitionDigest.bucket(of: kind == .event ? shopper : key) }
 
     /// The record's identity and version as one 64-bit value: what a digest sums.
-    public var fingerprint: UInt64 {
+    package var fingerprint: UInt64 {
         PartitionDigest.fingerprint(kind: kind, key: key, version: version)
     }
 }
 
-public enum MergeDecision: Sendable, Equatable {
+package enum MergeDecision: Sendable, Equatable {
     /// Not held: store it.
     case insert
     /// A newer version of a register: store it in place of the held one.

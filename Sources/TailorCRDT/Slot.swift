@@ -1,20 +1,20 @@
 /// The forward-decayed sums of one slot, relative to its counter's landmark L: each
 /// addition of weight `w` at time `t` added `w * exp(λ (t - L))` for each half-life.
-public struct Slot: Sendable, Hashable {
+package struct Slot: Sendable, Hashable {
     /// The sum for the long half-life (``ForwardDecay/popularity``).
-    public var long: Double
+    package var long: Double
     /// The sum for the short half-life (``ForwardDecay/trend``).
-    public var short: Double
+    package var short: Double
 
     /// A slot holding these sums.
-    public init(long: Double = 0, short: Double = 0) {
+    package init(long: Double = 0, short: Double = 0) {
         self.long = long
         self.short = short
     }
 
     /// Per-component max of two copies of the same slot at the same landmark. Both
     /// sums only grow, so the larger one has seen every addition the smaller has.
-    public func merged(with other: Slot) -> Slot {
+    package func merged(with other: Slot) -> Slot {
         Slot(long: Self.larger(long, other.long), short: Self.larger(short, other.short))
     }
 

@@ -2,17 +2,17 @@
 ///
 /// Swift's `Hasher` is seeded per process, so it cannot place keys: every member
 /// must compute the same partition for a key, and the same replicas for a partition.
-public enum StableHash {
+package enum StableHash {
     private static let offsetBasis: UInt64 = 0xcbf2_9ce4_8422_2325
     private static let prime: UInt64 = 0x0000_0100_0000_01b3
 
     /// FNV-1a over the UTF-8 bytes of `text`.
-    public static func fnv1a(_ text: some StringProtocol) -> UInt64 {
+    package static func fnv1a(_ text: some StringProtocol) -> UInt64 {
         fnv1a(bytes: text.utf8)
     }
 
     /// FNV-1a over bytes.
-    public static func fnv1a(bytes: some Sequence<UInt8>) -> UInt64 {
+    package static func fnv1a(bytes: some Sequence<UInt8>) -> UInt64 {
         var hash = offsetBasis
         for byte in bytes {
             hash ^= UInt64(byte)
@@ -23,7 +23,7 @@ public enum StableHash {
 
     /// Mixes two 64-bit values into one well-spread value (SplitMix64's finaliser),
     /// used for rendezvous weights where FNV-1a alone clusters.
-    public static func mix(_ a: UInt64, _ b: UInt64) -> UInt64 {
+    package static func mix(_ a: UInt64, _ b: UInt64) -> UInt64 {
         var z = a &+ (b &* 0x9e37_79b9_7f4a_7c15)
         z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
         z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb

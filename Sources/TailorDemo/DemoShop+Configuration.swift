@@ -1,17 +1,17 @@
 extension DemoShop {
     /// How big the demo shop is and which one it is: the same configuration always
     /// makes the same shop.
-    public struct Configuration: Sendable, Hashable {
+    package struct Configuration: Sendable, Hashable {
         /// Chooses the shop; default 2026.
-        public var seed: UInt64
+        package var seed: UInt64
         /// Products; default `DemoIDs.standardProductCount`.
-        public var productCount: Int
+        package var productCount: Int
         /// Shoppers; default `DemoIDs.standardShopperCount`.
-        public var shopperCount: Int
+        package var shopperCount: Int
         /// Days of history before the end time; default 30.
-        public var days: Int
+        package var days: Int
 
-        public init(
+        package init(
             seed: UInt64 = 2026, productCount: Int = DemoIDs.standardProductCount,
             shopperCount: Int = DemoIDs.standardShopperCount, days: Int = 30
         ) {
@@ -26,9 +26,9 @@ extension DemoShop {
         package static let allowedCounts = 1...10_000_000
 
         /// The standard demo: 20,000 products, 50,000 shoppers, 30 days.
-        public static let standard = Configuration()
+        package static let standard = Configuration()
 
         /// A smaller shop with the same shape, for tests: 2,000 products, 3,000 shoppers.
-        public static let small = Configuration(productCount: 2_000, shopperCount: 3_000)
+        package static let small = Configuration(productCount: 2_000, shopperCount: 3_000)
     }
 }

@@ -1,20 +1,20 @@
 import Foundation
 import HTTPTypes
-public import Hummingbird
+import Hummingbird
 import Logging
 import TailorModel
 
-/// An error of the public API: an HTTP status and a JSON body naming the field (when
+/// An error of the package API: an HTTP status and a JSON body naming the field (when
 /// one is at fault) and the problem:
 /// `{"error": {"status": 400, "field": "events[2].user", "problem": "must not be empty"}}`.
-public struct APIError: Error, HTTPResponseError, Sendable {
-    public var status: HTTPResponse.Status
-    public var field: String?
-    public var problem: String
+package struct APIError: Error, HTTPResponseError, Sendable {
+    package var status: HTTPResponse.Status
+    package var field: String?
+    package var problem: String
     /// For 405: the methods the path accepts (sent as `Allow`).
-    public var allow: [String] = []
+    package var allow: [String] = []
 
-    public init(status: HTTPResponse.Status, field: String?, problem: String, allow: [String] = []) {
+    package init(status: HTTPResponse.Status, field: String?, problem: String, allow: [String] = []) {
         self.status = status
         self.field = field
         self.problem = problem
@@ -34,7 +34,7 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         var error: Detail
     }
 
-    public func response(from request: Request, context: some RequestContext) throws -> Response {
+    package func response(from request: Request, context: some RequestContext) throws -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         if !allow.isEmpty { headers[.allow] = allow.joined(separator: ", ") }

@@ -1,42 +1,42 @@
 import Foundation
-public import TailorMembership
+import TailorMembership
 
 /// How a gateway is set up.
-public struct GatewayConfiguration: Sendable {
-    /// Where the public JSON API listens.
-    public var listen: Endpoint
+package struct GatewayConfiguration: Sendable {
+    /// Where the package JSON API listens.
+    package var listen: Endpoint
     /// The nodes named at start (`--members`): the first shard map, and seeds.
-    public var members: [MemberAddress]
+    package var members: [MemberAddress]
     /// This gateway's member name (gateways join the gossip as members that own no partitions).
-    public var name = "gateway"
+    package var name = "gateway"
     /// Where the gateway's internal HTTP/2 listener (gossip) listens; port 0 picks one.
-    public var internalListen: Endpoint?
+    package var internalListen: Endpoint?
     /// The host other members reach the internal listener at (default: its listen host).
-    public var advertiseHost: String?
+    package var advertiseHost: String?
     /// More addresses (`host:port`) to join through.
-    public var seeds: [String] = []
+    package var seeds: [String] = []
     /// This run of the gateway: fresh at every start.
-    public var generation = UInt64(Date().timeIntervalSince1970 * 1_000_000)
-    public var gossip = SWIMSettings.defaults
+    package var generation = UInt64(Date().timeIntervalSince1970 * 1_000_000)
+    package var gossip = SWIMSettings.defaults
     /// P; must match the nodes'.
-    public var partitionCount: Int
+    package var partitionCount: Int
     /// R; must match the nodes'.
-    public var replicationFactor: Int
+    package var replicationFactor: Int
     /// W: replicas that must store a write before it is acknowledged (at most R).
-    public var writeQuorum: Int
+    package var writeQuorum: Int
     /// How long a recommendation may take end to end; partitions that have not
     /// answered by then are left out and the answer is marked degraded.
-    public var recommendationDeadline: Duration
+    package var recommendationDeadline: Duration
     /// How long a write may wait for its replicas.
-    public var writeTimeout: Duration
+    package var writeTimeout: Duration
     /// How often the catalog mirror is refreshed from the nodes in full. Writes through
     /// this gateway update it at once; the refresh catches writes made through other
     /// gateways (until inventory travels by gossip) and costs a burst of CPU, so it is rare.
-    public var catalogRefreshInterval: Duration
+    package var catalogRefreshInterval: Duration
 
-    public static let defaultRecommendationDeadline: Duration = .milliseconds(250)
+    package static let defaultRecommendationDeadline: Duration = .milliseconds(250)
 
-    public init(
+    package init(
         listen: Endpoint, members: [MemberAddress], partitionCount: Int = 32, replicationFactor: Int = 2,
         writeQuorum: Int? = nil, recommendationDeadline: Duration = Self.defaultRecommendationDeadline,
         writeTimeout: Duration = .seconds(2), catalogRefreshInterval: Duration = .seconds(300)
@@ -52,7 +52,7 @@ public struct GatewayConfiguration: Sendable {
     }
 
     /// The shard map of the members named at start.
-    public var shardMap: ShardMap {
+    package var shardMap: ShardMap {
         ShardMap(partitionCount: partitionCount, replicationFactor: replicationFactor, members: members.map(\.name))
     }
 }

@@ -1,8 +1,8 @@
 import Foundation
-public import Logging
+import Logging
 import HTTPTypes
 import Hummingbird
-public import ServiceLifecycle
+import ServiceLifecycle
 import Synchronization
 import TailorGossip
 import TailorHTTP2
@@ -12,13 +12,13 @@ import TailorObservability
 import TailorScoring
 import TailorWire
 
-/// A Tailor gateway: the public JSON API on Hummingbird, scatter-gather to the nodes
+/// A Tailor gateway: the package JSON API on Hummingbird, scatter-gather to the nodes
 /// over HTTP/2, and the catalog mirror the answers are checked against.
 ///
 /// A `Service`: `run()` serves until graceful shutdown (SIGTERM under a `ServiceGroup`).
 /// `/readyz` answers 200 once the catalog mirror holds every partition.
-public final class GatewayService: Service, Sendable {
-    public let configuration: GatewayConfiguration
+package final class GatewayService: Service, Sendable {
+    package let configuration: GatewayConfiguration
     private let logger: Logger
     private let onListening: @Sendable (String, Int) -> Void
     let mirror = CatalogMirror()
@@ -27,7 +27,7 @@ public final class GatewayService: Service, Sendable {
     let gossip: GossipServiceHolder
     private let ready = Atomic<Bool>(false)
 
-    public init(
+    package init(
         configuration: GatewayConfiguration, logger: Logger = Logger(label: "tailor.gateway"),
         onListening: @escaping @Sendable (String, Int) -> Void = { _, _ in }
     ) {
@@ -42,7 +42,7 @@ public final class GatewayService: Service, Sendable {
     }
 
 
-    public func run() async throws {
+    package func run() async throws {
         let router = Router()
         router.add(middleware: JSONErrorMiddleware())
         // Per endpoint, method and status: requests, errors and latency (http_server_*).

@@ -1,14 +1,14 @@
 import Metrics
-public import Logging
-public import ServiceLifecycle
-public import TailorHTTP2
-public import TailorMembership
+import Logging
+import ServiceLifecycle
+import TailorHTTP2
+import TailorMembership
 import Foundation
 import HTTPTypes
 import Synchronization
-public import TailorCRDT
+import TailorCRDT
 import TailorRPC
-public import TailorWire
+import TailorWire
 
 /// The I/O shell around ``SWIMInstance``: feeds it the clock every few tens of
 /// milliseconds and every envelope that arrives on `POST /internal/gossip`, and
@@ -16,8 +16,8 @@ public import TailorWire
 /// leaves the cluster (tells every reachable member) before returning.
 ///
 /// The instance decides everything; this class only moves bytes and keeps counts.
-public final class GossipService: Service, Sendable {
-    public let myself: SWIMMember
+package final class GossipService: Service, Sendable {
+    package let myself: SWIMMember
     private let client: RPCClient
     private let logger: Logger
     private let onChange: @Sendable ([SWIMUpdate]) -> Void
@@ -60,7 +60,7 @@ public final class GossipService: Service, Sendable {
     ///   - onCounters: called with the products whose counters grew (counted here or
     ///     merged from another member) and their new sums.
     ///   - inventory: a gateway's catalog mirror, gossiped with the other gateways.
-    public init(
+    package init(
         myself: SWIMMember, seeds: [String], settings: SWIMSettings = .defaults, client: HTTP2Client,
         logger: Logger, onChange: @escaping @Sendable ([SWIMUpdate]) -> Void,
         onCounters: @escaping @Sendable (CounterUpdate) -> Void = { _ in },
@@ -81,7 +81,7 @@ public final class GossipService: Service, Sendable {
     }
 
     /// What `GET /v1/cluster` and `/internal/status` show.
-    public var snapshot: GossipSnapshot {
+    package var snapshot: GossipSnapshot {
         state.withLock { state in
             GossipSnapshot(
                 view: state.instance.view, incarnation: state.instance.incarnation, localHealth: state.instance.localHealth,
@@ -113,7 +113,7 @@ public final class GossipService: Service, Sendable {
 
     /// Counts interactions accepted by this member (the gateway that accepted the
     /// events): into this member's own slot, once per event and product.
-    public func count(_ interactions: [(product: String, weight: Double, atMillis: Int64, eventID: String)]) {
+    package func count(_ interactions: [(product: String, weight: Double, atMillis: Int64, eventID: String)]) {
         let counted: CounterUpdate? = state.withLock { state in
             var grown = Set<String>()
             for entry in interactions
@@ -126,13 +126,13 @@ public final class GossipService: Service, Sendable {
     }
 
     /// This member's `count` most popular products now.
-    public func mostPopular(_ count: Int) -> [String] {
+    package func mostPopular(_ count: Int) -> [String] {
         let now = Self.nowMillis
         return state.withLock { $0.counters.table.mostPopular(count, nowMillis: now) }
     }
 
     /// Popularity and trend of `products` now, as this member's counters read.
-    public func counters(of products: [String]) -> [(product: String, popularity: Double, trend: Double)] {
+    package func counters(of products: [String]) -> [(product: String, popularity: Double, trend: Double)] {
         let now = Self.nowMillis
         return state.withLock { state in
             products.map { ($0, state.counters.table.popularity(of: $0, nowMillis: now), state.counters.table.trendCount(of: $0, nowMillis: now)) }
@@ -194,7 +194,7 @@ public final class GossipService: Service, Sendable {
         return outgoing
     }
 
-    public func run() async throws {
+    package func run() async throws {
         await withDiscardingTaskGroup { group in
             group.addTask { await self.tickUntilShutdown() }
             for await message in outgoing {
@@ -275,11 +275,11 @@ public final class GossipService: Service, Sendable {
 }
 
 /// Bytes and messages on the gossip path, for the measurements and `GET /v1/cluster`.
-public struct GossipTraffic: Sendable, Hashable {
-    public var messagesSent = 0
-    public var bytesSent = 0
-    public var messagesReceived = 0
-    public var bytesReceived = 0
+package struct GossipTraffic: Sendable, Hashable {
+    package var messagesSent = 0
+    package var bytesSent = 0
+    package var messagesReceived = 0
+    package var bytesReceived = 0
 
     mutating func sent(bytes: Int) {
         messagesSent += 1
@@ -294,30 +294,30 @@ public struct GossipTraffic: Sendable, Hashable {
 
 /// A gateway's catalog mirror as gossip sees it: last-writer-wins registers per
 /// product, sent as deltas (what changed by writes or merges) and chunks of the whole.
-public protocol InventoryReplica: Sendable {
+package protocol InventoryReplica: Sendable {
     func inventoryDelta() -> WireInventoryState?
     func inventoryChunk() -> WireInventoryState?
     func mergeInventory(_ state: WireInventoryState)
 }
 
 /// Counters that grew on this member: each product's slot sums relative to `landmark`.
-public struct CounterUpdate: Sendable {
-    public var landmark: Int64
-    public var sums: [(product: String, sums: Slot)]
+package struct CounterUpdate: Sendable {
+    package var landmark: Int64
+    package var sums: [(product: String, sums: Slot)]
 
-    public init(landmark: Int64, sums: [(product: String, sums: Slot)]) {
+    package init(landmark: Int64, sums: [(product: String, sums: Slot)]) {
         self.landmark = landmark
         self.sums = sums
     }
 }
 
-public struct GossipSnapshot: Sendable {
-    public var view: [SWIMUpdate]
-    public var incarnation: UInt64
-    public var localHealth: Int
-    public var statistics: SWIMStatistics
-    public var traffic: GossipTraffic
-    public var uptime: Duration
-    public var counterProducts: Int
-    public var counterLandmark: Int64
+package struct GossipSnapshot: Sendable {
+    package var view: [SWIMUpdate]
+    package var incarnation: UInt64
+    package var localHealth: Int
+    package var statistics: SWIMStatistics
+    package var traffic: GossipTraffic
+    package var uptime: Duration
+    package var counterProducts: Int
+    package var counterLandmark: Int64
 }

@@ -1,4 +1,4 @@
-public import TailorHTTP2
+import TailorHTTP2
 import Foundation
 import HTTPTypes
 import Synchronization
@@ -8,22 +8,22 @@ import TailorWire
 /// Where a member's ``GossipService`` lives once it exists: the internal router is
 /// built before the listener binds, and the service needs the bound address first.
 /// Gossip that arrives before then is refused with 503 (the sender's SWIM retries).
-public final class GossipServiceHolder: Sendable {
+package final class GossipServiceHolder: Sendable {
     private let service = Mutex<GossipService?>(nil)
     private let name: String
 
-    public init(member name: String) {
+    package init(member name: String) {
         self.name = name
     }
 
-    public func set(_ gossip: GossipService) {
+    package func set(_ gossip: GossipService) {
         service.withLock { $0 = gossip }
     }
 
-    public var current: GossipService? { service.withLock { $0 } }
+    package var current: GossipService? { service.withLock { $0 } }
 
     /// ``WireMethods/gossip``, ``WireMethods/readCounters`` and ``WireMethods/membership`` on `router`.
-    public func register(on router: inout HTTP2Router) {
+    package func register(on router: inout HTTP2Router) {
         router.register(WireMethods.gossip) { [self] body in
             guard let gossip = current else { throw HTTP2ServerError(.serviceUnavailable, "gossip not started yet") }
             try gossip.receive(body)
@@ -44,8 +44,8 @@ public final class GossipServiceHolder: Sendable {
 }
 
 /// One product's counters as a member reads them now (``WireMethods/readCounters``).
-public struct CounterReading: Codable, Sendable, Equatable {
-    public var product: String
-    public var popularity: Double
-    public var trend: Double
+package struct CounterReading: Codable, Sendable, Equatable {
+    package var product: String
+    package var popularity: Double
+    package var trend: Double
 }

@@ -1,39 +1,39 @@
 import Foundation
-public import TailorMembership
+import TailorMembership
 
 /// The JSON form of a member's gossip state: `GET /internal/membership` on every
 /// member, and the `gossip` part of the gateway's `GET /v1/cluster`.
-public struct GossipReport: Codable, Sendable, Equatable {
-    public struct Member: Codable, Sendable, Equatable {
-        public var name: String
-        public var generation: UInt64
-        public var address: String
-        public var role: String
-        public var status: String
-        public var incarnation: UInt64
+package struct GossipReport: Codable, Sendable, Equatable {
+    package struct Member: Codable, Sendable, Equatable {
+        package var name: String
+        package var generation: UInt64
+        package var address: String
+        package var role: String
+        package var status: String
+        package var incarnation: UInt64
     }
 
-    public var member: String
-    public var incarnation: UInt64
-    public var localHealth: Int
-    public var members: [Member]
-    public var probes: Int
-    public var failedProbes: Int
-    public var refutations: Int
-    public var gossipRounds: Int
-    public var syncs: Int
-    public var messagesSent: Int
-    public var bytesSent: Int
-    public var messagesReceived: Int
-    public var bytesReceived: Int
-    public var uptimeSeconds: Double
+    package var member: String
+    package var incarnation: UInt64
+    package var localHealth: Int
+    package var members: [Member]
+    package var probes: Int
+    package var failedProbes: Int
+    package var refutations: Int
+    package var gossipRounds: Int
+    package var syncs: Int
+    package var messagesSent: Int
+    package var bytesSent: Int
+    package var messagesReceived: Int
+    package var bytesReceived: Int
+    package var uptimeSeconds: Double
     /// Gossip bytes sent per second since start.
-    public var bytesSentPerSecond: Double
+    package var bytesSentPerSecond: Double
     /// Products with popularity and trend counters on this member, and their landmark.
-    public var counterProducts: Int
-    public var counterLandmarkMillis: Int64
+    package var counterProducts: Int
+    package var counterLandmarkMillis: Int64
 
-    public init(_ snapshot: GossipSnapshot, member: String) {
+    package init(_ snapshot: GossipSnapshot, member: String) {
         self.member = member
         incarnation = snapshot.incarnation
         localHealth = snapshot.localHealth
@@ -59,7 +59,7 @@ public struct GossipReport: Codable, Sendable, Equatable {
         counterLandmarkMillis = snapshot.counterLandmark
     }
 
-    public func json() -> String {
+    package func json() -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"

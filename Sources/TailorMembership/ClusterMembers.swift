@@ -5,19 +5,19 @@
 /// at start-up, before the first gossip, every member then computes the same map as
 /// the demo loader did. A node that joined later counts while SWIM has it alive or
 /// suspect. Gateways hold no partitions and never count.
-public struct ClusterMembers: Sendable, Equatable {
+package struct ClusterMembers: Sendable, Equatable {
     /// The nodes named at start.
-    public var initial: [MemberAddress]
+    package var initial: [MemberAddress]
     /// SWIM's view: every member it knows, this one included.
-    public var gossip: [SWIMUpdate]
+    package var gossip: [SWIMUpdate]
 
-    public init(initial: [MemberAddress], gossip: [SWIMUpdate] = []) {
+    package init(initial: [MemberAddress], gossip: [SWIMUpdate] = []) {
         self.initial = initial
         self.gossip = gossip
     }
 
     /// The nodes holding data, sorted.
-    public var dataMembers: [String] {
+    package var dataMembers: [String] {
         let statuses = Dictionary(gossip.map { ($0.member.name, $0) }, uniquingKeysWith: { $0.member.id.generation >= $1.member.id.generation ? $0 : $1 })
         var names = Set<String>()
         for member in initial where statuses[member.name]?.status.holdsData ?? true { names.insert(member.name) }
@@ -26,7 +26,7 @@ public struct ClusterMembers: Sendable, Equatable {
     }
 
     /// Where to reach `name`: as gossip last said, else as named at start.
-    public func endpoint(of name: String) -> Endpoint? {
+    package func endpoint(of name: String) -> Endpoint? {
         if let update = gossip.first(where: { $0.member.name == name }), let endpoint = Endpoint(parsing: update.member.address) {
             return endpoint
         }
@@ -34,11 +34,11 @@ public struct ClusterMembers: Sendable, Equatable {
     }
 
     /// Members SWIM currently suspects (alive to the shard map, last in read orders).
-    public var suspects: Set<String> {
+    package var suspects: Set<String> {
         Set(gossip.filter { $0.status == .suspect }.map(\.member.name))
     }
 
-    public func shardMap(partitionCount: Int, replicationFactor: Int) -> ShardMap {
+    package func shardMap(partitionCount: Int, replicationFactor: Int) -> ShardMap {
         ShardMap(partitionCount: partitionCount, replicationFactor: replicationFactor, members: dataMembers)
     }
 }

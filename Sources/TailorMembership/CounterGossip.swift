@@ -1,48 +1,48 @@
-public import TailorCRDT
+import TailorCRDT
 
 /// The counter side of gossip, pure: a member's ``CounterTable``, what it sends each
 /// round (the delta since the last round, to a few members) and now and then (the
 /// next chunk of its full state, to one member: anti-entropy that repairs lost
 /// deltas with bounded traffic), and what it does with what arrives.
-public struct CounterGossip: Sendable {
-    public private(set) var table: CounterTable
+package struct CounterGossip: Sendable {
+    package private(set) var table: CounterTable
     /// This member's own slot: its name and this run's generation.
-    public let slot: SlotID
+    package let slot: SlotID
     private var cursor = 0
     /// Members (by address) that joined or came back, each being sent the whole table
     /// once: where its walk is, and how many products it still has to be sent.
     private var catchUps: [String: (cursor: Int, remaining: Int)] = [:]
     /// Products per full-exchange chunk.
-    public static let chunkSize = 128
+    package static let chunkSize = 128
     /// Products per catch-up chunk (one per gossip round to each member catching up).
-    public static let catchUpChunkSize = 512
+    package static let catchUpChunkSize = 512
     /// A delta whose landmark is further ahead of this member's clock than this is
     /// refused: one member with a clock far in the future would otherwise drag every
     /// landmark forward and decay every count to nothing.
-    public static let maximumLandmarkLeadMillis: Int64 = 3_600_000
+    package static let maximumLandmarkLeadMillis: Int64 = 3_600_000
 
     /// - Parameter landmark: aligned to a whole day (``DecayedCounter/alignedLandmark(_:)``),
     ///   so that members started at different times share it.
-    public init(slot: SlotID, landmark: Int64) {
+    package init(slot: SlotID, landmark: Int64) {
         self.slot = slot
         table = CounterTable(landmark: DecayedCounter.alignedLandmark(landmark))
     }
 
     /// Counts one interaction of this member's (once per event and product).
     @discardableResult
-    public mutating func count(product: String, weight: Double, atMillis: Int64, eventID: String) -> Bool {
+    package mutating func count(product: String, weight: Double, atMillis: Int64, eventID: String) -> Bool {
         guard weight > 0, weight.isFinite else { return false }
         return table.add(product: product, weight: weight, atMillis: atMillis, slot: slot, eventID: eventID)
     }
 
     /// What changed since the last round, or nil when nothing did.
-    public mutating func delta() -> CounterDelta? {
+    package mutating func delta() -> CounterDelta? {
         let delta = table.takeDelta()
         return delta.isEmpty ? nil : delta
     }
 
     /// The next chunk of the full state, or nil when the table is empty.
-    public mutating func nextChunk() -> CounterDelta? {
+    package mutating func nextChunk() -> CounterDelta? {
         guard table.productCount > 0 else { return nil }
         let (state, next) = table.state(from: cursor, limit: Self.chunkSize)
         cursor = next
@@ -52,14 +52,14 @@ public struct CounterGossip: Sendable {
     /// Starts sending the whole table to a member that joined, restarted or came back
     /// from suspect or dead: it missed the deltas sent meanwhile, and the periodic chunks
     /// alone would take a full cycle of the table (128 products a second) to repair that.
-    public mutating func startCatchUp(of member: String) {
+    package mutating func startCatchUp(of member: String) {
         guard table.productCount > 0 else { return }
         catchUps[member] = (0, table.productCount)
     }
 
     /// The members being caught up, if any, with the next chunk for each; a member's
     /// catch-up ends once it was sent as many products as the table held when it began.
-    public mutating func catchUpChunks() -> [(member: String, state: CounterDelta)] {
+    package mutating func catchUpChunks() -> [(member: String, state: CounterDelta)] {
         var chunks: [(member: String, state: CounterDelta)] = []
         for (member, progress) in catchUps.sorted(by: { $0.key < $1.key }) {
             let (state, next) = table.state(from: progress.cursor, limit: Self.catchUpChunkSize)
@@ -72,7 +72,7 @@ public struct CounterGossip: Sendable {
 
     /// Merges what another member sent; returns the products whose counters grew, or
     /// nil when the delta was refused (not finite, negative, or from a clock far ahead).
-    public mutating func receive(_ delta: CounterDelta, nowMillis: Int64) -> Set<String>? {
+    package mutating func receive(_ delta: CounterDelta, nowMillis: Int64) -> Set<String>? {
         guard delta.isWellFormed, delta.landmark <= nowMillis + Self.maximumLandmarkLeadMillis else { return nil }
         return table.merge(delta)
     }

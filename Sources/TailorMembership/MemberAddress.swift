@@ -1,19 +1,19 @@
 /// A member of the cluster as the command line names it: `n1=127.0.0.1:7101`.
-public struct MemberAddress: Sendable, Hashable, CustomStringConvertible {
-    public var name: String
-    public var host: String
-    public var port: Int
+package struct MemberAddress: Sendable, Hashable, CustomStringConvertible {
+    package var name: String
+    package var host: String
+    package var port: Int
 
-    public init(name: String, host: String, port: Int) {
+    package init(name: String, host: String, port: Int) {
         self.name = name
         self.host = host
         self.port = port
     }
 
-    public var description: String { "\(name)=\(host):\(port)" }
+    package var description: String { "\(name)=\(host):\(port)" }
 
     /// Parses `name=host:port`.
-    public init?(parsing text: some StringProtocol) {
+    package init?(parsing text: some StringProtocol) {
         guard let equals = text.firstIndex(of: "=") else { return nil }
         let name = text[..<equals]
         guard !name.isEmpty, let endpoint = Endpoint(parsing: text[text.index(after: equals)...]) else { return nil }
@@ -21,7 +21,7 @@ public struct MemberAddress: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Parses a comma-separated list of members; nil names the first entry that is not one.
-    public static func parseList(_ text: some StringProtocol) -> Result<[MemberAddress], MemberListError> {
+    package static func parseList(_ text: some StringProtocol) -> Result<[MemberAddress], MemberListError> {
         var members: [MemberAddress] = []
         for entry in text.split(separator: ",", omittingEmptySubsequences: true) {
             let trimmed = entry.trimmingWhitespace
@@ -39,29 +39,29 @@ public struct MemberAddress: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// A `--members` list that could not be read.
-public struct MemberListError: Error, Sendable, CustomStringConvertible {
-    public var message: String
-    public var description: String { message }
+package struct MemberListError: Error, Sendable, CustomStringConvertible {
+    package var message: String
+    package var description: String { message }
 }
 
 /// A listening address: `host:port`.
-public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
-    public var host: String
-    public var port: Int
+package struct Endpoint: Sendable, Hashable, CustomStringConvertible {
+    package var host: String
+    package var port: Int
 
-    public init(host: String, port: Int) {
+    package init(host: String, port: Int) {
         self.host = host
         self.port = port
     }
 
-    public init?(parsing text: some StringProtocol) {
+    package init?(parsing text: some StringProtocol) {
         guard let colon = text.lastIndex(of: ":") else { return nil }
         let host = text[..<colon]
         guard !host.isEmpty, let port = Int(text[text.index(after: colon)...]), (0...65_535).contains(port) else { return nil }
         self.init(host: String(host), port: port)
     }
 
-    public var description: String { "\(host):\(port)" }
+    package var description: String { "\(host):\(port)" }
 }
 
 extension StringProtocol {

@@ -7,17 +7,17 @@ import TailorCRDT
 /// fixed when the cluster is created; a partition's replicas are the R members with
 /// the highest rendezvous weight `mix(hash(member), partition)`. A join or a leave
 /// therefore moves only the partitions whose top R changes.
-public struct ShardMap: Sendable, Equatable {
+package struct ShardMap: Sendable, Equatable {
     /// P: the number of partitions, fixed for the life of the cluster.
-    public let partitionCount: Int
+    package let partitionCount: Int
     /// R: how many members hold each partition (fewer when fewer members are live).
-    public let replicationFactor: Int
+    package let replicationFactor: Int
     /// The live members, sorted, without duplicates.
-    public let members: [String]
+    package let members: [String]
     private let replicaTable: [[String]]
 
     /// - Precondition: `partitionCount` in 1...65,536, `replicationFactor` ≥ 1.
-    public init(partitionCount: Int, replicationFactor: Int, members: some Sequence<String>) {
+    package init(partitionCount: Int, replicationFactor: Int, members: some Sequence<String>) {
         precondition((1...65_536).contains(partitionCount), "partitionCount must be in 1...65536")
         precondition(replicationFactor >= 1, "replicationFactor must be at least 1")
         self.partitionCount = partitionCount
@@ -32,22 +32,22 @@ public struct ShardMap: Sendable, Equatable {
     }
 
     /// The partition that holds `key` (a shopper id, a product id).
-    public func partition(of key: some StringProtocol) -> Int {
+    package func partition(of key: some StringProtocol) -> Int {
         Int(StableHash.fnv1a(key) % UInt64(partitionCount))
     }
 
     /// The members holding `partition`, most preferred first; empty with no members.
-    public func replicas(of partition: Int) -> [String] {
+    package func replicas(of partition: Int) -> [String] {
         replicaTable[partition]
     }
 
     /// The members holding the partition of `key`.
-    public func replicas(ofKey key: some StringProtocol) -> [String] {
+    package func replicas(ofKey key: some StringProtocol) -> [String] {
         replicas(of: partition(of: key))
     }
 
     /// The partitions `member` holds a replica of.
-    public func partitions(heldBy member: String) -> [Int] {
+    package func partitions(heldBy member: String) -> [Int] {
         replicaTable.indices.filter { replicaTable[$0].contains(member) }
     }
 

@@ -1,6 +1,6 @@
 /// Where on the shop the recommendations are shown. It decides what the situation
 /// is made of (the current product, the cart, the history) and the default weights.
-public enum Placement: String, Codable, Sendable, CaseIterable {
+package enum Placement: String, Codable, Sendable, CaseIterable {
     case homeForYou = "home_for_you"
     case productSimilar = "product_similar"
     case cartAddons = "cart_addons"
@@ -10,7 +10,7 @@ public enum Placement: String, Codable, Sendable, CaseIterable {
 }
 
 /// The shop's goal of the moment.
-public enum Strategy: String, Codable, Sendable, CaseIterable {
+package enum Strategy: String, Codable, Sendable, CaseIterable {
     /// What this shopper is most likely to buy.
     case conversion
     /// Prefer products that earn the shop more per sale.

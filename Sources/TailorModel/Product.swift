@@ -2,22 +2,22 @@
 ///
 /// `version` is the shop's: a write with a lower or equal version than the one held
 /// is ignored (last writer wins by version), so replays and reordering are safe.
-public struct Product: Codable, Sendable, Hashable {
-    public var id: String
-    public var title: String
+package struct Product: Codable, Sendable, Hashable {
+    package var id: String
+    package var title: String
     /// From the top of the shop's category tree down, e.g. `["Shoes", "Running"]`.
-    public var categoryPath: [String]
-    public var brand: String?
-    public var price: Double
+    package var categoryPath: [String]
+    package var brand: String?
+    package var price: Double
     /// What the product costs the shop; margin is `price - cost`.
-    public var cost: Double?
-    public var attributes: [String: String]?
-    public var tags: [String]?
+    package var cost: Double?
+    package var attributes: [String: String]?
+    package var tags: [String]?
     /// Average rating, 0 to 5.
-    public var rating: Double?
-    public var version: Int64
+    package var rating: Double?
+    package var version: Int64
 
-    public init(
+    package init(
         id: String, title: String, categoryPath: [String], brand: String? = nil, price: Double,
         cost: Double? = nil, attributes: [String: String]? = nil, tags: [String]? = nil,
         rating: Double? = nil, version: Int64
@@ -35,9 +35,9 @@ public struct Product: Codable, Sendable, Hashable {
     }
 
     /// The category path as one readable string, `Shoes > Running`.
-    public var category: String { categoryPath.joined(separator: " > ") }
+    package var category: String { categoryPath.joined(separator: " > ") }
 
-    public func validate(field: String) throws(ValidationError) {
+    package func validate(field: String) throws(ValidationError) {
         try Check.identifier(id, "\(field).id")
         try Check.text(title, "\(field).title")
         try Check.count(categoryPath.count, "\(field).categoryPath", max: Limits.maximumCategoryDepth, allowEmpty: false)
@@ -64,14 +64,14 @@ public struct Product: Codable, Sendable, Hashable {
 }
 
 /// The body of `PUT /v1/products`.
-public struct ProductBatch: Codable, Sendable {
-    public var products: [Product]
+package struct ProductBatch: Codable, Sendable {
+    package var products: [Product]
 
-    public init(products: [Product]) {
+    package init(products: [Product]) {
         self.products = products
     }
 
-    public func validate() throws(ValidationError) {
+    package func validate() throws(ValidationError) {
         try Check.count(products.count, "products", max: Limits.maximumProductsPerBatch, allowEmpty: false)
         for (index, product) in products.enumerated() {
             try product.validate(field: "products[\(index)]")
@@ -80,18 +80,18 @@ public struct ProductBatch: Codable, Sendable {
 }
 
 /// A product's stock (`PUT /v1/inventory`), last writer wins by `version`.
-public struct StockLevel: Codable, Sendable, Hashable {
-    public var product: String
-    public var quantity: Int64
-    public var version: Int64
+package struct StockLevel: Codable, Sendable, Hashable {
+    package var product: String
+    package var quantity: Int64
+    package var version: Int64
 
-    public init(product: String, quantity: Int64, version: Int64) {
+    package init(product: String, quantity: Int64, version: Int64) {
         self.product = product
         self.quantity = quantity
         self.version = version
     }
 
-    public func validate(field: String) throws(ValidationError) {
+    package func validate(field: String) throws(ValidationError) {
         try Check.identifier(product, "\(field).product")
         if quantity < 0 { throw ValidationError(field: "\(field).quantity", problem: "must not be negative") }
         if version < 0 { throw ValidationError(field: "\(field).version", problem: "must not be negative") }
@@ -99,14 +99,14 @@ public struct StockLevel: Codable, Sendable, Hashable {
 }
 
 /// The body of `PUT /v1/inventory`.
-public struct StockBatch: Codable, Sendable {
-    public var stock: [StockLevel]
+package struct StockBatch: Codable, Sendable {
+    package var stock: [StockLevel]
 
-    public init(stock: [StockLevel]) {
+    package init(stock: [StockLevel]) {
         self.stock = stock
     }
 
-    public func validate() throws(ValidationError) {
+    package func validate() throws(ValidationError) {
         try Check.count(stock.count, "stock", max: Limits.maximumStockPerBatch, allowEmpty: false)
         for (index, level) in stock.enumerated() {
             try level.validate(field: "stock[\(index)]")
@@ -115,29 +115,29 @@ public struct StockBatch: Codable, Sendable {
 }
 
 /// What a write of products or stock did.
-public struct WriteResult: Codable, Sendable, Equatable {
+package struct WriteResult: Codable, Sendable, Equatable {
     /// Records that replaced an older version (or were new).
-    public var applied: Int
+    package var applied: Int
     /// Records ignored because the cluster held the same or a newer version.
-    public var stale: Int
+    package var stale: Int
 
-    public init(applied: Int, stale: Int) {
+    package init(applied: Int, stale: Int) {
         self.applied = applied
         self.stale = stale
     }
 }
 
 /// `GET /v1/products/{id}`: the product as the cluster holds it, with its stock.
-public struct ProductStatus: Codable, Sendable {
-    public var product: Product
+package struct ProductStatus: Codable, Sendable {
+    package var product: Product
     /// Units in stock; nil when the shop never sent stock for it.
-    public var stock: Int64?
-    public var stockVersion: Int64?
+    package var stock: Int64?
+    package var stockVersion: Int64?
     /// The partition holding it and the members holding that partition.
-    public var partition: Int
-    public var replicas: [String]
+    package var partition: Int
+    package var replicas: [String]
 
-    public init(product: Product, stock: Int64?, stockVersion: Int64?, partition: Int, replicas: [String]) {
+    package init(product: Product, stock: Int64?, stockVersion: Int64?, partition: Int, replicas: [String]) {
         self.product = product
         self.stock = stock
         self.stockVersion = stockVersion

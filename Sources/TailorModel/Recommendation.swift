@@ -1,23 +1,23 @@
 /// The body of `POST /v1/recommendations`.
-public struct RecommendationRequest: Codable, Sendable, Hashable {
-    public var shopper: String
-    public var session: String?
-    public var placement: Placement
-    public var context: RecommendationContext?
-    public var k: Int?
-    public var strategy: Strategy?
-    public var filters: RecommendationFilters?
+package struct RecommendationRequest: Codable, Sendable, Hashable {
+    package var shopper: String
+    package var session: String?
+    package var placement: Placement
+    package var context: RecommendationContext?
+    package var k: Int?
+    package var strategy: Strategy?
+    package var filters: RecommendationFilters?
     /// Per-signal weight overrides for this request.
-    public var weights: SignalWeightOverrides?
+    package var weights: SignalWeightOverrides?
     /// Mix the answer 70 % predicted, 20 % trending, 10 % discovery (off by default).
-    public var mix: Bool?
+    package var mix: Bool?
 
     /// The JSON spells the shopper `user`.
     enum CodingKeys: String, CodingKey {
         case shopper = "user", session, placement, context, k, strategy, filters, weights, mix
     }
 
-    public init(
+    package init(
         shopper: String, session: String? = nil, placement: Placement, context: RecommendationContext? = nil,
         k: Int? = nil, strategy: Strategy? = nil, filters: RecommendationFilters? = nil,
         weights: SignalWeightOverrides? = nil, mix: Bool? = nil
@@ -33,11 +33,11 @@ public struct RecommendationRequest: Codable, Sendable, Hashable {
         self.mix = mix
     }
 
-    public var resolvedK: Int { k ?? Limits.defaultK }
-    public var resolvedStrategy: Strategy { strategy ?? .conversion }
-    public var resolvedFilters: RecommendationFilters { filters ?? RecommendationFilters() }
+    package var resolvedK: Int { k ?? Limits.defaultK }
+    package var resolvedStrategy: Strategy { strategy ?? .conversion }
+    package var resolvedFilters: RecommendationFilters { filters ?? RecommendationFilters() }
 
-    public func validate() throws(ValidationError) {
+    package func validate() throws(ValidationError) {
         try Check.identifier(shopper, "user")
         try Check.optionalIdentifier(session, "session")
         if let k, k < 1 || k > Limits.maximumK {
@@ -58,18 +58,18 @@ public struct RecommendationRequest: Codable, Sendable, Hashable {
 }
 
 /// What the request knows about the moment: it weighs more than the long-term profile.
-public struct RecommendationContext: Codable, Sendable, Hashable {
+package struct RecommendationContext: Codable, Sendable, Hashable {
     /// The product on screen (product page, just added to cart).
-    public var product: String?
-    public var cart: [String]?
-    public var page: String?
-    public var device: String?
-    public var source: String?
-    public var query: String?
+    package var product: String?
+    package var cart: [String]?
+    package var page: String?
+    package var device: String?
+    package var source: String?
+    package var query: String?
     /// The products a search returned, for `search_rerank`.
-    public var candidates: [String]?
+    package var candidates: [String]?
 
-    public init(
+    package init(
         product: String? = nil, cart: [String]? = nil, page: String? = nil, device: String? = nil,
         source: String? = nil, query: String? = nil, candidates: [String]? = nil
     ) {
@@ -82,7 +82,7 @@ public struct RecommendationContext: Codable, Sendable, Hashable {
         self.candidates = candidates
     }
 
-    public func validate(field: String) throws(ValidationError) {
+    package func validate(field: String) throws(ValidationError) {
         try Check.optionalIdentifier(product, "\(field).product")
         if let cart {
             try Check.count(cart.count, "\(field).cart", max: Limits.maximumCartItems)
@@ -100,17 +100,17 @@ public struct RecommendationContext: Codable, Sendable, Hashable {
 }
 
 /// Hard constraints on what may be recommended.
-public struct RecommendationFilters: Codable, Sendable, Hashable {
+package struct RecommendationFilters: Codable, Sendable, Hashable {
     /// Only products in this category or below it (matches any level of the path).
-    public var category: String?
-    public var minPrice: Double?
-    public var maxPrice: Double?
+    package var category: String?
+    package var minPrice: Double?
+    package var maxPrice: Double?
     /// Only products with stock; on unless set to false.
-    public var inStockOnly: Bool?
+    package var inStockOnly: Bool?
     /// Nothing the shopper already bought; on unless set to false.
-    public var excludePurchased: Bool?
+    package var excludePurchased: Bool?
 
-    public init(
+    package init(
         category: String? = nil, minPrice: Double? = nil, maxPrice: Double? = nil,
         inStockOnly: Bool? = nil, excludePurchased: Bool? = nil
     ) {
@@ -121,7 +121,7 @@ public struct RecommendationFilters: Codable, Sendable, Hashable {
         self.excludePurchased = excludePurchased
     }
 
-    public func validate(field: String) throws(ValidationError) {
+    package func validate(field: String) throws(ValidationError) {
         if let category { try Check.text(category, "\(field).category") }
         if let minPrice { try Check.number(minPrice, "\(field).minPrice") }
         if let maxPrice { try Check.number(maxPrice, "\(field).maxPrice") }
@@ -132,18 +132,18 @@ public struct RecommendationFilters: Codable, Sendable, Hashable {
 }
 
 /// One recommended product, ready to render.
-public struct RecommendedItem: Codable, Sendable, Hashable {
-    public var product: String
-    public var title: String
-    public var category: String
-    public var price: Double
-    public var score: Float
+package struct RecommendedItem: Codable, Sendable, Hashable {
+    package var product: String
+    package var title: String
+    package var category: String
+    package var price: Double
+    package var score: Float
     /// Each signal's weighted contribution; they add up to `score`.
-    public var signals: Signals
+    package var signals: Signals
     /// Why, in a sentence a shopper or a merchandiser can read.
-    public var reason: String
+    package var reason: String
 
-    public init(product: String, title: String, category: String, price: Double, score: Float, signals: Signals, reason: String) {
+    package init(product: String, title: String, category: String, price: Double, score: Float, signals: Signals, reason: String) {
         self.product = product
         self.title = title
         self.category = category
@@ -155,17 +155,17 @@ public struct RecommendedItem: Codable, Sendable, Hashable {
 }
 
 /// How much of the catalog an answer saw.
-public struct Coverage: Codable, Sendable, Hashable {
+package struct Coverage: Codable, Sendable, Hashable {
     /// Catalog partitions the answer should have scored.
-    public var partitions: Int
+    package var partitions: Int
     /// Catalog partitions that answered in time.
-    public var answered: Int
+    package var answered: Int
     /// True when some partitions did not answer (or the shopper's profile was not reachable).
-    public var degraded: Bool
+    package var degraded: Bool
     /// Why it is degraded, when it is.
-    public var reasons: [String]?
+    package var reasons: [String]?
 
-    public init(partitions: Int, answered: Int, degraded: Bool, reasons: [String]? = nil) {
+    package init(partitions: Int, answered: Int, degraded: Bool, reasons: [String]? = nil) {
         self.partitions = partitions
         self.answered = answered
         self.degraded = degraded
@@ -174,14 +174,14 @@ public struct Coverage: Codable, Sendable, Hashable {
 }
 
 /// The answer to `POST /v1/recommendations`.
-public struct RecommendationResponse: Codable, Sendable {
-    public var items: [RecommendedItem]
-    public var coverage: Coverage
-    public var placement: Placement
-    public var strategy: Strategy
-    public var tookMs: Double
+package struct RecommendationResponse: Codable, Sendable {
+    package var items: [RecommendedItem]
+    package var coverage: Coverage
+    package var placement: Placement
+    package var strategy: Strategy
+    package var tookMs: Double
 
-    public init(items: [RecommendedItem], coverage: Coverage, placement: Placement, strategy: Strategy, tookMs: Double) {
+    package init(items: [RecommendedItem], coverage: Coverage, placement: Placement, strategy: Strategy, tookMs: Double) {
         self.items = items
         self.coverage = coverage
         self.placement = placement

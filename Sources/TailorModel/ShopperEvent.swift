@@ -1,7 +1,7 @@
-public import Foundation
+import Foundation
 
 /// What a shopper did. The raw values are the API's spelling.
-public enum EventType: String, Codable, Sendable, CaseIterable {
+package enum EventType: String, Codable, Sendable, CaseIterable {
     case view
     case addToCart = "add_to_cart"
     case removeFromCart = "remove_from_cart"
@@ -11,7 +11,7 @@ public enum EventType: String, Codable, Sendable, CaseIterable {
 
     /// How strongly the event says "this shopper wants this product": the weight of
     /// the event in the shopper's profile and in popularity. A removal counts against.
-    public var interest: Float {
+    package var interest: Float {
         switch self {
         case .view: 1
         case .click: 1.5
@@ -27,26 +27,26 @@ public enum EventType: String, Codable, Sendable, CaseIterable {
 ///
 /// `id` is the client's: a retry with the same id is a no-op (the gateway makes one
 /// when it is missing, which makes that event's retries not idempotent).
-public struct ShopperEvent: Codable, Sendable, Hashable {
-    public var id: String?
-    public var type: EventType
-    public var shopper: String
-    public var session: String?
-    public var product: String?
-    public var products: [String]?
-    public var quantity: Int?
-    public var price: Double?
-    public var query: String?
+package struct ShopperEvent: Codable, Sendable, Hashable {
+    package var id: String?
+    package var type: EventType
+    package var shopper: String
+    package var session: String?
+    package var product: String?
+    package var products: [String]?
+    package var quantity: Int?
+    package var price: Double?
+    package var query: String?
     /// When it happened; the gateway's clock when missing.
-    public var at: Date?
-    public var context: [String: String]?
+    package var at: Date?
+    package var context: [String: String]?
 
     /// The JSON spells the shopper `user`.
     enum CodingKeys: String, CodingKey {
         case id, type, shopper = "user", session, product, products, quantity, price, query, at, context
     }
 
-    public init(
+    package init(
         id: String? = nil, type: EventType, shopper: String, session: String? = nil,
         product: String? = nil, products: [String]? = nil, quantity: Int? = nil, price: Double? = nil,
         query: String? = nil, at: Date? = nil, context: [String: String]? = nil
@@ -65,19 +65,19 @@ public struct ShopperEvent: Codable, Sendable, Hashable {
     }
 
     /// `product` and `products` together, in order, without repeats.
-    public var allProducts: [String] {
+    package var allProducts: [String] {
         var seen = Set<String>()
         return ([product].compactMap { $0 } + (products ?? [])).filter { seen.insert($0).inserted }
     }
 
     /// How far from the gateway's clock `at` may be: events are for what shoppers do
     /// now, and the decayed counters have no use for times far from it.
-    public static let maximumAgeSeconds: Double = 400 * 86_400
-    public static let maximumFutureSeconds: Double = 3_600
+    package static let maximumAgeSeconds: Double = 400 * 86_400
+    package static let maximumFutureSeconds: Double = 3_600
 
     /// Checks the event against the API's rules; `field` is its path in the body,
     /// `now` the gateway's clock.
-    public func validate(field: String, now: Date) throws(ValidationError) {
+    package func validate(field: String, now: Date) throws(ValidationError) {
         try Check.optionalIdentifier(id, "\(field).id")
         try Check.identifier(shopper, "\(field).user")
         try Check.optionalIdentifier(session, "\(field).session")
@@ -110,14 +110,14 @@ public struct ShopperEvent: Codable, Sendable, Hashable {
 }
 
 /// The body of `POST /v1/events`.
-public struct EventBatch: Codable, Sendable {
-    public var events: [ShopperEvent]
+package struct EventBatch: Codable, Sendable {
+    package var events: [ShopperEvent]
 
-    public init(events: [ShopperEvent]) {
+    package init(events: [ShopperEvent]) {
         self.events = events
     }
 
-    public func validate(now: Date) throws(ValidationError) {
+    package func validate(now: Date) throws(ValidationError) {
         try Check.count(events.count, "events", max: Limits.maximumEventsPerBatch, allowEmpty: false)
         for (index, event) in events.enumerated() {
             try event.validate(field: "events[\(index)]", now: now)
@@ -126,15 +126,15 @@ public struct EventBatch: Codable, Sendable {
 }
 
 /// The answer to `POST /v1/events`.
-public struct EventBatchResult: Codable, Sendable, Equatable {
+package struct EventBatchResult: Codable, Sendable, Equatable {
     /// Events stored for the first time.
-    public var accepted: Int
+    package var accepted: Int
     /// Events whose id the cluster already held (retries): stored once, not again.
-    public var duplicates: Int
+    package var duplicates: Int
     /// The ids, in the order of the batch, including those the gateway made.
-    public var ids: [String]
+    package var ids: [String]
 
-    public init(accepted: Int, duplicates: Int, ids: [String]) {
+    package init(accepted: Int, duplicates: Int, ids: [String]) {
         self.accepted = accepted
         self.duplicates = duplicates
         self.ids = ids

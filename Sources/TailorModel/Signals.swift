@@ -1,22 +1,22 @@
 /// The signals of DESIGN.md §4. Used both for weights and for each product's
 /// weighted contributions (`signals` in the answer), so they always line up.
-public struct Signals: Codable, Sendable, Hashable {
+package struct Signals: Codable, Sendable, Hashable {
     /// Products that co-occur with the situation's items in other shoppers' sessions.
-    public var collaborative: Float
+    package var collaborative: Float
     /// Overlap of the product's attributes with the shopper's decayed affinities.
-    public var content: Float
+    package var content: Float
     /// How many shoppers engage with it (decayed over days).
-    public var popularity: Float
+    package var popularity: Float
     /// Engagement now against engagement usually (short over long half-life).
-    public var trending: Float
+    package var trending: Float
     /// Whether it can be delivered: in stock, how comfortably.
-    public var inventory: Float
+    package var inventory: Float
     /// Its margin share `(price - cost) / price`; weighted only by the `margin` strategy by default.
-    public var margin: Float
+    package var margin: Float
     /// How overstocked it is; weighted only by the `stock` strategy by default.
-    public var stockPressure: Float
+    package var stockPressure: Float
 
-    public init(
+    package init(
         collaborative: Float = 0, content: Float = 0, popularity: Float = 0, trending: Float = 0,
         inventory: Float = 0, margin: Float = 0, stockPressure: Float = 0
     ) {
@@ -29,26 +29,26 @@ public struct Signals: Codable, Sendable, Hashable {
         self.stockPressure = stockPressure
     }
 
-    public static let zero = Signals()
+    package static let zero = Signals()
 
     /// The sum of all signals: a product's score when these are its contributions.
-    public var total: Float {
+    package var total: Float {
         collaborative + content + popularity + trending + inventory + margin + stockPressure
     }
 }
 
 /// Per-signal overrides a request may carry (`weights`); each given value replaces
 /// the placement's and strategy's default for that signal.
-public struct SignalWeightOverrides: Codable, Sendable, Hashable {
-    public var collaborative: Float?
-    public var content: Float?
-    public var popularity: Float?
-    public var trending: Float?
-    public var inventory: Float?
-    public var margin: Float?
-    public var stockPressure: Float?
+package struct SignalWeightOverrides: Codable, Sendable, Hashable {
+    package var collaborative: Float?
+    package var content: Float?
+    package var popularity: Float?
+    package var trending: Float?
+    package var inventory: Float?
+    package var margin: Float?
+    package var stockPressure: Float?
 
-    public init(
+    package init(
         collaborative: Float? = nil, content: Float? = nil, popularity: Float? = nil, trending: Float? = nil,
         inventory: Float? = nil, margin: Float? = nil, stockPressure: Float? = nil
     ) {
@@ -61,7 +61,7 @@ public struct SignalWeightOverrides: Codable, Sendable, Hashable {
         self.stockPressure = stockPressure
     }
 
-    public func applied(to base: Signals) -> Signals {
+    package func applied(to base: Signals) -> Signals {
         Signals(
             collaborative: collaborative ?? base.collaborative, content: content ?? base.content,
             popularity: popularity ?? base.popularity, trending: trending ?? base.trending,
@@ -70,7 +70,7 @@ public struct SignalWeightOverrides: Codable, Sendable, Hashable {
         )
     }
 
-    public func validate(field: String) throws(ValidationError) {
+    package func validate(field: String) throws(ValidationError) {
         let named: [(String, Float?)] = [
             ("collaborative", collaborative), ("content", content), ("popularity", popularity),
             ("trending", trending), ("inventory", inventory), ("margin", margin), ("stockPressure", stockPressure),

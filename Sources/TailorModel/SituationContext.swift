@@ -1,20 +1,20 @@
 /// What a recommendation request adds to the shopper's profile: everything
 /// `SituationBuilder.merge(profile:context:)` (TailorScoring) needs besides the profile, so that
 /// the merge can run on whichever member holds the profile.
-public struct SituationContext: Sendable, Hashable {
-    public var placement: Placement
+package struct SituationContext: Sendable, Hashable {
+    package var placement: Placement
     /// The product on screen, enriched.
-    public var anchor: ProductRef?
+    package var anchor: ProductRef?
     /// The cart's products, enriched, in the cart's order.
-    public var cart: [ProductRef]
+    package var cart: [ProductRef]
     /// Context products that are neither the anchor nor in `cart` (excluded all the same).
-    public var exclude: [String]
+    package var exclude: [String]
     /// `context.query`.
-    public var query: String?
+    package var query: String?
     /// `context.candidates` (search re-ranking).
-    public var candidates: [String]
+    package var candidates: [String]
 
-    public init(
+    package init(
         placement: Placement, anchor: ProductRef? = nil, cart: [ProductRef] = [], exclude: [String] = [],
         query: String? = nil, candidates: [String] = []
     ) {
@@ -27,7 +27,7 @@ public struct SituationContext: Sendable, Hashable {
     }
 
     /// The context of `request`, with `anchor` and `cart` as the gateway enriched them.
-    public init(request: RecommendationRequest, anchor: ProductRef?, cart: [ProductRef]) {
+    package init(request: RecommendationRequest, anchor: ProductRef?, cart: [ProductRef]) {
         let context = request.context
         var exclude: [String] = []
         if let product = context?.product, anchor == nil { exclude.append(product) }

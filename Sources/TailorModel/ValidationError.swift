@@ -1,17 +1,17 @@
-/// A request the public API refuses: which field, and what is wrong with it.
+/// A request the package API refuses: which field, and what is wrong with it.
 ///
 /// `field` is a path into the JSON body (`events[3].user`), so a client can point at
 /// the exact value; `problem` is a sentence for a person.
-public struct ValidationError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var field: String
-    public var problem: String
+package struct ValidationError: Error, Sendable, Equatable, CustomStringConvertible {
+    package var field: String
+    package var problem: String
 
-    public init(field: String, problem: String) {
+    package init(field: String, problem: String) {
         self.field = field
         self.problem = problem
     }
 
-    public var description: String { "\(field): \(problem)" }
+    package var description: String { "\(field): \(problem)" }
 }
 
 /// Small checks shared by the request types.

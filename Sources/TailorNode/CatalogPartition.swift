@@ -1,10 +1,10 @@
-public import TailorModel
-public import TailorScoring
+import TailorModel
+import TailorScoring
 
 /// The products of one catalog partition, their stock, popularity and
 /// co-occurrence index, and the scratch buffers its scoring reuses.
-public actor CatalogPartition {
-    public nonisolated let partition: Int
+package actor CatalogPartition {
+    package nonisolated let partition: Int
     private let ownsProduct: @Sendable (String) -> Bool
     private var held: Held
 
@@ -28,30 +28,30 @@ public actor CatalogPartition {
 
     /// - Parameter ownsProduct: whether a product id hashes to this partition.
     /// - Parameter index: built with the node's vocabulary (``PartitionTable/vocabulary``).
-    public init(partition: Int, index: CatalogIndex, ownsProduct: @escaping @Sendable (String) -> Bool) {
+    package init(partition: Int, index: CatalogIndex, ownsProduct: @escaping @Sendable (String) -> Bool) {
         self.partition = partition
         self.held = Held(index: index)
         self.ownsProduct = ownsProduct
     }
 
     /// Upserts products; returns the ids of those held at the same or a newer version.
-    public func upsert(_ products: [Product]) -> [String] {
+    package func upsert(_ products: [Product]) -> [String] {
         products.filter { !held.index.upsert($0) }.map(\.id)
     }
 
     /// Sets stock levels; returns the products whose level was held at the same or a newer version.
-    public func setStock(_ levels: [StockLevel]) -> [String] {
+    package func setStock(_ levels: [StockLevel]) -> [String] {
         levels.filter { !held.index.setStock($0) }.map(\.product)
     }
 
-    public func remove(_ id: String, version: Int64) -> Bool {
+    package func remove(_ id: String, version: Int64) -> Bool {
         held.index.remove(id, version: version)
     }
 
     /// Applies event contributions (co-occurrence pairs; interactions are counted by
     /// gossip, ``addCounts(_:landmark:)``, except for seed data: `counting`); each
     /// event id counts once.
-    public func apply(_ contributions: [EventContributions], counting: Bool = false) -> Int {
+    package func apply(_ contributions: [EventContributions], counting: Bool = false) -> Int {
         var applied = 0
         for entry in contributions where held.index.apply(entry, countingInteractions: counting, ownsProduct: ownsProduct) {
             applied += 1
@@ -60,29 +60,29 @@ public actor CatalogPartition {
     }
 
     /// Adds popularity and trend counts that arrived by gossip (sums relative to `landmark`).
-    public func addCounts(_ counts: [(product: String, popularity: Double, trend: Double)], landmark: Int64) {
+    package func addCounts(_ counts: [(product: String, popularity: Double, trend: Double)], landmark: Int64) {
         held.index.addCounts(counts, landmark: landmark, ownsProduct: ownsProduct)
     }
 
     /// Scores a query prepared with the node's vocabulary (``PartitionTable/vocabulary``).
-    public func score(_ query: PreparedQuery) -> ScoringResult {
+    package func score(_ query: PreparedQuery) -> ScoringResult {
         held.score(query)
     }
 
     /// Rebuilds the partition's heads if they are due (``CatalogIndex/headRefreshIntervalMillis``).
-    public func refreshHeadsIfDue(nowMillis: Int64) {
+    package func refreshHeadsIfDue(nowMillis: Int64) {
         guard held.index.needsHeadRefresh(nowMillis: nowMillis) else { return }
         held.index.refreshHeads(nowMillis: nowMillis)
     }
 
-    public func product(_ id: String) -> (product: Product, stock: StockLevel?)? {
+    package func product(_ id: String) -> (product: Product, stock: StockLevel?)? {
         held.index.product(id)
     }
 
     /// A page of the held products (``CatalogIndex/summaries(from:limit:byteBudget:)``).
-    public func summaries(from first: Int, limit: Int, byteBudget: Int) -> (summaries: [ProductSummary], next: Int?) {
+    package func summaries(from first: Int, limit: Int, byteBudget: Int) -> (summaries: [ProductSummary], next: Int?) {
         held.index.summaries(from: first, limit: limit, byteBudget: byteBudget)
     }
 
-    public var productCount: Int { held.index.count }
+    package var productCount: Int { held.index.count }
 }

@@ -11,25 +11,25 @@ import TailorProcess
 /// probability,path`), and only while the file at `path` exists, so the suite can
 /// arm and disarm every node (restarted ones included) at once; never by a flag a
 /// production deployment would set.
-public struct CrashFailpoint: Sendable, Equatable {
-    public static let environmentVariable = "TAILOR_FAILPOINT_CRASH_BEFORE_ANSWER"
+package struct CrashFailpoint: Sendable, Equatable {
+    package static let environmentVariable = "TAILOR_FAILPOINT_CRASH_BEFORE_ANSWER"
 
-    public enum Moment: String, Sendable {
+    package enum Moment: String, Sendable {
         case beforeCommit = "before commit"
         case afterCommit = "after commit"
     }
 
-    public var probability: Double
-    public var armedWhileExists: String
+    package var probability: Double
+    package var armedWhileExists: String
 
-    public init(probability: Double, armedWhileExists: String) {
+    package init(probability: Double, armedWhileExists: String) {
         self.probability = probability
         self.armedWhileExists = armedWhileExists
     }
 
     /// Parses the variable's value; nil when it is not set, an error naming the problem
     /// when it is malformed.
-    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> CrashFailpoint? {
+    package static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> CrashFailpoint? {
         guard let value = environment[environmentVariable] else { return nil }
         let parts = value.split(separator: ",", maxSplits: 1).map(String.init)
         guard parts.count == 2, let probability = Double(parts[0]), (0...1).contains(probability), parts[1].hasPrefix("/") else {
@@ -39,19 +39,19 @@ public struct CrashFailpoint: Sendable, Equatable {
     }
 
     /// Whether this batch crashes the node, and when (nil: it does not).
-    public func draw() -> Moment? {
+    package func draw() -> Moment? {
         guard Double.random(in: 0..<1) < probability, FileManager.default.fileExists(atPath: armedWhileExists) else { return nil }
         return Bool.random() ? .beforeCommit : .afterCommit
     }
 
     /// Says why on stderr (the node's log) and SIGKILLs this process.
-    public static func crash(_ moment: Moment, member: String) -> Never {
+    package static func crash(_ moment: Moment, member: String) -> Never {
         let line = "failpoint: \(member) crashes \(moment.rawValue), before answering a batch of events\n"
         FileHandle.standardError.write(Data(line.utf8))
         ProcessControl.killSelf()
     }
 }
 
-public struct FailpointError: Error, CustomStringConvertible {
-    public var description: String
+package struct FailpointError: Error, CustomStringConvertible {
+    package var description: String
 }

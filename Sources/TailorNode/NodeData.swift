@@ -6,9 +6,9 @@ import Synchronization
 import NIOPosix
 import TailorCRDT
 import TailorMembership
-public import TailorModel
+import TailorModel
 import TailorScoring
-public import TailorStore
+import TailorStore
 
 /// A node's partitions in memory (``PartitionTable``) and in its store (``NodeStore``),
 /// written together: a record is committed to SQLite first, then applied to the
@@ -17,9 +17,9 @@ public import TailorStore
 /// Applying is commutative (events are a set, registers keep the highest version,
 /// erasures dominate older events on both sides), so two writes racing to the
 /// actors leave the same state in whatever order they arrive.
-public final class NodeData: Sendable {
-    public let table: PartitionTable
-    public let store: NodeStore
+package final class NodeData: Sendable {
+    package let table: PartitionTable
+    package let store: NodeStore
     let shardMap: ShardMap
 
     init(table: PartitionTable, store: NodeStore, shardMap: ShardMap) {
@@ -29,15 +29,15 @@ public final class NodeData: Sendable {
     }
 
     /// What a write stored.
-    public struct Written: Sendable {
+    package struct Written: Sendable {
         /// Records that changed something (not retries, not older versions).
-        public var stored = 0
+        package var stored = 0
         /// The catalog-side contributions of the events stored for the first time.
-        public var contributions: [EventContributions] = []
+        package var contributions: [EventContributions] = []
         /// Events an erasure removed.
-        public var erasedEvents = 0
+        package var erasedEvents = 0
         /// The keys of the records stored.
-        public var keys: [String] = []
+        package var keys: [String] = []
     }
 
     /// Store metrics (README, Deployment), made once on first use (after `Observability.bootstrap()`).
@@ -48,7 +48,7 @@ public final class NodeData: Sendable {
     /// changed to the partitions held in memory. `contents`, when given, are the
     /// records' decoded bodies in the same order (the caller had them: not decoded again).
 
-    public func write(_ records: [(partition: Int, record: ReplicatedRecord)], contents: [RecordContent]? = nil) async throws -> Written {
+    package func write(_ records: [(partition: Int, record: ReplicatedRecord)], contents: [RecordContent]? = nil) async throws -> Written {
         guard !records.isEmpty else { return Written() }
         let store = self.store
         let started = ContinuousClock.now

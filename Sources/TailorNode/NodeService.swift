@@ -1,5 +1,5 @@
-public import Logging
-public import ServiceLifecycle
+import Logging
+import ServiceLifecycle
 import Synchronization
 import TailorGossip
 import TailorHTTP2
@@ -15,16 +15,16 @@ import NIOPosix
 ///
 /// A `Service`: `run()` loads the node's data (the demo shop when configured), then
 /// serves until graceful shutdown (SIGTERM under a `ServiceGroup`).
-public final class NodeService: Service, Sendable {
-    public let configuration: NodeConfiguration
-    public let readiness = Readiness()
+package final class NodeService: Service, Sendable {
+    package let configuration: NodeConfiguration
+    package let readiness = Readiness()
     private let table = PartitionTable()
     private let logger: Logger
     private let onListening: @Sendable (SocketAddress) -> Void
     /// The members named at start and SWIM's view: what the shard map is computed from.
     private let members: Mutex<ClusterMembers>
 
-    public init(
+    package init(
         configuration: NodeConfiguration, logger: Logger = Logger(label: "tailor.node"),
         onListening: @escaping @Sendable (SocketAddress) -> Void = { _ in }
     ) {
@@ -34,7 +34,7 @@ public final class NodeService: Service, Sendable {
         self.members = Mutex(ClusterMembers(initial: configuration.members))
     }
 
-    public func run() async throws {
+    package func run() async throws {
         let shardMap = configuration.shardMap
         let member = configuration.name
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)

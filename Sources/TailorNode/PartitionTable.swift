@@ -1,6 +1,6 @@
 import Synchronization
-public import TailorMembership
-public import TailorScoring
+import TailorMembership
+import TailorScoring
 
 /// The partitions this node holds a replica of, by partition number.
 ///
@@ -8,23 +8,23 @@ public import TailorScoring
 /// changes, ``adopt(_:member:)`` adds an empty replica for each partition the new map
 /// gives this node (it takes writes at once; its data arrives with hand-off,
 /// `Replication`). `install` and `release` are the two moves a rebalance makes.
-public final class PartitionTable: Sendable {
+package final class PartitionTable: Sendable {
     /// One partition's replica on this node: its shoppers and its products.
-    public struct Replica: Sendable {
-        public var shoppers: ShopperPartition
-        public var catalog: CatalogPartition
+    package struct Replica: Sendable {
+        package var shoppers: ShopperPartition
+        package var catalog: CatalogPartition
         /// False for a replica created empty on a membership change: until hand-off fills
         /// it, it takes writes but does not answer reads (another replica does).
-        public var complete: Bool
+        package var complete: Bool
 
-        public init(shoppers: ShopperPartition, catalog: CatalogPartition, complete: Bool = true) {
+        package init(shoppers: ShopperPartition, catalog: CatalogPartition, complete: Bool = true) {
             self.shoppers = shoppers
             self.catalog = catalog
             self.complete = complete
         }
 
         /// An empty replica of `partition`, its catalog coded with `vocabulary`.
-        public static func empty(
+        package static func empty(
             partition: Int, vocabulary: Vocabulary, complete: Bool, ownsProduct: @escaping @Sendable (String) -> Bool
         ) -> Replica {
             Replica(
@@ -38,16 +38,16 @@ public final class PartitionTable: Sendable {
     private let replicas = Mutex<[Int: Replica]>([:])
     /// The codes shared by every catalog partition of this node: a request's
     /// strings are looked up in it once, not once per partition.
-    public let vocabulary = Vocabulary()
+    package let vocabulary = Vocabulary()
 
-    public init() {}
+    package init() {}
 
-    public func install(_ replica: Replica, partition: Int) {
+    package func install(_ replica: Replica, partition: Int) {
         replicas.withLock { $0[partition] = replica }
     }
 
     @discardableResult
-    public func release(_ partition: Int) -> Replica? {
+    package func release(_ partition: Int) -> Replica? {
         replicas.withLock { $0.removeValue(forKey: partition) }
     }
 
@@ -55,7 +55,7 @@ public final class PartitionTable: Sendable {
     /// that this node does not hold; returns those partitions. Partitions the map no
     /// longer gives it are kept (until hand-off, they are the only copy it has).
     @discardableResult
-    public func adopt(_ shardMap: ShardMap, member: String) -> [Int] {
+    package func adopt(_ shardMap: ShardMap, member: String) -> [Int] {
         let wanted = shardMap.partitions(heldBy: member)
         return replicas.withLock { replicas in
             var added: [Int] = []
@@ -70,16 +70,16 @@ public final class PartitionTable: Sendable {
     }
 
     /// The replica of `partition` has all its data (catch-up or hand-off finished): it answers reads.
-    public func markComplete(_ partition: Int) {
+    package func markComplete(_ partition: Int) {
         replicas.withLock { $0[partition]?.complete = true }
     }
 
-    public subscript(partition: Int) -> Replica? {
+    package subscript(partition: Int) -> Replica? {
         replicas.withLock { $0[partition] }
     }
 
     /// The partitions held, ascending.
-    public var partitions: [Int] {
+    package var partitions: [Int] {
         replicas.withLock { $0.keys.sorted() }
     }
 }

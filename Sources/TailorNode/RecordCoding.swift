@@ -1,11 +1,11 @@
 import SwiftProtobuf
-public import TailorCRDT
-public import TailorModel
+import TailorCRDT
+import TailorModel
 import TailorWire
 
 /// What a node's records hold, decoded: the node stores and exchanges
 /// ``ReplicatedRecord``s, whose bodies are the wire messages of the same data.
-public enum RecordContent: Sendable {
+package enum RecordContent: Sendable {
     case event(StoredEvent)
     /// `counted`: seed data whose interactions the catalog partition counts itself.
     case contributions([EventContributions], counted: Bool)
@@ -16,13 +16,13 @@ public enum RecordContent: Sendable {
 }
 
 extension ReplicatedRecord {
-    public static func event(_ event: StoredEvent) -> ReplicatedRecord {
+    package static func event(_ event: StoredEvent) -> ReplicatedRecord {
         ReplicatedRecord(kind: .event, key: event.id, version: event.atMillis, shopper: event.shopper, body: encode(WireEvent(event)))
     }
 
     /// Contributions stored as one record under `key` (a routed batch's id; an event id
     /// for seed data).
-    public static func contributions(_ contributions: [EventContributions], key: String, seed: Bool = false) -> ReplicatedRecord {
+    package static func contributions(_ contributions: [EventContributions], key: String, seed: Bool = false) -> ReplicatedRecord {
         var body = WireSignalsRequest()
         body.signals = contributions.map(WireEventSignals.init)
         return ReplicatedRecord(
@@ -30,29 +30,29 @@ extension ReplicatedRecord {
         )
     }
 
-    public static func product(_ product: Product) -> ReplicatedRecord {
+    package static func product(_ product: Product) -> ReplicatedRecord {
         ReplicatedRecord(kind: .product, key: product.id, version: product.version, body: encode(WireProduct(product)))
     }
 
-    public static func deletion(of id: String, version: Int64) -> ReplicatedRecord {
+    package static func deletion(of id: String, version: Int64) -> ReplicatedRecord {
         ReplicatedRecord(kind: .product, key: id, version: version, body: [])
     }
 
-    public static func stock(_ level: StockLevel) -> ReplicatedRecord {
+    package static func stock(_ level: StockLevel) -> ReplicatedRecord {
         ReplicatedRecord(kind: .stock, key: level.product, version: level.version, body: encode(WireStockLevel(level)))
     }
 
-    public static func erasure(of shopper: String, atMillis: Int64) -> ReplicatedRecord {
+    package static func erasure(of shopper: String, atMillis: Int64) -> ReplicatedRecord {
         ReplicatedRecord(kind: .tombstone, key: shopper, version: atMillis, body: [])
     }
 
     /// The body decoded by kind; throws for a body that is not its kind's message.
-    public func content() throws -> RecordContent {
+    package func content() throws -> RecordContent {
         try Self.content(kind: kind, key: key, version: version, body: body)
     }
 
     /// A body decoded by kind, from any contiguous bytes (a store's row, without a copy).
-    public static func content(
+    package static func content(
         kind: Kind, key: String, version: Int64, body: some SwiftProtobufContiguousBytes & Collection
     ) throws -> RecordContent {
         switch kind {
@@ -75,7 +75,7 @@ extension EventContributions {
     /// The part of the contribution one catalog partition applies: the interactions
     /// with its products and the pairs that end at them (what a partition stores, so
     /// that every replica of it stores the same record).
-    public func restricted(to partition: Int, partitionOf: (String) -> Int) -> EventContributions {
+    package func restricted(to partition: Int, partitionOf: (String) -> Int) -> EventContributions {
         EventContributions(
             eventID: eventID, atMillis: atMillis,
             interactions: interactions.filter { partitionOf($0.product) == partition },

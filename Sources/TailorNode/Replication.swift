@@ -10,17 +10,17 @@ import TailorStore
 import TailorWire
 
 /// Settings of replication between nodes.
-public struct ReplicationSettings: Sendable {
+package struct ReplicationSettings: Sendable {
     /// How often a node compares digests with every other replica of its partitions.
-    public var antiEntropyInterval: Duration = .seconds(10)
+    package var antiEntropyInterval: Duration = .seconds(10)
     /// Records one pull brings at most (whole buckets; the throttle of hand-off).
-    public var maximumRecordsPerPull = 5_000
+    package var maximumRecordsPerPull = 5_000
     /// Pause between two pulls of one pass: hand-off and catch-up leave room for serving.
-    public var pullPause: Duration = .milliseconds(5)
+    package var pullPause: Duration = .milliseconds(5)
     /// How long one replication call may take.
-    public var callTimeout: Duration = .seconds(10)
+    package var callTimeout: Duration = .seconds(10)
 
-    public static let defaults = ReplicationSettings()
+    package static let defaults = ReplicationSettings()
 }
 
 /// Keeps a node's replicas equal to the other replicas of the same partitions

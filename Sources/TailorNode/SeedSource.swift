@@ -1,10 +1,10 @@
-public import TailorModel
+import TailorModel
 
 /// The data a node starts from when its store is empty. Every member builds the same
 /// shop from the same source and keeps the partitions the shard map gives it. The
 /// command layer hands one in (`tailor node --demo` gives the built-in demo shop); the
 /// node does not know where it comes from.
-public protocol SeedSource: Sendable {
+package protocol SeedSource: Sendable {
     /// Every product, in a fixed order.
     var products: [Product] { get }
     /// Stock levels, in a fixed order.

@@ -1,4 +1,4 @@
-public import TailorModel
+import TailorModel
 import TailorScoring
 
 /// The shoppers of one partition: their event histories and the profiles built
@@ -7,30 +7,30 @@ import TailorScoring
 /// An actor, so partitions run concurrently and one partition's work never blocks
 /// another's; created with its data already built, so a partition can be loaded
 /// elsewhere and installed (the shape hand-off needs).
-public actor ShopperPartition {
-    public nonisolated let partition: Int
+package actor ShopperPartition {
+    package nonisolated let partition: Int
     private var profiles: [String: ShopperProfile]
     /// Erasures held, by shopper: the time each was erased at (ms). An event of that shopper
     /// at or before it is never recorded again, in whatever order the two arrive.
     private var erasures: [String: Int64]
 
-    public init(partition: Int, profiles: [String: ShopperProfile] = [:], erasures: [String: Int64] = [:]) {
+    package init(partition: Int, profiles: [String: ShopperProfile] = [:], erasures: [String: Int64] = [:]) {
         self.partition = partition
         self.profiles = profiles
         self.erasures = erasures
     }
 
     /// What a batch of events did here.
-    public struct RecordResult: Sendable {
-        public var accepted = 0
-        public var duplicates = 0
+    package struct RecordResult: Sendable {
+        package var accepted = 0
+        package var duplicates = 0
         /// The catalog-side contributions of the events stored for the first time.
-        public var contributions: [EventContributions] = []
+        package var contributions: [EventContributions] = []
     }
 
     /// Stores events; an event id already held is a duplicate and changes nothing, as
     /// is an event of an erased shopper from before the erasure.
-    public func record(_ events: [StoredEvent]) -> RecordResult {
+    package func record(_ events: [StoredEvent]) -> RecordResult {
         var result = RecordResult()
         for event in events {
             if let erasedAt = erasures[event.shopper], event.atMillis <= erasedAt {
@@ -47,7 +47,7 @@ public actor ShopperPartition {
 
     /// Forgets the shopper's profile and events up to `atMillis`; `remaining` are the
     /// events after it that the store still holds (the profile is rebuilt from them).
-    public func erase(_ shopper: String, atMillis: Int64, remaining: [StoredEvent]) {
+    package func erase(_ shopper: String, atMillis: Int64, remaining: [StoredEvent]) {
         erasures[shopper] = max(erasures[shopper] ?? .min, atMillis)
         profiles[shopper] = nil
         var profile = ShopperProfile()
@@ -56,13 +56,13 @@ public actor ShopperPartition {
     }
 
     /// The shopper's situation from their history, or nil for a shopper never seen here.
-    public func situation(of shopper: String, nowMillis: Int64) -> Situation? {
+    package func situation(of shopper: String, nowMillis: Int64) -> Situation? {
         profiles[shopper]?.situation(nowMillis: nowMillis)
     }
 
     /// The shopper's profile as held (for export), or nil.
-    public func profile(of shopper: String) -> ShopperProfile? { profiles[shopper] }
+    package func profile(of shopper: String) -> ShopperProfile? { profiles[shopper] }
 
-    public var shopperCount: Int { profiles.count }
-    public var eventCount: Int { profiles.values.reduce(0) { $0 + $1.eventCount } }
+    package var shopperCount: Int { profiles.count }
+    package var eventCount: Int { profiles.values.reduce(0) { $0 + $1.eventCount } }
 }

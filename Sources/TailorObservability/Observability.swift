@@ -1,13 +1,13 @@
 import Metrics
-public import Prometheus
+import Prometheus
 
 /// The process's metrics: swift-metrics (what the code records: `Counter`, `Timer`,
 /// `Gauge`) backed by swift-prometheus (what `/metrics` shows, in the Prometheus
 /// text format). A member calls ``bootstrap()`` once at start; before that (and in
 /// tests that never call it) every metric is a no-op.
-public enum Observability {
+package enum Observability {
     /// The registry `/metrics` renders.
-    public static let registry = PrometheusCollectorRegistry()
+    package static let registry = PrometheusCollectorRegistry()
 
     /// Latency buckets for Tailor's timers: the recommendation budget is milliseconds.
     static let durationBuckets: [Duration] = [
@@ -27,19 +27,19 @@ public enum Observability {
     }()
 
     /// Routes swift-metrics to the Prometheus registry (once per process; later calls do nothing).
-    public static func bootstrap() {
+    package static func bootstrap() {
         _ = bootstrapped
     }
 
     /// Every metric now, in the Prometheus text exposition format.
-    public static func exposition() -> [UInt8] {
+    package static func exposition() -> [UInt8] {
         var buffer: [UInt8] = []
         registry.emit(into: &buffer)
         return buffer
     }
 
     /// The content type of ``exposition()``.
-    public static let contentType = "text/plain; version=0.0.4; charset=utf-8"
+    package static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 
     /// A Prometheus name: letters, digits, `_` and `:` only (libraries name metrics
     /// `http.server.requests`; Prometheus wants `http_server_requests`).

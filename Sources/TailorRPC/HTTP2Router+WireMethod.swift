@@ -1,7 +1,7 @@
-package import HTTPTypes
-package import NIOCore
-package import TailorHTTP2
-package import TailorWire
+import HTTPTypes
+import NIOCore
+import TailorHTTP2
+import TailorWire
 
 extension HTTP2Router {
     /// Serves `method` with `handler`, which takes the decoded request and returns the

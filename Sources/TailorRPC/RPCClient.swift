@@ -1,7 +1,7 @@
-package import NIOCore
-package import HTTPTypes
-package import TailorHTTP2
-package import TailorWire
+import NIOCore
+import HTTPTypes
+import TailorHTTP2
+import TailorWire
 
 /// The one client for internal calls: sends a ``WireMethod``'s request to a member
 /// over ``HTTP2Client`` and reads its response. Which member to ask, and what to do

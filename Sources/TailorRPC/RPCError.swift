@@ -1,5 +1,5 @@
-package import HTTPTypes
-package import TailorHTTP2
+import HTTPTypes
+import TailorHTTP2
 
 /// Why an ``RPCClient`` call produced no answer.
 ///

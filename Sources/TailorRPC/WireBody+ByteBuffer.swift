@@ -1,5 +1,5 @@
-package import NIOCore
-package import TailorWire
+import NIOCore
+import TailorWire
 
 extension WireBody {
     /// The body's bytes in a buffer, ready to send.

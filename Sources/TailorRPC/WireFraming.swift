@@ -1,6 +1,6 @@
-package import NIOCore
-package import SwiftProtobuf
-package import TailorWire
+import NIOCore
+import SwiftProtobuf
+import TailorWire
 
 // Protobuf messages to and from NIO buffers; here rather than in TailorWire, which
 // imports no NIO.

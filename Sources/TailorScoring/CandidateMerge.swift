@@ -1,11 +1,11 @@
-public import TailorModel
+import TailorModel
 
 /// Merges the catalog partitions' best-first lists at the gateway.
-public enum CandidateMerge {
+package enum CandidateMerge {
     /// A k-way merge of best-first lists into the best `k`, each product once (its
     /// highest-scoring entry; replicas of a partition may both answer). Equal scores
     /// go to the smaller product id, the same order the partitions use.
-    public static func merge(_ lists: [[ScoredCandidate]], k: Int) -> [ScoredCandidate] {
+    package static func merge(_ lists: [[ScoredCandidate]], k: Int) -> [ScoredCandidate] {
         guard k > 0 else { return [] }
         var heads = [Int](repeating: 0, count: lists.count)
         var seen = Set<String>()

@@ -1,4 +1,4 @@
-public import TailorModel
+import TailorModel
 import TailorCRDT
 
 /// Interactions and pairs waiting for their product to arrive, in the same
@@ -17,7 +17,7 @@ extension CatalogIndex {
     /// come from the R replicas of the shopper's partition reporting the same event
     /// within moments, and from client retries; at 1,000 events/s over 32
     /// partitions (a few products each) 50,000 ids are about a quarter of an hour.
-    public static let rememberedEventIDs = 50_000
+    package static let rememberedEventIDs = 50_000
 
     /// Applies one event's contributions once per event id; false when this
     /// event was already applied (among the last ``rememberedEventIDs``).
@@ -32,7 +32,7 @@ extension CatalogIndex {
     /// A node passes `countingInteractions: false`: its live counts arrive by gossip
     /// instead (``addCounts(_:landmark:ownsProduct:)``), counted once in the cluster
     /// by the gateway that accepted the event; the demo loader counts them here.
-    public mutating func apply(_ contributions: EventContributions, countingInteractions: Bool = true, ownsProduct: (String) -> Bool) -> Bool {
+    package mutating func apply(_ contributions: EventContributions, countingInteractions: Bool = true, ownsProduct: (String) -> Bool) -> Bool {
         guard appliedEvents.insert(contributions.eventID) else { return false }
         let (popularityWeight, trendWeight) = slotWeights(atMillis: contributions.atMillis)
 
@@ -59,7 +59,7 @@ extension CatalogIndex {
     /// Adds counts that arrived by gossip: per product, popularity and trend sums
     /// relative to `landmark` (the sender's counter table's), converted to this index's.
     /// Products not held yet wait in the pending table, like contributions.
-    public mutating func addCounts(_ counts: [(product: String, popularity: Double, trend: Double)], landmark from: Int64, ownsProduct: (String) -> Bool) {
+    package mutating func addCounts(_ counts: [(product: String, popularity: Double, trend: Double)], landmark from: Int64, ownsProduct: (String) -> Bool) {
         // A sum relative to `from` is worth exp(λ (from - L)) times as much relative to L.
         let (popularityScale, trendScale) = slotWeights(atMillis: from)
         for count in counts where ownsProduct(count.product) && count.popularity >= 0 && count.trend >= 0 {
@@ -86,7 +86,7 @@ extension CatalogIndex {
 
     /// The decayed popularity and trend counts of a product at `nowMillis` (0 when
     /// nothing was recorded), for debugging and tests.
-    public func counters(of id: String, nowMillis: Int64) -> (popularity: Double, trend: Double) {
+    package func counters(of id: String, nowMillis: Int64) -> (popularity: Double, trend: Double) {
         guard let row = rowByID[id].map(Int.init), let landmark else { return (0, 0) }
         return (
             numbers[row].popularitySlots * ForwardDecay.popularity.valueFactor(nowMillis: nowMillis, landmark: landmark),

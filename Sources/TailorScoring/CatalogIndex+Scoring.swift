@@ -21,14 +21,14 @@ extension CatalogIndex {
     /// Every signal is computed from the product's own data and global constants,
     /// never normalised by anything partition-wide, so the gateway can merge the
     /// partitions' lists by score. `scratch` is the caller's reusable buffer set.
-    public func score(_ query: ScoringQuery, scratch: inout ScoringScratch) -> ScoringResult {
+    package func score(_ query: ScoringQuery, scratch: inout ScoringScratch) -> ScoringResult {
         score(vocabulary.prepare(query), scratch: &scratch)
     }
 
     /// ``score(_:scratch:)`` for a query already prepared with this index's
     /// vocabulary: what a node does, preparing once for all its partitions.
     /// (A query prepared with another vocabulary is prepared again with this one.)
-    public func score(_ prepared: PreparedQuery, scratch: inout ScoringScratch) -> ScoringResult {
+    package func score(_ prepared: PreparedQuery, scratch: inout ScoringScratch) -> ScoringResult {
         guard prepared.vocabulary == ObjectIdentifier(vocabulary) else { return score(prepared.query, scratch: &scratch) }
         let query = prepared.query
         let k = max(0, query.k)
@@ -152,20 +152,20 @@ extension CatalogIndex {
     static let categoryHeadSize = 24
 
     /// How often heads are rebuilt: they only need to be roughly current.
-    public static let headRefreshIntervalMillis: Int64 = 10_000
+    package static let headRefreshIntervalMillis: Int64 = 10_000
 
     /// Whether the heads were never built, or are older than `maximumAgeMillis`, or the
     /// partition has grown since. (A refresh sorts every row several times, on the
     /// partition's actor: nodes do it in the background, spread over the interval,
     /// and a request does it only when that fell far behind.)
-    public func needsHeadRefresh(nowMillis: Int64, maximumAgeMillis: Int64 = headRefreshIntervalMillis) -> Bool {
+    package func needsHeadRefresh(nowMillis: Int64, maximumAgeMillis: Int64 = headRefreshIntervalMillis) -> Bool {
         headsRowCount != ids.count || nowMillis - headsBuiltAtMillis > maximumAgeMillis || nowMillis < headsBuiltAtMillis
     }
 
     /// Recomputes the heads: the top rows by popularity, by trend, by margin and by
     /// stock pressure. Counters change with every event, so the owner refreshes
     /// them at most every ten seconds (``needsHeadRefresh(nowMillis:)``).
-    public mutating func refreshHeads(nowMillis: Int64) {
+    package mutating func refreshHeads(nowMillis: Int64) {
         let living = ids.indices.filter { numbers[$0].alive }
         func top(by key: (RowNumbers) -> Double) -> [Int32] {
             living.map { (row: $0, key: key(numbers[$0])) }

@@ -1,4 +1,4 @@
-public import TailorModel
+import TailorModel
 import Foundation
 import TailorCRDT
 
@@ -11,7 +11,7 @@ import TailorCRDT
 /// higher version revives the same row. Products and stock are last-writer-wins
 /// registers by the shop's version; a removed product's version stays as a
 /// tombstone so a stale upsert cannot bring it back.
-public struct CatalogIndex: Sendable {
+package struct CatalogIndex: Sendable {
     // Text columns, read only for the top k and for summaries.
     var ids: [String] = []
     var titles: [String] = []
@@ -36,7 +36,7 @@ public struct CatalogIndex: Sendable {
 
     var rowByID: [String: Int32] = [:]
     /// The node's codes for the strings below; shared with the node's other partitions.
-    public let vocabulary: Vocabulary
+    package let vocabulary: Vocabulary
     /// Row per product code (``Vocabulary``): the request path's lookup, an integer
     /// hash instead of a string one. (Not an array indexed by code: codes are
     /// node-wide, so it would cost every partition memory for every product seen.)
@@ -63,10 +63,10 @@ public struct CatalogIndex: Sendable {
     var pending: [String: PendingContributions] = [:]
 
     /// Products held (not removed).
-    public private(set) var count = 0
+    package private(set) var count = 0
 
     /// - Parameter vocabulary: the node's shared vocabulary; a fresh one by default.
-    public init(vocabulary: Vocabulary = Vocabulary()) {
+    package init(vocabulary: Vocabulary = Vocabulary()) {
         self.vocabulary = vocabulary
     }
 
@@ -77,7 +77,7 @@ public struct CatalogIndex: Sendable {
 
     /// Stores `product` unless a record with the same or a higher version was seen
     /// (including a removal); returns whether it changed anything.
-    public mutating func upsert(_ product: Product) -> Bool {
+    package mutating func upsert(_ product: Product) -> Bool {
         if let held = versions[product.id], product.version <= held { return false }
         versions[product.id] = product.version
         let row: Int
@@ -94,7 +94,7 @@ public struct CatalogIndex: Sendable {
     }
 
     /// Removes the product if `version` is newer than the one held, leaving a tombstone.
-    public mutating func remove(_ id: String, version: Int64) -> Bool {
+    package mutating func remove(_ id: String, version: Int64) -> Bool {
         if let held = versions[id], version <= held { return false }
         versions[id] = version
         if let row = rowByID[id].map(Int.init), numbers[row].alive {
@@ -106,7 +106,7 @@ public struct CatalogIndex: Sendable {
 
     /// Stores a stock level unless one with the same or a higher version was seen.
     /// Stock for a product not held yet is kept and applied when the product arrives.
-    public mutating func setStock(_ level: StockLevel) -> Bool {
+    package mutating func setStock(_ level: StockLevel) -> Bool {
         if let held = stockLevels[level.product], level.version <= held.version { return false }
         stockLevels[level.product] = level
         if let row = rowByID[level.product].map(Int.init) {
@@ -116,13 +116,13 @@ public struct CatalogIndex: Sendable {
     }
 
     /// The product as held, with its stock level if the shop sent one.
-    public func product(_ id: String) -> (product: Product, stock: StockLevel?)? {
+    package func product(_ id: String) -> (product: Product, stock: StockLevel?)? {
         guard let row = rowByID[id].map(Int.init), numbers[row].alive else { return nil }
         return (records[row], stockLevels[id])
     }
 
     /// The held products, in row order, for the gateway's catalog mirror.
-    public func summaries() -> [ProductSummary] {
+    package func summaries() -> [ProductSummary] {
         summaries(from: 0).summaries
     }
 
@@ -130,7 +130,7 @@ public struct CatalogIndex: Sendable {
     /// them, and it ends once their text passes `byteBudget` bytes. `next` is the row to
     /// go on from, nil when the page reached the last row. Rows are only ever appended,
     /// so a row number stays valid between pages.
-    public func summaries(from first: Int, limit: Int = .max, byteBudget: Int = .max) -> (summaries: [ProductSummary], next: Int?) {
+    package func summaries(from first: Int, limit: Int = .max, byteBudget: Int = .max) -> (summaries: [ProductSummary], next: Int?) {
         var result: [ProductSummary] = []
         var bytes = 0
         var row = max(0, first)
@@ -246,26 +246,26 @@ struct RowNumbers: Sendable {
 }
 
 /// One held product as the gateway's catalog mirror needs it.
-public struct ProductSummary: Sendable, Hashable {
-    public var id: String
-    public var title: String
+package struct ProductSummary: Sendable, Hashable {
+    package var id: String
+    package var title: String
     /// The category path joined with " > ".
-    public var category: String
+    package var category: String
     /// Empty without a brand.
-    public var brand: String
-    public var price: Double
-    public var stock: Int64?
-    public var stockVersion: Int64?
-    public var version: Int64
+    package var brand: String
+    package var price: Double
+    package var stock: Int64?
+    package var stockVersion: Int64?
+    package var version: Int64
     /// ``ProductFeatures/names(of:)``.
-    public var features: [String]
+    package var features: [String]
 
     /// About what the summary takes on the wire: its text and its numbers.
-    public var estimatedBytes: Int {
+    package var estimatedBytes: Int {
         features.reduce(id.utf8.count + title.utf8.count + category.utf8.count + brand.utf8.count + 48) { $0 + $1.utf8.count + 2 }
     }
 
-    public init(
+    package init(
         id: String, title: String, category: String, brand: String, price: Double, stock: Int64?, stockVersion: Int64?, version: Int64,
         features: [String] = []
     ) {

@@ -1,32 +1,32 @@
-public import TailorModel
+import TailorModel
 
 /// How the gateway shapes the final answer.
-public struct DiversityPolicy: Sendable {
+package struct DiversityPolicy: Sendable {
     /// Largest share of the answer one leaf category may take.
-    public var maxCategoryShare: Double
+    package var maxCategoryShare: Double
     /// Mix about 70 % predicted, 20 % trending, 10 % discovery.
-    public var mix: Bool
+    package var mix: Bool
 
-    public init(maxCategoryShare: Double = 0.6, mix: Bool = false) {
+    package init(maxCategoryShare: Double = 0.6, mix: Bool = false) {
         self.maxCategoryShare = maxCategoryShare
         self.mix = mix
     }
 
-    public static let defaults = DiversityPolicy()
+    package static let defaults = DiversityPolicy()
 }
 
 /// Picks the final `k` from the merged lists: a cap per leaf category so one
 /// department does not fill the answer, and, with the mix, shares for trending and
 /// discovery products. It never returns fewer than available: when the cap leaves
 /// slots empty, it is relaxed in rank order.
-public enum Diversity {
+package enum Diversity {
     /// Share of trending and discovery products in a mixed answer.
     static let trendingShare = 0.2
     static let discoveryShare = 0.1
 
     /// The answer: predicted, then trending, then discovery, each in the order picked
     /// (products let in by relaxing the cap come after those within it).
-    public static func select(
+    package static func select(
         ranked: [ScoredCandidate], trending: [ScoredCandidate], discovery: [ScoredCandidate], k: Int,
         policy: DiversityPolicy
     ) -> [ScoredCandidate] {

@@ -4,21 +4,21 @@ import TailorModel
 /// same request (a node's share of it), and raises the bar as it goes: once k
 /// products are held, the next partitions are asked only for what beats the k-th
 /// (`ScoringQuery.minimumScore`), so they skip building the rest.
-public struct PartitionGather: Sendable {
+package struct PartitionGather: Sendable {
     /// The query for the next partition, with its `minimumScore` raised.
-    public private(set) var next: PreparedQuery
+    package private(set) var next: PreparedQuery
     /// The best k scores so far, descending.
     private var best: [Float] = []
     private var ranked: [[ScoredCandidate]] = []
     private var trending: [[ScoredCandidate]] = []
     private var discovery: [[ScoredCandidate]] = []
 
-    public init(query: PreparedQuery) {
+    package init(query: PreparedQuery) {
         self.next = query
         best.reserveCapacity(next.query.k + 1)
     }
 
-    public mutating func add(_ result: ScoringResult) {
+    package mutating func add(_ result: ScoringResult) {
         let k = next.query.k
         for candidate in result.ranked {
             let score = candidate.score
@@ -34,7 +34,7 @@ public struct PartitionGather: Sendable {
     }
 
     /// The k best of each list over every partition added.
-    public func merged() -> ScoringResult {
+    package func merged() -> ScoringResult {
         ScoringResult(
             ranked: CandidateMerge.merge(ranked, k: next.query.k),
             trending: CandidateMerge.merge(trending, k: next.query.k),

@@ -1,4 +1,4 @@
-public import TailorModel
+import TailorModel
 import Foundation
 
 /// A product's features for the content signal's attribute similarity: its tags and
@@ -7,9 +7,9 @@ import Foundation
 /// A feature's weight says how much sharing it means: a tag half the catalog has
 /// says little, one only a dozen products share says a lot. ``FeatureFrequencies``
 /// holds the counts and gives each product's features their weights.
-public enum ProductFeatures {
+package enum ProductFeatures {
     /// The product's feature names.
-    public static func names(of product: Product) -> [String] {
+    package static func names(of product: Product) -> [String] {
         var names = Set<String>()
         for tag in product.tags ?? [] {
             let name = normalised(tag)
@@ -36,19 +36,19 @@ public enum ProductFeatures {
 /// compared with a product's features over the square root of their count, is a
 /// tf-idf cosine computed without the scoring side knowing any frequency (README,
 /// Recommendation quality).
-public struct FeatureFrequencies: Sendable {
+package struct FeatureFrequencies: Sendable {
     /// Products counted.
-    public private(set) var products = 0
+    package private(set) var products = 0
     private var counts: [String: Int] = [:]
 
-    public init() {}
+    package init() {}
 
-    public mutating func add(_ names: [String]) {
+    package mutating func add(_ names: [String]) {
         products += 1
         for name in names { counts[name, default: 0] += 1 }
     }
 
-    public mutating func remove(_ names: [String]) {
+    package mutating func remove(_ names: [String]) {
         products = max(0, products - 1)
         for name in names {
             guard let count = counts[name] else { continue }
@@ -57,10 +57,10 @@ public struct FeatureFrequencies: Sendable {
     }
 
     /// Products carrying `name`.
-    public func count(of name: String) -> Int { counts[name] ?? 0 }
+    package func count(of name: String) -> Int { counts[name] ?? 0 }
 
     /// The weights of a product's features; empty when none is rarer than "every product".
-    public func weights(of names: [String]) -> [String: Float] {
+    package func weights(of names: [String]) -> [String: Float] {
         let total = Double(products + 1)
         var idf: [(String, Double)] = []
         var norm = 0.0

@@ -1,12 +1,12 @@
-public import TailorModel
+import TailorModel
 
 /// Writes the sentence shown next to a recommendation, from its largest weighted
 /// signal. It names only products and categories, never anything about the shopper
 /// beyond the title of a product they engaged with.
-public enum ReasonWriter {
+package enum ReasonWriter {
     /// A readable reason for `candidate`; `becauseOfTitle` is the title of the
     /// situation item behind its collaborative signal, when the gateway knows it.
-    public static func sentence(for candidate: ScoredCandidate, placement: Placement, strategy: Strategy, becauseOfTitle: String?) -> String {
+    package static func sentence(for candidate: ScoredCandidate, placement: Placement, strategy: Strategy, becauseOfTitle: String?) -> String {
         let signals = candidate.signals
         let category = candidate.category.isEmpty ? "this category" : candidate.category
         let ranked: [(Signal, Float)] = [

@@ -1,27 +1,27 @@
-public import TailorModel
+import TailorModel
 
 /// What one catalog partition scores for one request.
-public struct ScoringQuery: Sendable {
+package struct ScoringQuery: Sendable {
     /// The shopper's situation, merged with the request's context.
-    public var situation: Situation
+    package var situation: Situation
     /// The resolved weights (``ScoringWeights/resolve(placement:strategy:overrides:)``).
-    public var weights: Signals
+    package var weights: Signals
     /// Products to return per list.
-    public var k: Int
-    public var filters: RecommendationFilters
-    public var placement: Placement
+    package var k: Int
+    package var filters: RecommendationFilters
+    package var placement: Placement
     /// The request's time: decayed counters are read at it.
-    public var nowMillis: Int64
+    package var nowMillis: Int64
     /// Also return trending and discovery candidates for the gateway's mix.
-    public var mix: Bool
+    package var mix: Bool
     /// Products scoring below this are not returned in `ranked`: the caller already
     /// holds k better ones from other partitions, so building them would be waste.
-    public var minimumScore: Float = -.infinity
+    package var minimumScore: Float = -.infinity
     /// Scores every product instead of the selected candidates: the reference
     /// `tailor-lab bench scoring` and the tests compare candidate selection against.
     package var scanAll = false
 
-    public init(
+    package init(
         situation: Situation, weights: Signals, k: Int, filters: RecommendationFilters, placement: Placement,
         nowMillis: Int64, mix: Bool
     ) {
@@ -36,15 +36,15 @@ public struct ScoringQuery: Sendable {
 }
 
 /// What one catalog partition proposes.
-public struct ScoringResult: Sendable {
+package struct ScoringResult: Sendable {
     /// The top k by score, best first.
-    public var ranked: [ScoredCandidate]
+    package var ranked: [ScoredCandidate]
     /// The top k by trend, best first (empty unless the query asked for the mix).
-    public var trending: [ScoredCandidate]
+    package var trending: [ScoredCandidate]
     /// The top k outside the shopper's usual categories (empty unless mix).
-    public var discovery: [ScoredCandidate]
+    package var discovery: [ScoredCandidate]
 
-    public init(ranked: [ScoredCandidate], trending: [ScoredCandidate] = [], discovery: [ScoredCandidate] = []) {
+    package init(ranked: [ScoredCandidate], trending: [ScoredCandidate] = [], discovery: [ScoredCandidate] = []) {
         self.ranked = ranked
         self.trending = trending
         self.discovery = discovery
@@ -54,7 +54,7 @@ public struct ScoringResult: Sendable {
 /// Buffers the scoring kernel reuses from one query to the next, owned by the
 /// caller (the partition actor), so that scoring allocates nothing per product.
 /// Per-row buffers grow with the partition and are never shrunk.
-public struct ScoringScratch: Sendable {
+package struct ScoringScratch: Sendable {
     /// What one request has gathered about one row, in one 16-byte record (the
     /// collaborative walk and the kernel reach rows in no particular order).
     struct Row: Sendable {
@@ -76,7 +76,7 @@ public struct ScoringScratch: Sendable {
     var trending = TopK()
     var discovery = TopK()
 
-    public init() {}
+    package init() {}
 
     mutating func prepare(rows count: Int) {
         if rows.count < count { rows.append(contentsOf: repeatElement(Row(), count: count - rows.count)) }

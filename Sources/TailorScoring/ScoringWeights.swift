@@ -1,4 +1,4 @@
-public import TailorModel
+import TailorModel
 
 /// The weight of each signal per placement and strategy (DESIGN.md §4).
 ///
@@ -16,12 +16,12 @@ public import TailorModel
 /// keeping every other weight, so the shop's goal shifts the ranking without
 /// drowning what the shopper wants. A request's `weights` then replace only the
 /// signals they name.
-public enum ScoringWeights {
+package enum ScoringWeights {
     /// Weight the `margin` strategy gives to margin (and `stock` to stock pressure).
-    public static let strategyWeight: Float = 0.3
+    package static let strategyWeight: Float = 0.3
 
     /// The placement's and strategy's weights before any request override.
-    public static func defaults(for placement: Placement, strategy: Strategy) -> Signals {
+    package static func defaults(for placement: Placement, strategy: Strategy) -> Signals {
         var weights: Signals
         switch placement {
         case .homeForYou:
@@ -56,7 +56,7 @@ public enum ScoringWeights {
 
     /// The weights one request scores with: the defaults with the request's overrides
     /// replacing only the signals they name.
-    public static func resolve(placement: Placement, strategy: Strategy, overrides: SignalWeightOverrides?) -> Signals {
+    package static func resolve(placement: Placement, strategy: Strategy, overrides: SignalWeightOverrides?) -> Signals {
         let base = defaults(for: placement, strategy: strategy)
         return overrides?.applied(to: base) ?? base
     }

@@ -1,4 +1,4 @@
-public import TailorModel
+import TailorModel
 import Foundation
 
 extension ShopperProfile {
@@ -19,7 +19,7 @@ extension ShopperProfile {
     /// than the next product they look at. Chosen on validation items (README).
     static let featureOrderDecay: Float = 0.75
     /// Features the situation carries, the heaviest.
-    public static let maximumSituationFeatures = 64
+    package static let maximumSituationFeatures = 64
     /// A search query older than this no longer describes what the shopper looks for.
     static let queryFreshnessMillis: Int64 = 3_600_000
 
@@ -29,7 +29,7 @@ extension ShopperProfile {
     /// half-life × an order decay, heaviest first, negative totals dropped. Category
     /// (per full path and each ancestor) and brand affinities are the two-week
     /// decayed sums of interest, normalised so the largest is 1.
-    public func situation(nowMillis: Int64) -> Situation {
+    package func situation(nowMillis: Int64) -> Situation {
         // Sums go into arrays indexed like `symbols.indexByName`, one per role (item,
         // category prefix, brand), so no string is split or hashed per event.
         let keys = symbols.keys

@@ -1,4 +1,4 @@
-public import TailorModel
+import TailorModel
 import Foundation
 import TailorCRDT
 
@@ -8,12 +8,12 @@ import TailorCRDT
 /// It keeps the most recent ``ShopperProfile/maximumRecentEvents`` events (in time
 /// order), the ids of the last ``ShopperProfile/rememberedEventIDs`` events recorded
 /// (so a retried event is a no-op) and the products the shopper bought.
-public struct ShopperProfile: Sendable {
+package struct ShopperProfile: Sendable {
     /// Events kept for the situation and for co-occurrence with the next events.
-    public static let maximumRecentEvents = 200
+    package static let maximumRecentEvents = 200
     /// Event ids remembered per shopper for recognising retries: a client retries
     /// within seconds, and a shopper's 1,000 later events take far longer than that.
-    public static let rememberedEventIDs = 1_000
+    package static let rememberedEventIDs = 1_000
     /// Earlier events of the same session a new event is paired with.
     static let pairWindow = 3
     /// Pairs between two cart/purchase steps say more than pairs between views.
@@ -24,17 +24,17 @@ public struct ShopperProfile: Sendable {
     static let backwardPairFactor: Float = 0.5
 
     /// The kept events, oldest first (read-only, for export and debugging).
-    public private(set) var events: [StoredEvent] = []
+    package private(set) var events: [StoredEvent] = []
     /// Events recorded over the profile's life, not only those kept.
-    public private(set) var eventCount = 0
+    package private(set) var eventCount = 0
     private var seenIDs = RecentKeys<String>(capacity: rememberedEventIDs)
     /// Products the shopper bought, in the order of their first purchase.
-    public private(set) var purchased: [String] = []
+    package private(set) var purchased: [String] = []
     private var purchasedSet: Set<String> = []
     /// The kept events' products interned, in step with ``events`` (for ``situation(nowMillis:)``).
     private(set) var symbols = ProfileSymbols()
 
-    public init() {}
+    package init() {}
 
     /// Records one event and says what it contributes to the catalog side, or nil
     /// when this event id was already recorded (a client retry).
@@ -49,7 +49,7 @@ public struct ShopperProfile: Sendable {
     ///
     /// `computingPairs: false` skips the pairs (a node rebuilding a profile from its
     /// store: the catalog side already holds them) and returns the interactions only.
-    public mutating func record(_ event: StoredEvent, computingPairs: Bool = true) -> EventContributions? {
+    package mutating func record(_ event: StoredEvent, computingPairs: Bool = true) -> EventContributions? {
         guard seenIDs.insert(event.id) else { return nil }
         eventCount += 1
         if event.type == .purchase {

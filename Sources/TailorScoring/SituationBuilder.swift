@@ -1,4 +1,4 @@
-public import TailorModel
+import TailorModel
 
 /// Merges a request's context into the shopper's situation, on the member that
 /// holds the shopper's profile or, when no such member scores, at the gateway.
@@ -7,7 +7,7 @@ public import TailorModel
 /// more than the long-term profile (DESIGN.md §4), so a shopper buying a gift is
 /// not stuck in yesterday's label: context items go first with weights above any
 /// history item, and their categories and brands get high affinity.
-public enum SituationBuilder {
+package enum SituationBuilder {
     /// How much heavier than the heaviest history item a context item is.
     static let contextBoost: Float = 2
     /// Seed items after the merge.
@@ -19,7 +19,7 @@ public enum SituationBuilder {
     ///
     /// - `anchor`: the context product (enriched by the gateway), if any.
     /// - `cart`: the cart's products (enriched), in the cart's order.
-    public static func merge(profile: Situation, request: RecommendationRequest, anchor: ProductRef?, cart: [ProductRef]) -> Situation {
+    package static func merge(profile: Situation, request: RecommendationRequest, anchor: ProductRef?, cart: [ProductRef]) -> Situation {
         merge(profile: profile, context: SituationContext(request: request, anchor: anchor, cart: cart))
     }
 
@@ -30,7 +30,7 @@ public enum SituationBuilder {
     /// with the anchor (whose category and brand then dominate the affinities).
     /// `exclude` is the anchor and the cart; `queryTerms` come from `context.query`
     /// (the profile's recent search otherwise); `candidates` from `context.candidates`.
-    public static func merge(profile: Situation, context: SituationContext) -> Situation {
+    package static func merge(profile: Situation, context: SituationContext) -> Situation {
         var situation = profile
         let anchor = context.anchor
         let cart = context.cart

@@ -10,7 +10,7 @@ import TailorModel
 /// Codes only grow and are never reused; they are local to the process (a
 /// partition handed to another node is sent as strings and re-coded there).
 /// Writers intern under the lock; the request path takes it once per request.
-public final class Vocabulary: Sendable {
+package final class Vocabulary: Sendable {
     struct State {
         var products = Interner()
         /// Every prefix of every category path; a parent is coded before its children.
@@ -24,7 +24,7 @@ public final class Vocabulary: Sendable {
 
     private let state = Mutex(State())
 
-    public init() {}
+    package init() {}
 
     func product(_ id: String) -> Int32 {
         state.withLock { $0.products.intern(id) }
@@ -61,7 +61,7 @@ public final class Vocabulary: Sendable {
 
     /// Looks a query's strings up once, for every partition of this vocabulary to
     /// score it by code. Strings no product ever used get -1 (they match nothing).
-    public func prepare(_ query: ScoringQuery) -> PreparedQuery {
+    package func prepare(_ query: ScoringQuery) -> PreparedQuery {
         let situation = query.situation
         return state.withLock { state in
             var prepared = PreparedQuery(query: query, vocabulary: ObjectIdentifier(self))
@@ -126,8 +126,8 @@ public final class Vocabulary: Sendable {
 /// Per-category and per-brand arrays cover the codes that existed when it was
 /// prepared; a category or brand first seen after that (a product written while
 /// the request runs) reads as no affinity and, under a category filter, as not allowed.
-public struct PreparedQuery: Sendable {
-    public var query: ScoringQuery
+package struct PreparedQuery: Sendable {
+    package var query: ScoringQuery
     /// The vocabulary whose codes these are.
     let vocabulary: ObjectIdentifier
     /// The situation's items as (product code, weight), in the situation's order.

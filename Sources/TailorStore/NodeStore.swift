@@ -1,4 +1,4 @@
-public import TailorCRDT
+import TailorCRDT
 import Foundation
 import GRDB
 import Synchronization
@@ -10,9 +10,9 @@ import Synchronization
 /// the node acknowledges a write after that. Merge rules are the records' own
 /// (``ReplicatedRecord/merge(heldVersion:erasedAt:)``), so a retried or re-sent record
 /// changes nothing and an erased shopper's events are never stored again.
-public final class NodeStore: Sendable {
+package final class NodeStore: Sendable {
     /// How hard SQLite pushes each commit to the disk.
-    public enum Durability: String, Sendable, CaseIterable {
+    package enum Durability: String, Sendable, CaseIterable {
         /// `synchronous = NORMAL`: a commit survives the process being killed (the WAL
         /// is in the kernel's page cache); a power loss can lose the last commits of this
         /// machine, which the other replicas of each write still hold.
@@ -22,15 +22,15 @@ public final class NodeStore: Sendable {
     }
 
     /// What one commit changed, in the order it was asked.
-    public struct Change: Sendable {
+    package struct Change: Sendable {
         /// The record's position in what was committed.
-        public var index: Int
-        public var partition: Int
-        public var record: ReplicatedRecord
+        package var index: Int
+        package var partition: Int
+        package var record: ReplicatedRecord
         /// For an erasure: the keys of the shopper's events it removed.
-        public var erasedEvents: [String] = []
+        package var erasedEvents: [String] = []
 
-        public init(index: Int, partition: Int, record: ReplicatedRecord, erasedEvents: [String] = []) {
+        package init(index: Int, partition: Int, record: ReplicatedRecord, erasedEvents: [String] = []) {
             self.index = index
             self.partition = partition
             self.record = record
@@ -38,7 +38,7 @@ public final class NodeStore: Sendable {
         }
     }
 
-    public let path: String
+    package let path: String
     private let database: DatabasePool
     private struct Memory {
         var digests: [Int: PartitionDigest] = [:]
@@ -50,7 +50,7 @@ public final class NodeStore: Sendable {
     /// Opens (creating when needed) the store at `path` and reads its digests.
     /// - Parameter loadDigests: read every partition's digest now; a node passes false and
     ///   loads each partition with ``load(partition:visit:)`` instead (one pass, in parallel).
-    public init(path: String, durability: Durability = .process, loadDigests: Bool = true) throws {
+    package init(path: String, durability: Durability = .process, loadDigests: Bool = true) throws {
         self.path = path
         var configuration = Configuration()
         configuration.prepareDatabase { db in
@@ -94,13 +94,13 @@ public final class NodeStore: Sendable {
     }
 
     /// The partitions the store held records of when it was opened.
-    public let storedPartitions: [Int]
+    package let storedPartitions: [Int]
 
     /// Reads every record of `partition` once, registers (erasures, products, stock)
     /// first, computing the partition's digest and erasures as it goes (what
     /// ``commit(_:)`` and the replication calls rely on), and hands each record to `visit`.
     /// The start-up path of a node: one pass, partitions in parallel.
-    public func load(partition: Int, visit: (RecordRow) throws -> Void) throws {
+    package func load(partition: Int, visit: (RecordRow) throws -> Void) throws {
         var digest = PartitionDigest()
         var erasures: [String: Int64] = [:]
         try database.read { db in
@@ -126,13 +126,13 @@ public final class NodeStore: Sendable {
 
     /// A row of the records table as ``load(partition:visit:)`` reads it: the body is
     /// valid only during the visit.
-    public struct RecordRow {
-        public var kind: ReplicatedRecord.Kind
-        public var key: String
-        public var version: Int64
+    package struct RecordRow {
+        package var kind: ReplicatedRecord.Kind
+        package var key: String
+        package var version: Int64
         /// For events, the shopper (stored in the `user` column).
-        public var shopper: String
-        public var body: Data
+        package var shopper: String
+        package var body: Data
     }
 
     // MARK: Writing
@@ -140,7 +140,7 @@ public final class NodeStore: Sendable {
     /// Stores `records` (partition, record) in one transaction; returns what changed.
     /// An erasure also removes the shopper's events at or before it, in the same transaction.
     @discardableResult
-    public func commit(_ records: [(partition: Int, record: ReplicatedRecord)]) throws -> [Change] {
+    package func commit(_ records: [(partition: Int, record: ReplicatedRecord)]) throws -> [Change] {
         guard !records.isEmpty else { return [] }
         // One commit at a time from decision to published digest: a commit must see
         // the erasures of the one before it.
@@ -233,7 +233,7 @@ public final class NodeStore: Sendable {
     }
 
     /// Forgets a partition this node no longer holds (after hand-off).
-    public func drop(partition: Int) throws {
+    package func drop(partition: Int) throws {
         try committing.withLock { _ in
             try database.write { db in
                 try db.execute(sql: "DELETE FROM records WHERE partition = ?", arguments: [partition])
@@ -248,22 +248,22 @@ public final class NodeStore: Sendable {
     // MARK: Reading
 
     /// The digest of a partition's records (empty for a partition never written).
-    public func digest(of partition: Int) -> PartitionDigest {
+    package func digest(of partition: Int) -> PartitionDigest {
         memory.withLock { $0.digests[partition] ?? PartitionDigest() }
     }
 
     /// Records held, over every partition.
-    public var recordCount: Int {
+    package var recordCount: Int {
         memory.withLock { $0.digests.values.reduce(0) { $0 + $1.recordCount } }
     }
 
     /// Partitions with at least one record.
-    public var partitions: [Int] {
+    package var partitions: [Int] {
         memory.withLock { memory in memory.digests.filter { $0.value.recordCount > 0 }.keys.sorted() }
     }
 
     /// The records of `partition` in `buckets`.
-    public func records(of partition: Int, buckets: [Int]) throws -> [ReplicatedRecord] {
+    package func records(of partition: Int, buckets: [Int]) throws -> [ReplicatedRecord] {
         guard !buckets.isEmpty else { return [] }
         return try database.read { db in
             let list = buckets.map(String.init).joined(separator: ",")
@@ -272,14 +272,14 @@ public final class NodeStore: Sendable {
     }
 
     /// Every record of `partition`, in the store's order (by bucket).
-    public func records(of partition: Int) throws -> [ReplicatedRecord] {
+    package func records(of partition: Int) throws -> [ReplicatedRecord] {
         try database.read { db in
             try Self.fetch(db, sql: "SELECT kind, key, version, user, body FROM records WHERE partition = ?", arguments: [partition])
         }
     }
 
     /// The events held for `shopper` in `partition`, oldest first, and their erasure if any.
-    public func events(of shopper: String, partition: Int) throws -> (events: [ReplicatedRecord], erasedAt: Int64?) {
+    package func events(of shopper: String, partition: Int) throws -> (events: [ReplicatedRecord], erasedAt: Int64?) {
         let events = try database.read { db in
             try Self.fetch(
                 db, sql: "SELECT kind, key, version, user, body FROM records WHERE partition = ? AND bucket = ? AND kind = ? AND user = ? ORDER BY version",
@@ -302,11 +302,11 @@ public final class NodeStore: Sendable {
 
     // MARK: Meta
 
-    public func meta(_ key: String) throws -> String? {
+    package func meta(_ key: String) throws -> String? {
         try database.read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key]) }
     }
 
-    public func setMeta(_ key: String, _ value: String) throws {
+    package func setMeta(_ key: String, _ value: String) throws {
         try database.write { db in
             try db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", arguments: [key, value])
         }

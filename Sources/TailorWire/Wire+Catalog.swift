@@ -1,7 +1,7 @@
-public import TailorModel
+import TailorModel
 
 extension WireProduct {
-    public init(_ product: Product) {
+    package init(_ product: Product) {
         self.init()
         id = product.id
         title = product.title
@@ -15,7 +15,7 @@ extension WireProduct {
         version = product.version
     }
 
-    public var model: Product {
+    package var model: Product {
         Product(
             id: id, title: title, categoryPath: categoryPath, brand: hasBrand ? brand : nil, price: price,
             cost: hasCost ? cost : nil, attributes: attributes.isEmpty ? nil : attributes,
@@ -25,12 +25,12 @@ extension WireProduct {
 }
 
 extension WireStockLevel {
-    public init(_ level: StockLevel) {
+    package init(_ level: StockLevel) {
         self.init()
         product = level.product
         quantity = level.quantity
         version = level.version
     }
 
-    public var model: StockLevel { StockLevel(product: product, quantity: quantity, version: version) }
+    package var model: StockLevel { StockLevel(product: product, quantity: quantity, version: version) }
 }

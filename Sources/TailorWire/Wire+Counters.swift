@@ -1,7 +1,7 @@
-public import TailorCRDT
+import TailorCRDT
 
 extension WireCounterState {
-    public init(_ delta: CounterDelta) {
+    package init(_ delta: CounterDelta) {
         self.init()
         landmarkMillis = delta.landmark
         products = delta.products.sorted { $0.key < $1.key }.map { product, slots in
@@ -19,7 +19,7 @@ extension WireCounterState {
         }
     }
 
-    public var model: CounterDelta {
+    package var model: CounterDelta {
         var products: [String: [SlotID: Slot]] = [:]
         for entry in self.products {
             for counter in entry.slots {

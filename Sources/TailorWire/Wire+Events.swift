@@ -1,7 +1,7 @@
-public import TailorModel
+import TailorModel
 
 extension WireProductRef {
-    public init(_ ref: ProductRef) {
+    package init(_ ref: ProductRef) {
         self.init()
         id = ref.id
         category = ref.category
@@ -14,7 +14,7 @@ extension WireProductRef {
         }
     }
 
-    public var model: ProductRef {
+    package var model: ProductRef {
         var features: [String: Float] = [:]
         for (name, weight) in zip(featureNames, featureWeights) where weight.isFinite { features[name] = weight }
         return ProductRef(id: id, category: category, brand: brand, price: price, features: features)
@@ -22,7 +22,7 @@ extension WireProductRef {
 }
 
 extension WireEvent {
-    public init(_ event: StoredEvent) {
+    package init(_ event: StoredEvent) {
         self.init()
         id = event.id
         type = event.type.rawValue
@@ -35,7 +35,7 @@ extension WireEvent {
     }
 
     /// The event, or a `WireError` when its type is not one the cluster knows.
-    public func model() throws(WireError) -> StoredEvent {
+    package func model() throws(WireError) -> StoredEvent {
         guard let type = EventType(rawValue: type) else {
             throw WireError(code: .malformed, message: "unknown event type '\(self.type)'")
         }
@@ -47,7 +47,7 @@ extension WireEvent {
 }
 
 extension WireEventSignals {
-    public init(_ contributions: EventContributions) {
+    package init(_ contributions: EventContributions) {
         self.init()
         eventID = contributions.eventID
         atMillis = contributions.atMillis
@@ -66,7 +66,7 @@ extension WireEventSignals {
         }
     }
 
-    public var model: EventContributions {
+    package var model: EventContributions {
         EventContributions(
             eventID: eventID, atMillis: atMillis,
             interactions: interactions.map { EventContributions.Interaction(product: $0.product, weight: $0.weight) },

@@ -1,7 +1,7 @@
-public import TailorModel
+import TailorModel
 
 extension WireSituation {
-    public init(_ situation: Situation) {
+    package init(_ situation: Situation) {
         self.init()
         itemProducts = situation.items.map(\.product)
         itemWeights = situation.items.map(\.weight)
@@ -24,7 +24,7 @@ extension WireSituation {
         candidates = situation.candidates
     }
 
-    public var model: Situation {
+    package var model: Situation {
         Situation(
             items: zip(itemProducts, itemWeights).map { Situation.Item(product: $0, weight: $1) },
             categoryAffinity: Self.affinities(categoryNames, categoryWeights),
@@ -44,7 +44,7 @@ extension WireSituation {
 }
 
 extension WireSignals {
-    public init(_ signals: Signals) {
+    package init(_ signals: Signals) {
         self.init()
         collaborative = signals.collaborative
         content = signals.content
@@ -55,7 +55,7 @@ extension WireSignals {
         stockPressure = signals.stockPressure
     }
 
-    public var model: Signals {
+    package var model: Signals {
         Signals(
             collaborative: collaborative, content: content, popularity: popularity, trending: trending,
             inventory: inventory, margin: margin, stockPressure: stockPressure
@@ -64,7 +64,7 @@ extension WireSignals {
 }
 
 extension WireFilters {
-    public init(_ filters: RecommendationFilters) {
+    package init(_ filters: RecommendationFilters) {
         self.init()
         if let category = filters.category { self.category = category }
         if let minPrice = filters.minPrice { self.minPrice = minPrice }
@@ -73,7 +73,7 @@ extension WireFilters {
         excludePurchased = filters.excludePurchased ?? true
     }
 
-    public var model: RecommendationFilters {
+    package var model: RecommendationFilters {
         RecommendationFilters(
             category: hasCategory ? category : nil, minPrice: hasMinPrice ? minPrice : nil,
             maxPrice: hasMaxPrice ? maxPrice : nil, inStockOnly: inStockOnly, excludePurchased: excludePurchased
@@ -82,7 +82,7 @@ extension WireFilters {
 }
 
 extension WireCandidate {
-    public init(_ candidate: ScoredCandidate) {
+    package init(_ candidate: ScoredCandidate) {
         self.init()
         product = candidate.product
         title = candidate.title
@@ -95,7 +95,7 @@ extension WireCandidate {
         if let becauseOf = candidate.becauseOf { self.becauseOf = becauseOf }
     }
 
-    public var model: ScoredCandidate {
+    package var model: ScoredCandidate {
         ScoredCandidate(
             product: product, title: title, category: category, brand: brand, price: price,
             stock: hasStock ? stock : nil, score: score, signals: signals.model,
@@ -105,7 +105,7 @@ extension WireCandidate {
 }
 
 extension WireSituationContext {
-    public init(_ context: SituationContext) {
+    package init(_ context: SituationContext) {
         self.init()
         if let anchor = context.anchor { self.anchor = WireProductRef(anchor) }
         cart = context.cart.map(WireProductRef.init)
@@ -115,7 +115,7 @@ extension WireSituationContext {
     }
 
     /// The context for `placement` (the score request carries it).
-    public func model(placement: Placement) -> SituationContext {
+    package func model(placement: Placement) -> SituationContext {
         SituationContext(
             placement: placement, anchor: hasAnchor ? anchor.model : nil, cart: cart.map(\.model), exclude: exclude,
             query: hasQuery ? query : nil, candidates: candidates

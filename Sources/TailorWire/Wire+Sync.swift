@@ -1,8 +1,8 @@
-public import TailorCRDT
+import TailorCRDT
 import Foundation
 
 extension WireRecord {
-    public init(_ record: ReplicatedRecord) {
+    package init(_ record: ReplicatedRecord) {
         self.init()
         kind = UInt32(record.kind.rawValue)
         key = record.key
@@ -12,7 +12,7 @@ extension WireRecord {
     }
 
     /// The record, or a `WireError` for a kind this version does not know.
-    public func model() throws(WireError) -> ReplicatedRecord {
+    package func model() throws(WireError) -> ReplicatedRecord {
         guard let kind = ReplicatedRecord.Kind(rawValue: Int(kind)) else {
             throw WireError(code: .malformed, message: "unknown record kind \(self.kind)")
         }
@@ -21,7 +21,7 @@ extension WireRecord {
 }
 
 extension WirePartitionDigest {
-    public init(partition: Int, digest: PartitionDigest, held: Bool, complete: Bool) {
+    package init(partition: Int, digest: PartitionDigest, held: Bool, complete: Bool) {
         self.init()
         self.partition = UInt32(partition)
         xors = digest.xors
@@ -31,5 +31,5 @@ extension WirePartitionDigest {
     }
 
     /// The digest, or nil when its shape is not this version's (64 buckets).
-    public var model: PartitionDigest? { PartitionDigest(xors: xors, counts: counts) }
+    package var model: PartitionDigest? { PartitionDigest(xors: xors, counts: counts) }
 }

@@ -75,7 +75,7 @@ extension SWIMInstance {
     }
 
     /// Lifeguard's suspicion timeout for `confirmations` independent confirmations.
-    public func suspicionTimeout(confirmations: Int) -> Duration {
+    package func suspicionTimeout(confirmations: Int) -> Duration {
         let count = Double(reachable.count + 1)
         let minimum = max(settings.minimumSuspicion, settings.probeInterval * (settings.suspicionMultiplier * max(1, log10(count))))
         let maximum = minimum * settings.maximumMultiplier
@@ -130,13 +130,13 @@ extension SWIMInstance {
 
     /// Up to `count` random reachable members: where the shell sends this round's
     /// counter delta (with membership updates piggybacked).
-    public mutating func gossipTargets(count: Int) -> [SWIMMember] {
+    package mutating func gossipTargets(count: Int) -> [SWIMMember] {
         Array(reachable.shuffled(using: &random).prefix(count))
     }
 
     /// A `.gossip` envelope carrying the pending membership updates, for a message
     /// the shell sends on its own (counters).
-    public mutating func gossipEnvelope() -> SWIMEnvelope {
+    package mutating func gossipEnvelope() -> SWIMEnvelope {
         guard case .send(let envelope, _) = send(.gossip, to: "") else { preconditionFailure("send returns .send") }
         return envelope
     }

@@ -2,7 +2,7 @@ extension SWIMInstance {
     /// Advances the protocol to `now`: indirect probes and the end of the probe round,
     /// a new round when due, relays' nacks, suspicions that time out, the periodic
     /// gossip and sync, forgotten tombstones.
-    public mutating func tick(now: Instant) -> [SWIMDirective] {
+    package mutating func tick(now: Instant) -> [SWIMDirective] {
         guard !isLeaving else { return [] }
         var directives: [SWIMDirective] = []
         expireRelays(now: now, into: &directives)
@@ -39,7 +39,7 @@ extension SWIMInstance {
     }
 
     /// Handles one message from another member.
-    public mutating func receive(_ envelope: SWIMEnvelope, now: Instant) -> [SWIMDirective] {
+    package mutating func receive(_ envelope: SWIMEnvelope, now: Instant) -> [SWIMDirective] {
         guard !isLeaving, envelope.from.name != myself.name else { return [] }
         var directives: [SWIMDirective] = []
         // A message is its sender's word that it is alive at its incarnation.
@@ -88,7 +88,7 @@ extension SWIMInstance {
     /// reset: the process is gone, or the network says so). Not proof — SWIM still
     /// needs the indirect probes — but no reason to wait out the timers either: the
     /// probe of that member goes indirect now, and relays pinging it nack at once.
-    public mutating func undeliverable(to address: String, now: Instant) -> [SWIMDirective] {
+    package mutating func undeliverable(to address: String, now: Instant) -> [SWIMDirective] {
         guard !isLeaving else { return [] }
         var directives: [SWIMDirective] = []
         if let current = probe, current.target.address == address, !current.indirectSent, current.indirectAt > now {
@@ -104,7 +104,7 @@ extension SWIMInstance {
 
     /// Leaves the cluster gracefully: tells every reachable member at once (and
     /// answers nothing afterwards). The shell sends these before it exits.
-    public mutating func leave(now: Instant) -> [SWIMDirective] {
+    package mutating func leave(now: Instant) -> [SWIMDirective] {
         guard !isLeaving else { return [] }
         incarnation += 1
         isLeaving = true

@@ -9,15 +9,15 @@ import TailorCRDT
 /// (probe order, gossip targets) come from a seeded generator, so a run replays
 /// from its seed. The shell calls ``tick(now:)`` often (every few tens of
 /// milliseconds); deadlines are checked there.
-public struct SWIMInstance<Instant: InstantProtocol>: Sendable where Instant.Duration == Duration {
-    public let settings: SWIMSettings
-    public let myself: SWIMMember
+package struct SWIMInstance<Instant: InstantProtocol>: Sendable where Instant.Duration == Duration {
+    package let settings: SWIMSettings
+    package let myself: SWIMMember
     /// Raised only to refute a suspicion or a death, and on leaving.
-    public internal(set) var incarnation: UInt64 = 0
+    package internal(set) var incarnation: UInt64 = 0
     /// Lifeguard's local health multiplier, 0 (healthy) ... `settings.maximumLocalHealth`.
-    public internal(set) var localHealth = 0
-    public internal(set) var statistics = SWIMStatistics()
-    public internal(set) var isLeaving = false
+    package internal(set) var localHealth = 0
+    package internal(set) var statistics = SWIMStatistics()
+    package internal(set) var isLeaving = false
 
     /// Everyone else this member has heard of, by name.
     var members: [String: Entry] = [:]
@@ -73,7 +73,7 @@ public struct SWIMInstance<Instant: InstantProtocol>: Sendable where Instant.Dur
     /// - Parameters:
     ///   - seeds: addresses (`host:port`) to join through; this member's own is skipped.
     ///   - randomSeed: seeds the generator behind probe order and gossip targets.
-    public init(myself: SWIMMember, settings: SWIMSettings = .defaults, seeds: [String], now: Instant, randomSeed: UInt64) {
+    package init(myself: SWIMMember, settings: SWIMSettings = .defaults, seeds: [String], now: Instant, randomSeed: UInt64) {
         self.myself = myself
         self.settings = settings
         self.seeds = seeds.filter { $0 != myself.address }
@@ -87,22 +87,22 @@ public struct SWIMInstance<Instant: InstantProtocol>: Sendable where Instant.Dur
     // MARK: Reading
 
     /// This member's own claim about itself.
-    public var selfUpdate: SWIMUpdate {
+    package var selfUpdate: SWIMUpdate {
         SWIMUpdate(member: myself, status: isLeaving ? .left : .alive, incarnation: incarnation)
     }
 
     /// Every member known, this one included, sorted by name.
-    public var view: [SWIMUpdate] {
+    package var view: [SWIMUpdate] {
         ([selfUpdate] + members.values.map(\.update)).sorted { $0.member.name < $1.member.name }
     }
 
     /// The status of the member named `name` as this member sees it.
-    public func status(of name: String) -> SWIMStatus? {
+    package func status(of name: String) -> SWIMStatus? {
         name == myself.name ? selfUpdate.status : members[name]?.update.status
     }
 
     /// The names the shard map is computed from: nodes that are alive or suspect.
-    public var dataMembers: [String] {
+    package var dataMembers: [String] {
         view.filter { $0.member.role == .node && $0.status.holdsData }.map(\.member.name)
     }
 
@@ -113,7 +113,7 @@ public struct SWIMInstance<Instant: InstantProtocol>: Sendable where Instant.Dur
 }
 
 /// What the shell does on the instance's behalf.
-public enum SWIMDirective: Sendable, Hashable {
+package enum SWIMDirective: Sendable, Hashable {
     /// Send `envelope` to the member listening at `address` (best effort: a lost
     /// message is what the protocol expects now and then).
     case send(SWIMEnvelope, to: String)
@@ -121,24 +121,24 @@ public enum SWIMDirective: Sendable, Hashable {
     case changed(SWIMMemberChange)
 }
 
-public struct SWIMMemberChange: Sendable, Hashable {
-    public var member: SWIMMember
+package struct SWIMMemberChange: Sendable, Hashable {
+    package var member: SWIMMember
     /// nil: first heard of.
-    public var previous: SWIMStatus?
-    public var status: SWIMStatus
-    public var incarnation: UInt64
+    package var previous: SWIMStatus?
+    package var status: SWIMStatus
+    package var incarnation: UInt64
 }
 
 /// Counts since start, for `GET /v1/cluster` and the measurements.
-public struct SWIMStatistics: Sendable, Hashable {
-    public var probes = 0
-    public var failedProbes = 0
-    public var indirectProbes = 0
-    public var refutations = 0
-    public var gossipRounds = 0
-    public var syncs = 0
-    public var messagesSent = 0
-    public var updatesSent = 0
+package struct SWIMStatistics: Sendable, Hashable {
+    package var probes = 0
+    package var failedProbes = 0
+    package var indirectProbes = 0
+    package var refutations = 0
+    package var gossipRounds = 0
+    package var syncs = 0
+    package var messagesSent = 0
+    package var updatesSent = 0
 }
 
 /// SplitMix64 on ``StableHash/mix(_:_:)``: seeded, the same on every platform.

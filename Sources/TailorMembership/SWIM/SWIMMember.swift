@@ -1,49 +1,49 @@
 /// One process in the cluster: its name (stable across restarts, what the shard map
 /// hashes) and a generation number fresh at every start (a restarted process is a
 /// new generation, so its predecessor's death never has to be argued away).
-public struct SWIMMemberID: Sendable, Hashable, Comparable, CustomStringConvertible {
-    public var name: String
+package struct SWIMMemberID: Sendable, Hashable, Comparable, CustomStringConvertible {
+    package var name: String
     /// Chosen at start, larger than any earlier generation of the same name (the
     /// shell uses the start time in microseconds).
-    public var generation: UInt64
+    package var generation: UInt64
 
-    public init(name: String, generation: UInt64) {
+    package init(name: String, generation: UInt64) {
         self.name = name
         self.generation = generation
     }
 
-    public static func < (lhs: Self, rhs: Self) -> Bool {
+    package static func < (lhs: Self, rhs: Self) -> Bool {
         (lhs.name, lhs.generation) < (rhs.name, rhs.generation)
     }
 
-    public var description: String { "\(name)#\(generation)" }
+    package var description: String { "\(name)#\(generation)" }
 }
 
 /// What a member does in the cluster: nodes hold partitions, gateways hold none.
-public enum SWIMRole: String, Sendable, Hashable, CaseIterable {
+package enum SWIMRole: String, Sendable, Hashable, CaseIterable {
     case node
     case gateway
 }
 
 /// A member as gossip carries it: who, where to reach it, and its role.
-public struct SWIMMember: Sendable, Hashable, CustomStringConvertible {
-    public var id: SWIMMemberID
+package struct SWIMMember: Sendable, Hashable, CustomStringConvertible {
+    package var id: SWIMMemberID
     /// `host:port` of its internal HTTP/2 listener.
-    public var address: String
-    public var role: SWIMRole
+    package var address: String
+    package var role: SWIMRole
 
-    public init(id: SWIMMemberID, address: String, role: SWIMRole) {
+    package init(id: SWIMMemberID, address: String, role: SWIMRole) {
         self.id = id
         self.address = address
         self.role = role
     }
 
-    public var name: String { id.name }
-    public var description: String { "\(id)@\(address)" }
+    package var name: String { id.name }
+    package var description: String { "\(id)@\(address)" }
 }
 
 /// A member's state as one member sees it (SWIM with Lifeguard's refinements).
-public enum SWIMStatus: String, Sendable, Hashable, CaseIterable {
+package enum SWIMStatus: String, Sendable, Hashable, CaseIterable {
     /// Answering probes, or not yet shown otherwise.
     case alive
     /// Missed a direct and an indirect probe; declared dead when its suspicion times
@@ -57,20 +57,20 @@ public enum SWIMStatus: String, Sendable, Hashable, CaseIterable {
 
     /// Whether it still counts for the shard map: a suspect keeps its partitions
     /// until it is declared dead, so that one slow answer moves nothing.
-    public var holdsData: Bool { self == .alive || self == .suspect }
+    package var holdsData: Bool { self == .alive || self == .suspect }
 }
 
 /// A claim about one member, as gossip spreads it.
-public struct SWIMUpdate: Sendable, Hashable {
-    public var member: SWIMMember
-    public var status: SWIMStatus
+package struct SWIMUpdate: Sendable, Hashable {
+    package var member: SWIMMember
+    package var status: SWIMStatus
     /// Only the member itself raises it, to refute a suspicion or a death.
-    public var incarnation: UInt64
+    package var incarnation: UInt64
     /// For `suspect`: the members that suspect it (Lifeguard's independent
     /// confirmations shorten the suspicion timeout).
-    public var suspectedBy: [String]
+    package var suspectedBy: [String]
 
-    public init(member: SWIMMember, status: SWIMStatus, incarnation: UInt64, suspectedBy: [String] = []) {
+    package init(member: SWIMMember, status: SWIMStatus, incarnation: UInt64, suspectedBy: [String] = []) {
         self.member = member
         self.status = status
         self.incarnation = incarnation
@@ -82,7 +82,7 @@ public struct SWIMUpdate: Sendable, Hashable {
     /// A later generation replaces an earlier one whatever either says; within a
     /// generation `left` is final, and otherwise the usual SWIM order applies: a higher
     /// incarnation wins; at the same incarnation dead beats suspect beats alive.
-    public func overrides(_ current: SWIMUpdate) -> Bool {
+    package func overrides(_ current: SWIMUpdate) -> Bool {
         if member.id.generation != current.member.id.generation {
             return member.id.generation > current.member.id.generation
         }

@@ -2,14 +2,14 @@
 /// Lifeguard refinements, Dadgar et al. 2018). Every message carries its sender and
 /// a few membership updates (piggybacked gossip), so dissemination costs no extra
 /// messages while probes flow.
-public struct SWIMEnvelope: Sendable, Hashable {
-    public var from: SWIMMember
+package struct SWIMEnvelope: Sendable, Hashable {
+    package var from: SWIMMember
     /// The sender's own incarnation.
-    public var fromIncarnation: UInt64
-    public var message: SWIMMessage
-    public var updates: [SWIMUpdate]
+    package var fromIncarnation: UInt64
+    package var message: SWIMMessage
+    package var updates: [SWIMUpdate]
 
-    public init(from: SWIMMember, fromIncarnation: UInt64, message: SWIMMessage, updates: [SWIMUpdate]) {
+    package init(from: SWIMMember, fromIncarnation: UInt64, message: SWIMMessage, updates: [SWIMUpdate]) {
         self.from = from
         self.fromIncarnation = fromIncarnation
         self.message = message
@@ -17,7 +17,7 @@ public struct SWIMEnvelope: Sendable, Hashable {
     }
 }
 
-public enum SWIMMessage: Sendable, Hashable {
+package enum SWIMMessage: Sendable, Hashable {
     /// Are you there? Answered by `ack` with the same sequence number.
     case ping(sequence: UInt64)
     /// Please ping `target` for me and relay its `ack` (or a `nack` if it stays silent).
