@@ -68,7 +68,7 @@ package struct APIConnection {
     }
 }
 
-/// One request to the package API.
+/// One request to the public API.
 package struct APIRequest: Sendable {
     package var method: HTTPMethod
     /// The path with its query, as written (`/v1/users/a/export?replica=n1`).

@@ -3,7 +3,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 
-/// Where a gateway's package API answers: `http://host[:port]`. Plain HTTP/1.1 only (the
+/// Where a gateway's public API answers: `http://host[:port]`. Plain HTTP/1.1 only (the
 /// gateway speaks HTTP/2 only with TLS, which the tools and tests do not use).
 package struct GatewayAddress: Sendable, Hashable, CustomStringConvertible {
     package let host: String

@@ -4,7 +4,7 @@ import NIOHTTP1
 import NIOPosix
 import TailorModel
 
-/// The one client of a gateway's package JSON API, for the tools (`tailor demo-load`,
+/// The one client of a gateway's public JSON API, for the tools (`tailor demo-load`,
 /// `tailor eval --cluster`, `tailor probe`, `tailor-lab`) and the tests: typed calls for
 /// what they write and ask (batches at the API's limits, a few requests in flight, a 503
 /// retried while a member loads or a quorum is briefly short), and raw calls that return

@@ -7,17 +7,17 @@ import TailorSettings
 import TailorEval
 
 /// `tailor demo-load`: writes the built-in demo shop into a running cluster through
-/// its package API — the catalog, the stock, then every simulated shopper's events
+/// its public API — the catalog, the stock, then every simulated shopper's events
 /// (the last 30 days, ending now). The compose cluster's one-shot loader; any
 /// cluster started empty can be given the demo this way. Event ids are the demo's
 /// own, so running it twice stores each event once.
 struct DemoLoadCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo-load",
-        abstract: "Write the built-in demo shop (products, stock, shopper events) into a running cluster through its package API."
+        abstract: "Write the built-in demo shop (products, stock, shopper events) into a running cluster through its public API."
     )
 
-    @Option(help: "The gateway's package URL.")
+    @Option(help: "The gateway's public URL.")
     var gateway = "http://127.0.0.1:8080"
 
     @Flag(help: "The small demo shop (2,000 products, 3,000 shoppers) instead of the standard one (20,000 products, 50,000 shoppers).")

@@ -54,7 +54,7 @@ struct EvalCommand: AsyncParsableCommand {
     @Flag(help: "Also run once without each signal in turn (the ablation).")
     var ablation = false
 
-    @Option(help: "Also run the protocol through a running cluster's package API at this gateway URL (one holding nothing else: tailor local --no-demo), for a sample of shoppers.")
+    @Option(help: "Also run the protocol through a running cluster's public API at this gateway URL (one holding nothing else: tailor local --no-demo), for a sample of shoppers.")
     var cluster: String?
 
     @Option(help: "With --cluster: shoppers asked (every n-th evaluated shopper).")

@@ -7,14 +7,14 @@ import TailorGateway
 import TailorSettings
 import TailorProcess
 
-/// `tailor gateway`: the package JSON API.
+/// `tailor gateway`: the public JSON API.
 struct GatewayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gateway",
-        abstract: "Run a gateway: the package JSON API, fanning requests out to the nodes over HTTP/2."
+        abstract: "Run a gateway: the public JSON API, fanning requests out to the nodes over HTTP/2."
     )
 
-    @Option(help: "Where the package HTTP API listens, host:port.")
+    @Option(help: "Where the public HTTP API listens, host:port.")
     var listen: ListenAddress
 
     @Option(help: "Where the gateway's internal HTTP/2 listener (gossip) listens, host:port (default: the --listen host, any free port).")

@@ -18,7 +18,7 @@ struct LocalCommand: AsyncParsableCommand {
     @Option(help: "How many nodes to start.")
     var nodes = 3
 
-    @Option(help: "The gateway's package port.")
+    @Option(help: "The gateway's public port.")
     var port = 8080
 
     @Option(help: "The first node's internal HTTP/2 port; the other nodes, then the gateway's internal (gossip) port, follow it.")
@@ -176,7 +176,7 @@ struct LocalCommand: AsyncParsableCommand {
         say("""
 
             Tailor is running: \(nodes) node(s) and a gateway, ready in \(took.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1)))).
-              Gateway (package JSON API): \(url)
+              Gateway (public JSON API): \(url)
               Cluster view:              curl -s \(url)/v1/cluster | head -c 600
 
             Try a first recommendation:

@@ -8,7 +8,7 @@ import TailorSettings
 
 /// `tailor probe`: one GET, exit 0 on 200 — the health check of a container or a pod.
 ///
-/// `http://host:port/path` asks over HTTP/1.1 (the gateway's package port);
+/// `http://host:port/path` asks over HTTP/1.1 (the gateway's public port);
 /// `h2c://host:port/path` over HTTP/2 with prior knowledge (a node's internal port,
 /// which speaks nothing else). The URL may come from `TAILOR_HEALTH_URL`, so one image
 /// carries one `HEALTHCHECK` for both roles.

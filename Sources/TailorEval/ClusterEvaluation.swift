@@ -3,7 +3,7 @@ import TailorClient
 import TailorModel
 
 /// `tailor eval --cluster URL`: the leave-one-out protocol through a running cluster's
-/// package API (``PublicAPIClient``), for a sample of shoppers. The dataset's catalog (and stock) and every
+/// public API (``PublicAPIClient``), for a sample of shoppers. The dataset's catalog (and stock) and every
 /// shopper's training items (as view events one minute apart, ending now) are written
 /// through the gateway; the sampled shoppers' `home_for_you` answers (k = 50, stock
 /// not required) are then ranked with the items they interacted with dropped, as the

@@ -3,7 +3,7 @@ import TailorMembership
 
 /// How a gateway is set up.
 package struct GatewayConfiguration: Sendable {
-    /// Where the package JSON API listens.
+    /// Where the public JSON API listens.
     package var listen: Endpoint
     /// The nodes named at start (`--members`): the first shard map, and seeds.
     package var members: [MemberAddress]

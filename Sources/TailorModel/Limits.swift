@@ -1,4 +1,4 @@
-/// The explicit limits of the package API. Every one is documented in the README and
+/// The explicit limits of the public API. Every one is documented in the README and
 /// in `openapi.yaml`; a request over a limit gets a 4xx naming the field.
 package enum Limits {
     /// Largest request body the gateway reads, in bytes.

@@ -1,4 +1,4 @@
-/// A request the package API refuses: which field, and what is wrong with it.
+/// A request the public API refuses: which field, and what is wrong with it.
 ///
 /// `field` is a path into the JSON body (`events[3].user`), so a client can point at
 /// the exact value; `problem` is a sentence for a person.

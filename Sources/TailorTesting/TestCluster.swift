@@ -117,7 +117,7 @@ package final class TestCluster: Sendable {
         return port
     }
 
-    /// Starts another gateway (it joins through the nodes named at start); returns its package URL.
+    /// Starts another gateway (it joins through the nodes named at start); returns its public URL.
     package func startGateway(_ name: String) async throws -> URL {
         let port = try FreePorts.take(1)[0]
         try launch(name, ["gateway", "--name", name, "--listen", "127.0.0.1:\(port)", "--members", membersArgument] + shared)
@@ -161,7 +161,7 @@ package final class TestCluster: Sendable {
         print(members.logs())
     }
 
-    // MARK: HTTP on the package API
+    // MARK: HTTP on the public API
 
     package func get(_ path: String) async throws -> (Int, Data) {
         let answer = try await client.get(path)

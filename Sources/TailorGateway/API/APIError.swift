@@ -4,7 +4,7 @@ import Hummingbird
 import Logging
 import TailorModel
 
-/// An error of the package API: an HTTP status and a JSON body naming the field (when
+/// An error of the public API: an HTTP status and a JSON body naming the field (when
 /// one is at fault) and the problem:
 /// `{"error": {"status": 400, "field": "events[2].user", "problem": "must not be empty"}}`.
 package struct APIError: Error, HTTPResponseError, Sendable {

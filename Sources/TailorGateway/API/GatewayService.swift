@@ -12,7 +12,7 @@ import TailorObservability
 import TailorScoring
 import TailorWire
 
-/// A Tailor gateway: the package JSON API on Hummingbird, scatter-gather to the nodes
+/// A Tailor gateway: the public JSON API on Hummingbird, scatter-gather to the nodes
 /// over HTTP/2, and the catalog mirror the answers are checked against.
 ///
 /// A `Service`: `run()` serves until graceful shutdown (SIGTERM under a `ServiceGroup`).

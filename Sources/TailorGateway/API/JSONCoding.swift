@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import TailorModel
 
-/// JSON in and out of the package API: dates as ISO 8601 (with or without fractional
+/// JSON in and out of the public API: dates as ISO 8601 (with or without fractional
 /// seconds), limits checked before decoding, decoding errors named by field.
 enum JSONCoding {
     static let decoder: JSONDecoder = {

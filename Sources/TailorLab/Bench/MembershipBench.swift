@@ -108,7 +108,7 @@ struct MembershipBench {
         ]))
     }
 
-    /// Views of `(product, event id)` through the gateway's package API.
+    /// Views of `(product, event id)` through the gateway's public API.
     private func postEvents(_ events: [(product: String, id: String)]) async throws {
         let body = events.map { #"{"id":"\#($0.id)","type":"view","user":"bench","session":"bench","product":"\#($0.product)"}"# }
         let api = PublicAPIClient(gateway: GatewayAddress(host: "127.0.0.1", port: gatewayPort))

@@ -26,7 +26,7 @@ struct SizingBenchCommand: AsyncParsableCommand {
     @Option(help: "P: partitions of the node.")
     var partitions = 32
 
-    @Option(help: "The gateway's package port (its internal port: any free one).")
+    @Option(help: "The gateway's public port (its internal port: any free one).")
     var port = 28080
 
     @Option(help: "The node's internal HTTP/2 port.")

@@ -27,7 +27,7 @@ final class ChaosCluster: @unchecked Sendable {
     private(set) var expected: [String]
     /// The members' processes, each logging to `directory/<member>.log`.
     let processes: MemberProcesses
-    /// The gateway's package API (5 s per request: the gateway's own write timeout is
+    /// The gateway's public API (5 s per request: the gateway's own write timeout is
     /// 2 s, so a write it cannot store answers 503 before the client gives up).
     let api: PublicAPIClient
     /// Members stopped on purpose (kill, terminate); any other exit is a crash.

@@ -7,11 +7,11 @@ import TailorModel
 import TailorSettings
 import TailorProcess
 
-/// `tailor-lab load`: open-loop HTTP/1.1 load on Tailor's package JSON API.
+/// `tailor-lab load`: open-loop HTTP/1.1 load on Tailor's public JSON API.
 struct LoadCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "load",
-        abstract: "Open-loop load on the package API: offered vs achieved rate, p50…p99.9 latency, errors, degraded answers.",
+        abstract: "Open-loop load on the public API: offered vs achieved rate, p50…p99.9 latency, errors, degraded answers.",
         discussion: """
             Requests go out every 1/rate whatever the answers do; latency counts from each request's \
             scheduled send time, so a slow server cannot hide its queue (no coordinated omission). A \
