@@ -44,8 +44,9 @@ package final class MemberProcesses: Sendable {
     package let output: Output
     /// The environment every member starts from (the launcher's, by default).
     private let baseEnvironment: [String: String]
-    private let members = Mutex<[String: Member]>([:])
-    private let order = Mutex<[String]>([])
+    /// Every member started, by name, and their names in the order first started:
+    /// one lock, so the two never disagree.
+    private let members = Mutex<(byName: [String: Member], order: [String])>(([:], []))
 
     package init(output: Output, environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.output = output
@@ -56,7 +57,7 @@ package final class MemberProcesses: Sendable {
     }
 
     /// The members started so far, in the order they were first started.
-    package var names: [String] { order.withLock { $0 } }
+    package var names: [String] { members.withLock { $0.order } }
 
     /// Starts member `name`. A name already running is refused.
     package func start(_ name: String, _ launch: Launch) throws {
@@ -80,44 +81,46 @@ package final class MemberProcesses: Sendable {
         }
         if case .discardOutput = output { process.standardOutput = FileHandle.nullDevice }
         try process.run()
-        members.withLock { $0[name] = Member(process: process, launch: launch) }
-        order.withLock { if !$0.contains(name) { $0.append(name) } }
+        members.withLock {
+            if $0.byName[name] == nil { $0.order.append(name) }
+            $0.byName[name] = Member(process: process, launch: launch)
+        }
     }
 
     /// Starts a stopped (killed, terminated, crashed) member again the way it was started.
     package func restart(_ name: String) throws {
-        guard let launch = members.withLock({ $0[name]?.launch }) else { throw LaunchError("no member \(name) was started") }
+        guard let launch = members.withLock({ $0.byName[name]?.launch }) else { throw LaunchError("no member \(name) was started") }
         try start(name, launch)
     }
 
     /// How member `name` was last started.
-    package func launch(of name: String) -> Launch? { members.withLock { $0[name]?.launch } }
+    package func launch(of name: String) -> Launch? { members.withLock { $0.byName[name]?.launch } }
 
     package func isRunning(_ name: String) -> Bool {
-        members.withLock { $0[name]?.process.isRunning ?? false }
+        members.withLock { $0.byName[name]?.process.isRunning ?? false }
     }
 
     /// The member's process id while it has one.
     package func pid(of name: String) -> Int32? {
-        members.withLock { $0[name].map(\.process.processIdentifier) }
+        members.withLock { $0.byName[name].map(\.process.processIdentifier) }
     }
 
     /// Sends `signal` to member `name` (nothing when it is not running).
     package func signal(_ name: String, _ signal: ProcessControl.Signal) {
-        guard let process = members.withLock({ $0[name]?.process }), process.isRunning else { return }
+        guard let process = members.withLock({ $0.byName[name]?.process }), process.isRunning else { return }
         ProcessControl.send(signal, to: process.processIdentifier)
     }
 
     /// Sends `signal` to member `name` and waits until it has exited (for terminate and kill).
     package func signalAndWait(_ name: String, _ signal: ProcessControl.Signal) {
-        guard let process = members.withLock({ $0[name]?.process }) else { return }
+        guard let process = members.withLock({ $0.byName[name]?.process }) else { return }
         if process.isRunning { ProcessControl.send(signal, to: process.processIdentifier) }
         process.waitUntilExit()
     }
 
     /// The member's exit status once it has exited; nil while it still runs after `timeout`.
     package func exitStatus(of name: String, within timeout: Duration) async -> Int32? {
-        guard let process = members.withLock({ $0[name]?.process }) else { return nil }
+        guard let process = members.withLock({ $0.byName[name]?.process }) else { return nil }
         let deadline = ContinuousClock.now + timeout
         while process.isRunning {
             guard ContinuousClock.now < deadline else { return nil }
@@ -128,8 +131,8 @@ package final class MemberProcesses: Sendable {
 
     /// The members that have exited, with their status, in start order.
     package func exited() -> [(name: String, status: Int32)] {
-        let members = members.withLock { $0 }
-        return names.compactMap { name in
+        let (members, order) = members.withLock { ($0.byName, $0.order) }
+        return order.compactMap { name in
             guard let process = members[name]?.process, !process.isRunning else { return nil }
             return (name, process.terminationStatus)
         }
@@ -155,7 +158,7 @@ package final class MemberProcesses: Sendable {
     /// SIGCONT and SIGTERM to every running member, then SIGKILL to those still running
     /// after `grace`; returns once all have exited. `onKill` hears of each member killed.
     package func stopAll(grace: Duration, onKill: (String) -> Void = { _ in }) async {
-        let running = members.withLock { $0 }.filter { $0.value.process.isRunning }
+        let running = members.withLock { $0.byName }.filter { $0.value.process.isRunning }
         for (_, member) in running {
             ProcessControl.send(.resume, to: member.process.processIdentifier)
             ProcessControl.send(.terminate, to: member.process.processIdentifier)
