@@ -35,6 +35,11 @@ let samples: [Sample] = [
         items: [], coverage: Coverage(partitions: 0, answered: 0, degraded: false, reasons: []),
         placement: .searchRerank, strategy: .stock, tookMs: 1
     )),
+    Sample(name: "not personalised: the shopper denied consent", response: RecommendationResponse(
+        items: [sampleItem("p-1", title: "Kettle", price: 49.5, score: 0.5)],
+        coverage: Coverage(partitions: 8, answered: 8, degraded: false),
+        placement: .homeForYou, strategy: .conversion, tookMs: 3, personalization: .denied
+    )),
     Sample(name: "titles that need escaping, prices", response: RecommendationResponse(
         items: [
             sampleItem("p-1", title: #"The "quoted" \ backslash / slash"#, price: 0, score: 1),

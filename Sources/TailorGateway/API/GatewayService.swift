@@ -74,12 +74,15 @@ package final class GatewayService: Service, Sendable {
 
     private var writes: WriteRouter {
         WriteRouter(
-            cluster: cluster, mirror: mirror, writeQuorum: configuration.writeQuorum, timeout: configuration.writeTimeout, logger: logger
+            cluster: cluster, mirror: mirror, writeQuorum: configuration.writeQuorum, timeout: configuration.writeTimeout, logger: logger,
+            consent: configuration.consent
         ) { [gossip] interactions in gossip.current?.count(interactions) }
     }
 
     private func addRoutes(to router: Router<BasicRequestContext>) {
-        let recommender = Recommender(cluster: cluster, mirror: mirror, deadline: configuration.recommendationDeadline, logger: logger)
+        let recommender = Recommender(
+            cluster: cluster, mirror: mirror, deadline: configuration.recommendationDeadline, consent: configuration.consent, logger: logger
+        )
         let writes = self.writes
 
         router.post("/v1/recommendations") { request, _ in
