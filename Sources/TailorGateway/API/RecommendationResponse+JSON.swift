@@ -27,7 +27,7 @@ extension RecommendationResponse: JSONWritable {
 
     /// A starting buffer size that holds a typical answer without growing.
     var estimatedJSONBytes: Int {
-        var bytes = 128
+        var bytes = 184
         for reason in coverage.reasons ?? [] { bytes += reason.utf8.count + 8 }
         for item in items {
             bytes += 320 + item.product.utf8.count + item.title.utf8.count + item.category.utf8.count + item.reason.utf8.count
