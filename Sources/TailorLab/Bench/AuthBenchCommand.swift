@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NIOPosix
+import NIOHTTP1
 import TailorClient
 import TailorProcess
 import TailorSettings
