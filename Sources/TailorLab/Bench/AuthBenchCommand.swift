@@ -64,6 +64,21 @@ struct AuthBenchCommand: AsyncParsableCommand {
         print("| round | cluster | answered/s | p50 ms | p99 ms | errors | cluster CPU µs per request |")
         print("| ---: | --- | ---: | ---: | ---: | ---: | ---: |")
         var perRequest: [Bool: [Double]] = [true: [], false: []]
+        // A first, unmeasured load on each: connections, caches and the first answers of
+        // a fresh cluster are not what a request costs.
+        for cluster in [secured, open] {
+            let runner = LoadRun(
+                settings: LoadRun.Settings(
+                    target: cluster.address, connections: connections, warmup: .zero, duration: DurationText.parse(warmup)! * 2,
+                    apiKey: cluster.secured ? publicKey : nil
+                ),
+                group: MultiThreadedEventLoopGroup.singleton
+            )
+            let mix = LoadMix.Configuration(
+                shoppers: small ? 3_000 : 50_000, products: small ? 2_000 : 20_000, eventsShare: 0, seed: 0, eventIDPrefix: "auth-0", eventsPerBatch: nil
+            )
+            _ = await runner.run(rate: rate, mix: mix)
+        }
         for round in 1...rounds {
             let order = round % 2 == 1 ? [secured, open] : [open, secured]
             for cluster in order {
