@@ -99,6 +99,7 @@ let package = Package(
         .target(
             name: "TailorRPC",
             dependencies: [
+                .product(name: "Logging", package: "swift-log"),
                 "TailorWire",
                 "TailorTrust",
                 "TailorHTTP2",

@@ -60,7 +60,7 @@ package final class NodeService: Service, Sendable {
         )
         var router = handlers.router()
         gossip.register(on: &router)
-        router.requireSignatures(configuration.trust)
+        router.requireSignatures(configuration.trust, logger: logger)
         var serverConfiguration = HTTP2ServerConfiguration.defaults
         serverConfiguration.host = configuration.listen.host
         serverConfiguration.port = configuration.listen.port

@@ -1,4 +1,6 @@
+import Logging
 import NIOCore
+import Synchronization
 import HTTPTypes
 import TailorHTTP2
 import TailorTrust
@@ -108,12 +110,14 @@ extension ClusterTrust {
 extension HTTP2Router {
     /// Refuses, before routing, every request not signed with `trust`'s secret:
     /// `401` with the reason (unsigned, malformed, stale, bad signature, replayed).
-    /// `GET /readyz` stays open (probes); an open trust admits everything.
-    package mutating func requireSignatures(_ trust: ClusterTrust) {
+    /// `GET /readyz` stays open (probes); an open trust admits everything. Refusals are
+    /// logged (a warning, at most one every 10 s, with how many since the last).
+    package mutating func requireSignatures(_ trust: ClusterTrust, logger: Logger? = nil) {
         guard !trust.isOpen else {
             authenticator = nil
             return
         }
+        let refusals = Mutex<(last: ContinuousClock.Instant?, count: Int)>((nil, 0))
         authenticator = { request in
             // Readiness only says "ready" or not: open to probes that hold no secret.
             if request.method == .get, request.path == "/readyz" { return nil }
@@ -122,7 +126,21 @@ extension HTTP2Router {
                     method: request.method.rawValue, path: request.path, header: request.headers[ClusterTrust.signatureField], body: $0
                 )
             }
-            return refusal.map { HTTP2ServerError(.unauthorized, $0) }
+            guard let refusal else { return nil }
+            let now = ContinuousClock.now
+            let report: Int? = refusals.withLock { state in
+                state.count += 1
+                if let last = state.last, now - last < .seconds(10) { return nil }
+                defer { state = (now, 0) }
+                return state.count
+            }
+            if let report, let logger {
+                logger.warning(
+                    "refused an internal call that is not signed with this cluster's secret",
+                    metadata: ["path": "\(request.path)", "reason": "\(refusal)", "refused since the last report": "\(report)"]
+                )
+            }
+            return HTTP2ServerError(.unauthorized, refusal)
         }
     }
 }

@@ -20,7 +20,7 @@ struct GatewayGossip: Service {
         var router = HTTP2Router()
         router.register(WireMethods.ping) { _ in WireText("pong \(configuration.name)\n") }
         gateway.gossip.register(on: &router)
-        router.requireSignatures(configuration.trust)
+        router.requireSignatures(configuration.trust, logger: logger)
         let listen = configuration.internalListen ?? Endpoint(host: configuration.listen.host, port: 0)
         var serverConfiguration = HTTP2ServerConfiguration.defaults
         serverConfiguration.host = listen.host
