@@ -54,10 +54,15 @@ package final class NodeService: Service, Sendable {
             }
         }
         let gossip = GossipServiceHolder(member: member)
-        let handlers = NodeHandlers(
+        var handlers = NodeHandlers(
             member: member, shardMap: shardMap, data: data, readiness: readiness, replication: replication,
             failpoint: configuration.failpoint, configStore: try NodeConfigurationStore(store: store), gossip: gossip
         )
+        if configuration.trust.isOpen {
+            handlers.warnInsecure = { [logger] in
+                logger.warning("no cluster secret (--insecure-no-auth): any process that reaches this node's port can read, write and join")
+            }
+        }
         var router = handlers.router()
         gossip.register(on: &router)
         router.requireSignatures(configuration.trust, logger: logger)

@@ -18,6 +18,7 @@ extension NodeHandlers {
             var headers = HTTPFields()
             headers[.contentType] = "text/plain"
             let ready = isReady
+            warnInsecure?()
             return HTTP2Response(status: ready ? .ok : .serviceUnavailable, headers: headers, body: ByteBuffer(string: ready ? "ready\n" : "catching up\n"))
         }
     }

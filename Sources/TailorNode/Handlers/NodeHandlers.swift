@@ -16,6 +16,8 @@ struct NodeHandlers: Sendable {
     let failpoint: CrashFailpoint?
     /// The cluster's configuration (API keys) as this node stores it.
     let configStore: NodeConfigurationStore
+    /// Called on every `/readyz` of a node without a cluster secret (`--insecure-no-auth`): it says so.
+    var warnInsecure: (@Sendable () -> Void)? = nil
     /// The node's gossip: while the other members refuse its signature it is not ready.
     let gossip: GossipServiceHolder
 
