@@ -120,8 +120,17 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         case "/v1/cluster", "/healthz", "/readyz", "/metrics": ["GET"]
         case "/v1/keys": ["GET", "POST"]
         case _ where path.hasPrefix("/v1/products/") && path.count > 13 && !path.dropFirst(13).contains("/"): ["GET", "DELETE"]
+        case _ where isOneSegment(path, after: "/v1/keys/"), _ where isOneSegment(path, after: "/v1/users/"): ["DELETE"]
+        case _ where path.hasSuffix("/export") && isOneSegment(String(path.dropLast(7)), after: "/v1/users/"): ["GET"]
         default: []
         }
+    }
+
+    /// Whether `path` is `prefix` and one non-empty segment (`/v1/keys/key_1`).
+    private static func isOneSegment(_ path: String, after prefix: String) -> Bool {
+        guard path.hasPrefix(prefix) else { return false }
+        let rest = path.dropFirst(prefix.count)
+        return !rest.isEmpty && !rest.contains("/")
     }
 
     func handle(_ input: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
