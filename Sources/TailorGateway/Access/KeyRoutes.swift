@@ -125,6 +125,14 @@ extension GatewayService {
             }
             guard let record = keys.revoke(id: id) else { throw APIError(status: .notFound, field: "id", problem: "no key '\(id)'") }
             let (stored, nodes) = await self.replicate([record])
+            guard stored > 0 else {
+                // Refused here already; the next sync carries it to the nodes. Saying 503
+                // makes the caller retry, which is safe: a revocation is idempotent.
+                throw APIError(
+                    status: .serviceUnavailable, field: nil,
+                    problem: "revoked on this gateway, but no node stored the revocation yet; retry to make sure every gateway learns it"
+                )
+            }
             return try JSONCoding.response(KeyRevoked(id: id, revoked: true, storedOn: stored, nodes: nodes))
         }
     }
