@@ -255,6 +255,7 @@ let package = Package(
         .target(
             name: "TailorLab",
             dependencies: [
+                "TailorGateway",
                 "TailorTrust",
                 "TailorCommands",
                 "TailorHTTP2",

@@ -32,7 +32,7 @@ package struct ClusterSecret: Sendable {
     /// differ do not share a secret (it tells nothing about the secret itself).
     package var fingerprint: String {
         let digest = HMAC<SHA256>.authenticationCode(for: Data("tailor fingerprint".utf8), using: key)
-        return Data(digest).prefix(4).map { String(format: "%02x", $0) }.joined()
+        return Hex.encode(Array(digest).prefix(4))
     }
 }
 
@@ -44,13 +44,19 @@ package struct TrustSetupError: Error, Sendable, CustomStringConvertible {
 
 /// Random text from the system's generator (`SystemRandomNumberGenerator`: getrandom(2)).
 package enum RandomText {
+    /// `count` random bytes, eight per draw from the generator.
     package static func bytes(_ count: Int) -> [UInt8] {
         var generator = SystemRandomNumberGenerator()
-        return (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(count + 7)
+        while bytes.count < count {
+            withUnsafeBytes(of: generator.next()) { bytes.append(contentsOf: $0) }
+        }
+        return Array(bytes.prefix(count))
     }
 
     package static func hex(bytes count: Int) -> String {
-        bytes(count).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(bytes(count))
     }
 
     /// URL-safe base64 without padding (RFC 4648 §5): 4 characters per 3 bytes.

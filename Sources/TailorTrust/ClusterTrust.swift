@@ -14,7 +14,7 @@ import Synchronization
 ///   (a replayed request, even a byte-exact one, does nothing);
 /// - `mac`: HMAC-SHA256 over `v1`, the method, the path, time, nonce and the
 ///   SHA-256 of the body, each on its own line, in hex, checked in constant time
-///   (swift-crypto's `isValidAuthenticationCode`).
+///   (swift-crypto's MAC comparison, `safeCompare`).
 ///
 /// ``open`` signs nothing and checks nothing: a cluster started with
 /// `--insecure-no-auth` and no secret.
@@ -63,24 +63,52 @@ package final class ClusterTrust: Sendable {
 
     package static var nowMillis: Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
-    private static func message(method: String, path: String, time: Int64, nonce: String, body: UnsafeRawBufferPointer) -> Data {
-        let digest = SHA256.hash(data: body)
-        return Data("v1\n\(method)\n\(path)\n\(time)\n\(nonce)\n\(hex(Array(digest)))".utf8)
+    /// HMAC-SHA256 over `v1`, method, path, time, nonce and the body's SHA-256 (hex),
+    /// each followed by a newline but the last, fed to the MAC piece by piece.
+    private static func mac(secret: ClusterSecret, method: String, path: String, time: Int64, nonce: Substring, body: UnsafeRawBufferPointer) -> HMAC<SHA256>.MAC {
+        var hmac = HMAC<SHA256>(key: secret.key)
+        func feed(_ text: some StringProtocol) {
+            var text = String(text)
+            text.withUTF8 { hmac.update(data: UnsafeRawBufferPointer($0)) }
+        }
+        feed("v1\n")
+        feed(method)
+        feed("\n")
+        feed(path)
+        feed("\n")
+        feed(String(time))
+        feed("\n")
+        feed(nonce)
+        feed("\n")
+        let digest = Hex.encode(SHA256.hash(data: body))
+        feed(digest)
+        return hmac.finalize()
     }
 
     private static func mac(secret: ClusterSecret, method: String, path: String, time: Int64, nonce: String, body: UnsafeRawBufferPointer) -> [UInt8] {
-        Array(HMAC<SHA256>.authenticationCode(for: message(method: method, path: path, time: time, nonce: nonce, body: body), using: secret.key))
+        Array(mac(secret: secret, method: method, path: path, time: time, nonce: nonce[...], body: body))
     }
 
     private static func isValid(
         _ mac: [UInt8], secret: ClusterSecret, method: String, path: String, time: Int64, nonce: String, body: UnsafeRawBufferPointer
     ) -> Bool {
-        HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: message(method: method, path: path, time: time, nonce: nonce, body: body), using: secret.key)
+        let expected = Self.mac(secret: secret, method: method, path: path, time: time, nonce: nonce[...], body: body)
+        // MAC's == compares in constant time (swift-crypto's safeCompare).
+        return expected == mac
     }
 
-    static func hex(_ bytes: some Sequence<UInt8>) -> String {
-        let digits = Array("0123456789abcdef".utf8)
+    static func hex(_ bytes: some Sequence<UInt8>) -> String { Hex.encode(bytes) }
+
+    static func bytes(hex: Substring) -> [UInt8]? { Hex.decode(hex) }
+}
+
+/// Lowercase hex, both ways, without Foundation's formatting.
+package enum Hex {
+    private static let digits = Array("0123456789abcdef".utf8)
+
+    package static func encode(_ bytes: some Sequence<UInt8>) -> String {
         var out: [UInt8] = []
+        out.reserveCapacity(bytes.underestimatedCount * 2)
         for byte in bytes {
             out.append(digits[Int(byte >> 4)])
             out.append(digits[Int(byte & 0x0f)])
@@ -88,7 +116,7 @@ package final class ClusterTrust: Sendable {
         return String(decoding: out, as: UTF8.self)
     }
 
-    static func bytes(hex: Substring) -> [UInt8]? {
+    package static func decode(_ hex: Substring) -> [UInt8]? {
         guard hex.utf8.count % 2 == 0 else { return nil }
         var out: [UInt8] = []
         out.reserveCapacity(hex.utf8.count / 2)
