@@ -1,6 +1,6 @@
 """The deployment files' secret wiring and network policy, checked offline.
 
-    python secrets.py RESOLVED_COMPOSE.yml docker/docker-compose.yml cluster/kubernetes
+    python secret_wiring.py RESOLVED_COMPOSE.yml docker/docker-compose.yml cluster/kubernetes
 
 Compose (RESOLVED_COMPOSE.yml is `docker-compose config` run with freshly generated
 env files, so env_file values are merged into each service's environment):
