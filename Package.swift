@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
@@ -91,9 +92,15 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .target(
+            name: "TailorTrust",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: upcoming
+        ),
+        .target(
             name: "TailorRPC",
             dependencies: [
                 "TailorWire",
+                "TailorTrust",
                 "TailorHTTP2",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -109,6 +116,7 @@ let package = Package(
         .target(
             name: "TailorGossip",
             dependencies: [
+                "TailorTrust",
                 "TailorMembership",
                 "TailorCRDT",
                 "TailorWire",
@@ -126,6 +134,8 @@ let package = Package(
         .target(
             name: "TailorNode",
             dependencies: [
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                "TailorTrust",
                 "TailorProcess",
                 "TailorModel",
                 "TailorScoring",
@@ -148,6 +158,7 @@ let package = Package(
         .target(
             name: "TailorGateway",
             dependencies: [
+                "TailorTrust",
                 "TailorModel",
                 "TailorScoring",
                 "TailorWire",
@@ -193,6 +204,8 @@ let package = Package(
         .target(
             name: "TailorCommands",
             dependencies: [
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                "TailorTrust",
                 "TailorHTTP2",
                 "TailorGossip",
                 "TailorModel",
@@ -241,6 +254,7 @@ let package = Package(
         .target(
             name: "TailorLab",
             dependencies: [
+                "TailorTrust",
                 "TailorCommands",
                 "TailorHTTP2",
                 "TailorWire",
@@ -331,6 +345,7 @@ let package = Package(
         .testTarget(
             name: "TailorNodeTests",
             dependencies: [
+                "TailorTrust",
                 "TailorCommands",
                 "TailorNode", "TailorModel", "TailorScoring", "TailorWire", "TailorMembership", "TailorHTTP2", "TailorDemo",
                 "TailorCRDT", "TailorGossip", "TailorStore",
@@ -359,9 +374,15 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .testTarget(
+            name: "TailorTrustTests",
+            dependencies: ["TailorTrust"],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
             name: "TailorRPCTests",
             dependencies: [
                 "TailorRPC",
+                "TailorTrust",
                 "TailorWire",
                 "TailorHTTP2",
                 .product(name: "NIOCore", package: "swift-nio"),

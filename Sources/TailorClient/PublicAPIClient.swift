@@ -32,6 +32,14 @@ package struct PublicAPIClient: Sendable {
         self.init(gateway: address, group: group)
     }
 
+    /// This client with `Authorization: Bearer <key>` on every request (nil: none).
+    package func authorized(_ key: String?) -> PublicAPIClient {
+        var client = self
+        client.headers.removeAll { $0.0.lowercased() == "authorization" }
+        if let key { client.headers.append(("Authorization", "Bearer \(key)")) }
+        return client
+    }
+
     // MARK: Raw requests
 
     /// Sends one request and returns the whole answer, whatever its status.

@@ -26,6 +26,9 @@ struct DemoLoadCommand: AsyncParsableCommand {
     @Option(help: "Seconds to wait for the gateway to be ready before giving up.")
     var waitSeconds = 300
 
+    @Option(help: "A file holding the key to write with (a private or admin key); or set TAILOR_API_KEY. None: the gateway must be open.")
+    var apiKeyFile: String?
+
     @OptionGroup var settings: SettingsOptions
 
     func validate() throws {
@@ -36,7 +39,7 @@ struct DemoLoadCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let client = PublicAPIClient(gateway: gateway)!
+        let client = PublicAPIClient(gateway: gateway)!.authorized(try APIKeyOption.read(file: apiKeyFile))
         try await client.waitUntilReady(timeout: .seconds(waitSeconds))
         let started = ContinuousClock.now
         let shop = DemoShop(configuration: small ? .small : .standard)

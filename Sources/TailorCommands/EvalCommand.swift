@@ -1,4 +1,5 @@
 import ArgumentParser
+import TailorClient
 import Foundation
 import TailorDemo
 import TailorModel
@@ -57,7 +58,7 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(help: "Also run the protocol through a running cluster's public API at this gateway URL (one holding nothing else: tailor local --no-demo), for a sample of shoppers.")
     var cluster: String?
 
-    @Option(help: "With --cluster: shoppers asked (every n-th evaluated shopper).")
+    @Option(help: "With --cluster: shoppers asked (every n-th evaluated shopper). The key sent is TAILOR_API_KEY's (a private or admin key), if set.")
     var clusterUsers = 1_000
 
     @Option(help: "Catalog partitions (as in the cluster).")
@@ -161,10 +162,11 @@ struct EvalCommand: AsyncParsableCommand {
             results.append(result)
         }
         if let cluster {
-            let remote = ClusterEvaluation(
+            var remote = ClusterEvaluation(
                 dataset: dataset, ks: parsedK, target: Evaluation.Target(rawValue: target)!,
                 gateway: cluster.hasSuffix("/") ? String(cluster.dropLast()) : cluster, sample: clusterUsers
             )
+            remote.apiKey = try APIKeyOption.read(file: nil)
             let outcome = try await remote.run()
             // The same shoppers in-process, for a like-with-like row.
             var local = Evaluation(dataset: dataset, ks: parsedK, partitionCount: partitions, target: Evaluation.Target(rawValue: target)!)

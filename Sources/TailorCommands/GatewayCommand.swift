@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import TailorObservability
 import Logging
 import ServiceLifecycle
@@ -25,6 +26,20 @@ struct GatewayCommand: AsyncParsableCommand {
 
     @OptionGroup var cluster: ClusterOptions
 
+    @OptionGroup var trust: TrustOptions
+
+    @Option(help: "A file holding the bootstrap admin key (at least 32 characters, e.g. `openssl rand -hex 32`): the key that makes the others (POST /v1/keys). Or set TAILOR_ADMIN_KEY.")
+    var adminKeyFile: String?
+
+    @Option(help: "Requests per second a public key may make at this gateway, unless the key sets its own (a bucket holds two seconds' worth).")
+    var rateLimitPublic: Double = RateLimits.defaults.publicPerSecond
+
+    @Option(help: "Requests per second a private key may make at this gateway, unless the key sets its own.")
+    var rateLimitPrivate: Double = RateLimits.defaults.privatePerSecond
+
+    @Option(help: "Requests per second an admin key may make at this gateway, unless the key sets its own.")
+    var rateLimitAdmin: Double = RateLimits.defaults.adminPerSecond
+
     @Option(help: "W: replicas that must store a write before it is acknowledged (default: min(2, R)).")
     var writeQuorum: Int?
 
@@ -39,6 +54,30 @@ struct GatewayCommand: AsyncParsableCommand {
             throw ValidationError("--write-quorum must be between 1 and --replicas (\(cluster.replicas))")
         }
         guard (1...60_000).contains(deadlineMs) else { throw ValidationError("--deadline-ms must be between 1 and 60000") }
+        for (flag, value) in [("--rate-limit-public", rateLimitPublic), ("--rate-limit-private", rateLimitPrivate), ("--rate-limit-admin", rateLimitAdmin)]
+        where !(value.isFinite && value > 0 && value <= 1_000_000) {
+            throw ValidationError("\(flag) must be a number of requests per second between 0 and 1000000")
+        }
+    }
+
+    /// Keys with the bootstrap admin key, or open under `--insecure-no-auth` without one.
+    func access() throws -> AccessMode {
+        guard let text = try TrustOptions.read(file: adminKeyFile, variable: TrustOptions.adminKeyVariable, flag: "--admin-key-file") else {
+            guard trust.insecureNoAuth else {
+                throw ValidationError(
+                    "tailor gateway needs the bootstrap admin key: --admin-key-file PATH or \(TrustOptions.adminKeyVariable) (at least \(AccessMode.minimumAdminKeyLength) characters, e.g. `openssl rand -hex 32`). --insecure-no-auth runs without keys, for development only."
+                )
+            }
+            return .open
+        }
+        let key = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard key.count >= AccessMode.minimumAdminKeyLength, !key.contains(where: \.isWhitespace) else {
+            throw ValidationError("the bootstrap admin key must be at least \(AccessMode.minimumAdminKeyLength) characters without spaces (e.g. `openssl rand -hex 32`)")
+        }
+        return .keys(
+            bootstrapAdminKey: key,
+            rateLimits: RateLimits(publicPerSecond: rateLimitPublic, privatePerSecond: rateLimitPrivate, adminPerSecond: rateLimitAdmin)
+        )
     }
 
     func run() async throws {
@@ -48,8 +87,10 @@ struct GatewayCommand: AsyncParsableCommand {
         let logger = Logger(label: "tailor.gateway")
         var configuration = GatewayConfiguration(
             listen: listen.endpoint, members: try cluster.parsedMembers(), partitionCount: cluster.partitions,
-            replicationFactor: cluster.replicas, writeQuorum: writeQuorum, recommendationDeadline: .milliseconds(deadlineMs)
+            replicationFactor: cluster.replicas, writeQuorum: writeQuorum, recommendationDeadline: .milliseconds(deadlineMs),
+            trust: try trust.trust(command: "gateway"), access: try access()
         )
+        trust.warnIfInsecure(configuration.trust, access: configuration.access, logger: logger)
         configuration.name = name
         configuration.internalListen = internalListen?.endpoint
         configuration.advertiseHost = cluster.advertiseHost

@@ -1,11 +1,14 @@
 import ArgumentParser
 import Foundation
+import NIOHTTP1
 import TailorSettings
 import TailorProcess
 import TailorClient
 import ServiceLifecycle
 import UnixSignals
 import Synchronization
+import TailorGateway
+import TailorTrust
 
 /// `tailor local`: a whole cluster on this machine, in one command.
 struct LocalCommand: AsyncParsableCommand {
@@ -69,6 +72,9 @@ struct LocalCommand: AsyncParsableCommand {
     @Option(help: "Event-loop threads of the gateway (default: one per core).")
     var gatewayThreads: Int?
 
+    @Option(help: "Require API keys, with this file's bootstrap admin key (at least 32 characters); a public and a private key are then made and printed. Without it the public API is open (development), with a warning.")
+    var adminKeyFile: String?
+
     @OptionGroup var settings: SettingsOptions
 
     func validate() throws {
@@ -86,6 +92,20 @@ struct LocalCommand: AsyncParsableCommand {
         if let writeQuorum, !(1...replicas).contains(writeQuorum) {
             throw ValidationError("--write-quorum must be between 1 and --replicas (\(replicas))")
         }
+        if adminKeyFile != nil { _ = try adminKey() }
+    }
+
+    /// The admin key in `--admin-key-file`, checked as the gateway will.
+    private func adminKey() throws -> String? {
+        guard let adminKeyFile else { return nil }
+        guard let text = try? String(contentsOfFile: adminKeyFile, encoding: .utf8) else {
+            throw ValidationError("--admin-key-file: cannot read '\(adminKeyFile)'")
+        }
+        let key = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard key.count >= AccessMode.minimumAdminKeyLength, !key.contains(where: \.isWhitespace) else {
+            throw ValidationError("--admin-key-file: the key must be at least \(AccessMode.minimumAdminKeyLength) characters without spaces (e.g. `openssl rand -hex 32`)")
+        }
+        return key
     }
 
     func run() async throws {
@@ -101,7 +121,16 @@ struct LocalCommand: AsyncParsableCommand {
         defer { if temporaryData { try? FileManager.default.removeItem(atPath: dataRoot) } }
         // The children get every flag they are meant to have; a `TAILOR_LISTEN` meant for
         // one process must not reach all of them, so the settings' variables are left out.
-        let children = MemberProcesses(output: .inherit, environment: SettingsCatalog.tailor.environmentWithoutSettings())
+        // One cluster secret per run, for the children only: their internal ports refuse
+        // any other process even in this development mode.
+        var environment = SettingsCatalog.tailor.environmentWithoutSettings()
+        environment[TrustOptions.secretVariable] = ClusterSecret.random().text
+        environment[TrustOptions.adminKeyVariable] = nil
+        let children = MemberProcesses(output: .inherit, environment: environment)
+        let adminKey = try adminKey()
+        if adminKey == nil {
+            say("tailor local: WARNING: the public API is open (no keys): anyone who reaches port \(port) may read and erase shoppers' data. Give --admin-key-file to require keys.")
+        }
         let started = ContinuousClock.now
         say("tailor local: starting \(nodes) node(s) and a gateway\(noDemo ? "" : " with the demo shop")…")
         for index in 0..<nodes {
@@ -119,7 +148,8 @@ struct LocalCommand: AsyncParsableCommand {
         try children.start(
             "gateway",
             .init(executable: executable, arguments: ["gateway", "--listen", "\(host):\(port)", "--internal-listen", "\(host):\(nodePort + nodes)"] + shared
-                + Self.threadArguments(gatewayThreads) + (writeQuorum.map { ["--write-quorum", String($0)] } ?? []))
+                + Self.threadArguments(gatewayThreads) + (writeQuorum.map { ["--write-quorum", String($0)] } ?? [])
+                + (adminKeyFile.map { ["--admin-key-file", $0] } ?? ["--insecure-no-auth"]))
         )
 
         let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
@@ -129,7 +159,7 @@ struct LocalCommand: AsyncParsableCommand {
                 return .signal("end of signals")
             }
             group.addTask { [children] in
-                await waitUntilReady(children: children, started: started)
+                await waitUntilReady(children: children, started: started, adminKey: adminKey)
             }
             var outcome = await group.next()!
             if case .ready = outcome {
@@ -161,7 +191,7 @@ struct LocalCommand: AsyncParsableCommand {
 
     /// Polls the gateway's `/readyz` until it answers 200, then prints how to use the
     /// cluster and keeps watching the children (reporting one that exits).
-    private func waitUntilReady(children: MemberProcesses, started: ContinuousClock.Instant) async -> Outcome {
+    private func waitUntilReady(children: MemberProcesses, started: ContinuousClock.Instant, adminKey: String?) async -> Outcome {
         var client = PublicAPIClient(gateway: GatewayAddress(host: host, port: port))
         client.timeout = .seconds(1)
         do {
@@ -173,14 +203,32 @@ struct LocalCommand: AsyncParsableCommand {
         }
         let took = ContinuousClock.now - started
         let url = "http://\(host):\(port)"
+        var keysText = ""
+        var authorization = ""
+        var adminAuthorization = ""
+        if let adminKey {
+            do {
+                let made = try await LocalKeys.make(client: client.authorized(adminKey), storefrontOrigins: ["http://localhost:3000", url])
+                keysText = """
+
+                      Keys (shown once; the admin key is in \(adminKeyFile ?? "")):
+                        public  (storefront, origins http://localhost:3000 and \(url)): \(made.publicKey)
+                        private (shop servers):                                      \(made.privateKey)
+                    """
+                authorization = " -H 'authorization: Bearer \(made.publicKey)'"
+                adminAuthorization = " -H \"authorization: Bearer $(cat \(adminKeyFile ?? ""))\""
+            } catch {
+                return .failed("could not make the local keys: \(error)")
+            }
+        }
         say("""
 
             Tailor is running: \(nodes) node(s) and a gateway, ready in \(took.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1)))).
-              Gateway (public JSON API): \(url)
-              Cluster view:              curl -s \(url)/v1/cluster | head -c 600
-
+              Gateway (public JSON API): \(url)\(adminKey == nil ? "   (open: no keys needed, development only)" : "")
+              Cluster view:              curl -s\(adminAuthorization) \(url)/v1/cluster | head -c 600
+            \(keysText)
             Try a first recommendation:
-              curl -s \(url)/v1/recommendations -H 'content-type: application/json' \\
+              curl -s \(url)/v1/recommendations -H 'content-type: application/json'\(authorization) \\
                 -d '{"user":"u00042","placement":"home_for_you","k":5}'
 
             Press Ctrl-C to stop everything.
@@ -193,5 +241,23 @@ struct LocalCommand: AsyncParsableCommand {
             }
             do { try await Task.sleep(for: .milliseconds(500)) } catch { return .ready }
         }
+    }
+}
+
+/// The keys `tailor local --admin-key-file` makes for a first try.
+enum LocalKeys {
+    static func make(client: PublicAPIClient, storefrontOrigins: [String]) async throws -> (publicKey: String, privateKey: String) {
+        struct Made: Decodable { var key: String }
+        func create(_ body: String) async throws -> String {
+            let (status, data) = try await client.send(.POST, "/v1/keys", json: body)
+            guard status == 201, let made = try? JSONDecoder().decode(Made.self, from: data) else {
+                throw ClientError("POST /v1/keys answered \(status): \(String(decoding: data, as: UTF8.self))")
+            }
+            return made.key
+        }
+        let origins = storefrontOrigins.map { "\"\($0)\"" }.joined(separator: ",")
+        let publicKey = try await create(#"{"role":"public","name":"local storefront","origins":[\#(origins)]}"#)
+        let privateKey = try await create(#"{"role":"private","name":"local shop server"}"#)
+        return (publicKey, privateKey)
     }
 }

@@ -26,6 +26,8 @@ struct NodeCommand: AsyncParsableCommand {
 
     @OptionGroup var cluster: ClusterOptions
 
+    @OptionGroup var trust: TrustOptions
+
     @Flag(help: "Load this node's shard of the built-in demo shop at start-up.")
     var demo = false
 
@@ -98,8 +100,9 @@ struct NodeCommand: AsyncParsableCommand {
         var configuration = NodeConfiguration(
             name: name, listen: listen.endpoint, members: try cluster.parsedMembers(),
             partitionCount: cluster.partitions, replicationFactor: cluster.replicas, seed: seedSetup,
-            dataDirectory: dataDir ?? "tailor-data/\(name)"
+            dataDirectory: dataDir ?? "tailor-data/\(name)", trust: try trust.trust(command: "node")
         )
+        trust.warnIfInsecure(configuration.trust, access: nil, logger: logger)
         configuration.durability = durability
         configuration.replication.antiEntropyInterval = DurationText.parse(antiEntropyInterval) ?? .seconds(10)
         configuration.seeds = try cluster.parsedSeeds()

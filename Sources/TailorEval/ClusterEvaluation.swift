@@ -16,6 +16,8 @@ package struct ClusterEvaluation {
     package let ks: [Int]
     package let target: Evaluation.Target
     package let gateway: String
+    /// Sent as `Authorization: Bearer` (a private or admin key); nil for an open gateway.
+    package var apiKey: String?
     package let sample: Int
 
     package init(dataset: EvalDataset, ks: [Int], target: Evaluation.Target, gateway: String, sample: Int) {
@@ -59,7 +61,7 @@ package struct ClusterEvaluation {
 
     package func run() async throws -> Outcome {
         let started = ContinuousClock.now
-        guard let client = PublicAPIClient(gateway: gateway) else { throw EvalError("--cluster: '\(gateway)' is not http://host:port") }
+        guard let client = PublicAPIClient(gateway: gateway)?.authorized(apiKey) else { throw EvalError("--cluster: '\(gateway)' is not http://host:port") }
         try await client.writeProducts(dataset.catalog)
         try await client.writeStock(dataset.stock.sorted { $0.key < $1.key }.map { StockLevel(product: $0.key, quantity: $0.value, version: 1) })
 

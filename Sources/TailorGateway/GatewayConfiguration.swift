@@ -1,5 +1,6 @@
 import Foundation
 import TailorMembership
+import TailorTrust
 
 /// How a gateway is set up.
 package struct GatewayConfiguration: Sendable {
@@ -34,13 +35,21 @@ package struct GatewayConfiguration: Sendable {
     /// gateways (until inventory travels by gossip) and costs a burst of CPU, so it is rare.
     package var catalogRefreshInterval: Duration
 
+    /// The cluster secret internal calls are signed and checked with.
+    package var trust: ClusterTrust
+    /// Keys on the public API, or open (`--insecure-no-auth`).
+    package var access: AccessMode
+
     package static let defaultRecommendationDeadline: Duration = .milliseconds(250)
 
     package init(
         listen: Endpoint, members: [MemberAddress], partitionCount: Int = 32, replicationFactor: Int = 2,
         writeQuorum: Int? = nil, recommendationDeadline: Duration = Self.defaultRecommendationDeadline,
-        writeTimeout: Duration = .seconds(2), catalogRefreshInterval: Duration = .seconds(300)
+        writeTimeout: Duration = .seconds(2), catalogRefreshInterval: Duration = .seconds(300),
+        trust: ClusterTrust, access: AccessMode
     ) {
+        self.trust = trust
+        self.access = access
         self.listen = listen
         self.members = members
         self.partitionCount = partitionCount

@@ -8,6 +8,7 @@ import HTTPTypes
 import Synchronization
 import TailorCRDT
 import TailorRPC
+import TailorTrust
 import TailorWire
 
 /// The I/O shell around ``SWIMInstance``: feeds it the clock every few tens of
@@ -23,6 +24,8 @@ package final class GossipService: Service, Sendable {
     private let onChange: @Sendable ([SWIMUpdate]) -> Void
     private let onCounters: @Sendable (CounterUpdate) -> Void
     private let inventory: (any InventoryReplica)?
+    /// Whether the other members refuse this one's signature (see ``refusedByPeers``).
+    private let refusal = Mutex<Refusal>(Refusal())
     private let state: Mutex<State>
     private let outbox: AsyncStream<Outgoing>.Continuation
     private let outgoing: AsyncStream<Outgoing>
@@ -61,14 +64,14 @@ package final class GossipService: Service, Sendable {
     ///     merged from another member) and their new sums.
     ///   - inventory: a gateway's catalog mirror, gossiped with the other gateways.
     package init(
-        myself: SWIMMember, seeds: [String], settings: SWIMSettings = .defaults, client: HTTP2Client,
+        myself: SWIMMember, seeds: [String], settings: SWIMSettings = .defaults, client: HTTP2Client, trust: ClusterTrust,
         logger: Logger, onChange: @escaping @Sendable ([SWIMUpdate]) -> Void,
         onCounters: @escaping @Sendable (CounterUpdate) -> Void = { _ in },
         inventory: (any InventoryReplica)? = nil
     ) {
         self.inventory = inventory
         self.myself = myself
-        self.client = RPCClient(client)
+        self.client = RPCClient(client, trust: trust)
         self.logger = logger
         self.onChange = onChange
         self.onCounters = onCounters
@@ -261,6 +264,14 @@ package final class GossipService: Service, Sendable {
         state.withLock { $0.traffic.sent(bytes: message.body.bytes.count) }
         do {
             _ = try await client.call(WireMethods.gossip, message.body, on: message.peer, timeout: Self.sendTimeout)
+            refusal.withLock { $0.accepted() }
+        } catch let error as RPCError where error.code == .notTrusted {
+            if let text = refusal.withLock({ $0.refused(error.message, now: .now) }) {
+                logger.error(
+                    "another member refuses this member's signature: not ready until one accepts it",
+                    metadata: ["peer": "\(message.peer)", "error": "\(text)", "secret fingerprint": "\(client.trust.secret?.fingerprint ?? "none")"]
+                )
+            }
         } catch {
             // Lost messages are part of SWIM's model; the protocol's timers deal with them.
             logger.trace("gossip send failed", metadata: ["peer": "\(message.peer)", "error": "\(error)"])
@@ -271,6 +282,29 @@ package final class GossipService: Service, Sendable {
             }
             perform(directives, view: view)
         }
+    }
+}
+
+extension GossipService {
+    /// True while the last gossip sent was refused for its signature (`401`): the
+    /// member does not hold the cluster's secret (or its clock is far off), so it
+    /// reports not ready. A member no one has answered yet is not refused.
+    package var refusedByPeers: Bool { refusal.withLock { $0.isRefused } }
+}
+
+/// Refusals of this member's signature, for readiness and a log line every 10 s at most.
+struct Refusal {
+    private(set) var isRefused = false
+    private var loggedAt: ContinuousClock.Instant?
+
+    mutating func accepted() { isRefused = false }
+
+    /// The message to log now, or nil when one was logged less than 10 s ago.
+    mutating func refused(_ message: String, now: ContinuousClock.Instant) -> String? {
+        isRefused = true
+        if let loggedAt, now - loggedAt < .seconds(10) { return nil }
+        loggedAt = now
+        return message
     }
 }
 

@@ -9,6 +9,10 @@ package enum EventType: String, Codable, Sendable, CaseIterable {
     case search
     case click
 
+    /// Events a storefront's page sends (a public key may send them); purchases come
+    /// from the shop's servers (a private key).
+    package var isBrowserEvent: Bool { self != .purchase }
+
     /// How strongly the event says "this shopper wants this product": the weight of
     /// the event in the shopper's profile and in popularity. A removal counts against.
     package var interest: Float {

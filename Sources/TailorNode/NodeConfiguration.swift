@@ -1,6 +1,7 @@
 import Foundation
 import TailorMembership
 import TailorStore
+import TailorTrust
 
 /// How a node is set up: who it is, who else is in the cluster, and what it loads.
 package struct NodeConfiguration: Sendable {
@@ -31,6 +32,9 @@ package struct NodeConfiguration: Sendable {
     package var replication = ReplicationSettings.defaults
     /// The chaos suite's crash before answering a write (from the environment only).
     package var failpoint: CrashFailpoint?
+    /// The cluster secret internal calls are signed and checked with (``ClusterTrust/open``
+    /// only under `--insecure-no-auth` without a secret).
+    package var trust: ClusterTrust
 
     package struct SeedSetup: Sendable {
         /// Events of the seed end at this time (ms since the epoch); every member
@@ -51,8 +55,9 @@ package struct NodeConfiguration: Sendable {
     package init(
         name: String, listen: Endpoint, members: [MemberAddress],
         partitionCount: Int = Self.defaultPartitionCount, replicationFactor: Int = Self.defaultReplicationFactor,
-        seed: SeedSetup? = nil, dataDirectory: String
+        seed: SeedSetup? = nil, dataDirectory: String, trust: ClusterTrust
     ) {
+        self.trust = trust
         self.dataDirectory = dataDirectory
         self.name = name
         self.listen = listen

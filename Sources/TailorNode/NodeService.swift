@@ -7,6 +7,8 @@ import TailorMembership
 import TailorScoring
 import TailorCRDT
 import TailorStore
+import TailorTrust
+import TailorRPC
 import Foundation
 import NIOCore
 import NIOPosix
@@ -42,7 +44,7 @@ package final class NodeService: Service, Sendable {
         let data = NodeData(table: table, store: store, shardMap: shardMap)
         let client = HTTP2Client(logger: logger)
         let replication = Replication(
-            member: member, data: data, client: client, settings: configuration.replication, logger: logger
+            member: member, data: data, client: client, trust: configuration.trust, settings: configuration.replication, logger: logger
         ) { [self] in
             members.withLock { members in
                 let map = members.shardMap(partitionCount: configuration.partitionCount, replicationFactor: configuration.replicationFactor)
@@ -52,9 +54,13 @@ package final class NodeService: Service, Sendable {
             }
         }
         let gossip = GossipServiceHolder(member: member)
-        let handlers = NodeHandlers(member: member, shardMap: shardMap, data: data, readiness: readiness, replication: replication, failpoint: configuration.failpoint)
+        let handlers = NodeHandlers(
+            member: member, shardMap: shardMap, data: data, readiness: readiness, replication: replication,
+            failpoint: configuration.failpoint, configStore: try NodeConfigurationStore(store: store), gossip: gossip
+        )
         var router = handlers.router()
         gossip.register(on: &router)
+        router.requireSignatures(configuration.trust)
         var serverConfiguration = HTTP2ServerConfiguration.defaults
         serverConfiguration.host = configuration.listen.host
         serverConfiguration.port = configuration.listen.port
@@ -81,7 +87,7 @@ package final class NodeService: Service, Sendable {
                     address: "\(configuration.advertiseHost ?? configuration.listen.host):\(port)", role: .node
                 ),
                 seeds: configuration.seeds + configuration.members.filter { $0.name != member }.map { "\($0.host):\($0.port)" },
-                settings: configuration.gossip, client: client, logger: logger
+                settings: configuration.gossip, client: client, trust: configuration.trust, logger: logger
             ) { [self] view in
                 membershipChanged(view)
             } onCounters: { update in

@@ -1,6 +1,7 @@
 import NIOCore
 import HTTPTypes
 import TailorHTTP2
+import TailorTrust
 import TailorWire
 
 /// The one client for internal calls: sends a ``WireMethod``'s request to a member
@@ -13,10 +14,13 @@ import TailorWire
 package struct RPCClient: Sendable {
     /// The HTTP/2 client calls go through (its connections are shared by all calls).
     package let http: HTTP2Client
+    /// Signs every call with the cluster secret (nothing when open).
+    package let trust: ClusterTrust
 
-    /// Calls through `http`.
-    package init(_ http: HTTP2Client) {
+    /// Calls through `http`, signed with `trust`'s secret.
+    package init(_ http: HTTP2Client, trust: ClusterTrust) {
         self.http = http
+        self.trust = trust
     }
 
     /// Sends `request` to `peer` and waits for the answer.
@@ -47,13 +51,24 @@ package struct RPCClient: Sendable {
     ) async throws -> Response {
         var headers = HTTPFields()
         if let contentType = Request.contentType { headers[.contentType] = contentType }
+        let httpMethod = HTTPRequest.Method(method.httpMethod)
+        if let signature = body.withUnsafeReadableBytes({ trust.signature(method: httpMethod.rawValue, path: method.path, body: $0) }) {
+            headers[ClusterTrust.signatureField] = signature
+        }
         let response: HTTP2Response
         do {
             response = try await http.call(
-                peer, method: HTTPRequest.Method(method.httpMethod), path: method.path, headers: headers, body: body, timeout: timeout
+                peer, method: httpMethod, path: method.path, headers: headers, body: body, timeout: timeout
             )
         } catch {
             throw RPCError(code: .transport, path: method.path, message: "\((error as? HTTP2CallError)?.code.description ?? "\(error)")", cause: error)
+        }
+        if response.status == .unauthorized {
+            throw RPCError(
+                code: .notTrusted, path: method.path,
+                message: "the member refused this member's signature (do both hold the same cluster secret?): \(String(buffer: response.body).prefix(200))",
+                status: response.status
+            )
         }
         guard response.status.kind == .successful else {
             let text = String(buffer: response.body)
@@ -81,6 +96,33 @@ extension HTTPRequest.Method {
         switch method {
         case .get: self = .get
         case .post: self = .post
+        }
+    }
+}
+
+extension ClusterTrust {
+    /// The `tailor-signature` header.
+    package static let signatureField = HTTPField.Name(headerName)!
+}
+
+extension HTTP2Router {
+    /// Refuses, before routing, every request not signed with `trust`'s secret:
+    /// `401` with the reason (unsigned, malformed, stale, bad signature, replayed).
+    /// `GET /readyz` stays open (probes); an open trust admits everything.
+    package mutating func requireSignatures(_ trust: ClusterTrust) {
+        guard !trust.isOpen else {
+            authenticator = nil
+            return
+        }
+        authenticator = { request in
+            // Readiness only says "ready" or not: open to probes that hold no secret.
+            if request.method == .get, request.path == "/readyz" { return nil }
+            let refusal = request.body.withUnsafeReadableBytes {
+                trust.refusal(
+                    method: request.method.rawValue, path: request.path, header: request.headers[ClusterTrust.signatureField], body: $0
+                )
+            }
+            return refusal.map { HTTP2ServerError(.unauthorized, $0) }
         }
     }
 }

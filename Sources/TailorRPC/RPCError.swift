@@ -8,7 +8,7 @@ package struct RPCError: Error, Sendable, CustomStringConvertible {
     /// What kind of failure this is.
     package struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Wrapped: String, Hashable, Sendable {
-            case requestNotEncoded, transport, unexpectedStatus, responseNotDecoded
+            case requestNotEncoded, transport, unexpectedStatus, responseNotDecoded, notTrusted
         }
 
         private let wrapped: Wrapped
@@ -25,6 +25,9 @@ package struct RPCError: Error, Sendable, CustomStringConvertible {
         package static let unexpectedStatus = Self(.unexpectedStatus)
         /// The member answered a body that is not the call's response.
         package static let responseNotDecoded = Self(.responseNotDecoded)
+        /// The member refused the call's signature (`401`): the two do not share a
+        /// cluster secret, or their clocks are too far apart.
+        package static let notTrusted = Self(.notTrusted)
 
         /// The code's name, for logs.
         package var description: String { wrapped.rawValue }

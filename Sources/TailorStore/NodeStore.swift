@@ -76,6 +76,7 @@ package final class NodeStore: Sendable {
                     PRIMARY KEY (partition, bucket, kind, key)
                 ) WITHOUT ROWID;
                 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                CREATE TABLE IF NOT EXISTS configuration (kind TEXT NOT NULL, id TEXT NOT NULL, body BLOB NOT NULL, PRIMARY KEY (kind, id)) WITHOUT ROWID;
                 """)
         }
         storedPartitions = try database.read { db in
@@ -298,6 +299,27 @@ package final class NodeStore: Sendable {
             records.append(ReplicatedRecord(kind: kind, key: row[1], version: row[2], shopper: row[3], body: [UInt8](body)))
         }
         return records
+    }
+
+    // MARK: Configuration
+
+    /// Every configuration item of `kind` (`key`, …), as stored (one encoded register each).
+    package func configuration(kind: String) throws -> [[UInt8]] {
+        try database.read { db in
+            try Data.fetchAll(db, sql: "SELECT body FROM configuration WHERE kind = ? ORDER BY id", arguments: [kind]).map { [UInt8]($0) }
+        }
+    }
+
+    /// Replaces the stored items of `kind` with these ids, in one transaction.
+    package func storeConfiguration(kind: String, _ items: [(id: String, body: [UInt8])]) throws {
+        guard !items.isEmpty else { return }
+        try database.write { db in
+            for item in items {
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO configuration (kind, id, body) VALUES (?, ?, ?)", arguments: [kind, item.id, Data(item.body)]
+                )
+            }
+        }
     }
 
     // MARK: Meta

@@ -13,8 +13,10 @@ import TailorProcess
 package final class TestCluster: Sendable {
     package let gatewayURL: URL
     package let nodeNames: [String]
-    /// The client of the first gateway.
+    /// The client of the first gateway, sending the admin key.
     package let client: PublicAPIClient
+    /// The cluster's secret and bootstrap admin key (fresh per cluster).
+    package let credentials: ClusterCredentials
     /// The members' processes.
     package let members: MemberProcesses
     private let ports: Mutex<[String: Int]>
@@ -52,7 +54,11 @@ package final class TestCluster: Sendable {
                 if demo { arguments += ["--demo", "--demo-small", "--demo-at", demoAt] }
                 try cluster.launch(name, arguments)
             }
-            try cluster.launch("gateway", ["gateway", "--listen", "127.0.0.1:\(freePorts[nodes])", "--members", members] + shared + extraGatewayArguments)
+            try cluster.launch(
+                "gateway",
+                ["gateway", "--listen", "127.0.0.1:\(freePorts[nodes])", "--members", members] + shared + ClusterCredentials.gatewayArguments
+                    + extraGatewayArguments
+            )
             try await cluster.members.waitUntil(timeout: .seconds(60), what: "the gateway") { await cluster.client.isReady() }
         } catch {
             cluster.printLogs()
@@ -66,9 +72,11 @@ package final class TestCluster: Sendable {
         gatewayPort: Int, names: [String], ports: [String: Int], shared: [String], environment: @escaping @Sendable (String) -> [String: String]
     ) {
         gatewayURL = URL(string: "http://127.0.0.1:\(gatewayPort)")!
+        let credentials = ClusterCredentials.random()
+        self.credentials = credentials
         var client = PublicAPIClient(gateway: GatewayAddress(host: "127.0.0.1", port: gatewayPort))
         client.timeout = .seconds(10)
-        self.client = client
+        self.client = client.authorized(credentials.adminKey)
         nodeNames = names
         self.ports = Mutex(ports)
         self.shared = shared
@@ -96,7 +104,8 @@ package final class TestCluster: Sendable {
     }
 
     private func launch(_ name: String, _ arguments: [String]) throws {
-        try members.start(name, .init(executable: Executables.tailor, arguments: arguments, environment: environment(name)))
+        let variables = credentials.environment.merging(environment(name)) { $1 }
+        try members.start(name, .init(executable: Executables.tailor, arguments: arguments, environment: variables))
     }
 
     /// The `--members` list of the nodes started so far.
@@ -120,7 +129,7 @@ package final class TestCluster: Sendable {
     /// Starts another gateway (it joins through the nodes named at start); returns its public URL.
     package func startGateway(_ name: String) async throws -> URL {
         let port = try FreePorts.take(1)[0]
-        try launch(name, ["gateway", "--name", name, "--listen", "127.0.0.1:\(port)", "--members", membersArgument] + shared)
+        try launch(name, ["gateway", "--name", name, "--listen", "127.0.0.1:\(port)", "--members", membersArgument] + shared + ClusterCredentials.gatewayArguments)
         let client = PublicAPIClient(gateway: GatewayAddress(host: "127.0.0.1", port: port))
         try await members.waitUntil(timeout: .seconds(30), watching: [name], what: "gateway \(name)") { await client.isReady() }
         return URL(string: "http://127.0.0.1:\(port)")!

@@ -20,6 +20,11 @@ public enum WireMethods {
     /// Products one per line in, their popularity and trend on this member out (a JSON array).
     public static let readCounters = WireMethod<WireText, WireJSONText>(.post, "/internal/counters/read", idempotent: true)
 
+    // MARK: Configuration (gateway to node)
+
+    /// The sender's configuration in (merged, stored), the node's whole configuration out.
+    public static let syncConfig = WireMethod<WireConfigState, WireConfigState>(.post, "/internal/config/sync", idempotent: true)
+
     // MARK: Replication (node to node)
 
     /// Per-partition digests, to find the buckets two replicas differ in.
@@ -64,7 +69,7 @@ public enum WireMethods {
 
     /// Every call above, in the order listed.
     public static let all: [any AnyWireMethod] = [
-        ping, status, gossip, membership, readCounters, syncDigest, syncPull, syncPush, eraseShopper, exportShopper, events, contributions,
+        ping, status, gossip, membership, readCounters, syncConfig, syncDigest, syncPull, syncPush, eraseShopper, exportShopper, events, contributions,
         situation, score, products, deleteProduct, product, stock, catalogSummaries,
     ]
 }
@@ -93,6 +98,7 @@ extension WireSituationRequest: ProtobufWireBody {}
 extension WireSituationResponse: ProtobufWireBody {}
 extension WireScoreRequest: ProtobufWireBody {}
 extension WireScoreResponse: ProtobufWireBody {}
+extension WireConfigState: ProtobufWireBody {}
 extension WireProductWriteRequest: ProtobufWireBody {}
 extension WireProductDeleteRequest: ProtobufWireBody {}
 extension WireProductGetRequest: ProtobufWireBody {}

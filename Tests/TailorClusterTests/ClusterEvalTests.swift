@@ -22,9 +22,10 @@ extension ProcessSuites {
             let dataset = EvalDataset(sequences: sequences, attributes: [:])
             // With the tool's own settle time: a write is acknowledged once W replicas
             // stored it, and its co-occurrence reaches the last replica moments later.
-            let remote = ClusterEvaluation(
+            var remote = ClusterEvaluation(
                 dataset: dataset, ks: [10], target: .test, gateway: cluster.gatewayURL.absoluteString, sample: 100
             )
+            remote.apiKey = cluster.credentials.adminKey
             let outcome = try await remote.run()
             #expect(outcome.shoppers.count == 100)
             #expect(outcome.eventsWritten == 300 * 5)

@@ -45,7 +45,8 @@ struct ClusterTests {
             #expect((view?["partitions"] as? [Any])?.count == 64)
         }
 
-        // Each node's internal port answers /internal/ping over HTTP/2 to an independent client.
+        // Each node's internal port speaks HTTP/2 to an independent client, and refuses
+        // it: the call is not signed with the cluster secret (401 before any handler).
         for (name, port) in cluster.nodePorts {
             let curl = Process()
             curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
@@ -55,7 +56,7 @@ struct ClusterTests {
             try curl.run()
             curl.waitUntilExit()
             let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            #expect(text.hasPrefix("pong \(name)") && text.hasSuffix(" 2 200"), "\(name): \(text)")
+            #expect(text.contains("unsigned internal call") && text.hasSuffix(" 2 401"), "\(name): \(text)")
         }
 
         // A new shopper views five products of one leaf category.

@@ -11,6 +11,8 @@ import TailorScoring
 import TailorStore
 import TailorWire
 import Testing
+import TailorTrust
+import TailorGossip
 
 /// A node asked to score for a shopper it holds builds the situation itself
 /// (scoring.proto, ScoreRequest.user): its answer must be the one it gives for the
@@ -30,11 +32,15 @@ struct SituatedScoringTests {
         for partition in table.partitions { table.markComplete(partition) }
         readiness.markReady()
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("tailor-scoring-\(UUID().uuidString).sqlite").path
-        let data = NodeData(table: table, store: try NodeStore(path: path), shardMap: shardMap)
-        let replication = Replication(member: member, data: data, client: HTTP2Client(), settings: .defaults, logger: Logger(label: "test")) {
+        let store = try NodeStore(path: path)
+        let data = NodeData(table: table, store: store, shardMap: shardMap)
+        let replication = Replication(member: member, data: data, client: HTTP2Client(), trust: .open, settings: .defaults, logger: Logger(label: "test")) {
             Replication.Peers(map: shardMap, endpoints: [:])
         }
-        return NodeHandlers(member: member, shardMap: shardMap, data: data, readiness: readiness, replication: replication, failpoint: nil)
+        return NodeHandlers(
+            member: member, shardMap: shardMap, data: data, readiness: readiness, replication: replication, failpoint: nil,
+            configStore: try NodeConfigurationStore(store: store), gossip: GossipServiceHolder(member: member)
+        )
     }
 
     static func request(placement: Placement, partitions: Int) -> WireScoreRequest {

@@ -2,8 +2,10 @@ import HTTPTypes
 import NIOCore
 import TailorHTTP2
 import TailorRPC
+import TailorTrust
 import TailorWire
 import Testing
+import Synchronization
 
 /// A call registered by its description on one side and made by it on the other.
 @Suite("Internal calls over HTTP/2")
@@ -84,7 +86,7 @@ struct RPCRoundTripTests {
 
     @Test("a member that does not answer is a transport error carrying the HTTP/2 error")
     func transportError() async throws {
-        let client = RPCClient(HTTP2Client())
+        let client = RPCClient(HTTP2Client(), trust: .open)
         defer { Task { await client.shutdown() } }
         do {
             _ = try await client.call(WireMethods.ping, WireEmpty(), on: HTTP2Peer(host: "127.0.0.1", port: 1), timeout: .seconds(2))
@@ -95,11 +97,58 @@ struct RPCRoundTripTests {
             #expect(error.message == error.transport?.code.description)
         }
     }
+
+    @Test("with a cluster secret: signed calls are served; unsigned, wrongly signed and replayed ones are refused before the handler")
+    func signedCalls() async throws {
+        let secret = try ClusterSecret(text: String(repeating: "5e", count: 16))
+        let handled = HandledCount()
+        var router = HTTP2Router()
+        router.register(WireMethods.ping) { _ in
+            handled.increment()
+            return WireText("pong\n")
+        }
+        router.requireSignatures(ClusterTrust(secret: secret))
+        try await withServer(router, clientTrust: ClusterTrust(secret: secret)) { peer, client in
+            #expect(try await client.call(WireMethods.ping, WireEmpty(), on: peer, timeout: .seconds(5)).text == "pong\n")
+            #expect(handled.value == 1)
+            // Without a signature: 401, and the handler never ran.
+            let unsigned = RPCClient(client.http, trust: .open)
+            await #expect(throws: RPCError.self) { try await unsigned.call(WireMethods.ping, WireEmpty(), on: peer, timeout: .seconds(5)) }
+            do {
+                _ = try await unsigned.call(WireMethods.ping, WireEmpty(), on: peer, timeout: .seconds(5))
+            } catch let error as RPCError {
+                #expect(error.code == .notTrusted)
+                #expect(error.message.contains("unsigned"))
+            }
+            let stranger = RPCClient(client.http, trust: ClusterTrust(secret: try ClusterSecret(text: String(repeating: "77", count: 16))))
+            do {
+                _ = try await stranger.call(WireMethods.ping, WireEmpty(), on: peer, timeout: .seconds(5))
+                Issue.record("a call signed with another secret was served")
+            } catch let error as RPCError {
+                #expect(error.code == .notTrusted)
+                #expect(error.message.contains("bad signature"))
+            }
+            // A byte-exact replay of a signed request.
+            let signature = try #require(
+                ByteBuffer().withUnsafeReadableBytes { ClusterTrust(secret: secret).signature(method: "GET", path: "/internal/ping", body: $0) }
+            )
+            var headers = HTTPFields()
+            headers[ClusterTrust.signatureField] = signature
+            let first = try await client.http.call(peer, method: .get, path: "/internal/ping", headers: headers, body: ByteBuffer(), timeout: .seconds(5))
+            let replay = try await client.http.call(peer, method: .get, path: "/internal/ping", headers: headers, body: ByteBuffer(), timeout: .seconds(5))
+            #expect(first.status == .ok)
+            #expect(replay.status == .unauthorized)
+            #expect(String(buffer: replay.body).contains("replayed"))
+            #expect(handled.value == 2)
+        }
+    }
 }
 
 /// Starts an ``HTTP2Server`` with `router` on a free loopback port and calls `body`
 /// with its address and a client; stops both afterwards.
-private func withServer(_ router: HTTP2Router, _ body: (HTTP2Peer, RPCClient) async throws -> Void) async throws {
+private func withServer(
+    _ router: HTTP2Router, clientTrust: ClusterTrust = .open, _ body: (HTTP2Peer, RPCClient) async throws -> Void
+) async throws {
     let (addresses, sink) = AsyncStream<SocketAddress>.makeStream()
     var configuration = HTTP2ServerConfiguration.defaults
     configuration.host = "127.0.0.1"
@@ -108,7 +157,7 @@ private func withServer(_ router: HTTP2Router, _ body: (HTTP2Peer, RPCClient) as
         sink.yield(address)
         sink.finish()
     }
-    let client = RPCClient(HTTP2Client())
+    let client = RPCClient(HTTP2Client(), trust: clientTrust)
     try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask {
             defer { sink.finish() }
@@ -129,4 +178,11 @@ private func withServer(_ router: HTTP2Router, _ body: (HTTP2Peer, RPCClient) as
         }
         await client.shutdown()
     }
+}
+
+/// How many times a handler ran.
+private final class HandledCount: Sendable {
+    private let count = Mutex(0)
+    func increment() { count.withLock { $0 += 1 } }
+    var value: Int { count.withLock { $0 } }
 }

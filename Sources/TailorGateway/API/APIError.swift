@@ -13,6 +13,8 @@ package struct APIError: Error, HTTPResponseError, Sendable {
     package var problem: String
     /// For 405: the methods the path accepts (sent as `Allow`).
     package var allow: [String] = []
+    /// More headers to answer with (`WWW-Authenticate`, `Retry-After`).
+    package var headers = HTTPFields()
 
     package init(status: HTTPResponse.Status, field: String?, problem: String, allow: [String] = []) {
         self.status = status
@@ -35,7 +37,7 @@ package struct APIError: Error, HTTPResponseError, Sendable {
     }
 
     package func response(from request: Request, context: some RequestContext) throws -> Response {
-        var headers = HTTPFields()
+        var headers = self.headers
         headers[.contentType] = "application/json"
         if !allow.isEmpty { headers[.allow] = allow.joined(separator: ", ") }
         let body = Body(error: .init(status: status.code, field: field, problem: problem))
@@ -98,6 +100,7 @@ package struct APIError: Error, HTTPResponseError, Sendable {
         case "type": values = EventType.allCases.map(\.rawValue)
         case "placement": values = Placement.allCases.map(\.rawValue)
         case "strategy": values = Strategy.allCases.map(\.rawValue)
+        case "role": values = APIRole.allCases.map(\.rawValue)
         case "at": return "must be an ISO 8601 date-time, e.g. 2026-11-23T18:00:00Z"
         default: return nil
         }
@@ -115,6 +118,7 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         case "/v1/products": ["PUT"]
         case "/v1/inventory": ["PUT"]
         case "/v1/cluster", "/healthz", "/readyz", "/metrics": ["GET"]
+        case "/v1/keys": ["GET", "POST"]
         case _ where path.hasPrefix("/v1/products/") && path.count > 13 && !path.dropFirst(13).contains("/"): ["GET", "DELETE"]
         default: []
         }

@@ -26,6 +26,9 @@ package final class GatewayService: Service, Sendable {
     /// The gateway's gossip shell, once its internal listener is bound (``GatewayGossip``).
     let gossip: GossipServiceHolder
     private let ready = Atomic<Bool>(false)
+    private let keysReady = Atomic<Bool>(false)
+    /// Keys, roles and rates of the public API.
+    let access: Access
 
     package init(
         configuration: GatewayConfiguration, logger: Logger = Logger(label: "tailor.gateway"),
@@ -35,15 +38,17 @@ package final class GatewayService: Service, Sendable {
         self.logger = logger
         self.onListening = onListening
         self.gossip = GossipServiceHolder(member: configuration.name)
+        self.access = Access(mode: configuration.access, member: configuration.name, logger: logger)
         self.cluster = ClusterClient(
             members: configuration.members, partitionCount: configuration.partitionCount,
-            replicationFactor: configuration.replicationFactor, client: HTTP2Client(logger: Logger(label: "tailor.gateway.http2"))
+            replicationFactor: configuration.replicationFactor, client: HTTP2Client(logger: Logger(label: "tailor.gateway.http2")),
+            trust: configuration.trust
         )
     }
 
 
     package func run() async throws {
-        let router = Router()
+        let router = Router(context: GatewayRequestContext.self)
         router.add(middleware: JSONErrorMiddleware())
         // Per endpoint, method and status: requests, errors and latency (http_server_*).
         router.add(middleware: MetricsMiddleware())
@@ -52,7 +57,8 @@ package final class GatewayService: Service, Sendable {
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.listen.host, port: configuration.listen.port), serverName: "tailor"),
-            services: [CatalogSync(gateway: self), GatewayGossip(gateway: self, logger: logger)],
+            services: [CatalogSync(gateway: self), GatewayGossip(gateway: self, logger: logger)]
+                + (access.keys.map { [ConfigSync(gateway: self, keys: $0, logger: logger)] as [any Service] } ?? []),
             onServerRunning: { channel in
                 if let address = channel.localAddress {
                     onListening(address.ipAddress ?? "127.0.0.1", address.port ?? 0)
@@ -71,6 +77,19 @@ package final class GatewayService: Service, Sendable {
 
     var isReady: Bool { ready.load(ordering: .acquiring) }
     func markReady() { ready.store(true, ordering: .releasing) }
+    var keysLoaded: Bool { keysReady.load(ordering: .acquiring) }
+    func markKeysLoaded() { keysReady.store(true, ordering: .releasing) }
+
+    /// Why the gateway is not ready, or nil when it is: the inventory view loaded, the
+    /// keys loaded (with keys), and the other members accept its signature.
+    private var notReadyBecause: String? {
+        if !isReady { return "the inventory view is still loading from the nodes" }
+        if !access.mode.isOpen && !keysLoaded { return "the API keys are still loading from the nodes" }
+        if gossip.current?.refusedByPeers ?? false {
+            return "the other members refuse this gateway's signature: it does not hold the cluster's secret (see its log)"
+        }
+        return nil
+    }
 
     private var writes: WriteRouter {
         WriteRouter(
@@ -78,31 +97,40 @@ package final class GatewayService: Service, Sendable {
         ) { [gossip] interactions in gossip.current?.count(interactions) }
     }
 
-    private func addRoutes(to router: Router<BasicRequestContext>) {
+    private func addRoutes(to router: Router<GatewayRequestContext>) {
         let recommender = Recommender(cluster: cluster, mirror: mirror, deadline: configuration.recommendationDeadline, logger: logger)
         let writes = self.writes
+        let storefront = router.group().add(middleware: access.requiring(.public))
+        let shop = router.group().add(middleware: access.requiring(.private))
+        let admin = router.group().add(middleware: access.requiring(.admin))
 
-        router.post("/v1/recommendations") { request, _ in
+        storefront.post("/v1/recommendations") { request, _ in
             let body = try await JSONCoding.decode(RecommendationRequest.self, from: request)
             do throws(ValidationError) { try body.validate() } catch { throw APIError(error) }
             return try JSONCoding.response(writing: await recommender.recommend(body))
         }
-        router.post("/v1/events") { request, _ in
+        storefront.post("/v1/events") { request, context in
             let body = try await JSONCoding.decode(EventBatch.self, from: request)
+            if let caller = context.caller, caller.role < .private, let index = body.events.firstIndex(where: { !$0.type.isBrowserEvent }) {
+                throw APIError(
+                    status: .forbidden, field: "events[\(index)].type",
+                    problem: "\(body.events[index].type.rawValue) events come from the shop's servers: they need a private key; this key is public"
+                )
+            }
             do throws(ValidationError) { try body.validate(now: Date()) } catch { throw APIError(error) }
             return try JSONCoding.response(try await writes.write(body))
         }
-        router.put("/v1/products") { request, _ in
+        shop.put("/v1/products") { request, _ in
             let body = try await JSONCoding.decode(ProductBatch.self, from: request)
             do throws(ValidationError) { try body.validate() } catch { throw APIError(error) }
             return try JSONCoding.response(try await writes.write(body))
         }
-        router.put("/v1/inventory") { request, _ in
+        shop.put("/v1/inventory") { request, _ in
             let body = try await JSONCoding.decode(StockBatch.self, from: request)
             do throws(ValidationError) { try body.validate() } catch { throw APIError(error) }
             return try JSONCoding.response(try await writes.write(body))
         }
-        router.delete("/v1/products/{id}") { request, context in
+        shop.delete("/v1/products/{id}") { request, context in
             let id = try Self.productID(context)
             do throws(ValidationError) { try Check.identifier(id, "id") } catch { throw APIError(error) }
             guard let text = request.uri.queryParameters.get("version"), let version = Int64(text), version >= 0 else {
@@ -110,22 +138,26 @@ package final class GatewayService: Service, Sendable {
             }
             return try JSONCoding.response(try await writes.delete(product: id, version: version))
         }
-        router.get("/v1/products/{id}") { _, context in
+        shop.get("/v1/products/{id}") { _, context in
             let id = try Self.productID(context)
             do throws(ValidationError) { try Check.identifier(id, "id") } catch { throw APIError(error) }
             return try JSONCoding.response(try await self.product(id))
         }
-        router.delete("/v1/users/{id}") { _, context in
+        admin.delete("/v1/users/{id}") { _, context in
             let shopper = try Self.pathID(context)
             do throws(ValidationError) { try Check.identifier(shopper, "id") } catch { throw APIError(error) }
             return try JSONCoding.response(try await writes.erase(shopper: shopper))
         }
-        router.get("/v1/users/{id}/export") { request, context in
+        admin.get("/v1/users/{id}/export") { request, context in
             let shopper = try Self.pathID(context)
             do throws(ValidationError) { try Check.identifier(shopper, "id") } catch { throw APIError(error) }
             return try JSONCoding.response(try await self.export(shopper, replica: request.uri.queryParameters.get("replica")))
         }
-        router.get("/v1/cluster") { _, _ in try JSONCoding.response(await self.clusterStatus()) }
+        admin.get("/v1/cluster") { _, _ in try JSONCoding.response(await self.clusterStatus()) }
+        addKeyRoutes(to: admin)
+        for path in ["/v1/recommendations", "/v1/events"] {
+            router.on(RouterPath(path), method: .options) { request, _ in try self.preflight(request) }
+        }
         router.get("/healthz") { _, _ in try JSONCoding.response(["status": "ok"]) }
         router.get("/metrics") { _, _ in
             var headers = HTTPFields()
@@ -133,17 +165,37 @@ package final class GatewayService: Service, Sendable {
             return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: Observability.exposition())))
         }
         router.get("/readyz") { _, _ in
-            guard self.isReady else {
-                throw APIError(status: .serviceUnavailable, field: nil, problem: "the inventory view is still loading from the nodes")
+            if let problem = self.notReadyBecause { throw APIError(status: .serviceUnavailable, field: nil, problem: problem) }
+            if self.access.mode.isOpen {
+                self.logger.warning("the public API takes no keys (--insecure-no-auth): anyone who reaches this gateway may read and erase every shopper's data")
+                return try JSONCoding.response(["status": "ready", "access": "open"])
             }
-            return try JSONCoding.response(["status": "ready"])
+            return try JSONCoding.response(["status": "ready", "access": "keys"])
         }
     }
 
-    /// The `{id}` path parameter, percent-decoded (ids may hold any character).
-    private static func productID(_ context: BasicRequestContext) throws -> String { try pathID(context) }
+    /// A CORS preflight: allowed for an origin a live public key lists (any origin when
+    /// the gateway is open); the browser then sends the request with its key.
+    private func preflight(_ request: Request) throws -> Response {
+        guard let origin = request.headers[.origin] else {
+            throw APIError(status: .badRequest, field: "Origin", problem: "a CORS preflight names its Origin")
+        }
+        guard let allowed = access.allowedOrigin(origin, caller: nil) else {
+            throw APIError(status: .forbidden, field: "Origin", problem: "'\(origin)' is not an origin of any public key")
+        }
+        var headers = HTTPFields()
+        headers[.accessControlAllowOrigin] = allowed
+        headers[.accessControlAllowMethods] = "POST, OPTIONS"
+        headers[.accessControlAllowHeaders] = "authorization, content-type"
+        headers[.accessControlMaxAge] = "600"
+        headers[.vary] = "Origin"
+        return Response(status: .noContent, headers: headers)
+    }
 
-    private static func pathID(_ context: BasicRequestContext) throws -> String {
+    /// The `{id}` path parameter, percent-decoded (ids may hold any character).
+    private static func productID(_ context: GatewayRequestContext) throws -> String { try pathID(context) }
+
+    private static func pathID(_ context: GatewayRequestContext) throws -> String {
         let raw = try context.parameters.require("id")
         guard let id = raw.removingPercentEncoding else {
             throw APIError(status: .badRequest, field: "id", problem: "is not valid percent-encoding")

@@ -20,6 +20,7 @@ struct GatewayGossip: Service {
         var router = HTTP2Router()
         router.register(WireMethods.ping) { _ in WireText("pong \(configuration.name)\n") }
         gateway.gossip.register(on: &router)
+        router.requireSignatures(configuration.trust)
         let listen = configuration.internalListen ?? Endpoint(host: configuration.listen.host, port: 0)
         var serverConfiguration = HTTP2ServerConfiguration.defaults
         serverConfiguration.host = listen.host
@@ -43,7 +44,7 @@ struct GatewayGossip: Service {
                     address: "\(configuration.advertiseHost ?? listen.host):\(port)", role: .gateway
                 ),
                 seeds: configuration.seeds + configuration.members.map { "\($0.host):\($0.port)" },
-                settings: configuration.gossip, client: client, logger: logger,
+                settings: configuration.gossip, client: client, trust: configuration.trust, logger: logger,
                 onChange: { [gateway, logger] view in
                     if gateway.cluster.update(gossip: view) {
                         logger.notice("shard map changed", metadata: ["data members": "\(gateway.cluster.shardMap.members)"])

@@ -6,6 +6,7 @@ import TailorGossip
 import TailorHTTP2
 import TailorMembership
 import TailorRPC
+import TailorTrust
 import TailorWire
 
 /// The gateway's calls to nodes, made with the one ``RPCClient`` and routed by the
@@ -53,11 +54,11 @@ final class ClusterClient: Sendable {
         }
     }
 
-    init(members: [MemberAddress], partitionCount: Int, replicationFactor: Int, client: HTTP2Client) {
+    init(members: [MemberAddress], partitionCount: Int, replicationFactor: Int, client: HTTP2Client, trust: ClusterTrust) {
         self.partitionCount = partitionCount
         self.replicationFactor = replicationFactor
         routing = Mutex(Routing(members: ClusterMembers(initial: members), partitionCount: partitionCount, replicationFactor: replicationFactor))
-        self.client = RPCClient(client)
+        self.client = RPCClient(client, trust: trust)
     }
 
     /// The shard map calls are routed by now.

@@ -22,6 +22,10 @@ public struct HTTP2Router: Sendable {
 
     private var routes: [Key: HTTP2Handler] = [:]
 
+    /// Checks every request before it is routed (the cluster's signature): the
+    /// error it returns is the answer, and no handler runs. Nil admits everything.
+    public var authenticator: (@Sendable (HTTP2ServerRequest) -> HTTP2ServerError?)?
+
     public init() {}
 
     /// Registers `handler` for `method` and `path` (which must start with "/"); a later

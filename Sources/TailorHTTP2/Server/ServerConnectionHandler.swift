@@ -128,6 +128,15 @@ final class ServerConnectionHandler: ChannelInboundHandler {
             return
         }
         let path = fullPath[..<(fullPath.firstIndex(of: "?") ?? fullPath.endIndex)]
+        let request = HTTP2ServerRequest(
+            method: HTTPRequest.Method(method) ?? .get,
+            path: fullPath,
+            headers: message.head.fields,
+            body: message.body
+        )
+        if let authenticator = router.authenticator, let refusal = authenticator(request) {
+            return respond(streamID, refusal.response)
+        }
         let handler: HTTP2Handler
         switch router.match(method: method, path: path) {
         case .handler(let found): handler = found
@@ -146,12 +155,6 @@ final class ServerConnectionHandler: ChannelInboundHandler {
             deadlines.cover(expiry, on: context.eventLoop.assumeIsolated()) { self.sweepDeadlines() }
         }
         streams[streamID] = running
-        let request = HTTP2ServerRequest(
-            method: HTTPRequest.Method(method) ?? .get,
-            path: fullPath,
-            headers: message.head.fields,
-            body: message.body
-        )
         guard let bound else { return }
         pendingWork.append(
             ServerStreamWork(

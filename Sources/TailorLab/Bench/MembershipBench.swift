@@ -11,6 +11,8 @@ import TailorWire
 
 /// One cluster size of ``MembershipBenchCommand``.
 struct MembershipBench {
+    /// The members' secret and admin key, fresh per run.
+    let credentials = ClusterCredentials.random()
     let executable: String
     let size: Int
     let firstPort: Int
@@ -36,7 +38,7 @@ struct MembershipBench {
     func measure() async throws -> Result {
         let client = HTTP2Client()
         defer { Task { await client.shutdown() } }
-        let processes = MemberProcesses(output: .inherit)
+        let processes = MemberProcesses(output: .inherit, environment: ProcessInfo.processInfo.environment.merging(credentials.environment) { $1 })
         defer { for name in processes.names { processes.signalAndWait(name, .kill) } }
         for name in names { try start(name, in: processes) }
         try startGateway(in: processes)
@@ -105,13 +107,13 @@ struct MembershipBench {
         try processes.start("gateway", .init(executable: executable, arguments: [
             "gateway", "--listen", "127.0.0.1:\(gatewayPort)", "--internal-listen", "127.0.0.1:\(gatewayInternalPort)",
             "--members", membersArgument, "--partitions", "8", "--log-level", "warning", "--threads", "1", "--parent-pid", String(ProcessControl.currentPID),
-        ]))
+        ] + ClusterCredentials.gatewayArguments))
     }
 
     /// Views of `(product, event id)` through the gateway's public API.
     private func postEvents(_ events: [(product: String, id: String)]) async throws {
         let body = events.map { #"{"id":"\#($0.id)","type":"view","user":"bench","session":"bench","product":"\#($0.product)"}"# }
-        let api = PublicAPIClient(gateway: GatewayAddress(host: "127.0.0.1", port: gatewayPort))
+        let api = PublicAPIClient(gateway: GatewayAddress(host: "127.0.0.1", port: gatewayPort)).authorized(credentials.adminKey)
         let (status, _) = try await api.send(.POST, "/v1/events", json: #"{"events":[\#(body.joined(separator: ","))]}"#)
         guard status == 200 else { throw BenchError("the gateway refused an event batch") }
     }
@@ -120,7 +122,7 @@ struct MembershipBench {
     private func everyoneCounts(_ product: String, atLeast minimum: Double, client: HTTP2Client) async throws -> Bool {
         let ports = names.map(port) + [gatewayInternalPort]
         for port in ports {
-            let answer = try await RPCClient(client).call(
+            let answer = try await RPCClient(client, trust: credentials.trust).call(
                 WireMethods.readCounters, WireText(product), on: HTTP2Peer(host: "127.0.0.1", port: port), timeout: .seconds(1)
             )
             let readings = try JSONDecoder().decode([CounterReading].self, from: Data(answer.json.utf8))
@@ -134,7 +136,7 @@ struct MembershipBench {
         for member in members {
             let answer: WireJSONText
             do {
-                answer = try await RPCClient(client).call(
+                answer = try await RPCClient(client, trust: credentials.trust).call(
                     WireMethods.membership, WireEmpty(), on: HTTP2Peer(host: "127.0.0.1", port: port(member)), timeout: .seconds(1)
                 )
             } catch let error as RPCError where error.code == .unexpectedStatus { continue }

@@ -36,7 +36,7 @@ struct RecoveryBench {
             + ((try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0)
         print("  store: \(bytes >> 20) MiB")
 
-        let processes = MemberProcesses(output: .inherit)
+        let processes = MemberProcesses(output: .inherit, environment: ProcessInfo.processInfo.environment.merging(ClusterCredentials.random().environment) { $1 })
         let started = ContinuousClock.now
         try processes.start("n1", .init(executable: executable, arguments: [
             "node", "--name", "n1", "--listen", "127.0.0.1:\(port)", "--members", "n1=127.0.0.1:\(port)", "--replicas", "1",

@@ -40,6 +40,8 @@ struct SizingRun {
     let port: Int
     let nodePort: Int
     let timeout: Duration
+    /// The members' secret and admin key, fresh per run.
+    let credentials = ClusterCredentials.random()
 
     func measure() async throws -> Measurement {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tailor-sizing-\(ProcessControl.currentPID)-\(UUID().uuidString.prefix(8))")
@@ -48,7 +50,8 @@ struct SizingRun {
         // The members read no settings from this shell: a measurement never depends on
         // what happens to be set there.
         let processes = MemberProcesses(
-            output: .logFiles(in: directory), environment: ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("TAILOR_") }
+            output: .logFiles(in: directory),
+            environment: ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("TAILOR_") }.merging(credentials.environment) { $1 }
         )
         let nodeLog = processes.logFile(of: "node")!
         let members = "n1=127.0.0.1:\(nodePort)"
@@ -61,9 +64,11 @@ struct SizingRun {
 
         let started = ContinuousClock.now
         try processes.start("node", .init(executable: executable, arguments: nodeArguments + demoArguments))
-        try processes.start("gateway", .init(executable: executable, arguments: ["gateway", "--listen", "127.0.0.1:\(port)"] + shared))
+        try processes.start(
+            "gateway", .init(executable: executable, arguments: ["gateway", "--listen", "127.0.0.1:\(port)"] + shared + ClusterCredentials.gatewayArguments)
+        )
         defer { for name in processes.names { processes.signalAndWait(name, .kill) } }
-        let api = PublicAPIClient(gateway: GatewayAddress(host: "127.0.0.1", port: port))
+        let api = PublicAPIClient(gateway: GatewayAddress(host: "127.0.0.1", port: port)).authorized(credentials.adminKey)
         let deadline = ContinuousClock.now + timeout
         // Loaded: the node has stored the shop (the demo's records are written after it is
         // ready) and the gateway holds the whole catalog.

@@ -35,6 +35,9 @@ final class ChaosCluster: @unchecked Sendable {
     /// Extra environment for nodes (the failpoint).
     var nodeEnvironment: [String: String] = [:]
     let counterClient = HTTP2Client()
+    /// The cluster's secret and admin key (fresh per run): members get them from the
+    /// environment, the checker signs its calls and the load sends the key.
+    let credentials = ClusterCredentials.random()
 
     static let nodePort = 7101
     static let gatewayPort = 8080
@@ -52,7 +55,7 @@ final class ChaosCluster: @unchecked Sendable {
         processes = MemberProcesses(output: .logFiles(in: directory))
         var api = PublicAPIClient(gateway: GatewayAddress(host: network.address(of: "gw"), port: Self.gatewayPort))
         api.timeout = .seconds(5)
-        self.api = api
+        self.api = api.authorized(credentials.adminKey)
     }
 
     var gatewayURL: String { "http://\(address(of: "gw")):\(Self.gatewayPort)" }
@@ -75,7 +78,7 @@ final class ChaosCluster: @unchecked Sendable {
         try launch("gw", [
             "gateway", "--name", "gw", "--listen", "\(gateway):\(Self.gatewayPort)", "--internal-listen", "\(gateway):\(Self.gatewayInternalPort)",
             "--write-quorum", String(Self.writeQuorum),
-        ] + shared)
+        ] + shared + ClusterCredentials.gatewayArguments)
         do {
             try await processes.waitUntil(timeout: .seconds(90), interval: .milliseconds(200), what: "the gateway") { await api.isReady() }
         } catch {
@@ -98,7 +101,7 @@ final class ChaosCluster: @unchecked Sendable {
 
     private func launch(_ member: String, _ arguments: [String]) throws {
         stoppedOnPurpose.remove(member)
-        let environment = member != "gw" ? nodeEnvironment : [:]
+        let environment = credentials.environment.merging(member != "gw" ? nodeEnvironment : [:]) { $1 }
         try processes.start(member, .init(executable: executable, arguments: arguments, wrapper: network.wrapper(for: member), environment: environment))
     }
 
@@ -207,7 +210,7 @@ final class ChaosCluster: @unchecked Sendable {
         var readings: [String: [String: Double]?] = [:]
         for member in expected + ["gw"] {
             let port = member == "gw" ? Self.gatewayInternalPort : Self.nodePort
-            let answer = try? await RPCClient(counterClient).call(
+            let answer = try? await RPCClient(counterClient, trust: credentials.trust).call(
                 WireMethods.readCounters, WireText(products.joined(separator: "\n")),
                 on: HTTP2Peer(host: address(of: member), port: port), timeout: .seconds(2)
             )

@@ -63,7 +63,7 @@ struct HTTP1Connection {
         let sent = clock.now
         do {
             // A request that takes too long closes its connection (the client's timeout).
-            let answer = try await connection.send(APIRequest(.POST, item.kind.path, body: item.body), timeout: pool.timeout)
+            let answer = try await connection.send(APIRequest(.POST, item.kind.path, body: item.body, headers: pool.headers), timeout: pool.timeout)
             record(item, outcome(status: answer.status, body: answer.body, kind: item.kind))
             return answer.keepAlive
         } catch {

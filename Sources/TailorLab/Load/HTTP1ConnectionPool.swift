@@ -11,10 +11,15 @@ final class HTTP1ConnectionPool: Sendable {
     let group: any EventLoopGroup
     let connections: Int
     let timeout: Duration
+    /// Sent with every request (`Authorization`).
+    let headers: [(String, String)]
     private let pending: Mutex<PendingRequests<Waiter>>
 
     /// `queueCapacity` requests may wait for a free connection; more are dropped.
-    init(target: GatewayAddress, group: any EventLoopGroup, connections: Int, queueCapacity: Int, timeout: Duration) {
+    init(
+        target: GatewayAddress, group: any EventLoopGroup, connections: Int, queueCapacity: Int, timeout: Duration, headers: [(String, String)] = []
+    ) {
+        self.headers = headers
         self.target = target
         self.group = group
         self.connections = connections

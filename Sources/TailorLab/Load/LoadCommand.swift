@@ -64,6 +64,9 @@ struct LoadCommand: AsyncParsableCommand {
     ))
     var cpuOf: String?
 
+    @Option(help: "A file holding the API key to send (Authorization: Bearer); or set TAILOR_API_KEY. None: the gateway must be open (--insecure-no-auth).")
+    var apiKeyFile: String?
+
     @Flag(help: "Print one JSON object instead of the table.")
     var json = false
 
@@ -111,6 +114,7 @@ struct LoadCommand: AsyncParsableCommand {
         settings.warmup = DurationText.parse(warmup)!
         settings.duration = DurationText.parse(duration)!
         settings.timeout = DurationText.parse(timeout)!
+        settings.apiKey = try APIKeyOption.read(file: apiKeyFile)
         if let cpuOf, let pids = Self.pids(cpuOf) {
             guard let cpu = ProcessCPU(pids: pids) else {
                 throw LoadError(message: "--cpu-of: cannot read /proc/<pid>/stat of \(cpuOf)")

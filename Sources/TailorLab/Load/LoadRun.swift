@@ -16,6 +16,8 @@ struct LoadRun {
         var timeout: Duration = .seconds(10)
         /// Processes whose CPU time is read at both ends of the measured window.
         var cpu: ProcessCPU?
+        /// Sent as `Authorization: Bearer` with every request (nil: none, an open gateway).
+        var apiKey: String?
     }
 
     /// What one rate measured.
@@ -34,7 +36,8 @@ struct LoadRun {
         let schedule = OpenLoopSchedule(rate: rate, warmup: settings.warmup, duration: settings.duration)
         let pool = HTTP1ConnectionPool(
             target: settings.target, group: group, connections: settings.connections,
-            queueCapacity: settings.connections * settings.queuedPerConnection, timeout: settings.timeout
+            queueCapacity: settings.connections * settings.queuedPerConnection, timeout: settings.timeout,
+            headers: settings.apiKey.map { [("Authorization", "Bearer \($0)")] } ?? []
         )
         let requests = Self.Prepared(schedule, mix: mix)
         let clock = ContinuousClock()

@@ -17,7 +17,7 @@ extension NodeHandlers {
         router.on(.get, "/readyz") { _, _ in
             var headers = HTTPFields()
             headers[.contentType] = "text/plain"
-            let ready = readiness.isReady
+            let ready = isReady
             return HTTP2Response(status: ready ? .ok : .serviceUnavailable, headers: headers, body: ByteBuffer(string: ready ? "ready\n" : "catching up\n"))
         }
     }
@@ -25,7 +25,7 @@ extension NodeHandlers {
     func status() async -> WireNodeStatus {
         var status = WireNodeStatus()
         status.member = member
-        status.ready = readiness.isReady
+        status.ready = isReady
         status.storedRecords = UInt64(data.store.recordCount)
         for partition in table.partitions {
             guard let replica = table[partition] else { continue }

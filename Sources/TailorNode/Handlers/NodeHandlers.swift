@@ -1,4 +1,5 @@
 import HTTPTypes
+import TailorGossip
 import TailorHTTP2
 import TailorMembership
 
@@ -13,6 +14,13 @@ struct NodeHandlers: Sendable {
     let replication: Replication
     /// Armed only by the chaos suite (``CrashFailpoint``).
     let failpoint: CrashFailpoint?
+    /// The cluster's configuration (API keys) as this node stores it.
+    let configStore: NodeConfigurationStore
+    /// The node's gossip: while the other members refuse its signature it is not ready.
+    let gossip: GossipServiceHolder
+
+    /// Caught up, and not refused by the other members (a wrong cluster secret).
+    var isReady: Bool { readiness.isReady && !(gossip.current?.refusedByPeers ?? false) }
 
     var table: PartitionTable { data.table }
 
@@ -23,6 +31,7 @@ struct NodeHandlers: Sendable {
         registerWrites(on: &router)
         registerScoring(on: &router)
         registerCatalog(on: &router)
+        registerConfiguration(on: &router)
         return router
     }
 

@@ -6,6 +6,7 @@ import TailorGossip
 import TailorHTTP2
 import TailorMembership
 import TailorRPC
+import TailorTrust
 import TailorStore
 import TailorWire
 
@@ -60,12 +61,12 @@ final class Replication: Sendable {
     let storeHoldsMemory = Atomic<Bool>(true)
 
     init(
-        member: String, data: NodeData, client: HTTP2Client, settings: ReplicationSettings, logger: Logger,
+        member: String, data: NodeData, client: HTTP2Client, trust: ClusterTrust, settings: ReplicationSettings, logger: Logger,
         peers: @escaping @Sendable () -> Peers
     ) {
         self.member = member
         self.data = data
-        self.client = RPCClient(client)
+        self.client = RPCClient(client, trust: trust)
         self.settings = settings
         self.logger = logger
         self.peers = peers

@@ -1,0 +1,69 @@
+import Logging
+import ServiceLifecycle
+import Synchronization
+import TailorMembership
+import TailorWire
+
+/// Keeps the gateway's keys in step with the cluster: every second it sends its whole
+/// configuration to the next node in turn (``WireMethods/syncConfig``) and merges the
+/// node's answer. A key made or revoked through another gateway is therefore seen
+/// here within about a second of being stored on the nodes. Until one sync has
+/// answered, the gateway is not ready (it would refuse keys it does not know yet).
+struct ConfigSync: Service {
+    let gateway: GatewayService
+    let keys: KeyRing
+    let logger: Logger
+    static let interval: Duration = .seconds(1)
+
+    func run() async throws {
+        var turn = 0
+        var failures = 0
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            let members = gateway.cluster.shardMap.members
+            if !members.isEmpty {
+                let member = members[turn % members.count]
+                turn += 1
+                do {
+                    let answer: WireConfigState = try await gateway.cluster.call(
+                        member, WireMethods.syncConfig, keys.configState, timeout: .seconds(1)
+                    )
+                    keys.merge(answer.keys)
+                    if !gateway.keysLoaded {
+                        gateway.markKeysLoaded()
+                        logger.info("keys loaded", metadata: ["keys": "\(answer.keys.count)", "from": "\(member)"])
+                    }
+                    failures = 0
+                } catch {
+                    failures += 1
+                    if failures % 10 == 1 {
+                        logger.warning("configuration sync failed", metadata: ["member": "\(member)", "error": "\(error)"])
+                    }
+                }
+            }
+            let pause = gateway.keysLoaded ? Self.interval : .milliseconds(200)
+            do { try await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) } } catch { return }
+        }
+    }
+}
+
+extension GatewayService {
+    /// Sends `records` to every node at once; answers how many stored them.
+    func replicate(_ records: [WireKeyRecord]) async -> (stored: Int, of: Int) {
+        let members = cluster.shardMap.members
+        let state = WireConfigState(keys: records)
+        let stored = await withTaskGroup(of: Bool.self) { group in
+            for member in members {
+                group.addTask {
+                    let answer: WireConfigState? = try? await self.cluster.call(
+                        member, WireMethods.syncConfig, state, timeout: self.configuration.writeTimeout
+                    )
+                    return answer != nil
+                }
+            }
+            var stored = 0
+            for await ok in group where ok { stored += 1 }
+            return stored
+        }
+        return (stored, members.count)
+    }
+}

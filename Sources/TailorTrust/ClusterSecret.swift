@@ -1,0 +1,62 @@
+import Crypto
+import Foundation
+
+/// The secret every member of one cluster shares: the key of the HMAC that signs
+/// every internal call (``ClusterTrust``). Given as text (a file's contents or
+/// `TAILOR_CLUSTER_SECRET`) of at least ``minimumLength`` characters, such as
+/// `openssl rand -hex 32`; surrounding whitespace (a file's final newline) is ignored.
+package struct ClusterSecret: Sendable {
+    /// 32 characters: 128 bits when they are hex digits, more otherwise.
+    package static let minimumLength = 32
+
+    let key: SymmetricKey
+    /// The secret as given (trimmed): what `tailor local` hands its children.
+    package let text: String
+
+    package init(text: String) throws(TrustSetupError) {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        self.text = trimmed
+        guard trimmed.count >= Self.minimumLength else {
+            throw TrustSetupError("the cluster secret is \(trimmed.count) characters long; it needs at least \(Self.minimumLength) (e.g. `openssl rand -hex 32`)")
+        }
+        key = SymmetricKey(data: Data(trimmed.utf8))
+    }
+
+    /// A fresh random secret (`tailor local` makes one per run for its members).
+    package static func random() -> ClusterSecret {
+        // 32 random bytes as 64 hex digits: valid by construction.
+        try! ClusterSecret(text: RandomText.hex(bytes: 32))
+    }
+
+    /// A short digest of the secret that is safe to log: members whose fingerprints
+    /// differ do not share a secret (it tells nothing about the secret itself).
+    package var fingerprint: String {
+        let digest = HMAC<SHA256>.authenticationCode(for: Data("tailor fingerprint".utf8), using: key)
+        return Data(digest).prefix(4).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// A secret or key that is missing or unusable at start-up.
+package struct TrustSetupError: Error, Sendable, CustomStringConvertible {
+    package var description: String
+    package init(_ description: String) { self.description = description }
+}
+
+/// Random text from the system's generator (`SystemRandomNumberGenerator`: getrandom(2)).
+package enum RandomText {
+    package static func bytes(_ count: Int) -> [UInt8] {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+    }
+
+    package static func hex(bytes count: Int) -> String {
+        bytes(count).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// URL-safe base64 without padding (RFC 4648 §5): 4 characters per 3 bytes.
+    package static func base64URL(bytes count: Int) -> String {
+        Data(bytes(count)).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+}
