@@ -6,13 +6,15 @@ Compose (RESOLVED_COMPOSE.yml is `docker-compose config` run with freshly genera
 env files, so env_file values are merged into each service's environment):
   - every `tailor node` and `tailor gateway` service gets TAILOR_CLUSTER_SECRET, all
     the same value; every gateway also TAILOR_ADMIN_KEY; no node gets the admin key;
+    a `tailor demo-load` service gets TAILOR_API_KEY (it writes through the API);
   - the compose file itself holds no secret value: they come from env_file, and each
     env file is git-ignored and has a committed NAME.example with the same variables.
 Kubernetes (the manifests and kustomization.yaml):
   - the Secrets come from kustomize's secretGenerator (or Secret manifests): the
     generator's local files are git-ignored and not committed;
   - every container running `tailor node` or `tailor gateway` has
-    TAILOR_CLUSTER_SECRET_FILE, a gateway also TAILOR_ADMIN_KEY_FILE, each a path into
+    TAILOR_CLUSTER_SECRET_FILE, a gateway also TAILOR_ADMIN_KEY_FILE, a `tailor
+    demo-load` TAILOR_API_KEY_FILE, each a path into
     a mounted `secret` volume whose Secret exists and holds that key; no node mounts
     the admin key; no secret value is written in a manifest; a pod that runs as a
     non-root user can read the files (fsGroup, or a mode readable by others);
@@ -32,7 +34,7 @@ from pathlib import Path
 import yaml
 
 INTERNAL_PORT = 7101
-VALUE_VARIABLES = ("TAILOR_CLUSTER_SECRET", "TAILOR_ADMIN_KEY")
+VALUE_VARIABLES = ("TAILOR_CLUSTER_SECRET", "TAILOR_ADMIN_KEY", "TAILOR_API_KEY")
 problems: list[str] = []
 
 
@@ -49,8 +51,8 @@ def git_tracked(path: Path) -> bool:
 
 
 def role(arguments: list[str]) -> str | None:
-    """node or gateway when the command line runs a member."""
-    return arguments[0] if arguments and arguments[0] in ("node", "gateway") else None
+    """node or gateway when the command line runs a member; demo-load, which calls the API."""
+    return arguments[0] if arguments and arguments[0] in ("node", "gateway", "demo-load") else None
 
 
 def env_names(path: Path) -> set[str]:
@@ -71,8 +73,12 @@ def check_compose(resolved_path: Path, compose_path: Path) -> None:
         kind = role([str(part) for part in command])
         if kind is None:
             continue
-        members += 1
         environment = service.get("environment") or {}
+        if kind == "demo-load":
+            if not environment.get("TAILOR_API_KEY"):
+                problem(f"compose service {name} (tailor demo-load) gets no TAILOR_API_KEY: the gateway refuses its writes")
+            continue
+        members += 1
         secret = environment.get("TAILOR_CLUSTER_SECRET")
         if not secret:
             problem(f"compose service {name} (tailor {kind}) gets no TAILOR_CLUSTER_SECRET")
@@ -101,7 +107,7 @@ def check_compose(resolved_path: Path, compose_path: Path) -> None:
             if not example.exists():
                 problem(f"compose service {name}: {example} is missing (the env file's committed example)")
     if not problems:
-        print(f"ok: compose: {members} members with one cluster secret, the gateway with the admin key, both from env files")
+        print(f"ok: compose: {members} members with one cluster secret, the gateway with the admin key, demo-load with a key, from env files")
 
 
 def documents(directory: Path) -> list[tuple[Path, dict]]:
@@ -161,13 +167,18 @@ def check_kubernetes(directory: Path) -> None:
             kind = role(arguments)
             if kind is None:
                 continue
-            tailor_pods.append((where, (template.get("metadata") or {}).get("labels") or {}, pod, container))
+            if kind != "demo-load":
+                tailor_pods.append((where, (template.get("metadata") or {}).get("labels") or {}, pod, container))
             checked += 1
             environment = {variable["name"]: variable for variable in container.get("env", [])}
             for name in VALUE_VARIABLES:
                 if "value" in environment.get(name, {}):
                     problem(f"{where}: {name} is written in the manifest; mount it from a Secret ({name}_FILE)")
-            needed = ["TAILOR_CLUSTER_SECRET_FILE"] + (["TAILOR_ADMIN_KEY_FILE"] if kind == "gateway" else [])
+            needed = {
+                "node": ["TAILOR_CLUSTER_SECRET_FILE"],
+                "gateway": ["TAILOR_CLUSTER_SECRET_FILE", "TAILOR_ADMIN_KEY_FILE"],
+                "demo-load": ["TAILOR_API_KEY_FILE"],
+            }[kind]
             volumes = {volume["name"]: volume for volume in pod.get("volumes", [])}
             mounted_keys = set()
             for mount in container.get("volumeMounts", []):
