@@ -173,7 +173,7 @@ def main(argv: list[str]) -> int:
             )
             verdict = "ok" if result.returncode == 0 else "REFUSED"
             settings = " ".join(
-                f"{key}={'<secret>' if key in ('TAILOR_CLUSTER_SECRET', 'TAILOR_ADMIN_KEY') else value}"
+                f"{key}={'<secret>' if key in ('TAILOR_CLUSTER_SECRET', 'TAILOR_ADMIN_KEY', 'TAILOR_API_KEY') else value}"
                 for key, value in sorted(environment.items())
                 if key.startswith("TAILOR_")
             )
