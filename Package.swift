@@ -325,6 +325,8 @@ let package = Package(
         .testTarget(
             name: "TailorClusterTests",
             dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 "tailor", "tailor-lab", "TailorCommands", "TailorLab", "TailorSettings", "TailorProcess", "TailorClient", "TailorEval",
                 "TailorTesting", "TailorModel", "TailorDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -5,6 +5,7 @@ import Logging
 import ServiceLifecycle
 import UnixSignals
 import TailorGateway
+import TailorModel
 import TailorSettings
 import TailorProcess
 
@@ -45,6 +46,9 @@ struct GatewayCommand: AsyncParsableCommand {
 
     @Option(help: "End-to-end deadline of a recommendation in ms; partitions that miss it make the answer degraded.")
     var deadlineMs: Int = 250
+
+    @Option(help: "What a request without a personalization field means: assumed (consent granted) or required (denied: nothing stored against the shopper, answers not personalised).")
+    var consent: ConsentPolicy = .assumed
 
     @OptionGroup var settings: SettingsOptions
 
@@ -95,6 +99,7 @@ struct GatewayCommand: AsyncParsableCommand {
         configuration.internalListen = internalListen?.endpoint
         configuration.advertiseHost = cluster.advertiseHost
         configuration.seeds = try cluster.parsedSeeds()
+        configuration.consent = consent
         let gateway = GatewayService(configuration: configuration, logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: gateway)]
         if let parent = cluster.parentPid {
@@ -106,3 +111,5 @@ struct GatewayCommand: AsyncParsableCommand {
         try await group.run()
     }
 }
+
+extension ConsentPolicy: ExpressibleByArgument {}

@@ -4,6 +4,7 @@ import NIOHTTP1
 import TailorSettings
 import TailorProcess
 import TailorClient
+import TailorModel
 import ServiceLifecycle
 import UnixSignals
 import Synchronization
@@ -50,6 +51,9 @@ struct LocalCommand: AsyncParsableCommand {
 
     @Option(help: "W: replicas that must have stored an event before it is acknowledged (default: min(2, R)).")
     var writeQuorum: Int?
+
+    @Option(help: "The gateway's default consent to personalisation: assumed or required (see `tailor gateway --help`).")
+    var consent: ConsentPolicy = .assumed
 
     @Option(help: "Keep each node's store in DIR/<node> (kept between runs: a restart loads it). Default: a temporary folder removed at exit.")
     var dataDir: String?
@@ -149,7 +153,7 @@ struct LocalCommand: AsyncParsableCommand {
             "gateway",
             .init(executable: executable, arguments: ["gateway", "--listen", "\(host):\(port)", "--internal-listen", "\(host):\(nodePort + nodes)"] + shared
                 + Self.threadArguments(gatewayThreads) + (writeQuorum.map { ["--write-quorum", String($0)] } ?? [])
-                + (adminKeyFile.map { ["--admin-key-file", $0] } ?? ["--insecure-no-auth"]))
+                + (adminKeyFile.map { ["--admin-key-file", $0] } ?? ["--insecure-no-auth"]) + ["--consent", consent.rawValue])
         )
 
         let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)

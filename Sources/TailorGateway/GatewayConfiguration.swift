@@ -1,5 +1,6 @@
 import Foundation
 import TailorMembership
+import TailorModel
 import TailorTrust
 
 /// How a gateway is set up.
@@ -34,6 +35,9 @@ package struct GatewayConfiguration: Sendable {
     /// this gateway update it at once; the refresh catches writes made through other
     /// gateways (until inventory travels by gossip) and costs a burst of CPU, so it is rare.
     package var catalogRefreshInterval: Duration
+    /// What a request without `personalization` means: consent assumed (granted) or
+    /// required (denied).
+    package var consent: ConsentPolicy = .assumed
 
     /// The cluster secret internal calls are signed and checked with.
     package var trust: ClusterTrust

@@ -18,4 +18,8 @@ enum GatewayMetrics {
     static let hedges = Counter(label: "tailor_hedges_total")
     static let eventsAccepted = Counter(label: "tailor_events_accepted_total")
     static let eventsDuplicate = Counter(label: "tailor_events_duplicate_total")
+    /// Events of shoppers without consent: counted anonymously, not stored.
+    static let eventsNotStored = Counter(label: "tailor_events_not_stored_total")
+    /// Shoppers erased because an event withdrew their consent.
+    static let consentWithdrawals = Counter(label: "tailor_consent_withdrawals_total")
 }

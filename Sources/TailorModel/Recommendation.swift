@@ -11,16 +11,19 @@ package struct RecommendationRequest: Codable, Sendable, Hashable {
     package var weights: SignalWeightOverrides?
     /// Mix the answer 70 % predicted, 20 % trending, 10 % discovery (off by default).
     package var mix: Bool?
+    /// The shopper's consent to personalisation (`granted` or `denied`); when missing,
+    /// the gateway's ``ConsentPolicy`` decides. Kept as written, checked by ``validate()``.
+    package var personalization: String?
 
     /// The JSON spells the shopper `user`.
     enum CodingKeys: String, CodingKey {
-        case shopper = "user", session, placement, context, k, strategy, filters, weights, mix
+        case shopper = "user", session, placement, context, k, strategy, filters, weights, mix, personalization
     }
 
     package init(
         shopper: String, session: String? = nil, placement: Placement, context: RecommendationContext? = nil,
         k: Int? = nil, strategy: Strategy? = nil, filters: RecommendationFilters? = nil,
-        weights: SignalWeightOverrides? = nil, mix: Bool? = nil
+        weights: SignalWeightOverrides? = nil, mix: Bool? = nil, personalization: String? = nil
     ) {
         self.shopper = shopper
         self.session = session
@@ -31,6 +34,7 @@ package struct RecommendationRequest: Codable, Sendable, Hashable {
         self.filters = filters
         self.weights = weights
         self.mix = mix
+        self.personalization = personalization
     }
 
     package var resolvedK: Int { k ?? Limits.defaultK }
@@ -46,6 +50,7 @@ package struct RecommendationRequest: Codable, Sendable, Hashable {
         try context?.validate(field: "context")
         try filters?.validate(field: "filters")
         try weights?.validate(field: "weights")
+        try Personalization.check(personalization, "personalization")
         switch placement {
         case .productSimilar where context?.product == nil:
             throw ValidationError(field: "context.product", problem: "product_similar needs the product the page shows")
@@ -180,12 +185,23 @@ package struct RecommendationResponse: Codable, Sendable {
     package var placement: Placement
     package var strategy: Strategy
     package var tookMs: Double
+    /// Whether the shopper's stored history shaped the answer: false when the shopper
+    /// did not consent (the answer is the one an anonymous shopper gets, with only the
+    /// request's own context).
+    package var personalized: Bool
+    /// The consent the answer was made under: the request's, or the gateway's default.
+    package var personalization: Personalization
 
-    package init(items: [RecommendedItem], coverage: Coverage, placement: Placement, strategy: Strategy, tookMs: Double) {
+    package init(
+        items: [RecommendedItem], coverage: Coverage, placement: Placement, strategy: Strategy, tookMs: Double,
+        personalization: Personalization = .granted
+    ) {
         self.items = items
         self.coverage = coverage
         self.placement = placement
         self.strategy = strategy
         self.tookMs = tookMs
+        self.personalized = personalization == .granted
+        self.personalization = personalization
     }
 }

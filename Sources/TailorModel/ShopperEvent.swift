@@ -44,16 +44,21 @@ package struct ShopperEvent: Codable, Sendable, Hashable {
     /// When it happened; the gateway's clock when missing.
     package var at: Date?
     package var context: [String: String]?
+    /// The shopper's consent to personalisation (`granted` or `denied`, see
+    /// ``Personalization``); when missing, the gateway's ``ConsentPolicy`` decides.
+    /// Kept as written so that a wrong spelling is refused by ``validate(field:now:)``
+    /// with the field's path, like every other invalid value.
+    package var personalization: String?
 
     /// The JSON spells the shopper `user`.
     enum CodingKeys: String, CodingKey {
-        case id, type, shopper = "user", session, product, products, quantity, price, query, at, context
+        case id, type, shopper = "user", session, product, products, quantity, price, query, at, context, personalization
     }
 
     package init(
         id: String? = nil, type: EventType, shopper: String, session: String? = nil,
         product: String? = nil, products: [String]? = nil, quantity: Int? = nil, price: Double? = nil,
-        query: String? = nil, at: Date? = nil, context: [String: String]? = nil
+        query: String? = nil, at: Date? = nil, context: [String: String]? = nil, personalization: String? = nil
     ) {
         self.id = id
         self.type = type
@@ -66,6 +71,7 @@ package struct ShopperEvent: Codable, Sendable, Hashable {
         self.query = query
         self.at = at
         self.context = context
+        self.personalization = personalization
     }
 
     /// `product` and `products` together, in order, without repeats.
@@ -110,6 +116,7 @@ package struct ShopperEvent: Codable, Sendable, Hashable {
             }
         }
         try Check.context(context, "\(field).context")
+        try Personalization.check(personalization, "\(field).personalization")
     }
 }
 
@@ -137,10 +144,14 @@ package struct EventBatchResult: Codable, Sendable, Equatable {
     package var duplicates: Int
     /// The ids, in the order of the batch, including those the gateway made.
     package var ids: [String]
+    /// Events of shoppers without consent to personalisation: counted in the
+    /// anonymous popularity counters only, stored nowhere. Absent when there were none.
+    package var notStored: Int?
 
-    package init(accepted: Int, duplicates: Int, ids: [String]) {
+    package init(accepted: Int, duplicates: Int, ids: [String], notStored: Int? = nil) {
         self.accepted = accepted
         self.duplicates = duplicates
         self.ids = ids
+        self.notStored = notStored
     }
 }

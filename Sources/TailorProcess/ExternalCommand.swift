@@ -32,9 +32,9 @@ package enum ExternalCommand {
     }
 
     /// Runs `name` (found on ``searchPath``, or an absolute path) to completion without
-    /// blocking a thread while it runs.
-    package static func run(_ name: String, _ arguments: [String]) async throws -> Run {
-        let started = try Started(name, arguments)
+    /// blocking a thread while it runs; with `environment` instead of this process's.
+    package static func run(_ name: String, _ arguments: [String], environment: [String: String]? = nil) async throws -> Run {
+        let started = try Started(name, arguments, environment: environment)
         defer { started.removeFiles() }
         let status = await withCheckedContinuation { continuation in started.onExit { continuation.resume(returning: $0) } }
         return started.run(status: status)
@@ -58,7 +58,7 @@ package enum ExternalCommand {
         let stderrURL: URL
         private let exit = ExitBox()
 
-        init(_ name: String, _ arguments: [String]) throws {
+        init(_ name: String, _ arguments: [String], environment given: [String: String]? = nil) throws {
             self.name = name
             self.arguments = arguments
             let id = UUID().uuidString
@@ -70,7 +70,7 @@ package enum ExternalCommand {
             FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
             process.arguments = [name] + arguments
-            var environment = ProcessInfo.processInfo.environment
+            var environment = given ?? ProcessInfo.processInfo.environment
             environment["PATH"] = ExternalCommand.searchPath
             process.environment = environment
             process.standardInput = FileHandle.nullDevice

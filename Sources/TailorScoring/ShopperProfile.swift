@@ -75,9 +75,15 @@ package struct ShopperProfile: Sendable {
             if symbols.isMostlyStale { symbols = ProfileSymbols(events) }
         }
 
-        let factor = Self.quantityFactor(event.quantity) * event.type.interest
-        let interactions = event.products.map { EventContributions.Interaction(product: $0.id, weight: factor) }
-        return EventContributions(eventID: event.id, atMillis: event.atMillis, interactions: interactions, pairs: pairs)
+        return EventContributions(eventID: event.id, atMillis: event.atMillis, interactions: Self.interactions(of: event), pairs: pairs)
+    }
+
+    /// The popularity an event adds to each of its products: the event type's
+    /// interest, damped for large quantities. Needs no profile, so the gateway counts
+    /// the events it does not store (a shopper without consent) the same way.
+    package static func interactions(of event: StoredEvent) -> [EventContributions.Interaction] {
+        let factor = quantityFactor(event.quantity) * event.type.interest
+        return event.products.map { EventContributions.Interaction(product: $0.id, weight: factor) }
     }
 
     /// Buying ten of a thing says more than buying one, but not ten times more.

@@ -165,6 +165,15 @@ package final class TestCluster: Sendable {
         for name in members.names { members.signalAndWait(name, .terminate) }
     }
 
+    /// Member `name`'s log so far.
+    package func log(of name: String) -> String {
+        guard let file = members.logFile(of: name) else { return "" }
+        return (try? String(contentsOf: file, encoding: .utf8)) ?? ""
+    }
+
+    /// A client of the first gateway that sends `key` (nil: no `Authorization` at all).
+    package func client(key: String?) -> PublicAPIClient { client.authorized(key) }
+
     /// Prints every member's log (the last 8,000 characters of each): for a failed test.
     package func printLogs() {
         print(members.logs())
@@ -179,7 +188,9 @@ package final class TestCluster: Sendable {
 
     /// `GET path` on another gateway than the first.
     package func get(_ path: String, on gateway: URL) async throws -> (Int, Data) {
-        guard let other = PublicAPIClient(gateway: gateway.absoluteString) else { throw LaunchError("not a gateway URL: \(gateway)") }
+        guard let other = PublicAPIClient(gateway: gateway.absoluteString)?.authorized(credentials.adminKey) else {
+            throw LaunchError("not a gateway URL: \(gateway)")
+        }
         let answer = try await other.get(path)
         return (answer.status, answer.body)
     }

@@ -113,6 +113,7 @@ struct ClusterTests {
         ("/v1/recommendations", #"{"user":"u1","placement":"front_page"}"#, "placement"),
         ("/v1/recommendations", #"{"user":"u1","placement":"home_for_you","k":500}"#, "k"),
         ("/v1/recommendations", #"{"placement":"home_for_you"}"#, "user"),
+        ("/v1/recommendations", #"{"user":"u1","placement":"home_for_you","personalization":"opted_in"}"#, "personalization"),
         ("/v1/recommendations", #"{"user":"u1","placement":"product_similar"}"#, "context.product"),
         ("/v1/events", #"{"events":[{"type":"view","product":"p1"}]}"#, "events[0].user"),
         ("/v1/events", #"{"events":[{"type":"view","user":"u1","product":"p1"},{"type":"teleport","user":"u1","product":"p1"}]}"#, "events[1].type"),

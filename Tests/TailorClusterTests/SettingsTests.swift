@@ -8,6 +8,7 @@ import Testing
 @testable import TailorProcess
 @testable import TailorClient
 @testable import TailorTesting
+import TailorModel
 
 /// Settings from `TAILOR_*` variables and a JSON config file, filled into the command
 /// line before the parser sees it.
@@ -61,6 +62,18 @@ struct SettingsTests {
 
         let load = try SettingsResolver.resolve(["demo-load", "--config=\(path)"], environment: [:], catalog: .tailor)
         #expect(try #require(try TailorCommand.parseAsRoot(load.arguments) as? DemoLoadCommand).small)
+    }
+
+    @Test("--consent is assumed by default, required from TAILOR_CONSENT, and tailor local takes it too")
+    func consent() throws {
+        let line = ["gateway", "--listen", "127.0.0.1:8080"]
+        let assumed = try SettingsResolver.resolve(line, environment: ["TAILOR_MEMBERS": members], catalog: .tailor)
+        #expect(try #require(try TailorCommand.parseAsRoot(assumed.arguments) as? GatewayCommand).consent == .assumed)
+        let required = try SettingsResolver.resolve(line, environment: ["TAILOR_MEMBERS": members, "TAILOR_CONSENT": "required"], catalog: .tailor)
+        #expect(setting("consent", required)?.source == .environment(variable: "TAILOR_CONSENT"))
+        #expect(try #require(try TailorCommand.parseAsRoot(required.arguments) as? GatewayCommand).consent == .required)
+        #expect(try #require(try TailorCommand.parseAsRoot(["local", "--consent", "required"]) as? LocalCommand).consent == .required)
+        #expect(throws: (any Error).self) { try TailorCommand.parseAsRoot(line + ["--members", members, "--consent", "maybe"]) }
     }
 
     @Test("a flag is set by true, 1, yes or on, and left unset by false; other text is refused")

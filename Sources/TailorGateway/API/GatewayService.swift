@@ -93,12 +93,15 @@ package final class GatewayService: Service, Sendable {
 
     private var writes: WriteRouter {
         WriteRouter(
-            cluster: cluster, mirror: mirror, writeQuorum: configuration.writeQuorum, timeout: configuration.writeTimeout, logger: logger
+            cluster: cluster, mirror: mirror, writeQuorum: configuration.writeQuorum, timeout: configuration.writeTimeout, logger: logger,
+            consent: configuration.consent
         ) { [gossip] interactions in gossip.current?.count(interactions) }
     }
 
     private func addRoutes(to router: Router<GatewayRequestContext>) {
-        let recommender = Recommender(cluster: cluster, mirror: mirror, deadline: configuration.recommendationDeadline, logger: logger)
+        let recommender = Recommender(
+            cluster: cluster, mirror: mirror, deadline: configuration.recommendationDeadline, consent: configuration.consent, logger: logger
+        )
         let writes = self.writes
         let storefront = router.group().add(middleware: access.requiring(.public))
         let shop = router.group().add(middleware: access.requiring(.private))

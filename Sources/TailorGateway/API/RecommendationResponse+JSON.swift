@@ -12,6 +12,10 @@ extension RecommendationResponse: JSONWritable {
         try writer.value(coverage)
         writer.key("items")
         try writer.array(items)
+        writer.key("personalization")
+        writer.string(personalization.rawValue)
+        writer.key("personalized")
+        writer.bool(personalized)
         writer.key("placement")
         writer.string(placement.rawValue)
         writer.key("strategy")
@@ -23,7 +27,7 @@ extension RecommendationResponse: JSONWritable {
 
     /// A starting buffer size that holds a typical answer without growing.
     var estimatedJSONBytes: Int {
-        var bytes = 128
+        var bytes = 184
         for reason in coverage.reasons ?? [] { bytes += reason.utf8.count + 8 }
         for item in items {
             bytes += 320 + item.product.utf8.count + item.title.utf8.count + item.category.utf8.count + item.reason.utf8.count

@@ -20,6 +20,8 @@ struct Recommender: Sendable {
     let cluster: ClusterClient
     let mirror: CatalogMirror
     let deadline: Duration
+    /// What a request without `personalization` means (`--consent`).
+    var consent: ConsentPolicy = .assumed
     let logger: Logger
 
     func recommend(_ request: RecommendationRequest) async -> RecommendationResponse {
@@ -45,10 +47,14 @@ struct Recommender: Sendable {
         score.mix = request.mix ?? false
 
         var gathered = ScatterAnswers(count: cluster.shardMap.partitionCount)
+        // Without consent the shopper's stored history is not read: the answer is an
+        // anonymous shopper's, with the request's own context (not stored) only.
+        let personalization = consent.resolve(request.personalization)
+        let personalized = personalization == .granted
         // Fast path: when the members holding the shopper's partition hold every
         // catalog partition, they build the situation themselves (one call per member
         // instead of a situation call before the scatter).
-        if let plan = cluster.planWithProfile(of: request.shopper) {
+        if personalized, let plan = cluster.planWithProfile(of: request.shopper) {
             var situated = score
             situated.user = request.shopper
             situated.context = WireSituationContext(situationContext)
@@ -61,12 +67,13 @@ struct Recommender: Sendable {
             }
         }
         if !gathered.pending.isEmpty, end > .now {
-            let profile: Situation
-            do {
-                profile = try await situation(of: request.shopper, nowMillis: nowMillis, until: end)
-            } catch {
-                reasons.append("the shopper's profile could not be read (\(error))")
-                profile = Situation()
+            var profile = Situation()
+            if personalized {
+                do {
+                    profile = try await situation(of: request.shopper, nowMillis: nowMillis, until: end)
+                } catch {
+                    reasons.append("the shopper's profile could not be read (\(error))")
+                }
             }
             score.situation = WireSituation(SituationBuilder.merge(profile: profile, context: situationContext))
             await gather(score, into: &gathered, until: end)
@@ -114,7 +121,8 @@ struct Recommender: Sendable {
         if let answers = GatewayMetrics.recommendations[request.placement] { (reasons.isEmpty ? answers.full : answers.degraded).increment() }
         return RecommendationResponse(
             items: items, coverage: coverage, placement: request.placement, strategy: request.resolvedStrategy,
-            tookMs: Double(took.components.attoseconds) / 1e15 + Double(took.components.seconds) * 1000
+            tookMs: Double(took.components.attoseconds) / 1e15 + Double(took.components.seconds) * 1000,
+            personalization: personalization
         )
     }
 

@@ -15,6 +15,8 @@ struct WriteRouter: Sendable {
     let writeQuorum: Int
     let timeout: Duration
     let logger: Logger
+    /// What an event without `personalization` means (`--consent`).
+    var consent: ConsentPolicy = .assumed
     /// Counts accepted interactions into the gateway's popularity and trend counters.
     let count: @Sendable ([(product: String, weight: Double, atMillis: Int64, eventID: String)]) -> Void
 
@@ -22,7 +24,7 @@ struct WriteRouter: Sendable {
 
     func write(_ batch: EventBatch) async throws -> EventBatchResult {
         let nowMillis = Int64(Date().timeIntervalSince1970 * 1000)
-        let stored = batch.events.map { event in
+        let all = batch.events.map { event in
             StoredEvent(
                 id: event.id ?? UUID().uuidString.lowercased(), type: event.type, shopper: event.shopper,
                 session: event.session ?? "", products: event.allProducts.map(mirror.ref),
@@ -30,6 +32,15 @@ struct WriteRouter: Sendable {
                 atMillis: event.at.map { Int64($0.timeIntervalSince1970 * 1000) } ?? nowMillis
             )
         }
+        // Consent first: a shopper who withdraws it is erased before anything of the
+        // batch is written or counted, and before the answer; events without consent
+        // are never sent to a shopper partition (WriteRouter+Consent).
+        let consent = batch.consent(under: self.consent)
+        try await erase(shoppers: consent.withdrawn)
+        let stored = zip(all, consent.stored).filter(\.1).map(\.0)
+        let anonymous = zip(all, consent.stored).filter { !$0.1 }.map(\.0)
+        countAnonymously(anonymous)
+
         let (requests, partitionsOf) = plan(stored, key: \.shopper, into: WireEventWriteRequest()) { $0.events.append(WireEvent($1)) }
         let responses: [String: WireEventWriteResponse] = await fanOut(requests, WireMethods.events, partitionsOf: partitionsOf)
 
@@ -49,7 +60,9 @@ struct WriteRouter: Sendable {
         let accepted = stored.count { contributions[$0.id] != nil }
         GatewayMetrics.eventsAccepted.increment(by: accepted)
         GatewayMetrics.eventsDuplicate.increment(by: stored.count - accepted)
-        return EventBatchResult(accepted: accepted, duplicates: stored.count - accepted, ids: stored.map(\.id))
+        return EventBatchResult(
+            accepted: accepted, duplicates: stored.count - accepted, ids: all.map(\.id), notStored: anonymous.isEmpty ? nil : anonymous.count
+        )
     }
 
     /// Sends event contributions to every replica of the catalog partitions they

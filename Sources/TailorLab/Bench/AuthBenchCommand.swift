@@ -1,0 +1,187 @@
+import ArgumentParser
+import Foundation
+import NIOPosix
+import NIOHTTP1
+import TailorClient
+import TailorProcess
+import TailorSettings
+
+/// `tailor-lab bench auth`: what keys and signed internal calls cost a recommendation,
+/// as CPU time of the cluster's processes per request, against the same build with
+/// `--insecure-no-auth` in the same run.
+struct AuthBenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "auth",
+        abstract: "CPU per recommendation with keys and a cluster secret, against the same build with --insecure-no-auth.",
+        discussion: """
+            Starts two clusters of the same build side by side (3 nodes with the demo shop and a \
+            gateway each): one with a cluster secret and API keys (the load sends a public key, \
+            made through POST /v1/keys), one with --insecure-no-auth on every member (no secret, \
+            no keys). Then, round after round, offers the same recommendation load (open loop) to \
+            one and then the other (the order alternating), and reads the CPU time the loaded \
+            cluster's processes spent per answered request from /proc. Prints each round, the \
+            medians and their ratio: the authentication's cost.
+            """
+    )
+
+    @Option(help: "Recommendations per second offered.")
+    var rate: Double = 300
+
+    @Option(help: "Measured time per round and cluster.")
+    var duration = "10s"
+
+    @Option(help: "Unmeasured warm-up per round and cluster.")
+    var warmup = "2s"
+
+    @Option(help: "Rounds (each measures both clusters).")
+    var rounds = 5
+
+    @Option(help: "Keep-alive connections of the load generator.")
+    var connections = 16
+
+    @Flag(help: "The small demo shop (2,000 products) instead of the standard one (20,000).")
+    var small = false
+
+    @Option(help: "The first cluster's gateway port; its nodes follow; the second cluster's start 100 higher.")
+    var port = 29_080
+
+    func validate() throws {
+        guard rate > 0, rate <= 100_000 else { throw ValidationError("--rate must be 0…100000") }
+        for (name, text) in [("--duration", duration), ("--warmup", warmup)] where DurationText.parse(text) == nil {
+            throw ValidationError("\(name) must look like 10s or 500ms")
+        }
+        guard (1...50).contains(rounds) else { throw ValidationError("--rounds must be 1…50") }
+    }
+
+    func run() async throws {
+        let executable = Executables.tailor
+        let secured = try await AuthBenchCluster.start(secured: true, executable: executable, port: port, small: small)
+        defer { secured.stop() }
+        let open = try await AuthBenchCluster.start(secured: false, executable: executable, port: port + 100, small: small)
+        defer { open.stop() }
+        let publicKey = try await secured.makePublicKey()
+        print("\ntailor-lab bench auth: \(Int(rate)) recommendations/s, \(duration) per round after \(warmup) warm-up, \(connections) connections; demo shop \(small ? "small" : "standard"); \(ProcessInfo.processInfo.activeProcessorCount) cores")
+        print("| round | cluster | answered/s | p50 ms | p99 ms | errors | cluster CPU µs per request |")
+        print("| ---: | --- | ---: | ---: | ---: | ---: | ---: |")
+        var perRequest: [Bool: [Double]] = [true: [], false: []]
+        // A first, unmeasured load on each: connections, caches and the first answers of
+        // a fresh cluster are not what a request costs.
+        for cluster in [secured, open] {
+            let runner = LoadRun(
+                settings: LoadRun.Settings(
+                    target: cluster.address, connections: connections, warmup: .zero, duration: DurationText.parse(warmup)! * 2,
+                    apiKey: cluster.secured ? publicKey : nil
+                ),
+                group: MultiThreadedEventLoopGroup.singleton
+            )
+            let mix = LoadMix.Configuration(
+                shoppers: small ? 3_000 : 50_000, products: small ? 2_000 : 20_000, eventsShare: 0, seed: 0, eventIDPrefix: "auth-0", eventsPerBatch: nil
+            )
+            _ = await runner.run(rate: rate, mix: mix)
+        }
+        for round in 1...rounds {
+            let order = round % 2 == 1 ? [secured, open] : [open, secured]
+            for cluster in order {
+                let runner = LoadRun(
+                    settings: LoadRun.Settings(
+                        target: cluster.address, connections: connections, warmup: DurationText.parse(warmup)!,
+                        duration: DurationText.parse(duration)!, cpu: cluster.cpu, apiKey: cluster.secured ? publicKey : nil
+                    ),
+                    group: MultiThreadedEventLoopGroup.singleton
+                )
+                let mix = LoadMix.Configuration(
+                    shoppers: small ? 3_000 : 50_000, products: small ? 2_000 : 20_000, eventsShare: 0, seed: UInt64(round),
+                    eventIDPrefix: "auth-\(round)", eventsPerBatch: nil
+                )
+                let result = await runner.run(rate: rate, mix: mix)
+                let kind = LoadReport.Kind(result.tally.recommendations, duration: result.duration)
+                let seconds = DurationText.seconds(result.duration)
+                let cpu = result.cpu.dropLast().compactMap(\.self).reduce(0.0) { $0 + DurationText.seconds($1) }
+                let answered = kind.achievedPerSecond * seconds
+                let micros = answered > 0 ? cpu * 1e6 / answered : .nan
+                perRequest[cluster.secured]!.append(micros)
+                print(
+                    "| \(round) | \(cluster.secured ? "keys + secret" : "--insecure-no-auth") | \(Int(kind.achievedPerSecond)) | "
+                        + "\(String(format: "%.2f", kind.latencyMs.p50)) | \(String(format: "%.2f", kind.latencyMs.p99)) | \(kind.errorCount) | "
+                        + "\(String(format: "%.0f", micros)) |"
+                )
+                fflush(nil)
+            }
+        }
+        let keys = Self.median(perRequest[true]!)
+        let reference = Self.median(perRequest[false]!)
+        print("\nmedian CPU per recommendation: keys + secret \(String(format: "%.0f", keys)) µs, --insecure-no-auth \(String(format: "%.0f", reference)) µs (the reference, same build, same run)")
+        print("ratio \(String(format: "%.3f", keys / reference)): authentication costs \(String(format: "%+.1f", (keys / reference - 1) * 100)) % CPU per request (goal ≤ +3 %)")
+    }
+
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.filter { !$0.isNaN }.sorted()
+        guard !sorted.isEmpty else { return .nan }
+        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    }
+}
+
+/// One of the bench's clusters: members as child processes, their CPU read from /proc.
+final class AuthBenchCluster: Sendable {
+    let secured: Bool
+    let address: GatewayAddress
+    let processes: MemberProcesses
+    let credentials: ClusterCredentials
+    let cpu: ProcessCPU
+
+    private init(secured: Bool, address: GatewayAddress, processes: MemberProcesses, credentials: ClusterCredentials, cpu: ProcessCPU) {
+        self.secured = secured
+        self.address = address
+        self.processes = processes
+        self.credentials = credentials
+        self.cpu = cpu
+    }
+
+    static func start(secured: Bool, executable: String, port: Int, small: Bool) async throws -> AuthBenchCluster {
+        let credentials = ClusterCredentials.random()
+        // Nothing from this shell's TAILOR_* variables: the two clusters differ only in auth.
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("TAILOR_") }
+        if secured { environment.merge(credentials.environment) { $1 } }
+        let processes = MemberProcesses(output: .discardOutput, environment: environment)
+        let members = (1...3).map { "n\($0)=127.0.0.1:\(port + $0)" }.joined(separator: ",")
+        let demoAt = String(Int64(Date().timeIntervalSince1970 * 1000))
+        let shared = ["--members", members, "--log-level", "warning", "--parent-pid", String(ProcessControl.currentPID)]
+            + (secured ? [] : ["--insecure-no-auth"])
+        for index in 1...3 {
+            try processes.start("n\(index)", .init(executable: executable, arguments: [
+                "node", "--name", "n\(index)", "--listen", "127.0.0.1:\(port + index)", "--demo", "--demo-at", demoAt,
+                "--data-dir", FileManager.default.temporaryDirectory.appendingPathComponent("tailor-bench-auth-\(ProcessControl.currentPID)-\(port)-n\(index)").path,
+            ] + (small ? ["--demo-small"] : []) + shared))
+        }
+        try processes.start("gateway", .init(executable: executable, arguments: [
+            "gateway", "--listen", "127.0.0.1:\(port)", "--internal-listen", "127.0.0.1:\(port + 10)",
+        ] + shared + ClusterCredentials.gatewayArguments))
+        let address = GatewayAddress(host: "127.0.0.1", port: port)
+        let api = PublicAPIClient(gateway: address)
+        try await processes.waitUntil(timeout: .seconds(180), what: "the \(secured ? "keyed" : "open") cluster") { await api.isReady() }
+        guard let cpu = ProcessCPU(pids: processes.names.compactMap { processes.pid(of: $0) }) else {
+            throw BenchError("cannot read the cluster's CPU time from /proc")
+        }
+        return AuthBenchCluster(secured: secured, address: address, processes: processes, credentials: credentials, cpu: cpu)
+    }
+
+    /// A storefront's key, rated high enough not to be what is measured.
+    func makePublicKey() async throws -> String {
+        let admin = PublicAPIClient(gateway: address).authorized(credentials.adminKey)
+        let (status, data) = try await admin.send(
+            .POST, "/v1/keys", json: #"{"role":"public","name":"bench storefront","origins":["*"],"ratePerSecond":100000}"#
+        )
+        guard status == 201, let made = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let key = made["key"] as? String else {
+            throw BenchError("POST /v1/keys answered \(status): \(String(decoding: data, as: UTF8.self))")
+        }
+        return key
+    }
+
+    func stop() {
+        for name in processes.names { processes.signalAndWait(name, .terminate) }
+        for index in 1...3 {
+            try? FileManager.default.removeItem(atPath: FileManager.default.temporaryDirectory.appendingPathComponent(
+                "tailor-bench-auth-\(ProcessControl.currentPID)-\(address.port)-n\(index)").path)
+        }
+    }
+}
