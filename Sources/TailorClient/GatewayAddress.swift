@@ -37,7 +37,7 @@ package struct GatewayAddress: Sendable, Hashable, CustomStringConvertible {
         _ body: (inout APIConnection) async throws -> Result
     ) async throws -> Result {
         let channel = try await ClientBootstrap(group: group)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .connectTimeout(.nanoseconds(Int64(DurationNanoseconds.of(connectTimeout))))
             .connect(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {

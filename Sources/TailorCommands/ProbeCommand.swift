@@ -5,13 +5,16 @@ import HTTPTypes
 import Logging
 import TailorHTTP2
 import TailorSettings
+import TailorTrust
 
 /// `tailor probe`: one GET, exit 0 on 200 — the health check of a container or a pod.
 ///
 /// `http://host:port/path` asks over HTTP/1.1 (the gateway's public port);
 /// `h2c://host:port/path` over HTTP/2 with prior knowledge (a node's internal port,
 /// which speaks nothing else). The URL may come from `TAILOR_HEALTH_URL`, so one image
-/// carries one `HEALTHCHECK` for both roles.
+/// carries one `HEALTHCHECK` for both roles. A node refuses unsigned calls except
+/// `GET /readyz`, so with the cluster secret (the member's own, as its container has it)
+/// an `h2c://` probe signs its request: a liveness probe of `/internal/ping` works.
 struct ProbeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "probe",
@@ -29,6 +32,9 @@ struct ProbeCommand: AsyncParsableCommand {
 
     @Option(help: "Give up after this many milliseconds.")
     var timeoutMs = 2_000
+
+    @Option(help: "A file holding the cluster secret: an h2c:// probe signs its request with it (a node answers only GET /readyz unsigned). Or set TAILOR_CLUSTER_SECRET.")
+    var clusterSecretFile: String?
 
     @OptionGroup var settings: SettingsOptions
 
@@ -63,9 +69,10 @@ struct ProbeCommand: AsyncParsableCommand {
         if target.http2 {
             var logger = Logger(label: "tailor.probe")
             logger.logLevel = .critical
+            let headers = try signature(path: target.path)
             let client = HTTP2Client(logger: logger)
             let response = try? await client.call(
-                HTTP2Peer(host: target.host, port: target.port), method: .get, path: target.path, timeout: .milliseconds(timeoutMs)
+                HTTP2Peer(host: target.host, port: target.port), method: .get, path: target.path, headers: headers, timeout: .milliseconds(timeoutMs)
             )
             await client.shutdown()
             status = response.map { Int($0.status.code) }
@@ -79,5 +86,18 @@ struct ProbeCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         print("probe \(resolvedURL ?? ""): ok")
+    }
+
+    /// The cluster's signature for `GET path`, when a secret is given (none: unsigned).
+    private func signature(path: String) throws -> HTTPFields {
+        guard let text = try TrustOptions.read(file: clusterSecretFile, variable: TrustOptions.secretVariable, flag: "--cluster-secret-file") else {
+            return [:]
+        }
+        let trust: ClusterTrust
+        do { trust = ClusterTrust(secret: try ClusterSecret(text: text)) } catch { throw ValidationError(error.description) }
+        guard let value = [UInt8]().withUnsafeBytes({ trust.signature(method: "GET", path: path, body: $0) }),
+            let name = HTTPField.Name(ClusterTrust.headerName)
+        else { return [:] }
+        return [name: value]
     }
 }

@@ -9,8 +9,9 @@ From the Kubernetes manifests: each container's `args` (entrypoint `tailor`) or 
 `command` starting with `tailor`, and each exec probe; `$(VAR)` references are given
 sample values, as the kubelet would expand them. From the Dockerfile: the
 HEALTHCHECK command. Each line is checked with the environment its container gets
-(compose `environment`, the manifests' `env` values, ConfigMaps mounted where
-`TAILOR_CONFIG` points, written out to files), since `tailor` reads its settings
+(compose `environment` with its env files, the manifests' `env` values, ConfigMaps
+mounted where `TAILOR_CONFIG` points and Secrets mounted where `TAILOR_*_FILE` points,
+written out to files, the Secrets' with fresh random values), since `tailor` reads its settings
 from `TAILOR_*` variables and the config file too. Exits 1 naming every line
 `tailor` refuses.
 """
@@ -20,6 +21,7 @@ from __future__ import annotations
 import posixpath
 import re
 import os
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -82,15 +84,30 @@ def config_maps(paths: list[Path], directory: Path) -> dict[str, Path]:
     return folders
 
 
-def container_environment(container: dict, pod: dict, folders: dict[str, Path]) -> dict[str, str]:
+def secret_volume(volume: dict, directory: Path) -> Path:
+    """A mounted Secret written out: each item (or the keys tailor reads, when the
+    volume names none) as a file of fresh random text, as an operator makes them."""
+    secret = volume["secret"]
+    folder = directory / "secrets" / volume["name"]
+    folder.mkdir(parents=True, exist_ok=True)
+    items = secret.get("items") or [{"key": key, "path": key} for key in ("cluster-secret", "admin-key")]
+    for item in items:
+        (folder / item["path"]).write_text(secrets.token_hex(32) + "\n")
+    return folder
+
+
+def container_environment(container: dict, pod: dict, folders: dict[str, Path], directory: Path) -> dict[str, str]:
     """The container's `env` values ($(VAR) expanded; valueFrom gets a sample), with
-    paths into a mounted ConfigMap pointed at the files config_maps wrote."""
+    paths into a mounted ConfigMap or Secret pointed at the files written for them."""
     mounts = {}
     volumes = {volume["name"]: volume for volume in pod.get("volumes", [])}
     for mount in container.get("volumeMounts", []):
-        config_map = (volumes.get(mount["name"]) or {}).get("configMap")
+        volume = volumes.get(mount["name"]) or {}
+        config_map = volume.get("configMap")
         if config_map and config_map.get("name") in folders:
             mounts[mount["mountPath"]] = folders[config_map["name"]]
+        if volume.get("secret"):
+            mounts[mount["mountPath"]] = secret_volume(volume, directory)
     environment = {}
     for variable in container.get("env", []):
         value = expand(str(variable["value"])) if "value" in variable else SAMPLES.get(variable["name"], "sample")
@@ -101,7 +118,7 @@ def container_environment(container: dict, pod: dict, folders: dict[str, Path]) 
     return environment
 
 
-def kubernetes_lines(path: Path, folders: dict[str, Path]) -> list[Line]:
+def kubernetes_lines(path: Path, folders: dict[str, Path], directory: Path) -> list[Line]:
     lines = []
     for document in yaml.safe_load_all(path.read_text()):
         if not document:
@@ -109,7 +126,7 @@ def kubernetes_lines(path: Path, folders: dict[str, Path]) -> list[Line]:
         where = f"{path.name} {document.get('kind')}/{document.get('metadata', {}).get('name')}"
         pod = pod_spec(document)
         for container in containers(pod):
-            environment = container_environment(container, pod, folders)
+            environment = container_environment(container, pod, folders, directory)
             command = container.get("command") or []
             args = container.get("args") or []
             if command[:1] == ["tailor"]:
@@ -146,7 +163,7 @@ def main(argv: list[str]) -> int:
         folders = config_maps([Path(manifest) for manifest in manifests], Path(directory))
         lines = compose_lines(Path(compose)) + dockerfile_lines(Path(dockerfile))
         for manifest in manifests:
-            lines += kubernetes_lines(Path(manifest), folders)
+            lines += kubernetes_lines(Path(manifest), folders, Path(directory))
         # Only the container's own settings: none of the shell's TAILOR_* variables.
         base = {key: value for key, value in os.environ.items() if not key.startswith("TAILOR_")}
         failed = 0
@@ -155,7 +172,11 @@ def main(argv: list[str]) -> int:
                 [tailor, "check-args", *arguments], capture_output=True, text=True, env={**base, **environment}
             )
             verdict = "ok" if result.returncode == 0 else "REFUSED"
-            settings = " ".join(f"{key}={value}" for key, value in sorted(environment.items()) if key.startswith("TAILOR_"))
+            settings = " ".join(
+                f"{key}={'<secret>' if key in ('TAILOR_CLUSTER_SECRET', 'TAILOR_ADMIN_KEY', 'TAILOR_API_KEY') else value}"
+                for key, value in sorted(environment.items())
+                if key.startswith("TAILOR_")
+            )
             print(f"{verdict:8} {where}: {settings + ' ' if settings else ''}tailor {' '.join(arguments)}")
             if result.returncode != 0:
                 failed += 1
