@@ -10,6 +10,8 @@ package struct ClusterSecret: Sendable {
     package static let minimumLength = 32
 
     let key: SymmetricKey
+    /// The MAC keyed with the secret, before any message: copied for each signature.
+    let keyed: HMAC<SHA256>
     /// The secret as given (trimmed): what `tailor local` hands its children.
     package let text: String
 
@@ -20,6 +22,7 @@ package struct ClusterSecret: Sendable {
             throw TrustSetupError("the cluster secret is \(trimmed.count) characters long; it needs at least \(Self.minimumLength) (e.g. `openssl rand -hex 32`)")
         }
         key = SymmetricKey(data: Data(trimmed.utf8))
+        keyed = HMAC<SHA256>(key: key)
     }
 
     /// A fresh random secret (`tailor local` makes one per run for its members).

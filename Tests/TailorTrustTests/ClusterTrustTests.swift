@@ -59,8 +59,9 @@ import Testing
     @Test func theReplayWindowKeepsANonceAtLeastOneWindowAndForgetsItAfterTwo() {
         var window = ReplayWindow()
         var fresh: [Bool] = []
-        for (nonce, now) in [("a", 0), ("a", 99), ("b", 150), ("a", 160), ("c", 260), ("a", 261)] as [(String, Int64)] {
-            fresh.append(window.insert(nonce, nowMillis: now, windowMillis: 100))
+        func nonce(_ digit: Character) -> Nonce { Nonce(hex: String(repeating: digit, count: 32).utf8)! }
+        for (digit, now) in [("a", 0), ("a", 99), ("b", 150), ("a", 160), ("c", 260), ("a", 261)] as [(Character, Int64)] {
+            fresh.append(window.insert(nonce(digit), nowMillis: now, windowMillis: 100))
         }
         // a is refused within the window and after the first rotation (previous
         // generation), and accepted again once two rotations have dropped it.
