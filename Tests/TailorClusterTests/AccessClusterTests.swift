@@ -278,7 +278,15 @@ extension ProcessSuites {
             }
         }
 
+        /// Events and products the nodes hold in all, from the cluster view.
+        static func heldTotals(_ cluster: TestCluster) async throws -> [Int] {
+            let (_, data) = try await cluster.get("/v1/cluster")
+            let members = json(data)["members"] as? [[String: Any]] ?? []
+            return ["events", "products", "shoppers"].map { field in members.reduce(0) { $0 + ($1[field] as? Int ?? 0) } }
+        }
+
         private func checkIntruder(_ cluster: TestCluster) async throws {
+            let before = try await Self.heldTotals(cluster)
             let port = try cluster.join("intruder")
             // It hears 401 from the members it gossips with, and says so.
             let refusedLogged = try await Self.waitUntil(.seconds(20)) {
@@ -301,6 +309,8 @@ extension ProcessSuites {
             #expect(read.hasSuffix(" 401"), "\(read)")
             let (_, after) = try await cluster.get("/v1/cluster")
             #expect(!String(decoding: after, as: UTF8.self).contains("intruder"))
+            // Nothing the members hold changed: no partition moved to it, nothing was written.
+            #expect(try await Self.heldTotals(cluster) == before)
         }
 
         /// `curl --http2-prior-knowledge` (an independent HTTP/2 client): body, then the status.
