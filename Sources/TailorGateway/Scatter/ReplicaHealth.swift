@@ -26,8 +26,12 @@ struct ReplicaHealth: Sendable {
     /// replicas. A replica declines while it awaits hand-off (created empty when the
     /// shard map moved, e.g. after a member was declared dead) or catch-up, which takes
     /// seconds; asking it first on every request spent a round trip of each answer's
-    /// deadline on the decline (then on the situation the re-ask needs).
-    static let declineMemory: Duration = .seconds(5)
+    /// deadline on the decline (then on the situation the re-ask needs). Longer than a
+    /// hand-off takes on a busy machine (4–6 s measured, more under load): with 5 s, a
+    /// replica still awaiting its hand-off was asked again and one answer came back
+    /// degraded (seen in CI). The partition's other replica is complete meanwhile, so a
+    /// long memory costs only balance.
+    static let declineMemory: Duration = .seconds(15)
 
     private var latencies: [String: [Double]] = [:]
     private var next: [String: Int] = [:]
