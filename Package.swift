@@ -205,6 +205,7 @@ let package = Package(
         .target(
             name: "TailorCommands",
             dependencies: [
+                "TailorRPC",
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 "TailorTrust",
                 "TailorHTTP2",

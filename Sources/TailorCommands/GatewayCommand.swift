@@ -66,17 +66,13 @@ struct GatewayCommand: AsyncParsableCommand {
 
     /// Keys with the bootstrap admin key, or open under `--insecure-no-auth` without one.
     func access() throws -> AccessMode {
-        guard let text = try TrustOptions.read(file: adminKeyFile, variable: TrustOptions.adminKeyVariable, flag: "--admin-key-file") else {
+        guard let key = try TrustOptions.adminKey(file: adminKeyFile) else {
             guard trust.insecureNoAuth else {
                 throw ValidationError(
                     "tailor gateway needs the bootstrap admin key: --admin-key-file PATH or \(TrustOptions.adminKeyVariable) (at least \(AccessMode.minimumAdminKeyLength) characters, e.g. `openssl rand -hex 32`). --insecure-no-auth runs without keys, for development only."
                 )
             }
             return .open
-        }
-        let key = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard key.count >= AccessMode.minimumAdminKeyLength, !key.contains(where: \.isWhitespace) else {
-            throw ValidationError("the bootstrap admin key must be at least \(AccessMode.minimumAdminKeyLength) characters without spaces (e.g. `openssl rand -hex 32`)")
         }
         return .keys(
             bootstrapAdminKey: key,

@@ -21,15 +21,7 @@ struct KeysCommand: AsyncParsableCommand {
 
         func client() throws -> PublicAPIClient {
             guard let client = PublicAPIClient(gateway: gateway) else { throw ValidationError("--gateway: '\(gateway)' is not http://host[:port]") }
-            let key: String?
-            if let adminKeyFile {
-                guard let text = try? String(contentsOfFile: adminKeyFile, encoding: .utf8) else {
-                    throw ValidationError("--admin-key-file: cannot read '\(adminKeyFile)'")
-                }
-                key = text
-            } else {
-                key = ProcessInfo.processInfo.environment[TrustOptions.adminKeyVariable]
-            }
+            let key = try TrustOptions.read(file: adminKeyFile, variable: TrustOptions.adminKeyVariable, flag: "--admin-key-file")
             guard let key = key?.trimmingCharacters(in: .whitespacesAndNewlines), !key.isEmpty else {
                 throw ValidationError("give the admin key: --admin-key-file PATH or \(TrustOptions.adminKeyVariable)")
             }

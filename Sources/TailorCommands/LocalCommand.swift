@@ -102,14 +102,7 @@ struct LocalCommand: AsyncParsableCommand {
     /// The admin key in `--admin-key-file`, checked as the gateway will.
     private func adminKey() throws -> String? {
         guard let adminKeyFile else { return nil }
-        guard let text = try? String(contentsOfFile: adminKeyFile, encoding: .utf8) else {
-            throw ValidationError("--admin-key-file: cannot read '\(adminKeyFile)'")
-        }
-        let key = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard key.count >= AccessMode.minimumAdminKeyLength, !key.contains(where: \.isWhitespace) else {
-            throw ValidationError("--admin-key-file: the key must be at least \(AccessMode.minimumAdminKeyLength) characters without spaces (e.g. `openssl rand -hex 32`)")
-        }
-        return key
+        return try TrustOptions.adminKey(file: adminKeyFile)
     }
 
     func run() async throws {

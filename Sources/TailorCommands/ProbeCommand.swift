@@ -5,6 +5,7 @@ import HTTPTypes
 import Logging
 import TailorHTTP2
 import TailorSettings
+import TailorRPC
 import TailorTrust
 
 /// `tailor probe`: one GET, exit 0 on 200 — the health check of a container or a pod.
@@ -90,14 +91,9 @@ struct ProbeCommand: AsyncParsableCommand {
 
     /// The cluster's signature for `GET path`, when a secret is given (none: unsigned).
     private func signature(path: String) throws -> HTTPFields {
-        guard let text = try TrustOptions.read(file: clusterSecretFile, variable: TrustOptions.secretVariable, flag: "--cluster-secret-file") else {
-            return [:]
-        }
-        let trust: ClusterTrust
-        do { trust = ClusterTrust(secret: try ClusterSecret(text: text)) } catch { throw ValidationError(error.description) }
-        guard let value = [UInt8]().withUnsafeBytes({ trust.signature(method: "GET", path: path, body: $0) }),
-            let name = HTTPField.Name(ClusterTrust.headerName)
+        guard let trust = try TrustOptions.trust(secretFile: clusterSecretFile),
+            let value = [UInt8]().withUnsafeBytes({ trust.signature(method: "GET", path: path, body: $0) })
         else { return [:] }
-        return [name: value]
+        return [ClusterTrust.signatureField: value]
     }
 }

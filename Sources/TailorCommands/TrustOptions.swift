@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import TailorGateway
+import TailorProcess
 import TailorTrust
 
 /// How a member proves it belongs to the cluster, and (a gateway) who may call the
@@ -15,8 +16,8 @@ struct TrustOptions: ParsableArguments {
     @Flag(help: "Run without a cluster secret (internal calls unsigned) and, for a gateway, without API keys (every caller is admin). Development only; logged as a warning.")
     var insecureNoAuth = false
 
-    static let secretVariable = "TAILOR_CLUSTER_SECRET"
-    static let adminKeyVariable = "TAILOR_ADMIN_KEY"
+    static let secretVariable = ClusterCredentials.secretVariable
+    static let adminKeyVariable = ClusterCredentials.adminKeyVariable
 
     /// The secret's text from the file or the environment, nil when neither gives one.
     static func read(file: String?, variable: String, flag: String) throws -> String? {
@@ -28,9 +29,29 @@ struct TrustOptions: ParsableArguments {
         return ProcessInfo.processInfo.environment[variable]
     }
 
+    /// The trust of the secret in `secretFile`, else in `TAILOR_CLUSTER_SECRET`; nil when
+    /// neither gives one.
+    static func trust(secretFile: String?) throws -> ClusterTrust? {
+        guard let text = try read(file: secretFile, variable: secretVariable, flag: "--cluster-secret-file") else { return nil }
+        do { return ClusterTrust(secret: try ClusterSecret(text: text)) } catch { throw ValidationError(error.description) }
+    }
+
+    /// The bootstrap admin key in `file`, else in `TAILOR_ADMIN_KEY`, checked; nil when
+    /// neither gives one.
+    static func adminKey(file: String?) throws -> String? {
+        guard let text = try read(file: file, variable: adminKeyVariable, flag: "--admin-key-file") else { return nil }
+        let key = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard key.count >= AccessMode.minimumAdminKeyLength, !key.contains(where: \.isWhitespace) else {
+            throw ValidationError(
+                "the bootstrap admin key must be at least \(AccessMode.minimumAdminKeyLength) characters without spaces (e.g. `openssl rand -hex 32`)"
+            )
+        }
+        return key
+    }
+
     /// The cluster's trust: the secret, or open under `--insecure-no-auth` without one.
     func trust(command: String) throws -> ClusterTrust {
-        guard let text = try Self.read(file: clusterSecretFile, variable: Self.secretVariable, flag: "--cluster-secret-file") else {
+        guard let trust = try Self.trust(secretFile: clusterSecretFile) else {
             guard insecureNoAuth else {
                 throw ValidationError(
                     "tailor \(command) needs the cluster secret: --cluster-secret-file PATH or \(Self.secretVariable) (at least \(ClusterSecret.minimumLength) characters, e.g. `openssl rand -hex 32`, the same on every member). --insecure-no-auth runs without one, for development only."
@@ -38,7 +59,7 @@ struct TrustOptions: ParsableArguments {
             }
             return .open
         }
-        do { return ClusterTrust(secret: try ClusterSecret(text: text)) } catch { throw ValidationError(error.description) }
+        return trust
     }
 
     /// Says at start what is not protected.

@@ -8,9 +8,6 @@ package struct ClusterCredentials: Sendable {
 
     package static let secretVariable = "TAILOR_CLUSTER_SECRET"
     package static let adminKeyVariable = "TAILOR_ADMIN_KEY"
-    /// Read by the tools that call a gateway (`tailor demo-load`, `tailor eval --cluster`,
-    /// `tailor-lab load`): the key they send as `Authorization: Bearer`.
-    package static let apiKeyVariable = "TAILOR_API_KEY"
 
     package init(secret: String, adminKey: String) {
         self.secret = secret

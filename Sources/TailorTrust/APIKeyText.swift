@@ -14,6 +14,6 @@ package enum APIKeyText {
 
     /// SHA-256 of the key's text, in hex: what is stored and replicated.
     package static func hash(_ key: String) -> String {
-        ClusterTrust.hex(SHA256.hash(data: Data(key.utf8)))
+        Hex.encode(SHA256.hash(data: Data(key.utf8)))
     }
 }

@@ -111,9 +111,6 @@ package final class ClusterTrust: Sendable {
         return hmac.finalize()
     }
 
-    static func hex(_ bytes: some Sequence<UInt8>) -> String { Hex.encode(bytes) }
-
-    static func bytes(hex: Substring) -> [UInt8]? { Hex.decode(hex.utf8) }
 }
 
 /// Lowercase hex, both ways, without Foundation's formatting.

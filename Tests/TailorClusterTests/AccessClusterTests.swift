@@ -11,25 +11,11 @@ import Testing
 extension ProcessSuites {
     @Suite("Access: keys, roles, CORS and the cluster secret (processes)", .serialized)
     struct AccessClusterTests {
-        /// Polls `condition` every 50 ms until it holds or `timeout` passes.
-        static func waitUntil(_ timeout: Duration, _ condition: () async throws -> Bool) async throws -> Bool {
-            let deadline = ContinuousClock.now + timeout
-            while ContinuousClock.now < deadline {
-                if try await condition() { return true }
-                try await Task.sleep(for: .milliseconds(50))
-            }
-            return try await condition()
-        }
-
-        static func json(_ data: Data) -> [String: Any] {
-            ((try? JSONSerialization.jsonObject(with: data)) as? [String: Any]) ?? [:]
-        }
-
         /// Makes a key through the admin client; answers (key, id).
         static func makeKey(_ cluster: TestCluster, _ body: String) async throws -> (key: String, id: String) {
             let (status, data) = try await cluster.post("/v1/keys", json: body)
             #expect(status == 201, "\(String(decoding: data, as: UTF8.self))")
-            let made = json(data)
+            let made = DurabilityClusterTests.json(data)
             return (made["key"] as? String ?? "", made["id"] as? String ?? "")
         }
 
@@ -37,7 +23,7 @@ extension ProcessSuites {
         static func events(of shopper: String, _ cluster: TestCluster) async throws -> Int {
             let (status, data) = try await cluster.get("/v1/users/\(shopper)/export")
             #expect(status == 200)
-            return (json(data)["events"] as? [Any])?.count ?? -1
+            return (DurabilityClusterTests.json(data)["events"] as? [Any])?.count ?? -1
         }
 
         static func productExists(_ id: String, _ cluster: TestCluster) async throws -> Bool {
@@ -46,12 +32,12 @@ extension ProcessSuites {
 
         static func stock(of id: String, _ cluster: TestCluster) async throws -> Int? {
             let (_, data) = try await cluster.get("/v1/products/\(id)")
-            return json(data)["stock"] as? Int
+            return DurabilityClusterTests.json(data)["stock"] as? Int
         }
 
         static func keyRevoked(_ id: String, _ cluster: TestCluster) async throws -> Bool {
             let (_, data) = try await cluster.get("/v1/keys")
-            let keys = json(data)["keys"] as? [[String: Any]] ?? []
+            let keys = DurabilityClusterTests.json(data)["keys"] as? [[String: Any]] ?? []
             return keys.first { $0["id"] as? String == id }?["revoked"] as? Bool ?? false
         }
 
@@ -120,7 +106,7 @@ extension ProcessSuites {
                 try await client.send(.POST, "/v1/keys", json: #"{"role":"private","name":"made by \#(label)"}"#).status
             }, applied: { cluster, label in
                 let (_, data) = try await cluster.get("/v1/keys")
-                return (json(data)["keys"] as? [[String: Any]] ?? []).contains { $0["name"] as? String == "made by \(label)" }
+                return (DurabilityClusterTests.json(data)["keys"] as? [[String: Any]] ?? []).contains { $0["name"] as? String == "made by \(label)" }
             }),
         ]
 
@@ -170,7 +156,7 @@ extension ProcessSuites {
             // The refusals say what is wrong: the header, or the role needed.
             let (status, data) = try await cluster.client(key: publicKey.key).send(.DELETE, "/v1/users/someone")
             #expect(status == 403)
-            let error = Self.json(data)["error"] as? [String: Any]
+            let error = DurabilityClusterTests.json(data)["error"] as? [String: Any]
             #expect(error?["field"] as? String == "role")
             #expect((error?["problem"] as? String)?.contains("needs an admin key") == true)
             let none = try await cluster.client(key: nil).send(APIRequest(.GET, "/v1/cluster"))
@@ -252,12 +238,12 @@ extension ProcessSuites {
                 Issue.record("not a gateway URL: \(second)")
                 return
             }
-            let known = try await Self.waitUntil(.seconds(3)) { try await other.get("/v1/products/p00001").status != 401 }
+            let known = try await DurabilityClusterTests.waitUntil(.seconds(3)) { try await other.get("/v1/products/p00001").status != 401 }
             #expect(known, "the key made on the first gateway never worked on the second")
             let (status, _) = try await cluster.delete("/v1/keys/\(key.id)")
             #expect(status == 200)
             let revokedAt = ContinuousClock.now
-            let refused = try await Self.waitUntil(.seconds(2)) { try await other.get("/v1/products/p00001").status == 401 }
+            let refused = try await DurabilityClusterTests.waitUntil(.seconds(2)) { try await other.get("/v1/products/p00001").status == 401 }
             let took = ContinuousClock.now - revokedAt
             #expect(refused, "the second gateway still accepted the revoked key after \(took)")
             #expect(try await Self.keyRevoked(key.id, cluster))
@@ -281,7 +267,7 @@ extension ProcessSuites {
         /// Events and products the nodes hold in all, from the cluster view.
         static func heldTotals(_ cluster: TestCluster) async throws -> [Int] {
             let (_, data) = try await cluster.get("/v1/cluster")
-            let members = json(data)["members"] as? [[String: Any]] ?? []
+            let members = DurabilityClusterTests.json(data)["members"] as? [[String: Any]] ?? []
             return ["events", "products", "shoppers"].map { field in members.reduce(0) { $0 + ($1[field] as? Int ?? 0) } }
         }
 
@@ -289,7 +275,7 @@ extension ProcessSuites {
             let before = try await Self.heldTotals(cluster)
             let port = try cluster.join("intruder")
             // It hears 401 from the members it gossips with, and says so.
-            let refusedLogged = try await Self.waitUntil(.seconds(20)) {
+            let refusedLogged = try await DurabilityClusterTests.waitUntil(.seconds(20)) {
                 cluster.log(of: "intruder").contains("another member refuses this member's signature")
             }
             #expect(refusedLogged, "\(cluster.log(of: "intruder").suffix(2_000))")
@@ -323,7 +309,7 @@ extension ProcessSuites {
 
         @Test("tailor node and tailor gateway refuse to start without the cluster secret or the admin key, and say how to give them")
         func productionModeRefusesToStartOpen() async throws {
-            let environment = SettingsCatalog_withoutSecrets()
+            let environment = environmentWithoutTailorVariables()
             for (arguments, needed) in [
                 (["node", "--name", "n1", "--listen", "127.0.0.1:1", "--members", "n1=127.0.0.1:1"], "TAILOR_CLUSTER_SECRET"),
                 (["gateway", "--listen", "127.0.0.1:1", "--members", "n1=127.0.0.1:1"], "TAILOR_CLUSTER_SECRET"),
@@ -350,7 +336,7 @@ extension ProcessSuites {
 }
 
 /// This process's environment without any `TAILOR_*` variable.
-private func SettingsCatalog_withoutSecrets() -> [String: String] {
+private func environmentWithoutTailorVariables() -> [String: String] {
     ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("TAILOR_") }
 }
 

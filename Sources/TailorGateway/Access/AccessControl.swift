@@ -31,7 +31,7 @@ package final class Access: Sendable {
         guard let origin else { return nil }
         guard let keys else { return origin }
         if let caller {
-            guard caller.role == .public, caller.origins.contains(origin) || caller.origins.contains("*") else { return nil }
+            guard caller.role == .public, caller.allows(origin: origin) else { return nil }
             return origin
         }
         return keys.allowsOrigin(origin) ? origin : nil
@@ -96,7 +96,7 @@ struct AccessControl: RouterMiddleware {
                 problem: "\(request.method) \(request.uri.path) needs \(role == .admin ? "an" : "a") \(role.rawValue) key\(role == .admin ? "" : " or higher"); this key is \(caller.role.rawValue)"
             )
         }
-        if let origin, caller.role == .public, !caller.origins.contains(origin), !caller.origins.contains("*") {
+        if let origin, caller.role == .public, !caller.allows(origin: origin) {
             throw APIError(status: .forbidden, field: "Origin", problem: "'\(origin)' is not one of this key's origins")
         }
         if let wait = access.limiter.take(key: caller.keyID, rate: caller.ratePerSecond) {

@@ -40,8 +40,7 @@ struct ConfigSync: Service {
                     }
                 }
             }
-            let pause = gateway.keysLoaded ? Self.interval : .milliseconds(200)
-            do { try await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) } } catch { return }
+            do { try await gracefulSleep(gateway.keysLoaded ? Self.interval : .milliseconds(200)) } catch { return }
         }
     }
 }

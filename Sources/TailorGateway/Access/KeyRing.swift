@@ -12,6 +12,14 @@ package struct Caller: Sendable {
     package var origins: [String]
     /// Requests per second at this gateway.
     package var ratePerSecond: Double
+
+    /// Whether a browser at `origin` may use the key: it lists the origin, or `*`.
+    func allows(origin: String) -> Bool { Caller.lists(origin, in: origins) }
+
+    /// `origins` holds `origin` or `*` (any): the rule for keys and for preflights.
+    static func lists(_ origin: String, in origins: some Collection<String>) -> Bool {
+        origins.contains(origin) || origins.contains("*")
+    }
 }
 
 /// A gateway's API keys: the bootstrap admin key, and the replicated registers of
@@ -57,7 +65,7 @@ package final class KeyRing: Sendable {
 
     /// Whether a live public key lists `origin`.
     package func allowsOrigin(_ origin: String) -> Bool {
-        state.withLock { $0.origins.contains(origin) || $0.origins.contains("*") }
+        state.withLock { Caller.lists(origin, in: $0.origins) }
     }
 
     /// Makes a key: the register to replicate, and the key's text (shown once).

@@ -82,6 +82,19 @@ struct KeyCreated: Encodable, Sendable {
     /// Nodes that stored it before the answer, of those in the cluster.
     var storedOn: Int
     var nodes: Int
+
+    init(key: String, record: WireKeyRecord, storedOn: Int, nodes: Int) {
+        let listed = KeyView(record)
+        self.key = key
+        id = listed.id
+        role = listed.role
+        name = listed.name
+        origins = listed.origins
+        ratePerSecond = listed.ratePerSecond
+        createdAt = listed.createdAt
+        self.storedOn = storedOn
+        self.nodes = nodes
+    }
 }
 
 struct KeyRevoked: Encodable, Sendable {
@@ -104,11 +117,7 @@ extension GatewayService {
                 _ = keys.revoke(id: record.id)
                 throw APIError(status: .serviceUnavailable, field: nil, problem: "no node stored the key; it was withdrawn, try again")
             }
-            let created = KeyCreated(
-                key: key, id: record.id, role: record.role, name: record.name, origins: record.origins, ratePerSecond: body.ratePerSecond,
-                createdAt: Date(timeIntervalSince1970: Double(record.createdMs) / 1000), storedOn: stored, nodes: nodes
-            )
-            return try JSONCoding.response(created, status: .created)
+            return try JSONCoding.response(KeyCreated(key: key, record: record, storedOn: stored, nodes: nodes), status: .created)
         }
         routes.get("/v1/keys") { _, _ in
             let keys = try self.requireKeys()

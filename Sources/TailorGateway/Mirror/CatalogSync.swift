@@ -121,10 +121,11 @@ struct CatalogSync: Service {
         return true
     }
 
-    /// Sleeps; on shutdown `run()` returns through the cancellation it throws.
-    private func gracefulSleep(_ duration: Duration) async throws {
-        try await cancelWhenGracefulShutdown {
-            try await Task.sleep(for: duration)
-        }
+}
+
+/// Sleeps; on graceful shutdown (or cancellation) throws, so a service's loop ends.
+func gracefulSleep(_ duration: Duration) async throws {
+    try await cancelWhenGracefulShutdown {
+        try await Task.sleep(for: duration)
     }
 }

@@ -76,33 +76,12 @@ struct AuthBenchCommand: AsyncParsableCommand {
         // A first, unmeasured load on each: connections, caches and the first answers of
         // a fresh cluster are not what a request costs.
         for cluster in [secured, open] {
-            let runner = LoadRun(
-                settings: LoadRun.Settings(
-                    target: cluster.address, connections: connections, warmup: .zero, duration: DurationText.parse(warmup)! * 2,
-                    apiKey: cluster.secured ? publicKey : nil
-                ),
-                group: MultiThreadedEventLoopGroup.singleton
-            )
-            let mix = LoadMix.Configuration(
-                shoppers: small ? 3_000 : 50_000, products: small ? 2_000 : 20_000, eventsShare: 0, seed: 0, eventIDPrefix: "auth-0", eventsPerBatch: nil
-            )
-            _ = await runner.run(rate: rate, mix: mix)
+            _ = await load(cluster, key: publicKey, round: 0, warmup: .zero, duration: DurationText.parse(warmup)! * 2)
         }
         for round in 1...rounds {
             let order = round % 2 == 1 ? [secured, open] : [open, secured]
             for cluster in order {
-                let runner = LoadRun(
-                    settings: LoadRun.Settings(
-                        target: cluster.address, connections: connections, warmup: DurationText.parse(warmup)!,
-                        duration: DurationText.parse(duration)!, cpu: cluster.cpu, apiKey: cluster.secured ? publicKey : nil
-                    ),
-                    group: MultiThreadedEventLoopGroup.singleton
-                )
-                let mix = LoadMix.Configuration(
-                    shoppers: small ? 3_000 : 50_000, products: small ? 2_000 : 20_000, eventsShare: 0, seed: UInt64(round),
-                    eventIDPrefix: "auth-\(round)", eventsPerBatch: nil
-                )
-                let result = await runner.run(rate: rate, mix: mix)
+                let result = await load(cluster, key: publicKey, round: round, warmup: DurationText.parse(warmup)!, duration: DurationText.parse(duration)!)
                 let kind = LoadReport.Kind(result.tally.recommendations, duration: result.duration)
                 let seconds = DurationText.seconds(result.duration)
                 let cpu = result.cpu.dropLast().compactMap(\.self).reduce(0.0) { $0 + DurationText.seconds($1) }
@@ -157,6 +136,23 @@ struct AuthBenchCommand: AsyncParsableCommand {
             timings.append(DurationText.seconds(ContinuousClock.now - started) * 1e6 / Double(count))
         }
         return median(timings)
+    }
+
+    /// The bench's recommendation load on `cluster` (its public key when secured), its
+    /// processes' CPU read over the measured window.
+    private func load(_ cluster: AuthBenchCluster, key: String, round: Int, warmup: Duration, duration: Duration) async -> LoadRun.Result {
+        let runner = LoadRun(
+            settings: LoadRun.Settings(
+                target: cluster.address, connections: connections, warmup: warmup, duration: duration, cpu: cluster.cpu,
+                apiKey: cluster.secured ? key : nil
+            ),
+            group: MultiThreadedEventLoopGroup.singleton
+        )
+        let mix = LoadMix.Configuration(
+            shoppers: small ? 3_000 : 50_000, products: small ? 2_000 : 20_000, eventsShare: 0, seed: UInt64(round),
+            eventIDPrefix: "auth-\(round)", eventsPerBatch: nil
+        )
+        return await runner.run(rate: rate, mix: mix)
     }
 
     static func median(_ values: [Double]) -> Double {
