@@ -92,6 +92,11 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .target(
+            name: "TailorOutcomes",
+            dependencies: ["TailorModel", "TailorTrust"],
+            swiftSettings: upcoming
+        ),
+        .target(
             name: "TailorTrust",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: upcoming
@@ -313,6 +318,11 @@ let package = Package(
         .testTarget(
             name: "TailorScoringTests",
             dependencies: ["TailorScoring", "TailorModel", "TailorCRDT"],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "TailorOutcomesTests",
+            dependencies: ["TailorOutcomes", "TailorModel"],
             swiftSettings: upcoming
         ),
         .testTarget(

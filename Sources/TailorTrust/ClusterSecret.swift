@@ -69,3 +69,12 @@ package enum RandomText {
             .replacingOccurrences(of: "=", with: "")
     }
 }
+
+extension ClusterSecret {
+    /// An HMAC-SHA256 of `message` under a key derived from the secret for one
+    /// `purpose` (so a MAC made for one use is never valid for another).
+    package func authenticationCode(for message: some DataProtocol, purpose: String) -> [UInt8] {
+        let derived = SymmetricKey(data: HMAC<SHA256>.authenticationCode(for: Data(purpose.utf8), using: key))
+        return Array(HMAC<SHA256>.authenticationCode(for: message, using: derived))
+    }
+}
