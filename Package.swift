@@ -86,6 +86,7 @@ let package = Package(
             dependencies: [
                 "TailorModel",
                 "TailorCRDT",
+                "TailorOutcomes",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             exclude: ["README.md"],
@@ -152,6 +153,7 @@ let package = Package(
                 "TailorGossip",
                 "TailorStore",
                 "TailorCRDT",
+                "TailorOutcomes",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -165,6 +167,7 @@ let package = Package(
             name: "TailorGateway",
             dependencies: [
                 "TailorTrust",
+                "TailorOutcomes",
                 "TailorModel",
                 "TailorScoring",
                 "TailorWire",

@@ -13,6 +13,8 @@ package enum Limits {
     package static let maximumIDBytes = 128
     /// Product titles, category and brand names, attribute values (UTF-8 bytes).
     package static let maximumTextBytes = 512
+    /// A `recommendationId` as an event carries it (UTF-8 bytes).
+    package static let maximumRecommendationIDBytes = 512
     /// Search queries (UTF-8 bytes).
     package static let maximumQueryBytes = 256
     /// Products named by one event.

@@ -147,8 +147,13 @@ package struct RecommendedItem: Codable, Sendable, Hashable {
     package var signals: Signals
     /// Why, in a sentence a shopper or a merchandiser can read.
     package var reason: String
+    /// Where the item stands in the answer, from 1.
+    package var position: Int
 
-    package init(product: String, title: String, category: String, price: Double, score: Float, signals: Signals, reason: String) {
+    package init(
+        product: String, title: String, category: String, price: Double, score: Float, signals: Signals, reason: String, position: Int = 1
+    ) {
+        self.position = position
         self.product = product
         self.title = title
         self.category = category
@@ -191,11 +196,20 @@ package struct RecommendationResponse: Codable, Sendable {
     package var personalized: Bool
     /// The consent the answer was made under: the request's, or the gateway's default.
     package var personalization: Personalization
+    /// Names this answer in the events it leads to (impressions, clicks, add-to-carts,
+    /// purchases): unique and opaque.
+    package var recommendationId: String
+    /// The experiment running on the placement and the variant this shopper gets, when one runs.
+    package var experiment: String?
+    package var variant: String?
 
     package init(
         items: [RecommendedItem], coverage: Coverage, placement: Placement, strategy: Strategy, tookMs: Double,
-        personalization: Personalization = .granted
+        personalization: Personalization = .granted, recommendationId: String = "", experiment: String? = nil, variant: String? = nil
     ) {
+        self.recommendationId = recommendationId
+        self.experiment = experiment
+        self.variant = variant
         self.items = items
         self.coverage = coverage
         self.placement = placement

@@ -8,6 +8,9 @@ package enum EventType: String, Codable, Sendable, CaseIterable {
     case purchase
     case search
     case click
+    /// The storefront showed the products of a recommendation (`recommendationId`):
+    /// counted by the outcome loop, never part of the shopper's profile or popularity.
+    case impression
 
     /// Events a storefront's page sends (a public key may send them); purchases come
     /// from the shop's servers (a private key).
@@ -23,6 +26,7 @@ package enum EventType: String, Codable, Sendable, CaseIterable {
         case .addToCart: 4
         case .removeFromCart: -2
         case .purchase: 8
+        case .impression: 0
         }
     }
 }
@@ -49,16 +53,20 @@ package struct ShopperEvent: Codable, Sendable, Hashable {
     /// Kept as written so that a wrong spelling is refused by ``validate(field:now:)``
     /// with the field's path, like every other invalid value.
     package var personalization: String?
+    /// The recommendation the event came from (`recommendationId` of an answer):
+    /// required on an impression; a click, add-to-cart or purchase may carry it.
+    package var recommendationId: String?
 
     /// The JSON spells the shopper `user`.
     enum CodingKeys: String, CodingKey {
-        case id, type, shopper = "user", session, product, products, quantity, price, query, at, context, personalization
+        case id, type, shopper = "user", session, product, products, quantity, price, query, at, context, personalization, recommendationId
     }
 
     package init(
         id: String? = nil, type: EventType, shopper: String, session: String? = nil,
         product: String? = nil, products: [String]? = nil, quantity: Int? = nil, price: Double? = nil,
-        query: String? = nil, at: Date? = nil, context: [String: String]? = nil, personalization: String? = nil
+        query: String? = nil, at: Date? = nil, context: [String: String]? = nil, personalization: String? = nil,
+        recommendationId: String? = nil
     ) {
         self.id = id
         self.type = type
@@ -72,6 +80,7 @@ package struct ShopperEvent: Codable, Sendable, Hashable {
         self.at = at
         self.context = context
         self.personalization = personalization
+        self.recommendationId = recommendationId
     }
 
     /// `product` and `products` together, in order, without repeats.
@@ -98,7 +107,14 @@ package struct ShopperEvent: Codable, Sendable, Hashable {
                 try Check.identifier(product, "\(field).products[\(index)]")
             }
         }
-        if type != .search && allProducts.isEmpty {
+        if let recommendationId {
+            try Check.text(recommendationId, "\(field).recommendationId", maxBytes: Limits.maximumRecommendationIDBytes)
+        } else if type == .impression {
+            throw ValidationError(field: "\(field).recommendationId", problem: "an impression names the recommendation it showed")
+        }
+        if type == .impression {
+            if let query, !query.isEmpty { throw ValidationError(field: "\(field).query", problem: "an impression has no query") }
+        } else if type != .search && allProducts.isEmpty {
             throw ValidationError(field: "\(field).product", problem: "a \(type.rawValue) event names a product (or products)")
         }
         if let query { try Check.text(query, "\(field).query", maxBytes: Limits.maximumQueryBytes) }

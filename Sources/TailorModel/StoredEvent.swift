@@ -13,13 +13,16 @@ package struct ProductRef: Sendable, Hashable {
     /// weight the gateway gave it from how rare it is in the catalog (TailorScoring's
     /// `ProductFeatures`); empty when unknown.
     package var features: [String: Float]
+    /// What the product costs the shop (the margin of a purchase), nil when unknown.
+    package var cost: Double?
 
-    package init(id: String, category: String = "", brand: String = "", price: Double = 0, features: [String: Float] = [:]) {
+    package init(id: String, category: String = "", brand: String = "", price: Double = 0, features: [String: Float] = [:], cost: Double? = nil) {
         self.id = id
         self.category = category
         self.brand = brand
         self.price = price
         self.features = features
+        self.cost = cost
     }
 }
 
@@ -34,10 +37,14 @@ package struct StoredEvent: Sendable, Hashable {
     package var query: String
     /// Milliseconds since the Unix epoch.
     package var atMillis: Int64
+    /// The recommendation the event came from (its `recommendationId`), empty when none.
+    package var recommendationID: String
+    /// A purchase's unit price as the shop sent it; the products' catalog prices count when nil.
+    package var unitPrice: Double?
 
     package init(
         id: String, type: EventType, shopper: String, session: String, products: [ProductRef],
-        quantity: Int = 1, query: String = "", atMillis: Int64
+        quantity: Int = 1, query: String = "", atMillis: Int64, recommendationID: String = "", unitPrice: Double? = nil
     ) {
         self.id = id
         self.type = type
@@ -47,6 +54,8 @@ package struct StoredEvent: Sendable, Hashable {
         self.quantity = quantity
         self.query = query
         self.atMillis = atMillis
+        self.recommendationID = recommendationID
+        self.unitPrice = unitPrice
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import TailorMembership
+import TailorOutcomes
 import TailorStore
 import TailorTrust
 
@@ -35,6 +36,9 @@ package struct NodeConfiguration: Sendable {
     /// The cluster secret internal calls are signed and checked with (``ClusterTrust/open``
     /// only under `--insecure-no-auth` without a secret).
     package var trust: ClusterTrust
+    /// How long a click or a view may precede a purchase it is credited for
+    /// (`--attribution-click-window`, `--attribution-view-window`; every node the same).
+    package var attributionWindows = AttributionWindows.standard
 
     package struct SeedSetup: Sendable {
         /// Events of the seed end at this time (ms since the epoch); every member

@@ -20,7 +20,7 @@ import NIOPosix
 package final class NodeService: Service, Sendable {
     package let configuration: NodeConfiguration
     package let readiness = Readiness()
-    private let table = PartitionTable()
+    private let table: PartitionTable
     private let logger: Logger
     private let onListening: @Sendable (SocketAddress) -> Void
     /// The members named at start and SWIM's view: what the shard map is computed from.
@@ -34,6 +34,7 @@ package final class NodeService: Service, Sendable {
         self.logger = logger
         self.onListening = onListening
         self.members = Mutex(ClusterMembers(initial: configuration.members))
+        self.table = PartitionTable(attributionWindows: configuration.attributionWindows)
     }
 
     package func run() async throws {
@@ -209,7 +210,7 @@ package final class NodeService: Service, Sendable {
         let records = try data.load(stored)
         for partition in shardMap.partitions(heldBy: member) where table[partition] == nil {
             table.install(
-                .empty(partition: partition, vocabulary: table.vocabulary, complete: false) { shardMap.partition(of: $0) == partition },
+                .empty(partition: partition, vocabulary: table.vocabulary, windows: table.attributionWindows, complete: false) { shardMap.partition(of: $0) == partition },
                 partition: partition
             )
         }

@@ -12,14 +12,14 @@ package struct ExperimentDefinition: Codable, Sendable, Hashable {
         case bandit
     }
 
-    /// A situation fact a contextual bandit keeps one posterior per value of.
+    /// A situation fact a contextual bandit keeps one posterior per value of: one the
+    /// gateway reads from the request itself, so choosing costs no call (whether a
+    /// shopper is new or returning needs their partition: left for segments' facts).
     package enum ContextFact: String, Codable, Sendable, Hashable, CaseIterable {
         /// The request's `context.device` (`mobile`, `desktop`, …; `unknown` when missing).
         case device
         /// The request's `context.source` (`ads`, `email`, …; `unknown` when missing).
         case source
-        /// `new` for a shopper the cluster holds no history of, else `returning`.
-        case newVsReturning
     }
 
     /// What a control variant answers instead of the shop's recommendations.

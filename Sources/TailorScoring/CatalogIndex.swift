@@ -141,7 +141,7 @@ package struct CatalogIndex: Sendable {
             let summary = ProductSummary(
                 id: ids[row], title: titles[row], category: categories[row], brand: brands[row], price: numbers[row].price,
                 stock: level?.quantity, stockVersion: level?.version, version: records[row].version,
-                features: ProductFeatures.names(of: records[row])
+                features: ProductFeatures.names(of: records[row]), cost: records[row].cost
             )
             result.append(summary)
             bytes += summary.estimatedBytes
@@ -259,6 +259,8 @@ package struct ProductSummary: Sendable, Hashable {
     package var version: Int64
     /// ``ProductFeatures/names(of:)``.
     package var features: [String]
+    /// What the product costs the shop, nil when unknown (the margin of attributed purchases).
+    package var cost: Double?
 
     /// About what the summary takes on the wire: its text and its numbers.
     package var estimatedBytes: Int {
@@ -267,9 +269,10 @@ package struct ProductSummary: Sendable, Hashable {
 
     package init(
         id: String, title: String, category: String, brand: String, price: Double, stock: Int64?, stockVersion: Int64?, version: Int64,
-        features: [String] = []
+        features: [String] = [], cost: Double? = nil
     ) {
         self.features = features
+        self.cost = cost
         self.id = id
         self.title = title
         self.category = category

@@ -8,21 +8,36 @@ extension WireKeyRecord {
     }
 }
 
+extension WireExperimentRecord {
+    /// Whether this version of the experiment wins over `other` (the same rule as keys':
+    /// higher version, then writer's name, then deleted over live).
+    package func supersedes(_ other: WireExperimentRecord) -> Bool {
+        if version != other.version { return version > other.version }
+        if writer != other.writer { return writer > other.writer }
+        return deleted && !other.deleted
+    }
+}
+
 extension WireConfigState {
-    /// The state holding `keys`.
-    package init(keys: [WireKeyRecord]) {
+    /// The state holding `keys` and `experiments`.
+    package init(keys: [WireKeyRecord] = [], experiments: [WireExperimentRecord] = []) {
         self.init()
         self.keys = keys
+        self.experiments = experiments
     }
+
+    package var isEmpty: Bool { keys.isEmpty && experiments.isEmpty }
 }
 
 /// Configuration registers by id, merged last-writer-wins: what a node stores and a
 /// gateway holds (``WireMethods/syncConfig``).
 package struct ConfigRegisters: Sendable {
     package private(set) var keys: [String: WireKeyRecord] = [:]
+    package private(set) var experiments: [String: WireExperimentRecord] = [:]
 
-    package init(keys: [WireKeyRecord] = []) {
+    package init(keys: [WireKeyRecord] = [], experiments: [WireExperimentRecord] = []) {
         for key in keys { _ = merge(key) }
+        for experiment in experiments { _ = merge(experiment) }
     }
 
     /// Takes `record` if it supersedes what is held; true when it did.
@@ -32,10 +47,18 @@ package struct ConfigRegisters: Sendable {
         return true
     }
 
-    /// Merges every record of `state`; answers those that changed something.
-    package mutating func merge(_ state: WireConfigState) -> [WireKeyRecord] {
-        state.keys.filter { merge($0) }
+    package mutating func merge(_ record: WireExperimentRecord) -> Bool {
+        if let held = experiments[record.id], !record.supersedes(held) { return false }
+        experiments[record.id] = record
+        return true
     }
 
-    package var state: WireConfigState { WireConfigState(keys: keys.values.sorted { $0.id < $1.id }) }
+    /// Merges every record of `state`; answers those that changed something.
+    package mutating func merge(_ state: WireConfigState) -> WireConfigState {
+        WireConfigState(keys: state.keys.filter { merge($0) }, experiments: state.experiments.filter { merge($0) })
+    }
+
+    package var state: WireConfigState {
+        WireConfigState(keys: keys.values.sorted { $0.id < $1.id }, experiments: experiments.values.sorted { $0.id < $1.id })
+    }
 }

@@ -7,6 +7,7 @@ extension WireProductRef {
         category = ref.category
         brand = ref.brand
         price = ref.price
+        if let cost = ref.cost { self.cost = cost }
         // Sorted, so the same ref always encodes to the same bytes.
         for (name, weight) in ref.features.sorted(by: { $0.key < $1.key }) {
             featureNames.append(name)
@@ -17,7 +18,7 @@ extension WireProductRef {
     package var model: ProductRef {
         var features: [String: Float] = [:]
         for (name, weight) in zip(featureNames, featureWeights) where weight.isFinite { features[name] = weight }
-        return ProductRef(id: id, category: category, brand: brand, price: price, features: features)
+        return ProductRef(id: id, category: category, brand: brand, price: price, features: features, cost: hasCost ? cost : nil)
     }
 }
 
@@ -32,6 +33,8 @@ extension WireEvent {
         quantity = UInt32(clamping: event.quantity)
         query = event.query
         atMillis = event.atMillis
+        recommendationID = event.recommendationID
+        if let unitPrice = event.unitPrice { self.unitPrice = unitPrice }
     }
 
     /// The event, or a `WireError` when its type is not one the cluster knows.
@@ -41,7 +44,8 @@ extension WireEvent {
         }
         return StoredEvent(
             id: id, type: type, shopper: user, session: session, products: products.map(\.model),
-            quantity: Int(max(quantity, 1)), query: query, atMillis: atMillis
+            quantity: Int(max(quantity, 1)), query: query, atMillis: atMillis, recommendationID: recommendationID,
+            unitPrice: hasUnitPrice ? unitPrice : nil
         )
     }
 }

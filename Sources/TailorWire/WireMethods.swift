@@ -67,10 +67,13 @@ public enum WireMethods {
         .post, "/internal/catalog/summaries", idempotent: true
     )
 
+    /// The outcome counts of the shopper partitions the node holds (reports, bandits).
+    public static let outcomes = WireMethod<WireOutcomesRequest, WireOutcomesResponse>(.post, "/internal/outcomes", idempotent: true)
+
     /// Every call above, in the order listed.
     public static let all: [any AnyWireMethod] = [
         ping, status, gossip, membership, readCounters, syncConfig, syncDigest, syncPull, syncPush, eraseShopper, exportShopper, events, contributions,
-        situation, score, products, deleteProduct, product, stock, catalogSummaries,
+        situation, score, products, deleteProduct, product, stock, catalogSummaries, outcomes,
     ]
 }
 
@@ -107,3 +110,5 @@ extension WireStockWriteRequest: ProtobufWireBody {}
 extension WireWriteResponse: ProtobufWireBody {}
 extension WireSummariesRequest: ProtobufWireBody {}
 extension WireSummariesResponse: ProtobufWireBody {}
+extension WireOutcomesRequest: ProtobufWireBody {}
+extension WireOutcomesResponse: ProtobufWireBody {}

@@ -9,6 +9,8 @@ import TailorHTTP2
 import TailorMembership
 import TailorModel
 import TailorObservability
+import TailorOutcomes
+import TailorTrust
 import TailorScoring
 import TailorWire
 
@@ -29,6 +31,10 @@ package final class GatewayService: Service, Sendable {
     private let keysReady = Atomic<Bool>(false)
     /// Keys, roles and rates of the public API.
     let access: Access
+    /// Experiments and what their bandits allocate.
+    let experiments: ExperimentBook
+    /// Makes and checks `recommendationId`s (with the cluster secret).
+    let recommendationIDs: RecommendationIDCodec
 
     package init(
         configuration: GatewayConfiguration, logger: Logger = Logger(label: "tailor.gateway"),
@@ -39,6 +45,8 @@ package final class GatewayService: Service, Sendable {
         self.onListening = onListening
         self.gossip = GossipServiceHolder(member: configuration.name)
         self.access = Access(mode: configuration.access, member: configuration.name, logger: logger)
+        self.experiments = ExperimentBook(writer: configuration.name)
+        self.recommendationIDs = RecommendationIDCodec(secret: configuration.trust.secret)
         self.cluster = ClusterClient(
             members: configuration.members, partitionCount: configuration.partitionCount,
             replicationFactor: configuration.replicationFactor, client: HTTP2Client(logger: Logger(label: "tailor.gateway.http2")),
@@ -57,8 +65,11 @@ package final class GatewayService: Service, Sendable {
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.listen.host, port: configuration.listen.port), serverName: "tailor"),
-            services: [CatalogSync(gateway: self), GatewayGossip(gateway: self, logger: logger)]
-                + (access.keys.map { [ConfigSync(gateway: self, keys: $0, logger: logger)] as [any Service] } ?? []),
+            services: [
+                CatalogSync(gateway: self), GatewayGossip(gateway: self, logger: logger),
+                ConfigSync(gateway: self, keys: access.keys, experiments: experiments, logger: logger),
+                BanditSync(gateway: self, logger: logger),
+            ],
             onServerRunning: { channel in
                 if let address = channel.localAddress {
                     onListening(address.ipAddress ?? "127.0.0.1", address.port ?? 0)
@@ -84,7 +95,7 @@ package final class GatewayService: Service, Sendable {
     /// keys loaded (with keys), and the other members accept its signature.
     private var notReadyBecause: String? {
         if !isReady { return "the inventory view is still loading from the nodes" }
-        if !access.mode.isOpen && !keysLoaded { return "the API keys are still loading from the nodes" }
+        if !keysLoaded { return "the configuration (keys, experiments) is still loading from the nodes" }
         if gossip.current?.refusedByPeers ?? false {
             return "the other members refuse this gateway's signature: it does not hold the cluster's secret (see its log)"
         }
@@ -110,7 +121,7 @@ package final class GatewayService: Service, Sendable {
         storefront.post("/v1/recommendations") { request, _ in
             let body = try await JSONCoding.decode(RecommendationRequest.self, from: request)
             do throws(ValidationError) { try body.validate() } catch { throw APIError(error) }
-            return try JSONCoding.response(writing: await recommender.recommend(body))
+            return try JSONCoding.response(writing: await self.recommend(body, using: recommender))
         }
         storefront.post("/v1/events") { request, context in
             let body = try await JSONCoding.decode(EventBatch.self, from: request)
@@ -121,6 +132,7 @@ package final class GatewayService: Service, Sendable {
                 )
             }
             do throws(ValidationError) { try body.validate(now: Date()) } catch { throw APIError(error) }
+            try self.checkRecommendationIDs(body)
             return try JSONCoding.response(try await writes.write(body))
         }
         shop.put("/v1/products") { request, _ in

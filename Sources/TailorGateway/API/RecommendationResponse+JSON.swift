@@ -10,6 +10,10 @@ extension RecommendationResponse: JSONWritable {
         writer.beginObject()
         writer.key("coverage")
         try writer.value(coverage)
+        if let experiment {
+            writer.key("experiment")
+            writer.string(experiment)
+        }
         writer.key("items")
         try writer.array(items)
         writer.key("personalization")
@@ -18,16 +22,22 @@ extension RecommendationResponse: JSONWritable {
         writer.bool(personalized)
         writer.key("placement")
         writer.string(placement.rawValue)
+        writer.key("recommendationId")
+        writer.string(recommendationId)
         writer.key("strategy")
         writer.string(strategy.rawValue)
         writer.key("tookMs")
         try writer.number(tookMs)
+        if let variant {
+            writer.key("variant")
+            writer.string(variant)
+        }
         writer.endObject()
     }
 
     /// A starting buffer size that holds a typical answer without growing.
     var estimatedJSONBytes: Int {
-        var bytes = 184
+        var bytes = 320 + (experiment?.utf8.count ?? 0) + (variant?.utf8.count ?? 0)
         for reason in coverage.reasons ?? [] { bytes += reason.utf8.count + 8 }
         for item in items {
             bytes += 320 + item.product.utf8.count + item.title.utf8.count + item.category.utf8.count + item.reason.utf8.count
@@ -59,6 +69,8 @@ extension RecommendedItem: JSONWritable {
         writer.beginObject()
         writer.key("category")
         writer.string(category)
+        writer.key("position")
+        writer.number(position)
         writer.key("price")
         try writer.number(price)
         writer.key("product")

@@ -4,14 +4,16 @@ import Synchronization
 import TailorMembership
 import TailorWire
 
-/// Keeps the gateway's keys in step with the cluster: every second it sends its whole
-/// configuration to the next node in turn (``WireMethods/syncConfig``) and merges the
-/// node's answer. A key made or revoked through another gateway is therefore seen
-/// here within about a second of being stored on the nodes. Until one sync has
-/// answered, the gateway is not ready (it would refuse keys it does not know yet).
+/// Keeps the gateway's configuration (keys, experiments) in step with the cluster:
+/// every second it sends its whole configuration to the next node in turn
+/// (``WireMethods/syncConfig``) and merges the node's answer. A key or an experiment
+/// written through another gateway is therefore seen here within about a second of
+/// being stored on the nodes. Until one sync has answered, the gateway is not ready
+/// (it would refuse keys it does not know yet, and answer without the experiments).
 struct ConfigSync: Service {
     let gateway: GatewayService
-    let keys: KeyRing
+    let keys: KeyRing?
+    let experiments: ExperimentBook
     let logger: Logger
     static let interval: Duration = .seconds(1)
 
@@ -24,13 +26,18 @@ struct ConfigSync: Service {
                 let member = members[turn % members.count]
                 turn += 1
                 do {
+                    let held = WireConfigState(keys: keys?.configState.keys ?? [], experiments: experiments.records)
                     let answer: WireConfigState = try await gateway.cluster.call(
-                        member, WireMethods.syncConfig, keys.configState, timeout: .seconds(1)
+                        member, WireMethods.syncConfig, held, timeout: .seconds(1)
                     )
-                    keys.merge(answer.keys)
+                    keys?.merge(answer.keys)
+                    experiments.merge(answer.experiments)
                     if !gateway.keysLoaded {
                         gateway.markKeysLoaded()
-                        logger.info("keys loaded", metadata: ["keys": "\(answer.keys.count)", "from": "\(member)"])
+                        logger.info(
+                            "configuration loaded",
+                            metadata: ["keys": "\(answer.keys.count)", "experiments": "\(answer.experiments.count)", "from": "\(member)"]
+                        )
                     }
                     failures = 0
                 } catch {
@@ -48,8 +55,12 @@ struct ConfigSync: Service {
 extension GatewayService {
     /// Sends `records` to every node at once; answers how many stored them.
     func replicate(_ records: [WireKeyRecord]) async -> (stored: Int, of: Int) {
+        await replicate(WireConfigState(keys: records))
+    }
+
+    /// Sends `state` to every node at once; answers how many stored it.
+    func replicate(_ state: WireConfigState) async -> (stored: Int, of: Int) {
         let members = cluster.shardMap.members
-        let state = WireConfigState(keys: records)
         let stored = await withTaskGroup(of: Bool.self) { group in
             for member in members {
                 group.addTask {

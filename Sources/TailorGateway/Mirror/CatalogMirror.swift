@@ -24,6 +24,8 @@ final class CatalogMirror: InventoryReplica {
         var stockVersion: Int64
         /// ``ProductFeatures/names(of:)``.
         var features: [String] = []
+        /// Part of the product register: what it costs the shop, nil when unknown.
+        var cost: Double?
 
         /// A product the mirror has heard nothing of yet.
         static let unknown = Entry(title: "", category: "", brand: "", price: 0, version: -1, deleted: false, stock: nil, stockVersion: -1)
@@ -37,6 +39,7 @@ final class CatalogMirror: InventoryReplica {
             if other.version > version {
                 (title, category, brand, price, version, deleted) = (other.title, other.category, other.brand, other.price, other.version, other.deleted)
                 features = other.features
+                cost = other.cost
                 changed = true
             }
             if other.stockVersion > stockVersion {
@@ -89,7 +92,7 @@ final class CatalogMirror: InventoryReplica {
         let entry = Entry(
             title: summary.title, category: summary.category, brand: summary.brand, price: summary.price, version: summary.version,
             deleted: false, stock: summary.stock, stockVersion: summary.stock == nil ? -1 : summary.stockVersion ?? -1,
-            features: summary.features
+            features: summary.features, cost: summary.cost
         )
         state.withLock { $0.merge(summary.id, entry, spread: false) }
     }
@@ -100,6 +103,7 @@ final class CatalogMirror: InventoryReplica {
         (entry.title, entry.category, entry.brand, entry.price, entry.version) =
             (product.title, product.category, product.brand ?? "", product.price, product.version)
         entry.features = ProductFeatures.names(of: product)
+        entry.cost = product.cost
         state.withLock { $0.merge(product.id, entry, spread: true) }
     }
 
@@ -130,7 +134,7 @@ final class CatalogMirror: InventoryReplica {
             guard let entry = state.entries[id], !entry.deleted, entry.version >= 0 else { return ProductRef(id: id) }
             return ProductRef(
                 id: id, category: entry.category, brand: entry.brand, price: entry.price,
-                features: state.frequencies.weights(of: entry.features)
+                features: state.frequencies.weights(of: entry.features), cost: entry.cost
             )
         }
     }
@@ -178,7 +182,7 @@ final class CatalogMirror: InventoryReplica {
                 let entry = Entry(
                     title: item.title, category: item.category, brand: item.brand, price: item.price, version: item.version,
                     deleted: item.deleted, stock: item.hasStock_p ? item.stock : nil, stockVersion: item.stockVersion,
-                    features: item.features
+                    features: item.features, cost: item.hasCost ? item.cost : nil
                 )
                 state.merge(item.product, entry, spread: true)
             }
@@ -192,6 +196,7 @@ final class CatalogMirror: InventoryReplica {
             (item.product, item.title, item.category, item.brand, item.price, item.version, item.deleted) =
                 (id, entry.title, entry.category, entry.brand, entry.price, entry.version, entry.deleted)
             item.features = entry.features
+            if let cost = entry.cost { item.cost = cost }
             if let stock = entry.stock {
                 item.hasStock_p = true
                 item.stock = stock

@@ -24,7 +24,9 @@ struct Recommender: Sendable {
     var consent: ConsentPolicy = .assumed
     let logger: Logger
 
-    func recommend(_ request: RecommendationRequest) async -> RecommendationResponse {
+    /// `readsHistory: false` answers as for an anonymous shopper whatever the consent
+    /// (an experiment's `popularity` control).
+    func recommend(_ request: RecommendationRequest, readsHistory: Bool = true) async -> RecommendationResponse {
         let started = ContinuousClock.now
         let end = started + deadline
         let nowMillis = Int64(Date().timeIntervalSince1970 * 1000)
@@ -50,7 +52,7 @@ struct Recommender: Sendable {
         // Without consent the shopper's stored history is not read: the answer is an
         // anonymous shopper's, with the request's own context (not stored) only.
         let personalization = consent.resolve(request.personalization)
-        let personalized = personalization == .granted
+        let personalized = personalization == .granted && readsHistory
         // Fast path: when the members holding the shopper's partition hold every
         // catalog partition, they build the situation themselves (one call per member
         // instead of a situation call before the scatter).
@@ -101,14 +103,15 @@ struct Recommender: Sendable {
         let discovery = CandidateMerge.merge(gathered.discovery, k: k).filter(keep)
         let policy = DiversityPolicy(maxCategoryShare: DiversityPolicy.defaults.maxCategoryShare, mix: request.mix ?? false)
         let chosen = Diversity.select(ranked: merged, trending: trending, discovery: discovery, k: k, policy: policy)
-        let items = chosen.map { candidate in
+        let items = chosen.enumerated().map { offset, candidate in
             RecommendedItem(
                 product: candidate.product, title: candidate.title, category: candidate.category, price: candidate.price,
                 score: candidate.score, signals: candidate.signals,
                 reason: ReasonWriter.sentence(
                     for: candidate, placement: request.placement, strategy: request.resolvedStrategy,
                     becauseOfTitle: candidate.becauseOf.flatMap(mirror.title)
-                )
+                ),
+                position: offset + 1
             )
         }
         let partitions = cluster.shardMap.partitionCount
@@ -119,11 +122,13 @@ struct Recommender: Sendable {
         let took = ContinuousClock.now - started
         GatewayMetrics.recommendationDuration[request.placement]?.record(duration: took)
         if let answers = GatewayMetrics.recommendations[request.placement] { (reasons.isEmpty ? answers.full : answers.degraded).increment() }
-        return RecommendationResponse(
+        var response = RecommendationResponse(
             items: items, coverage: coverage, placement: request.placement, strategy: request.resolvedStrategy,
             tookMs: Double(took.components.attoseconds) / 1e15 + Double(took.components.seconds) * 1000,
             personalization: personalization
         )
+        response.personalized = personalized
+        return response
     }
 
     /// Asks the replicas of the shopper's partition in turn, each for an equal share of

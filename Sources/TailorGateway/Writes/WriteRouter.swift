@@ -29,7 +29,8 @@ struct WriteRouter: Sendable {
                 id: event.id ?? UUID().uuidString.lowercased(), type: event.type, shopper: event.shopper,
                 session: event.session ?? "", products: event.allProducts.map(mirror.ref),
                 quantity: event.quantity ?? 1, query: event.query ?? "",
-                atMillis: event.at.map { Int64($0.timeIntervalSince1970 * 1000) } ?? nowMillis
+                atMillis: event.at.map { Int64($0.timeIntervalSince1970 * 1000) } ?? nowMillis,
+                recommendationID: event.recommendationId ?? "", unitPrice: event.type == .purchase ? event.price : nil
             )
         }
         // Consent first: a shopper who withdraws it is erased before anything of the

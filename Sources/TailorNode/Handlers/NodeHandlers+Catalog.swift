@@ -54,6 +54,7 @@ extension NodeHandlers {
                 if let version = summary.stockVersion { wire.stockVersion = version }
                 wire.version = summary.version
                 wire.features = summary.features
+                if let cost = summary.cost { wire.cost = cost }
                 response.products.append(wire)
                 bytes -= summary.estimatedBytes
             }

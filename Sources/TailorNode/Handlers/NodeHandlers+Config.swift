@@ -8,7 +8,7 @@ import TailorRPC
 import TailorStore
 import TailorWire
 
-/// The node's copy of the cluster's configuration (API keys): last-writer-wins
+/// The node's copy of the cluster's configuration (API keys, experiments): last-writer-wins
 /// registers, each stored in the node's SQLite file before a sync is answered, and
 /// loaded from it at start. Every node holds all of it; gateways exchange their whole
 /// state with a node every second (``WireMethods/syncConfig``).
@@ -16,11 +16,13 @@ final class NodeConfigurationStore: Sendable {
     private let registers: Mutex<ConfigRegisters>
     private let store: NodeStore
     static let keyKind = "key"
+    static let experimentKind = "experiment"
 
     init(store: NodeStore) throws {
         self.store = store
         let keys = try store.configuration(kind: Self.keyKind).map { try WireKeyRecord(serializedBytes: $0) }
-        registers = Mutex(ConfigRegisters(keys: keys))
+        let experiments = try store.configuration(kind: Self.experimentKind).map { try WireExperimentRecord(serializedBytes: $0) }
+        registers = Mutex(ConfigRegisters(keys: keys, experiments: experiments))
     }
 
     /// Merges `state`, stores what changed, and answers the whole configuration held.
@@ -30,7 +32,8 @@ final class NodeConfigurationStore: Sendable {
         try registers.withLock { registers in
             var candidate = registers
             let changed = candidate.merge(state)
-            try store.storeConfiguration(kind: Self.keyKind, try changed.map { (id: $0.id, body: try $0.serializedBytes()) })
+            try store.storeConfiguration(kind: Self.keyKind, try changed.keys.map { (id: $0.id, body: try $0.serializedBytes()) })
+            try store.storeConfiguration(kind: Self.experimentKind, try changed.experiments.map { (id: $0.id, body: try $0.serializedBytes()) })
             registers = candidate
             return registers.state
         }

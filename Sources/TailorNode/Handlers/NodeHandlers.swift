@@ -34,6 +34,7 @@ struct NodeHandlers: Sendable {
         registerScoring(on: &router)
         registerCatalog(on: &router)
         registerConfiguration(on: &router)
+        registerOutcomes(on: &router)
         return router
     }
 

@@ -1,5 +1,6 @@
 import Synchronization
 import TailorMembership
+import TailorOutcomes
 import TailorScoring
 
 /// The partitions this node holds a replica of, by partition number.
@@ -25,10 +26,11 @@ package final class PartitionTable: Sendable {
 
         /// An empty replica of `partition`, its catalog coded with `vocabulary`.
         package static func empty(
-            partition: Int, vocabulary: Vocabulary, complete: Bool, ownsProduct: @escaping @Sendable (String) -> Bool
+            partition: Int, vocabulary: Vocabulary, windows: AttributionWindows = .standard, complete: Bool,
+            ownsProduct: @escaping @Sendable (String) -> Bool
         ) -> Replica {
             Replica(
-                shoppers: ShopperPartition(partition: partition),
+                shoppers: ShopperPartition(partition: partition, outcomes: OutcomeLedger(windows: windows)),
                 catalog: CatalogPartition(partition: partition, index: CatalogIndex(vocabulary: vocabulary), ownsProduct: ownsProduct),
                 complete: complete
             )
@@ -39,8 +41,12 @@ package final class PartitionTable: Sendable {
     /// The codes shared by every catalog partition of this node: a request's
     /// strings are looked up in it once, not once per partition.
     package let vocabulary = Vocabulary()
+    /// The attribution windows of every shopper partition here (`--attribution-*-window`).
+    package let attributionWindows: AttributionWindows
 
-    package init() {}
+    package init(attributionWindows: AttributionWindows = .standard) {
+        self.attributionWindows = attributionWindows
+    }
 
     package func install(_ replica: Replica, partition: Int) {
         replicas.withLock { $0[partition] = replica }
@@ -60,7 +66,7 @@ package final class PartitionTable: Sendable {
         return replicas.withLock { replicas in
             var added: [Int] = []
             for partition in wanted where replicas[partition] == nil {
-                replicas[partition] = .empty(partition: partition, vocabulary: vocabulary, complete: false) {
+                replicas[partition] = .empty(partition: partition, vocabulary: vocabulary, windows: attributionWindows, complete: false) {
                     shardMap.partition(of: $0) == partition
                 }
                 added.append(partition)

@@ -1,4 +1,5 @@
 import TailorModel
+import TailorOutcomes
 import TailorScoring
 
 /// The shoppers of one partition: their event histories and the profiles built
@@ -13,11 +14,17 @@ package actor ShopperPartition {
     /// Erasures held, by shopper: the time each was erased at (ms). An event of that shopper
     /// at or before it is never recorded again, in whatever order the two arrive.
     private var erasures: [String: Int64]
+    /// What the partition's recommendations earned (impressions, clicks, attributed
+    /// purchases), derived from the events it holds.
+    private var outcomes: OutcomeLedger
 
-    package init(partition: Int, profiles: [String: ShopperProfile] = [:], erasures: [String: Int64] = [:]) {
+    package init(
+        partition: Int, profiles: [String: ShopperProfile] = [:], erasures: [String: Int64] = [:], outcomes: OutcomeLedger = OutcomeLedger()
+    ) {
         self.partition = partition
         self.profiles = profiles
         self.erasures = erasures
+        self.outcomes = outcomes
     }
 
     /// What a batch of events did here.
@@ -35,9 +42,18 @@ package actor ShopperPartition {
         for event in events {
             if let erasedAt = erasures[event.shopper], event.atMillis <= erasedAt {
                 result.duplicates += 1
+            } else if event.type == .impression {
+                // Impressions are the outcome loop's alone: not part of the profile or popularity.
+                if outcomes.record(event) {
+                    result.accepted += 1
+                    result.contributions.append(EventContributions(eventID: event.id, atMillis: event.atMillis, interactions: [], pairs: []))
+                } else {
+                    result.duplicates += 1
+                }
             } else if let contributions = profiles[event.shopper, default: ShopperProfile()].record(event) {
                 result.accepted += 1
                 result.contributions.append(contributions)
+                outcomes.record(event)
             } else {
                 result.duplicates += 1
             }
@@ -50,9 +66,15 @@ package actor ShopperPartition {
     package func erase(_ shopper: String, atMillis: Int64, remaining: [StoredEvent]) {
         erasures[shopper] = max(erasures[shopper] ?? .min, atMillis)
         profiles[shopper] = nil
+        outcomes.erase(shopper, atMillis: atMillis)
         var profile = ShopperProfile()
-        for event in remaining where event.atMillis > atMillis { _ = profile.record(event) }
+        for event in remaining where event.atMillis > atMillis && event.type != .impression { _ = profile.record(event) }
         if profile.eventCount > 0 { profiles[shopper] = profile }
+    }
+
+    /// The partition's outcome counts and how many outcome events they come from.
+    package func outcomeCells() -> (events: Int, cells: OutcomeCells) {
+        (outcomes.eventCount, outcomes.cells())
     }
 
     /// The shopper's situation from their history, or nil for a shopper never seen here.

@@ -7,6 +7,7 @@ import NIOPosix
 import TailorCRDT
 import TailorMembership
 import TailorModel
+import TailorOutcomes
 import TailorScoring
 import TailorStore
 
@@ -127,7 +128,7 @@ package final class NodeData: Sendable {
         DispatchQueue.concurrentPerform(iterations: partitions.count) { index in
             let partition = partitions[index]
             let result = Result { () throws -> Int in
-                var builder = ReplicaBuilder(partition: partition, vocabulary: table.vocabulary, shardMap: shardMap)
+                var builder = ReplicaBuilder(partition: partition, vocabulary: table.vocabulary, shardMap: shardMap, windows: table.attributionWindows)
                 var count = 0
                 try store.load(partition: partition) { record in
                     try builder.add(try ReplicatedRecord.content(kind: record.kind, key: record.key, version: record.version, body: record.body))
@@ -149,8 +150,10 @@ struct ReplicaBuilder {
     var index: CatalogIndex
     var profiles: [String: ShopperProfile] = [:]
     var erasures: [String: Int64] = [:]
+    var outcomes: OutcomeLedger
 
-    init(partition: Int, vocabulary: Vocabulary, shardMap: ShardMap) {
+    init(partition: Int, vocabulary: Vocabulary, shardMap: ShardMap, windows: AttributionWindows = .standard) {
+        outcomes = OutcomeLedger(windows: windows)
         self.partition = partition
         self.owns = { shardMap.partition(of: $0) == partition }
         index = CatalogIndex(vocabulary: vocabulary)
@@ -162,6 +165,8 @@ struct ReplicaBuilder {
         switch content {
         case .event(let event):
             if let erasedAt = erasures[event.shopper], event.atMillis <= erasedAt { return }
+            outcomes.record(event)
+            if event.type == .impression { return }
             _ = profiles[event.shopper, default: ShopperProfile()].record(event, computingPairs: false)
         case .contributions(let contributions, let counted):
             for entry in contributions { _ = index.apply(entry, countingInteractions: counted, ownsProduct: owns) }
@@ -176,7 +181,7 @@ struct ReplicaBuilder {
         var index = self.index
         index.refreshHeads(nowMillis: Int64(Date().timeIntervalSince1970 * 1000))
         return PartitionTable.Replica(
-            shoppers: ShopperPartition(partition: partition, profiles: profiles, erasures: erasures),
+            shoppers: ShopperPartition(partition: partition, profiles: profiles, erasures: erasures, outcomes: outcomes),
             catalog: CatalogPartition(partition: partition, index: index, ownsProduct: owns),
             complete: complete
         )

@@ -1,6 +1,7 @@
 import Foundation
 import TailorMembership
 import TailorModel
+import TailorOutcomes
 import TailorCRDT
 import TailorScoring
 
@@ -69,7 +70,9 @@ package enum SeedLoader {
             let owns: @Sendable (String) -> Bool = { shardMap.partition(of: $0) == partition }
             table.install(
                 PartitionTable.Replica(
-                    shoppers: ShopperPartition(partition: partition, profiles: built.profiles[partition]),
+                    shoppers: ShopperPartition(
+                        partition: partition, profiles: built.profiles[partition], outcomes: OutcomeLedger(windows: table.attributionWindows)
+                    ),
                     catalog: CatalogPartition(partition: partition, index: built.indexes[partition], ownsProduct: owns),
                     complete: false
                 ),

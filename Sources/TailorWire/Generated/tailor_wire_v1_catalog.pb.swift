@@ -265,12 +265,23 @@ public nonisolated struct WireProductSummary: Sendable {
   /// The product's features: its tags and "key=value" attributes (ProductFeatures).
   public var features: [String] = []
 
+  /// What the product costs the shop, absent when unknown.
+  public var cost: Double {
+    get {_cost ?? 0}
+    set {_cost = newValue}
+  }
+  /// Returns true if `cost` has been explicitly set.
+  public var hasCost: Bool {self._cost != nil}
+  /// Clears the value of `cost`. Subsequent reads from it will return its default value.
+  public mutating func clearCost() {self._cost = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
   fileprivate var _stock: Int64? = nil
   fileprivate var _stockVersion: Int64? = nil
+  fileprivate var _cost: Double? = nil
 }
 
 public nonisolated struct WireSummariesResponse: Sendable {
@@ -677,7 +688,7 @@ nonisolated extension WireSummariesRequest: SwiftProtobuf.Message, SwiftProtobuf
 
 nonisolated extension WireProductSummary: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ProductSummary"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}title\0\u{1}category\0\u{1}brand\0\u{1}price\0\u{1}stock\0\u{3}stock_version\0\u{1}version\0\u{1}features\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}title\0\u{1}category\0\u{1}brand\0\u{1}price\0\u{1}stock\0\u{3}stock_version\0\u{1}version\0\u{1}features\0\u{1}cost\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -694,6 +705,7 @@ nonisolated extension WireProductSummary: SwiftProtobuf.Message, SwiftProtobuf._
       case 7: try { try decoder.decodeSingularInt64Field(value: &self._stockVersion) }()
       case 8: try { try decoder.decodeSingularInt64Field(value: &self.version) }()
       case 9: try { try decoder.decodeRepeatedStringField(value: &self.features) }()
+      case 10: try { try decoder.decodeSingularDoubleField(value: &self._cost) }()
       default: break
       }
     }
@@ -731,6 +743,9 @@ nonisolated extension WireProductSummary: SwiftProtobuf.Message, SwiftProtobuf._
     if !self.features.isEmpty {
       try visitor.visitRepeatedStringField(value: self.features, fieldNumber: 9)
     }
+    try { if let v = self._cost {
+      try visitor.visitSingularDoubleField(value: v, fieldNumber: 10)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -744,6 +759,7 @@ nonisolated extension WireProductSummary: SwiftProtobuf.Message, SwiftProtobuf._
     if lhs._stockVersion != rhs._stockVersion {return false}
     if lhs.version != rhs.version {return false}
     if lhs.features != rhs.features {return false}
+    if lhs._cost != rhs._cost {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -8,14 +8,19 @@
 // For information on using the generated types, please see the documentation:
 //   https://github.com/apple/swift-protobuf/
 
-/// The cluster's replicated configuration: API keys (later: segments, experiments,
-/// strategies). Each item is a last-writer-wins register, ordered by (version,
+/// The cluster's replicated configuration: API keys and experiments (later:
+/// segments, strategies). Each item is a last-writer-wins register, ordered by (version,
 /// writer); nodes store every item durably, gateways hold a copy and exchange their
 /// whole state with a node every second (`/internal/config/sync`).
 ///
 /// This file is the wire contract: field numbers are never renumbered or
 /// reused. New fields get new numbers; removed fields are marked `reserved`.
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 import SwiftProtobuf
 
 // If the compiler emits an error on this type, it is because this file
@@ -69,12 +74,45 @@ public nonisolated struct WireKeyRecord: Sendable {
   public init() {}
 }
 
+/// One experiment (TailorOutcomes' ExperimentDefinition).
+public nonisolated struct WireExperimentRecord: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The id in `/v1/experiments/{id}`.
+  public var id: String = String()
+
+  /// The definition as the API's JSON (absent on a deleted experiment).
+  public var definition: Data = Data()
+
+  /// The register's version: ms since the epoch at the writer, increasing per item.
+  public var version: Int64 = 0
+
+  /// The gateway that wrote this version: ties between equal versions break by name.
+  public var writer: String = String()
+
+  /// Deleted experiments stay as tombstones so that an older copy cannot bring them back.
+  public var deleted: Bool = false
+
+  /// When this version was written, ms since the epoch, and by which key id.
+  public var updatedMs: Int64 = 0
+
+  public var updatedBy: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 public nonisolated struct WireConfigState: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
   public var keys: [WireKeyRecord] = []
+
+  public var experiments: [WireExperimentRecord] = []
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -160,9 +198,69 @@ nonisolated extension WireKeyRecord: SwiftProtobuf.Message, SwiftProtobuf._Messa
   }
 }
 
+nonisolated extension WireExperimentRecord: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ExperimentRecord"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}definition\0\u{1}version\0\u{1}writer\0\u{1}deleted\0\u{3}updated_ms\0\u{3}updated_by\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularBytesField(value: &self.definition) }()
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self.version) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.writer) }()
+      case 5: try { try decoder.decodeSingularBoolField(value: &self.deleted) }()
+      case 6: try { try decoder.decodeSingularInt64Field(value: &self.updatedMs) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.updatedBy) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    if !self.definition.isEmpty {
+      try visitor.visitSingularBytesField(value: self.definition, fieldNumber: 2)
+    }
+    if self.version != 0 {
+      try visitor.visitSingularInt64Field(value: self.version, fieldNumber: 3)
+    }
+    if !self.writer.isEmpty {
+      try visitor.visitSingularStringField(value: self.writer, fieldNumber: 4)
+    }
+    if self.deleted != false {
+      try visitor.visitSingularBoolField(value: self.deleted, fieldNumber: 5)
+    }
+    if self.updatedMs != 0 {
+      try visitor.visitSingularInt64Field(value: self.updatedMs, fieldNumber: 6)
+    }
+    if !self.updatedBy.isEmpty {
+      try visitor.visitSingularStringField(value: self.updatedBy, fieldNumber: 7)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: WireExperimentRecord, rhs: WireExperimentRecord) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.definition != rhs.definition {return false}
+    if lhs.version != rhs.version {return false}
+    if lhs.writer != rhs.writer {return false}
+    if lhs.deleted != rhs.deleted {return false}
+    if lhs.updatedMs != rhs.updatedMs {return false}
+    if lhs.updatedBy != rhs.updatedBy {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
 nonisolated extension WireConfigState: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ConfigState"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}keys\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}keys\0\u{1}experiments\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -171,6 +269,7 @@ nonisolated extension WireConfigState: SwiftProtobuf.Message, SwiftProtobuf._Mes
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
       case 1: try { try decoder.decodeRepeatedMessageField(value: &self.keys) }()
+      case 2: try { try decoder.decodeRepeatedMessageField(value: &self.experiments) }()
       default: break
       }
     }
@@ -180,11 +279,15 @@ nonisolated extension WireConfigState: SwiftProtobuf.Message, SwiftProtobuf._Mes
     if !self.keys.isEmpty {
       try visitor.visitRepeatedMessageField(value: self.keys, fieldNumber: 1)
     }
+    if !self.experiments.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.experiments, fieldNumber: 2)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: WireConfigState, rhs: WireConfigState) -> Bool {
     if lhs.keys != rhs.keys {return false}
+    if lhs.experiments != rhs.experiments {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

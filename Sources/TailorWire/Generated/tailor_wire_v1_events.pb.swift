@@ -42,9 +42,22 @@ public nonisolated struct WireProductRef: Sendable {
 
   public var featureWeights: [Float] = []
 
+  /// What the product costs the shop (for the margin of attributed purchases),
+  /// absent when the catalog gives no cost.
+  public var cost: Double {
+    get {_cost ?? 0}
+    set {_cost = newValue}
+  }
+  /// Returns true if `cost` has been explicitly set.
+  public var hasCost: Bool {self._cost != nil}
+  /// Clears the value of `cost`. Subsequent reads from it will return its default value.
+  public mutating func clearCost() {self._cost = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
+
+  fileprivate var _cost: Double? = nil
 }
 
 /// An event as the cluster stores it. `type` is the API's spelling
@@ -70,9 +83,25 @@ public nonisolated struct WireEvent: Sendable {
 
   public var atMillis: Int64 = 0
 
+  /// The recommendation the event came from (impressions, clicks, add-to-carts,
+  /// purchases; the gateway checked its MAC), empty when none.
+  public var recommendationID: String = String()
+
+  /// A purchase's unit price as the shop sent it (else the catalog's price counts).
+  public var unitPrice: Double {
+    get {_unitPrice ?? 0}
+    set {_unitPrice = newValue}
+  }
+  /// Returns true if `unitPrice` has been explicitly set.
+  public var hasUnitPrice: Bool {self._unitPrice != nil}
+  /// Clears the value of `unitPrice`. Subsequent reads from it will return its default value.
+  public mutating func clearUnitPrice() {self._unitPrice = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
+
+  fileprivate var _unitPrice: Double? = nil
 }
 
 /// POST /internal/events: events of users whose partitions the receiver holds.
@@ -191,7 +220,7 @@ fileprivate nonisolated let _protobuf_package = "tailor.wire.v1"
 
 nonisolated extension WireProductRef: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ProductRef"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}category\0\u{1}brand\0\u{1}price\0\u{3}feature_names\0\u{3}feature_weights\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}category\0\u{1}brand\0\u{1}price\0\u{3}feature_names\0\u{3}feature_weights\0\u{1}cost\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -205,12 +234,17 @@ nonisolated extension WireProductRef: SwiftProtobuf.Message, SwiftProtobuf._Mess
       case 4: try { try decoder.decodeSingularDoubleField(value: &self.price) }()
       case 5: try { try decoder.decodeRepeatedStringField(value: &self.featureNames) }()
       case 6: try { try decoder.decodeRepeatedFloatField(value: &self.featureWeights) }()
+      case 7: try { try decoder.decodeSingularDoubleField(value: &self._cost) }()
       default: break
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
     if !self.id.isEmpty {
       try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
     }
@@ -229,6 +263,9 @@ nonisolated extension WireProductRef: SwiftProtobuf.Message, SwiftProtobuf._Mess
     if !self.featureWeights.isEmpty {
       try visitor.visitPackedFloatField(value: self.featureWeights, fieldNumber: 6)
     }
+    try { if let v = self._cost {
+      try visitor.visitSingularDoubleField(value: v, fieldNumber: 7)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -239,6 +276,7 @@ nonisolated extension WireProductRef: SwiftProtobuf.Message, SwiftProtobuf._Mess
     if lhs.price != rhs.price {return false}
     if lhs.featureNames != rhs.featureNames {return false}
     if lhs.featureWeights != rhs.featureWeights {return false}
+    if lhs._cost != rhs._cost {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -246,7 +284,7 @@ nonisolated extension WireProductRef: SwiftProtobuf.Message, SwiftProtobuf._Mess
 
 nonisolated extension WireEvent: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Event"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}type\0\u{1}user\0\u{1}session\0\u{1}products\0\u{1}quantity\0\u{1}query\0\u{3}at_millis\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}type\0\u{1}user\0\u{1}session\0\u{1}products\0\u{1}quantity\0\u{1}query\0\u{3}at_millis\0\u{3}recommendation_id\0\u{3}unit_price\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -262,12 +300,18 @@ nonisolated extension WireEvent: SwiftProtobuf.Message, SwiftProtobuf._MessageIm
       case 6: try { try decoder.decodeSingularUInt32Field(value: &self.quantity) }()
       case 7: try { try decoder.decodeSingularStringField(value: &self.query) }()
       case 8: try { try decoder.decodeSingularInt64Field(value: &self.atMillis) }()
+      case 9: try { try decoder.decodeSingularStringField(value: &self.recommendationID) }()
+      case 10: try { try decoder.decodeSingularDoubleField(value: &self._unitPrice) }()
       default: break
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
     if !self.id.isEmpty {
       try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
     }
@@ -292,6 +336,12 @@ nonisolated extension WireEvent: SwiftProtobuf.Message, SwiftProtobuf._MessageIm
     if self.atMillis != 0 {
       try visitor.visitSingularInt64Field(value: self.atMillis, fieldNumber: 8)
     }
+    if !self.recommendationID.isEmpty {
+      try visitor.visitSingularStringField(value: self.recommendationID, fieldNumber: 9)
+    }
+    try { if let v = self._unitPrice {
+      try visitor.visitSingularDoubleField(value: v, fieldNumber: 10)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -304,6 +354,8 @@ nonisolated extension WireEvent: SwiftProtobuf.Message, SwiftProtobuf._MessageIm
     if lhs.quantity != rhs.quantity {return false}
     if lhs.query != rhs.query {return false}
     if lhs.atMillis != rhs.atMillis {return false}
+    if lhs.recommendationID != rhs.recommendationID {return false}
+    if lhs._unitPrice != rhs._unitPrice {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -316,9 +316,21 @@ public nonisolated struct WireInventoryEntry: Sendable {
 
   public var features: [String] = []
 
+  /// What the product costs the shop (part of the product register), absent when unknown.
+  public var cost: Double {
+    get {_cost ?? 0}
+    set {_cost = newValue}
+  }
+  /// Returns true if `cost` has been explicitly set.
+  public var hasCost: Bool {self._cost != nil}
+  /// Clears the value of `cost`. Subsequent reads from it will return its default value.
+  public mutating func clearCost() {self._cost = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
+
+  fileprivate var _cost: Double? = nil
 }
 
 /// Forward-decayed G-counter slots (TailorCRDT): per product, one slot per member
@@ -581,7 +593,7 @@ nonisolated extension WireInventoryState: SwiftProtobuf.Message, SwiftProtobuf._
 
 nonisolated extension WireInventoryEntry: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".InventoryEntry"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}product\0\u{1}title\0\u{1}category\0\u{1}brand\0\u{1}price\0\u{1}version\0\u{1}deleted\0\u{3}has_stock\0\u{1}stock\0\u{3}stock_version\0\u{1}features\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}product\0\u{1}title\0\u{1}category\0\u{1}brand\0\u{1}price\0\u{1}version\0\u{1}deleted\0\u{3}has_stock\0\u{1}stock\0\u{3}stock_version\0\u{1}features\0\u{1}cost\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -600,12 +612,17 @@ nonisolated extension WireInventoryEntry: SwiftProtobuf.Message, SwiftProtobuf._
       case 9: try { try decoder.decodeSingularInt64Field(value: &self.stock) }()
       case 10: try { try decoder.decodeSingularInt64Field(value: &self.stockVersion) }()
       case 11: try { try decoder.decodeRepeatedStringField(value: &self.features) }()
+      case 12: try { try decoder.decodeSingularDoubleField(value: &self._cost) }()
       default: break
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
     if !self.product.isEmpty {
       try visitor.visitSingularStringField(value: self.product, fieldNumber: 1)
     }
@@ -639,6 +656,9 @@ nonisolated extension WireInventoryEntry: SwiftProtobuf.Message, SwiftProtobuf._
     if !self.features.isEmpty {
       try visitor.visitRepeatedStringField(value: self.features, fieldNumber: 11)
     }
+    try { if let v = self._cost {
+      try visitor.visitSingularDoubleField(value: v, fieldNumber: 12)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -654,6 +674,7 @@ nonisolated extension WireInventoryEntry: SwiftProtobuf.Message, SwiftProtobuf._
     if lhs.stock != rhs.stock {return false}
     if lhs.stockVersion != rhs.stockVersion {return false}
     if lhs.features != rhs.features {return false}
+    if lhs._cost != rhs._cost {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -1,0 +1,214 @@
+import Foundation
+import Synchronization
+import TailorModel
+import TailorOutcomes
+import TailorWire
+
+/// The experiments a gateway knows (replicated last-writer-wins registers, like keys)
+/// and what each bandit currently allocates: the gateway's side of the outcome loop.
+///
+/// Choosing a variant costs a lock, a hash and a table lookup: the allocations are
+/// computed when the outcome counts arrive (``update(outcomes:)``, every few seconds
+/// from the nodes' durable counts, ``BanditSync``), not per request. Every gateway
+/// computes them from the same counts with the same seeds, so they agree.
+final class ExperimentBook: Sendable {
+    /// A running experiment's choice for one request.
+    struct Assignment: Sendable {
+        var experiment: String
+        var variant: ExperimentDefinition.Variant
+        var context: String
+        /// The probability the allocation gave this variant in this context.
+        var propensity: Double
+    }
+
+    struct Entry: Sendable {
+        var record: WireExperimentRecord
+        var definition: ExperimentDefinition
+    }
+
+    private struct State {
+        var registers = ConfigRegisters()
+        /// Live experiments, decoded.
+        var live: [String: Entry] = [:]
+        /// Per experiment, per context value: the share of traffic of each variant.
+        var allocations: [String: [String: [Double]]] = [:]
+        /// Per experiment, per context value, per variant: the per-impression sums the bandit read.
+        var arms: [String: [String: [String: CellCounts]]] = [:]
+        /// When the counts were last read from the nodes (ms), 0 before.
+        var countsReadAtMillis: Int64 = 0
+    }
+
+    private let state = Mutex(State())
+    let writer: String
+
+    init(writer: String) {
+        self.writer = writer
+    }
+
+    // MARK: Registers
+
+    /// A new version of experiment `id` (written by key `by`), applied here at once.
+    func put(id: String, definition: ExperimentDefinition, by keyID: String) throws -> WireExperimentRecord {
+        let body = try JSONCoding.encoder.encode(definition)
+        return state.withLock { state in
+            var record = WireExperimentRecord()
+            record.id = id
+            record.definition = body
+            record.version = Self.nextVersion(after: state.registers.experiments[id])
+            record.writer = writer
+            record.updatedMs = Self.nowMillis
+            record.updatedBy = keyID
+            Self.merge([record], into: &state)
+            return record
+        }
+    }
+
+    /// A tombstone for experiment `id`, or nil when no live experiment has that id.
+    func delete(id: String, by keyID: String) -> WireExperimentRecord? {
+        state.withLock { state in
+            guard let held = state.registers.experiments[id], !held.deleted else { return nil }
+            var record = WireExperimentRecord()
+            record.id = id
+            record.version = Self.nextVersion(after: held)
+            record.writer = writer
+            record.deleted = true
+            record.updatedMs = Self.nowMillis
+            record.updatedBy = keyID
+            Self.merge([record], into: &state)
+            return record
+        }
+    }
+
+    /// Merges registers from a node; answers how many changed something here.
+    @discardableResult
+    func merge(_ records: [WireExperimentRecord]) -> Int {
+        state.withLock { Self.merge(records, into: &$0) }
+    }
+
+    private static func merge(_ records: [WireExperimentRecord], into state: inout State) -> Int {
+        var changed = 0
+        for record in records where state.registers.merge(record) {
+            changed += 1
+            if !record.deleted, let definition = try? JSONCoding.decoder.decode(ExperimentDefinition.self, from: record.definition) {
+                state.live[record.id] = Entry(record: record, definition: definition)
+            } else {
+                state.live[record.id] = nil
+            }
+            state.allocations[record.id] = nil
+            recomputeAllocations(of: record.id, in: &state)
+        }
+        return changed
+    }
+
+    var records: [WireExperimentRecord] { state.withLock { $0.registers.state.experiments } }
+    func entry(id: String) -> Entry? { state.withLock { $0.live[id] } }
+    var entries: [Entry] { state.withLock { $0.live.values.sorted { $0.record.id < $1.record.id } } }
+
+    /// The live experiment other than `id` that shares a placement with `definition`, if any.
+    func overlapping(_ definition: ExperimentDefinition, except id: String) -> (id: String, placement: Placement)? {
+        state.withLock { state in
+            for (other, entry) in state.live.sorted(by: { $0.key < $1.key }) where other != id {
+                if let shared = entry.definition.placements.first(where: definition.placements.contains) { return (other, shared) }
+            }
+            return nil
+        }
+    }
+
+    // MARK: Assignment
+
+    /// The variant `shopper` gets on `placement` now, or nil when no experiment runs there.
+    /// Sticky and deterministic: the shopper's point in [0, 1) (a hash of the shopper
+    /// and the salt) falls in one variant's slice of the current allocation.
+    func assign(placement: Placement, shopper: String, context: RecommendationContext?, now: Date = Date()) -> Assignment? {
+        state.withLock { state in
+            guard let entry = state.live.values.filter({ $0.definition.placements.contains(placement) && $0.definition.isRunning(at: now) })
+                .min(by: { $0.record.id < $1.record.id })
+            else { return nil }
+            let definition = entry.definition
+            let contextValue = Self.contextValue(definition.context, context)
+            let shares = state.allocations[entry.record.id]?[contextValue] ?? Self.initialShares(definition)
+            let unit = TailorOutcomes.Assignment.unit(shopper: shopper, salt: definition.salt ?? entry.record.id)
+            let index = TailorOutcomes.Assignment.choose(unit: unit, probabilities: shares)
+            return Assignment(experiment: entry.record.id, variant: definition.variants[index], context: contextValue, propensity: shares[index])
+        }
+    }
+
+    /// The value of the experiment's context fact for a request (empty without a context fact).
+    static func contextValue(_ fact: ExperimentDefinition.ContextFact?, _ context: RecommendationContext?) -> String {
+        switch fact {
+        case nil: ""
+        case .device: (context?.device).flatMap { $0.isEmpty ? nil : String($0.prefix(32)).lowercased() } ?? "unknown"
+        case .source: (context?.source).flatMap { $0.isEmpty ? nil : String($0.prefix(32)).lowercased() } ?? "unknown"
+        }
+    }
+
+    /// Fixed: the configured shares; bandit: equal shares (its warm-up).
+    static func initialShares(_ definition: ExperimentDefinition) -> [Double] {
+        switch definition.allocation {
+        case .fixed: definition.variants.map { $0.share ?? 0 }
+        case .bandit: Array(repeating: 1 / Double(definition.variants.count), count: definition.variants.count)
+        }
+    }
+
+    // MARK: Bandits
+
+    /// Takes the experiments' cells as the nodes count them (all days), and computes
+    /// every bandit's allocation per context from them.
+    func update(outcomes cells: OutcomeCells) {
+        var arms: [String: [String: [String: CellCounts]]] = [:]
+        for (key, counts) in cells where !key.experiment.isEmpty {
+            arms[key.experiment, default: [:]][key.context, default: [:]][key.variant, default: CellCounts()].add(counts)
+        }
+        state.withLock { state in
+            state.arms = arms
+            state.countsReadAtMillis = Self.nowMillis
+            for id in state.live.keys { Self.recomputeAllocations(of: id, in: &state) }
+        }
+    }
+
+    private static func recomputeAllocations(of id: String, in state: inout State) {
+        guard let entry = state.live[id] else {
+            state.allocations[id] = nil
+            return
+        }
+        let definition = entry.definition
+        guard definition.allocation == .bandit else {
+            state.allocations[id] = ["": initialShares(definition)]
+            return
+        }
+        var allocations: [String: [Double]] = [:]
+        for (context, byVariant) in state.arms[id] ?? [:] {
+            let arms = armStatistics(definition, byVariant)
+            allocations[context] = ThompsonAllocation.probabilities(
+                objective: definition.objective, arms: arms, floor: definition.resolvedExplorationFloor,
+                warmUp: definition.resolvedWarmUp, seed: seed(id, context)
+            )
+        }
+        state.allocations[id] = allocations
+    }
+
+    static func armStatistics(_ definition: ExperimentDefinition, _ byVariant: [String: CellCounts]) -> [ArmStatistics] {
+        definition.variants.map { ArmStatistics(byVariant[$0.name] ?? CellCounts(), objective: definition.objective) }
+    }
+
+    /// The Monte Carlo seed of an experiment's context: the same on every gateway.
+    static func seed(_ id: String, _ context: String) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in (id + "\u{0}" + context).utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        return hash
+    }
+
+    /// What a bandit allocates now, per context, and the per-impression sums it read.
+    func allocation(of id: String) -> (shares: [String: [Double]], arms: [String: [String: CellCounts]], readAtMillis: Int64) {
+        state.withLock { ($0.allocations[id] ?? [:], $0.arms[id] ?? [:], $0.countsReadAtMillis) }
+    }
+
+    private static func nextVersion(after held: WireExperimentRecord?) -> Int64 {
+        max(nowMillis, (held?.version ?? 0) + 1)
+    }
+
+    static var nowMillis: Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+}

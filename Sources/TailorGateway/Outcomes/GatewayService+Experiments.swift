@@ -1,0 +1,76 @@
+import Foundation
+import HTTPTypes
+import TailorMembership
+import TailorModel
+import TailorOutcomes
+
+extension GatewayService {
+    /// A recommendation under the experiment running on its placement, if any: the
+    /// variant's strategy, weights, mix and k replace the request's, a `popularity`
+    /// control answers without the shopper's history and with popularity alone, a
+    /// `holdout` answers nothing. Every answer gets a `recommendationId` that records
+    /// the placement, the experiment, variant, context and the variant's probability.
+    func recommend(_ request: RecommendationRequest, using recommender: Recommender) async -> RecommendationResponse {
+        let started = ContinuousClock.now
+        let now = Date()
+        let assigned = experiments.assign(placement: request.placement, shopper: request.shopper, context: request.context, now: now)
+        var effective = request
+        var readsHistory = true
+        var holdout = false
+        if let variant = assigned?.variant {
+            if let strategy = variant.strategy { effective.strategy = strategy }
+            if let weights = variant.weights { effective.weights = weights }
+            if let mix = variant.mix { effective.mix = mix }
+            if let k = variant.k { effective.k = k }
+            switch variant.control {
+            case .popularity:
+                effective.strategy = .conversion
+                effective.weights = SignalWeightOverrides(
+                    collaborative: 0, content: 0, popularity: 1, trending: 0, inventory: 0, margin: 0, stockPressure: 0
+                )
+                effective.mix = false
+                readsHistory = false
+            case .holdout:
+                holdout = true
+            case nil:
+                break
+            }
+        }
+        var response: RecommendationResponse
+        if holdout {
+            let took = ContinuousClock.now - started
+            response = RecommendationResponse(
+                items: [], coverage: Coverage(partitions: cluster.shardMap.partitionCount, answered: 0, degraded: false),
+                placement: request.placement, strategy: effective.resolvedStrategy,
+                tookMs: Double(took.components.attoseconds) / 1e15 + Double(took.components.seconds) * 1000,
+                personalization: configuration.consent.resolve(request.personalization)
+            )
+            response.personalized = false
+        } else {
+            response = await recommender.recommend(effective, readsHistory: readsHistory)
+        }
+        let ref = RecommendationRef(
+            issuedMillis: Int64(now.timeIntervalSince1970 * 1000), nonce: UInt64.random(in: .min ... .max), placement: request.placement,
+            experiment: assigned?.experiment ?? "", variant: assigned?.variant.name ?? "", context: assigned?.context ?? "",
+            propensity: Float(max(assigned?.propensity ?? 1, 1e-6))
+        )
+        response.recommendationId = recommendationIDs.encode(ref)
+        response.experiment = assigned?.experiment
+        response.variant = assigned?.variant.name
+        return response
+    }
+
+    /// Refuses a batch naming a `recommendationId` this cluster did not make (400,
+    /// naming the event): nothing of the batch is stored.
+    func checkRecommendationIDs(_ batch: EventBatch) throws {
+        for (index, event) in batch.events.enumerated() {
+            guard let id = event.recommendationId else { continue }
+            if recommendationIDs.decode(id) == nil {
+                throw APIError(
+                    status: .badRequest, field: "events[\(index)].recommendationId",
+                    problem: "is not a recommendation id this cluster made (use the recommendationId of a POST /v1/recommendations answer)"
+                )
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import TailorModel
+
+/// The outcome counts of one shopper partition, kept as a pure function of the events
+/// it holds (DESIGN.md §2: attribution counts are derived, never counted twice, never
+/// lost): the events that matter to the loop (``Attribution/matters(_:)``) per
+/// shopper, each shopper's cells recomputed when one of their events arrives, and the
+/// partition's total summed in shopper order (so replicas holding the same events
+/// report bit-identical sums).
+package struct OutcomeLedger: Sendable {
+    package let windows: AttributionWindows
+    private var events: [String: [StoredEvent]] = [:]
+    private var ids: [String: Set<String>] = [:]
+    private var cellsByShopper: [String: OutcomeCells] = [:]
+    private var cachedTotal: OutcomeCells?
+    /// Events held, over every shopper.
+    package private(set) var eventCount = 0
+
+    package init(windows: AttributionWindows = .standard) {
+        self.windows = windows
+    }
+
+    /// Records `event` when it matters and is new; true when the counts may have changed.
+    @discardableResult
+    package mutating func record(_ event: StoredEvent) -> Bool {
+        guard Attribution.matters(event), ids[event.shopper, default: []].insert(event.id).inserted else { return false }
+        // Only what attribution reads: no features, category or brand.
+        var kept = event
+        kept.products = event.products.map { ProductRef(id: $0.id, price: $0.price, cost: $0.cost) }
+        kept.query = ""
+        events[event.shopper, default: []].append(kept)
+        eventCount += 1
+        recount(event.shopper)
+        return true
+    }
+
+    /// Forgets the shopper's events at or before `atMillis` (an erasure).
+    package mutating func erase(_ shopper: String, atMillis: Int64) {
+        guard let held = events[shopper] else { return }
+        let kept = held.filter { $0.atMillis > atMillis }
+        eventCount -= held.count - kept.count
+        if kept.isEmpty {
+            events[shopper] = nil
+            ids[shopper] = nil
+        } else {
+            events[shopper] = kept
+            ids[shopper] = Set(kept.map(\.id))
+        }
+        recount(shopper)
+    }
+
+    /// Whether the shopper has an outcome event here (a known id, for `newVsReturning`).
+    package func holds(_ shopper: String) -> Bool { events[shopper] != nil }
+
+    private mutating func recount(_ shopper: String) {
+        let cells = events[shopper].map { Attribution.cells(of: Attribution.outcomes(of: $0, windows: windows)) } ?? [:]
+        cellsByShopper[shopper] = cells.isEmpty ? nil : cells
+        cachedTotal = nil
+    }
+
+    /// The partition's cells: every shopper's, added in shopper order.
+    package mutating func cells() -> OutcomeCells {
+        if let cachedTotal { return cachedTotal }
+        var total: OutcomeCells = [:]
+        for shopper in cellsByShopper.keys.sorted() { total.add(cellsByShopper[shopper]!) }
+        cachedTotal = total
+        return total
+    }
+}
