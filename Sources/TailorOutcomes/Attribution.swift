@@ -80,7 +80,7 @@ package enum Attribution {
         func isLater(than other: Touch) -> Bool { (atMillis, eventID) > (other.atMillis, other.eventID) }
     }
 
-    /// Each recommendation's outcomes, by `recommendationId`, from one shopper's events
+    /// Each recommendation's outcomes, by recommendation (its time and nonce), from one shopper's events
     /// (in any order; ids unique). Ids that do not read as recommendation ids are ignored.
     package static func outcomes(of events: [StoredEvent], windows: AttributionWindows = .standard) -> [String: Outcome] {
         // In one order on every replica, whatever order the events arrived in: sums of
@@ -89,15 +89,19 @@ package enum Attribution {
         var outcomes: [String: Outcome] = [:]
         var clicks: [String: [Touch]] = [:]
         var views: [String: [Touch]] = [:]
-        func outcome(_ id: String) -> Bool {
-            if outcomes[id] != nil { return true }
-            guard let ref = RecommendationIDCodec.fields(ofID: id) else { return false }
-            outcomes[id] = Outcome(ref: ref)
-            return true
+        // One recommendation however its id is spelled (base64 has spellings that read
+        // as the same bytes): keyed by when it was made and its nonce.
+        var canonical: [String: String] = [:]
+        func outcome(_ text: String) -> String? {
+            if let id = canonical[text] { return id }
+            guard let ref = RecommendationIDCodec.fields(ofID: text) else { return nil }
+            let id = String(ref.issuedMillis) + ":" + String(ref.nonce)
+            canonical[text] = id
+            if outcomes[id] == nil { outcomes[id] = Outcome(ref: ref) }
+            return id
         }
         for event in events where !event.recommendationID.isEmpty && event.type != .purchase {
-            let id = event.recommendationID
-            guard outcome(id) else { continue }
+            guard let id = outcome(event.recommendationID) else { continue }
             switch event.type {
             case .impression:
                 outcomes[id]?.shown = true
@@ -136,9 +140,9 @@ package enum Attribution {
     /// The recommendation `purchase` is attributed to, and whether the purchase named it itself.
     private static func attribute(
         _ purchase: StoredEvent, clicks: [String: [Touch]], views: [String: [Touch]], windows: AttributionWindows,
-        known: (String) -> Bool
+        known: (String) -> String?
     ) -> (String?, explicit: Bool) {
-        if !purchase.recommendationID.isEmpty, known(purchase.recommendationID) { return (purchase.recommendationID, true) }
+        if !purchase.recommendationID.isEmpty, let id = known(purchase.recommendationID) { return (id, true) }
         func latest(_ touches: [String: [Touch]], within window: Int64) -> Touch? {
             var best: Touch?
             for item in purchase.products {

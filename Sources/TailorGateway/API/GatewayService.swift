@@ -169,6 +169,8 @@ package final class GatewayService: Service, Sendable {
             return try JSONCoding.response(try await self.export(shopper, replica: request.uri.queryParameters.get("replica")))
         }
         admin.get("/v1/cluster") { _, _ in try JSONCoding.response(await self.clusterStatus()) }
+        addExperimentRoutes(to: shop)
+        addReportRoutes(to: shop)
         addKeyRoutes(to: admin)
         for path in ["/v1/recommendations", "/v1/events"] {
             router.on(RouterPath(path), method: .options) { request, _ in try self.preflight(request) }

@@ -1,0 +1,226 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import TailorModel
+import TailorOutcomes
+import TailorWire
+
+/// An experiment as the API shows it: the definition's fields as `PUT` took them, and
+/// who wrote this version when; `GET /v1/experiments/{id}` adds the results.
+struct ExperimentView: Encodable, Sendable {
+    var id: String
+    var definition: ExperimentDefinition
+    var running: Bool
+    var version: Int64
+    var updatedAt: Date
+    /// The key id that wrote it (`open` on a gateway without keys).
+    var updatedBy: String
+    var results: ExperimentResults?
+    /// Whether every shopper partition answered for the results.
+    var countsComplete: Bool?
+    var storedOn: Int?
+    var nodes: Int?
+
+    enum CodingKeys: String, CodingKey { case id, running, version, updatedAt, updatedBy, results, countsComplete, storedOn, nodes }
+
+    init(_ entry: ExperimentBook.Entry, now: Date = Date()) {
+        id = entry.record.id
+        definition = entry.definition
+        running = entry.definition.isRunning(at: now)
+        version = entry.record.version
+        updatedAt = Date(timeIntervalSince1970: Double(entry.record.updatedMs) / 1000)
+        updatedBy = entry.record.updatedBy
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        // The definition's fields first, beside the view's own: one flat object, the
+        // shape `PUT` takes.
+        try definition.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(running, forKey: .running)
+        try container.encode(version, forKey: .version)
+        try container.encode(updatedAt, forKey: .updatedAt)
+        try container.encode(updatedBy, forKey: .updatedBy)
+        try container.encodeIfPresent(results, forKey: .results)
+        try container.encodeIfPresent(countsComplete, forKey: .countsComplete)
+        try container.encodeIfPresent(storedOn, forKey: .storedOn)
+        try container.encodeIfPresent(nodes, forKey: .nodes)
+    }
+}
+
+/// `GET /v1/experiments/{id}/counterfactual`'s answer.
+struct CounterfactualView: Encodable, Sendable {
+    var experiment: String
+    var policy: String
+    var objective: Objective
+    /// The policy's estimated objective per impression (per 1,000 for revenue and margin).
+    var estimate: Estimate
+    var matchedImpressions: Double
+    var effectiveSampleSize: Double
+    /// What the traffic as logged earned, the same way: the reference.
+    var logged: Estimate
+    var countsComplete: Bool
+}
+
+extension GatewayService {
+    static let experimentIDPattern = "letters, digits, '.', '_' and '-', at most 64"
+
+    func addExperimentRoutes(to routes: RouterGroup<GatewayRequestContext>) {
+        routes.get("/v1/experiments") { _, _ in
+            try JSONCoding.response(["experiments": self.experiments.entries.map { ExperimentView($0) }])
+        }
+        routes.put("/v1/experiments/{id}") { request, context in
+            let id = try Self.experimentID(context)
+            let definition = try await JSONCoding.decode(ExperimentDefinition.self, from: request)
+            do throws(ValidationError) { try definition.validate() } catch { throw APIError(error) }
+            if let other = self.experiments.overlapping(definition, except: id) {
+                throw APIError(
+                    status: .conflict, field: "placements",
+                    problem: "experiment '\(other.id)' already runs on \(other.placement.rawValue); one experiment per placement (delete it or leave the placement out)"
+                )
+            }
+            let isNew = self.experiments.entry(id: id) == nil
+            let record = try self.experiments.put(id: id, definition: definition, by: context.caller?.keyID ?? "open")
+            let (stored, nodes) = await self.replicate(WireConfigState(experiments: [record]))
+            guard stored > 0 else {
+                throw APIError(
+                    status: .serviceUnavailable, field: nil,
+                    problem: "applied on this gateway, but no node stored it yet; retry (a PUT of the same body is safe)"
+                )
+            }
+            guard let entry = self.experiments.entry(id: id) else {
+                throw APIError(status: .conflict, field: nil, problem: "a newer write of experiment '\(id)' arrived meanwhile")
+            }
+            var view = ExperimentView(entry)
+            (view.storedOn, view.nodes) = (stored, nodes)
+            return try JSONCoding.response(view, status: isNew ? .created : .ok)
+        }
+        routes.get("/v1/experiments/{id}") { _, context in
+            let id = try Self.experimentID(context)
+            guard let entry = self.experiments.entry(id: id) else { throw Self.noExperiment(id) }
+            let snapshot = await self.readOutcomes(experimentsOnly: true)
+            var view = ExperimentView(entry)
+            view.results = ExperimentResults(
+                definition: entry.definition, cells: snapshot.cells.filter { $0.key.experiment == id },
+                shares: self.experiments.allocation(of: id).shares, seed: ExperimentBook.seed(id, "results")
+            )
+            view.countsComplete = snapshot.isComplete
+            return try JSONCoding.response(view)
+        }
+        routes.delete("/v1/experiments/{id}") { _, context in
+            let id = try Self.experimentID(context)
+            guard let record = self.experiments.delete(id: id, by: context.caller?.keyID ?? "open") else { throw Self.noExperiment(id) }
+            let (stored, nodes) = await self.replicate(WireConfigState(experiments: [record]))
+            guard stored > 0 else {
+                throw APIError(
+                    status: .serviceUnavailable, field: nil,
+                    problem: "deleted on this gateway, but no node stored the deletion yet; retry to make sure every gateway learns it"
+                )
+            }
+            return try JSONCoding.response(ExperimentDeleted(id: id, deleted: true, storedOn: stored, nodes: nodes))
+        }
+        routes.get("/v1/experiments/{id}/counterfactual") { request, context in
+            let id = try Self.experimentID(context)
+            guard let entry = self.experiments.entry(id: id) else { throw Self.noExperiment(id) }
+            let objective = try request.uri.queryParameters.get("objective").map { text in
+                guard let objective = Objective(rawValue: text) else {
+                    throw APIError(status: .badRequest, field: "objective", problem: "must be one of \(Objective.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                return objective
+            } ?? entry.definition.objective
+            guard let policyText = request.uri.queryParameters.get("policy"), !policyText.isEmpty else {
+                throw APIError(
+                    status: .badRequest, field: "policy",
+                    problem: "name the policy to evaluate: logging, a variant's name, or context=variant pairs such as mobile=margin,*=personalised"
+                )
+            }
+            let policy = try CounterfactualPolicy(policyText, definition: entry.definition)
+            let snapshot = await self.readOutcomes(experimentsOnly: true)
+            let cells = snapshot.cells.filter { $0.key.experiment == id }.sorted { $0.key < $1.key }
+            let scale: Double = objective.isBinary ? 1 : 1000
+            let logged = Counterfactual.logging(objective: objective, cells: cells.map(\.value))
+            let estimate = policy.isLogging
+                ? logged
+                : Counterfactual.snips(objective: objective, cells: cells.map { (policy.probability(of: $0.key.variant, in: $0.key.context), $0.value) })
+            return try JSONCoding.response(CounterfactualView(
+                experiment: id, policy: policyText, objective: objective,
+                estimate: Estimate(value: estimate?.value, interval: estimate?.interval).scaledForAPI(scale),
+                matchedImpressions: estimate?.matchedImpressions ?? 0, effectiveSampleSize: estimate?.effectiveSampleSize ?? 0,
+                logged: Estimate(value: logged?.value, interval: logged?.interval).scaledForAPI(scale),
+                countsComplete: snapshot.isComplete
+            ))
+        }
+    }
+
+    private static func experimentID(_ context: GatewayRequestContext) throws -> String {
+        let id = try context.parameters.require("id")
+        let allowed = id.utf8.allSatisfy { byte in
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a) || byte == 0x2e || byte == 0x5f || byte == 0x2d
+        }
+        guard !id.isEmpty, id.utf8.count <= 64, allowed else {
+            throw APIError(status: .badRequest, field: "id", problem: "an experiment id has \(experimentIDPattern)")
+        }
+        return id
+    }
+
+    private static func noExperiment(_ id: String) -> APIError {
+        APIError(status: .notFound, field: "id", problem: "no experiment '\(id)'")
+    }
+}
+
+struct ExperimentDeleted: Encodable, Sendable {
+    var id: String
+    var deleted: Bool
+    var storedOn: Int
+    var nodes: Int
+}
+
+extension Estimate {
+    fileprivate func scaledForAPI(_ factor: Double) -> Estimate {
+        Estimate(value: value.map { $0 * factor }, interval: low.flatMap { low in high.map { Interval(low: low * factor, high: $0 * factor) } })
+    }
+}
+
+/// A policy to evaluate on an experiment's logged traffic: `logging` (what was
+/// shown), a variant's name (always that variant), or `context=variant` pairs with
+/// `*` for every other context (`mobile=margin,*=personalised`).
+struct CounterfactualPolicy {
+    let isLogging: Bool
+    private let byContext: [String: String]
+    private let otherwise: String?
+
+    init(_ text: String, definition: ExperimentDefinition) throws {
+        let names = Set(definition.variants.map(\.name))
+        func check(_ name: String) throws -> String {
+            guard names.contains(name) else {
+                throw APIError(
+                    status: .badRequest, field: "policy",
+                    problem: "'\(name)' is not a variant of this experiment (\(definition.variants.map(\.name).joined(separator: ", ")))"
+                )
+            }
+            return name
+        }
+        if text == "logging" {
+            (isLogging, byContext, otherwise) = (true, [:], nil)
+        } else if !text.contains("=") {
+            (isLogging, byContext, otherwise) = (false, [:], try check(text))
+        } else {
+            var byContext: [String: String] = [:]
+            var otherwise: String?
+            for pair in text.split(separator: ",") {
+                let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                guard parts.count == 2, !parts[0].isEmpty else {
+                    throw APIError(status: .badRequest, field: "policy", problem: "'\(pair)' is not context=variant")
+                }
+                if parts[0] == "*" { otherwise = try check(parts[1]) } else { byContext[parts[0].lowercased()] = try check(parts[1]) }
+            }
+            (isLogging, self.byContext, self.otherwise) = (false, byContext, otherwise)
+        }
+    }
+
+    /// The probability the policy shows `variant` in `context` (0 or 1).
+    func probability(of variant: String, in context: String) -> Double {
+        (byContext[context] ?? otherwise) == variant ? 1 : 0
+    }
+}
