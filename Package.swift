@@ -228,6 +228,7 @@ let package = Package(
                 "TailorSettings",
                 "TailorProcess",
                 "TailorClient",
+                "TailorOutcomes",
                 "TailorEval",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

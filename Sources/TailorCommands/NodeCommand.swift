@@ -5,6 +5,7 @@ import ServiceLifecycle
 import UnixSignals
 import TailorMembership
 import TailorNode
+import TailorOutcomes
 import TailorObservability
 import TailorStore
 import TailorDemo
@@ -52,6 +53,12 @@ struct NodeCommand: AsyncParsableCommand {
     @Option(help: "How often this node compares digests with the other replicas of its partitions (anti-entropy), e.g. 10s or 500ms.")
     var antiEntropyInterval = "10s"
 
+    @Option(help: "A purchase is credited to the latest recommendation through which the shopper clicked the item within this time before it (click-through), e.g. 7d. Every node the same.")
+    var attributionClickWindow = "7d"
+
+    @Option(help: "Else to the latest recommendation that showed the item within this time before it (view-through), e.g. 24h. Every node the same.")
+    var attributionViewWindow = "24h"
+
     @Option(help: "Also serve GET /metrics (Prometheus text format) over HTTP/1.1 at host:port; the node's own port speaks only HTTP/2.")
     var metricsListen: ListenAddress?
 
@@ -77,11 +84,20 @@ struct NodeCommand: AsyncParsableCommand {
         }
     }
 
+    static func millis(_ text: String, default fallback: Int64) -> Int64 {
+        DurationText.parse(text).map { $0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000 } ?? fallback
+    }
+
     func validate() throws {
         try cluster.validateShape()
         try Self.validateDemoSizes(shoppers: demoShoppers, products: demoProducts)
         guard let interval = DurationText.parse(antiEntropyInterval), interval >= .milliseconds(100) else {
             throw ValidationError("--anti-entropy-interval: '\(antiEntropyInterval)' is not a duration of at least 100ms (10s, 500ms)")
+        }
+        for (flag, text) in [("--attribution-click-window", attributionClickWindow), ("--attribution-view-window", attributionViewWindow)] {
+            guard let window = DurationText.parse(text), window <= .seconds(366 * 86_400) else {
+                throw ValidationError("\(flag): '\(text)' is not a duration of at most 366d (7d, 24h, 30m)")
+            }
         }
         if demo, try !cluster.parsedMembers().contains(where: { $0.name == name }) {
             throw ValidationError("--demo loads the shard --members gives this node: --name '\(name)' is not one of them")
@@ -106,6 +122,10 @@ struct NodeCommand: AsyncParsableCommand {
         configuration.durability = durability
         configuration.replication.antiEntropyInterval = DurationText.parse(antiEntropyInterval) ?? .seconds(10)
         configuration.seeds = try cluster.parsedSeeds()
+        configuration.attributionWindows = AttributionWindows(
+            clickThroughMillis: Self.millis(attributionClickWindow, default: 7 * 86_400_000),
+            viewThroughMillis: Self.millis(attributionViewWindow, default: 86_400_000)
+        )
         configuration.advertiseHost = cluster.advertiseHost
         configuration.failpoint = try CrashFailpoint.fromEnvironment()
         if let failpoint = configuration.failpoint {

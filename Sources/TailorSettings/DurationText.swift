@@ -1,12 +1,12 @@
 import Foundation
 
-/// Durations as the command line spells them: "30s", "500ms", "2m", "1h", "1.5s"; a bare
-/// number is seconds.
+/// Durations as the command line spells them: "30s", "500ms", "2m", "1h", "7d", "1.5s";
+/// a bare number is seconds.
 package enum DurationText {
     package static func parse(_ text: String) -> Duration? {
         let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
         let units: [(suffix: String, nanoseconds: Double)] = [
-            ("ms", 1e6), ("us", 1e3), ("µs", 1e3), ("ns", 1), ("s", 1e9), ("m", 60e9), ("h", 3_600e9),
+            ("ms", 1e6), ("us", 1e3), ("µs", 1e3), ("ns", 1), ("s", 1e9), ("m", 60e9), ("h", 3_600e9), ("d", 86_400e9),
         ]
         var number = Substring(trimmed)
         var scale = 1e9
