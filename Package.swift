@@ -326,7 +326,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TailorOutcomesTests",
-            dependencies: ["TailorOutcomes", "TailorModel"],
+            dependencies: ["TailorOutcomes", "TailorModel", "TailorTrust"],
             swiftSettings: upcoming
         ),
         .testTarget(
