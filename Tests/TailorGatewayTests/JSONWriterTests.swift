@@ -78,6 +78,12 @@ let samples: [Sample] = [
         coverage: Coverage(partitions: 8, answered: 8, degraded: false),
         placement: .homeForYou, strategy: .conversion, tookMs: 3, personalization: .denied
     )),
+    Sample(name: "under an experiment: its id, experiment and variant", response: RecommendationResponse(
+        items: [sampleItem("p-1", title: "Kettle", price: 49.5, score: 0.5)],
+        coverage: Coverage(partitions: 8, answered: 8, degraded: false),
+        placement: .productSimilar, strategy: .margin, tookMs: 3, recommendationId: "AQAAAaJNvMXE", experiment: "similar-test",
+        variant: "margin \"first\""
+    )),
 ]
 
 func writerBytes(_ response: RecommendationResponse) throws -> [UInt8] {
@@ -93,6 +99,9 @@ func expectSameResponse(_ decoded: RecommendationResponse, _ original: Recommend
     #expect(decoded.tookMs == original.tookMs)
     #expect(decoded.personalized == original.personalized)
     #expect(decoded.personalization == original.personalization)
+    #expect(decoded.recommendationId == original.recommendationId)
+    #expect(decoded.experiment == original.experiment)
+    #expect(decoded.variant == original.variant)
 }
 
 @Suite struct JSONWriterTests {
@@ -123,14 +132,15 @@ func expectSameResponse(_ decoded: RecommendationResponse, _ original: Recommend
         #expect(written["personalized"] as? Bool == sample.response.personalized)
         #expect(encoded["personalized"] as? Bool == sample.response.personalized)
         #expect(NSDictionary(dictionary: written.filter { $0.key != "personalized" }).isEqual(to: encoded.filter { $0.key != "personalized" }))
-        #expect(Set(written.keys) == ["coverage", "items", "personalization", "personalized", "placement", "strategy", "tookMs"])
+        let experimentKeys: Set<String> = sample.response.experiment == nil ? [] : ["experiment", "variant"]
+        #expect(Set(written.keys) == Set(["coverage", "items", "personalization", "personalized", "placement", "recommendationId", "strategy", "tookMs"]).union(experimentKeys))
     }
 
     @Test func nilReasonsAreOmittedAndEmptyOnesKept() throws {
         let coverage = Coverage(partitions: 2, answered: 2, degraded: false)
         var response = RecommendationResponse(items: [], coverage: coverage, placement: .homeForYou, strategy: .margin, tookMs: 2)
         var text = String(decoding: try writerBytes(response), as: UTF8.self)
-        #expect(text == #"{"coverage":{"answered":2,"degraded":false,"partitions":2},"items":[],"personalization":"granted","personalized":true,"placement":"home_for_you","strategy":"margin","tookMs":2}"#)
+        #expect(text == #"{"coverage":{"answered":2,"degraded":false,"partitions":2},"items":[],"personalization":"granted","personalized":true,"placement":"home_for_you","recommendationId":"","strategy":"margin","tookMs":2}"#)
 
         response.coverage.reasons = []
         text = String(decoding: try writerBytes(response), as: UTF8.self)
