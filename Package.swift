@@ -266,6 +266,7 @@ let package = Package(
             name: "TailorLab",
             dependencies: [
                 "TailorGateway",
+                "TailorOutcomes",
                 "TailorTrust",
                 "TailorCommands",
                 "TailorHTTP2",

@@ -27,6 +27,10 @@ struct ShopperExport: Encodable, Sendable {
         var quantity: Int
         var query: String
         var at: Date
+        /// The recommendation the event came from, if any.
+        var recommendationId: String?
+        /// A purchase's unit price as the shop sent it.
+        var price: Double?
     }
 
     var shopper: String
@@ -54,7 +58,8 @@ struct ShopperExport: Encodable, Sendable {
         events = response.events.map { event in
             Event(
                 id: event.id, type: event.type, session: event.session, products: event.products.map(\.id),
-                quantity: Int(event.quantity), query: event.query, at: Date(timeIntervalSince1970: Double(event.atMillis) / 1000)
+                quantity: Int(event.quantity), query: event.query, at: Date(timeIntervalSince1970: Double(event.atMillis) / 1000),
+                recommendationId: event.recommendationID.isEmpty ? nil : event.recommendationID, price: event.hasUnitPrice ? event.unitPrice : nil
             )
         }
         eventCount = Int(response.eventCount)

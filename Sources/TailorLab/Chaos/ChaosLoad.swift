@@ -17,6 +17,20 @@ struct ChaosHistory: Sendable {
         var firstStatus: Int
         var attempts: Int
         var acknowledged: Bool
+        /// The batch's events of the outcome loop (impressions, clicks, carts, purchases), as sent.
+        var outcomeEvents: [OutcomeEvent] = []
+    }
+
+    /// One event of the outcome loop as the clients sent it, with the time they gave it.
+    struct OutcomeEvent: Sendable {
+        var id: String
+        var type: String
+        var shopper: String
+        var products: [String]
+        var recommendationID: String
+        var atMillis: Int64
+        var quantity: Int
+        var price: Double?
     }
 
     struct Read: Sendable {
@@ -27,6 +41,8 @@ struct ChaosHistory: Sendable {
         var products: [String]
         /// Why the answer was degraded (the gateway's `coverage.reasons`).
         var reasons: [String]
+        /// The answer's `recommendationId` (empty when there was no answer).
+        var recommendationID: String = ""
     }
 
     struct StockOut: Sendable {
@@ -42,8 +58,11 @@ struct ChaosHistory: Sendable {
 
 /// Clients at a fixed rate, whatever the answers do: `writesPerSecond` batches of 5
 /// events (unique ids, one of 50 shoppers each; the first event views one of the
-/// counter products), `readsPerSecond` recommendations, and every 2 s the stock of
-/// the product recommended most in the last 2 s set to 0.
+/// counter products; once recommendations have answered, the next ones close the
+/// outcome loop on the latest answer: its impression, a click or an add-to-cart, and
+/// every fourth batch a purchase, with explicit times), `readsPerSecond`
+/// recommendations, and every 2 s the stock of the product recommended most in the
+/// last 2 s set to 0.
 ///
 /// A batch that is not acknowledged is retried with the same ids every 500 ms (what a
 /// shop's client does; retries are idempotent) until acknowledged or the load drains.
@@ -116,7 +135,9 @@ final class ChaosLoad: Sendable {
         let shopper = "chaos-\(number % 50)"
         let ids = (0..<5).map { "w\(number)-\($0)" }
         let counter = Self.counterProducts[number % Self.counterProducts.count]
+        let outcomes = outcomeEvents(number, shopper: shopper, ids: Array(ids[1...3]))
         let events = ids.enumerated().map { index, id in
+            if let outcome = outcomes.first(where: { $0.id == id }) { return Self.json(outcome) }
             let product = index == 0 ? counter : "p\(String(format: "%05d", (number * 7 + index) % 2000))"
             return #"{"id":"\#(id)","type":"view","user":"\#(shopper)","product":"\#(product)"}"#
         }
@@ -135,8 +156,46 @@ final class ChaosLoad: Sendable {
             attempts += 1
         }
         history.withLock {
-            $0.writes.append(.init(ids: ids, shopper: shopper, counterProduct: counter, at: at, firstStatus: firstStatus, attempts: attempts, acknowledged: status == 200))
+            $0.writes.append(.init(
+                ids: ids, shopper: shopper, counterProduct: counter, at: at, firstStatus: firstStatus, attempts: attempts,
+                acknowledged: status == 200, outcomeEvents: outcomes
+            ))
         }
+    }
+
+    /// The outcome loop's events of batch `number` on the latest answered recommendation:
+    /// its impression, then a click (even batches) or an add-to-cart, then on every
+    /// fourth batch a purchase of the first item shown (every eighth naming the
+    /// recommendation itself, the others left to click- or view-through attribution).
+    private func outcomeEvents(_ number: Int, shopper: String, ids: [String]) -> [ChaosHistory.OutcomeEvent] {
+        guard let shown = history.withLock({ $0.reads.last { !$0.recommendationID.isEmpty && !$0.products.isEmpty } }) else { return [] }
+        let atMillis = Int64(Date().timeIntervalSince1970 * 1000)
+        let item = shown.products[0]
+        func event(_ index: Int, _ type: String, _ products: [String], recommendation: String = shown.recommendationID, quantity: Int = 1, price: Double? = nil) -> ChaosHistory.OutcomeEvent {
+            ChaosHistory.OutcomeEvent(
+                id: ids[index], type: type, shopper: shopper, products: products, recommendationID: recommendation,
+                atMillis: atMillis + Int64(index), quantity: quantity, price: price
+            )
+        }
+        var events = [
+            event(0, "impression", shown.products),
+            number % 2 == 0 ? event(1, "click", [item]) : event(1, "add_to_cart", [item]),
+        ]
+        if number % 4 == 0 {
+            events.append(event(2, "purchase", [item], recommendation: number % 8 == 0 ? shown.recommendationID : "", quantity: 1 + number % 3, price: 10.5))
+        }
+        return events
+    }
+
+    private static func json(_ event: ChaosHistory.OutcomeEvent) -> String {
+        let at = Date(timeIntervalSince1970: Double(event.atMillis) / 1000).formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        var fields = [
+            #""id":"\#(event.id)""#, #""type":"\#(event.type)""#, #""user":"\#(event.shopper)""#, #""at":"\#(at)""#,
+            #""products":[\#(event.products.map { #""\#($0)""# }.joined(separator: ","))]"#, #""quantity":\#(event.quantity)"#,
+        ]
+        if !event.recommendationID.isEmpty { fields.append(#""recommendationId":"\#(event.recommendationID)""#) }
+        if let price = event.price { fields.append(#""price":\#(price)"#) }
+        return "{" + fields.joined(separator: ",") + "}"
     }
 
     private func post(_ path: String, _ body: String) async -> Int {
@@ -150,6 +209,7 @@ final class ChaosLoad: Sendable {
         var full = false
         var products: [String] = []
         var reasons: [String] = []
+        var recommendationID = ""
         if let (code, data) = try? await api.send(
             .POST, "/v1/recommendations", json: #"{"user":"u\#(String(format: "%05d", number % 3000))","placement":"home_for_you"}"#
         ) {
@@ -160,10 +220,16 @@ final class ChaosLoad: Sendable {
                     reasons = coverage["reasons"] as? [String] ?? []
                 }
                 products = (answer["items"] as? [[String: Any]] ?? []).compactMap { $0["product"] as? String }
+                recommendationID = answer["recommendationId"] as? String ?? ""
             }
         }
         let milliseconds = Self.seconds(ContinuousClock.now - sent) * 1000
-        history.withLock { $0.reads.append(.init(at: at, status: status, milliseconds: milliseconds, fullCoverage: full, products: products, reasons: reasons)) }
+        history.withLock {
+            $0.reads.append(.init(
+                at: at, status: status, milliseconds: milliseconds, fullCoverage: full, products: products, reasons: reasons,
+                recommendationID: recommendationID
+            ))
+        }
     }
 
     /// Every 2 s, the product recommended most in the last 2 s (and not yet out) goes out of stock.

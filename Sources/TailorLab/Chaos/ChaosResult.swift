@@ -43,6 +43,12 @@ struct ChaosResult: Codable, Sendable {
     var countersCaughtUpSeconds: Double?
     /// Seconds from the end of the load until every member read exactly the history's counts.
     var countersEqualSeconds: Double?
+    /// The outcome loop's events the cluster holds, checked against the report.
+    var outcomeEvents = 0
+    /// Where the report differs from the attribution of those events (empty: equal).
+    var outcomeMismatches: [String] = []
+    /// Seconds from the end of the load until the report equalled the events' attribution.
+    var outcomesEqualSeconds: Double?
     /// Seconds from the fault until the gateway saw the victim suspect or dead.
     var detectSeconds: Double?
     /// Whether the gateway's membership view ever had the victim dead during the run.
@@ -89,6 +95,11 @@ enum ChaosCriteria {
         var list = [
             ChaosCriterion(name: "lost acknowledged events = 0", met: r.lost == 0, measured: "\(r.lost)", safety: true),
             ChaosCriterion(name: "no event that was never attempted", met: r.phantoms == 0, measured: "\(r.phantoms)", safety: true),
+            ChaosCriterion(
+                name: "outcome report = attribution of the stored events", met: r.outcomeMismatches.isEmpty && r.outcomeEvents > 0,
+                measured: r.outcomeMismatches.isEmpty ? "\(r.outcomeEvents) events exact" : "\(r.outcomeMismatches.count) differ: \(r.outcomeMismatches.first ?? "")",
+                safety: true
+            ),
             ChaosCriterion(
                 name: "no out-of-stock product recommended after the gateway acknowledged it", met: r.stockViolations == 0,
                 measured: "\(r.stockViolations) of \(r.stockOuts) stock-outs", safety: true

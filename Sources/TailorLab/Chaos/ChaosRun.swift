@@ -68,7 +68,8 @@ struct ChaosRun {
         let countersCaughtUp = await countersCatchUp.value
         let history = load.recorded
         let (countersEqualSeconds, counterMismatches) = await checkCounters(history, cluster: cluster, load: load, since: loadEnd)
-        let (lost, phantoms, examples) = try await checkEvents(history, cluster: cluster)
+        let (lost, phantoms, examples, held) = try await checkEvents(history, cluster: cluster)
+        let (outcomesEqualSeconds, outcomeMismatches, outcomeEvents) = await checkOutcomes(history, held: held, cluster: cluster, load: load, since: loadEnd)
         var result = summarize(history, faultStart: faultStart, faultEnd: faultEnd)
         result.lost = lost
         result.phantoms = phantoms
@@ -80,6 +81,9 @@ struct ChaosRun {
         result.counterMismatches = counterMismatches
         result.countersCaughtUpSeconds = countersCaughtUp
         result.countersEqualSeconds = countersEqualSeconds
+        result.outcomeEvents = outcomeEvents
+        result.outcomeMismatches = outcomeMismatches
+        result.outcomesEqualSeconds = outcomesEqualSeconds
         result.crashes = outcome.crashes
         result.crashesBeforeCommit = outcome.crashesBeforeCommit
         result.movedOnJoin = outcome.movedOnJoin
@@ -165,7 +169,9 @@ struct ChaosRun {
 
     /// Every acknowledged event looked for on every replica of its shopper's partition,
     /// and every event a replica holds looked for among those attempted.
-    private func checkEvents(_ history: ChaosHistory, cluster: ChaosCluster) async throws -> (lost: Int, phantoms: Int, examples: [String]) {
+    private func checkEvents(
+        _ history: ChaosHistory, cluster: ChaosCluster
+    ) async throws -> (lost: Int, phantoms: Int, examples: [String], held: Set<String>) {
         var acknowledged: [String: Set<String>] = [:]
         var attempted: [String: Set<String>] = [:]
         for write in history.writes {
@@ -175,6 +181,7 @@ struct ChaosRun {
         var lost = 0
         var phantoms = 0
         var examples: [String] = []
+        var heldAnywhere = Set<String>()
         for (shopper, ids) in attempted.sorted(by: { $0.key < $1.key }) {
             let acked = acknowledged[shopper] ?? []
             guard let (status, data) = try? await cluster.api.get("/v1/users/\(shopper)/export"), status == 200,
@@ -195,6 +202,7 @@ struct ChaosRun {
                 }
                 let events = ((try? JSONSerialization.jsonObject(with: answer.1)) as? [String: Any])?["events"] as? [[String: Any]] ?? []
                 let held = Set(events.compactMap { $0["id"] as? String })
+                heldAnywhere.formUnion(held)
                 let lacking = acked.subtracting(held)
                 missing.formUnion(lacking)
                 extra.formUnion(held.subtracting(ids))
@@ -204,7 +212,7 @@ struct ChaosRun {
             phantoms += extra.count
             if !extra.isEmpty, examples.count < 10 { examples.append("\(shopper): \(extra.count) never attempted") }
         }
-        return (lost, phantoms, examples)
+        return (lost, phantoms, examples, heldAnywhere)
     }
 
     private func summarize(_ history: ChaosHistory, faultStart: Double, faultEnd: Double) -> ChaosResult {
