@@ -61,7 +61,7 @@ package struct DemoShop: Sendable {
     /// Every leaf category of the demo shop (joined paths).
     package var leafCategories: [String] { catalog.leaves.map(\.spec.path) }
 
-    private func shopperRandom(_ index: Int) -> DemoRandom {
+    func shopperRandom(_ index: Int) -> DemoRandom {
         DemoRandom(seed: configuration.seed, stream: UInt64(truncatingIfNeeded: index) &+ 1, salt: 0x5E55_1075)
     }
 }

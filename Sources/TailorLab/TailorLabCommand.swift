@@ -6,8 +6,8 @@ import ArgumentParser
 package struct TailorLabCommand: AsyncParsableCommand {
     package static let configuration = CommandConfiguration(
         commandName: "tailor-lab",
-        abstract: "Tailor's tools: load generator, benchmarks, chaos suite.",
-        subcommands: [LoadCommand.self, BenchCommand.self, ChaosCommand.self]
+        abstract: "Tailor's tools: load generator, simulated storefront, benchmarks, chaos suite.",
+        subcommands: [LoadCommand.self, SimulateCommand.self, BenchCommand.self, ChaosCommand.self]
     )
 
     package init() {}
