@@ -11,14 +11,14 @@ import TailorWire
 /// computed when the outcome counts arrive (``update(outcomes:)``, every few seconds
 /// from the nodes' durable counts, ``BanditSync``), not per request. Every gateway
 /// computes them from the same counts with the same seeds, so they agree.
-final class ExperimentBook: Sendable {
+package final class ExperimentBook: Sendable {
     /// A running experiment's choice for one request.
-    struct Assignment: Sendable {
-        var experiment: String
-        var variant: ExperimentDefinition.Variant
-        var context: String
+    package struct Assignment: Sendable {
+        package var experiment: String
+        package var variant: ExperimentDefinition.Variant
+        package var context: String
         /// The probability the allocation gave this variant in this context.
-        var propensity: Double
+        package var propensity: Double
     }
 
     struct Entry: Sendable {
@@ -41,14 +41,14 @@ final class ExperimentBook: Sendable {
     private let state = Mutex(State())
     let writer: String
 
-    init(writer: String) {
+    package init(writer: String) {
         self.writer = writer
     }
 
     // MARK: Registers
 
     /// A new version of experiment `id` (written by key `by`), applied here at once.
-    func put(id: String, definition: ExperimentDefinition, by keyID: String) throws -> WireExperimentRecord {
+    package func put(id: String, definition: ExperimentDefinition, by keyID: String) throws -> WireExperimentRecord {
         let body = try JSONCoding.encoder.encode(definition)
         return state.withLock { state in
             var record = WireExperimentRecord()
@@ -119,11 +119,15 @@ final class ExperimentBook: Sendable {
     /// The variant `shopper` gets on `placement` now, or nil when no experiment runs there.
     /// Sticky and deterministic: the shopper's point in [0, 1) (a hash of the shopper
     /// and the salt) falls in one variant's slice of the current allocation.
-    func assign(placement: Placement, shopper: String, context: RecommendationContext?, now: Date = Date()) -> Assignment? {
+    package func assign(placement: Placement, shopper: String, context: RecommendationContext?, now: Date = Date()) -> Assignment? {
         state.withLock { state in
-            guard let entry = state.live.values.filter({ $0.definition.placements.contains(placement) && $0.definition.isRunning(at: now) })
-                .min(by: { $0.record.id < $1.record.id })
-            else { return nil }
+            // The experiment on the placement (the first by id, should two overlap after a merge).
+            var found: Entry?
+            for entry in state.live.values where entry.definition.placements.contains(placement) && entry.definition.isRunning(at: now) {
+                if let held = found, held.record.id < entry.record.id { continue }
+                found = entry
+            }
+            guard let entry = found else { return nil }
             let definition = entry.definition
             let contextValue = Self.contextValue(definition.context, context)
             let shares = state.allocations[entry.record.id]?[contextValue] ?? Self.initialShares(definition)
@@ -154,7 +158,7 @@ final class ExperimentBook: Sendable {
 
     /// Takes the experiments' cells as the nodes count them (all days), and computes
     /// every bandit's allocation per context from them.
-    func update(outcomes cells: OutcomeCells) {
+    package func update(outcomes cells: OutcomeCells) {
         var arms: [String: [String: [String: CellCounts]]] = [:]
         for (key, counts) in cells where !key.experiment.isEmpty {
             arms[key.experiment, default: [:]][key.context, default: [:]][key.variant, default: CellCounts()].add(counts)
