@@ -66,7 +66,12 @@ package struct ExperimentResults: Sendable, Hashable, Encodable {
             let expected = definition.variants.map { $0.share ?? 0 }
             let observed = counts.map(\.impressions)
             sampleRatio = TailorOutcomes.SampleRatio.check(observed: observed.map(Double.init), expectedShares: expected).map {
-                SampleRatio(expectedShares: expected, observed: observed, chiSquare: $0.chiSquare, pValue: $0.pValue, mismatch: $0.mismatch)
+                // Traffic where a share of 0 was configured makes chi-square infinite: the
+                // largest finite number says so in JSON (which has no infinity).
+                SampleRatio(
+                    expectedShares: expected, observed: observed, chiSquare: min($0.chiSquare, .greatestFiniteMagnitude),
+                    pValue: $0.pValue, mismatch: $0.mismatch
+                )
             }
         }
         allocation = shares.mapValues { contextShares in

@@ -13,7 +13,7 @@ struct ExperimentView: Encodable, Sendable {
     var running: Bool
     var version: Int64
     var updatedAt: Date
-    /// The key id that wrote it (`open` on a gateway without keys).
+    /// The key id that wrote it (`none (open mode)` on a gateway without keys).
     var updatedBy: String
     var results: ExperimentResults?
     /// Whether every shopper partition answered for the results.
@@ -64,7 +64,7 @@ struct CounterfactualView: Encodable, Sendable {
 }
 
 extension GatewayService {
-    static let experimentIDPattern = "letters, digits, '.', '_' and '-', at most 64"
+    static let experimentIDPattern = "letters, digits, '.', '_' and '-', at most 64 (not '.' or '..')"
 
     func addExperimentRoutes(to routes: RouterGroup<GatewayRequestContext>) {
         routes.get("/v1/experiments") { _, _ in
@@ -158,7 +158,8 @@ extension GatewayService {
         let allowed = id.utf8.allSatisfy { byte in
             (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a) || byte == 0x2e || byte == 0x5f || byte == 0x2d
         }
-        guard !id.isEmpty, id.utf8.count <= 64, allowed else {
+        // `.` and `..` are path segments clients and proxies resolve away.
+        guard !id.isEmpty, id.utf8.count <= 64, allowed, id != ".", id != ".." else {
             throw APIError(status: .badRequest, field: "id", problem: "an experiment id has \(experimentIDPattern)")
         }
         return id
