@@ -345,7 +345,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 "tailor", "tailor-lab", "TailorCommands", "TailorLab", "TailorSettings", "TailorProcess", "TailorClient", "TailorEval",
-                "TailorTesting", "TailorModel", "TailorDemo", "TailorOutcomes",
+                "TailorTesting", "TailorModel", "TailorDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: upcoming

@@ -1,7 +1,6 @@
 import Foundation
+import NIOHTTP1
 import TailorClient
-import TailorModel
-import TailorOutcomes
 import TailorTesting
 import Testing
 

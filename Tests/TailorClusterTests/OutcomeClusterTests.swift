@@ -1,4 +1,5 @@
 import Foundation
+import NIOHTTP1
 import TailorClient
 import TailorTesting
 import Testing
@@ -91,6 +92,8 @@ struct OutcomeClusterTests {
         let recommendation = answer["recommendationId"] as? String ?? ""
         let items = Self.products(of: answer)
         #expect(items.count >= 3 && !recommendation.isEmpty, "\(shopper): \(Self.text(answer))")
+        let positions = (answer["items"] as? [[String: Any]] ?? []).map { $0["position"] as? Int ?? 0 }
+        #expect(positions == positions.indices.map { $0 + 1 }, "\(shopper): positions \(positions)")
         guard items.count >= 3 else { return Story(batch: [], variantKey: "", placement: placement) }
         let shown = Array(items.prefix(3))
         let t = Self.nowSeconds
@@ -130,7 +133,7 @@ struct OutcomeClusterTests {
             try await purchase(shown[1], quantity: 1, price: 7.25, attributed: true, at: 5)
         case 2:
             impression()
-            let other = ["p00002", "p00003", "p00004", "p00005"].first { !items.contains($0) }!
+            let other = ["p00002", "p00003", "p00004", "p00005"].first(where: { !items.contains($0) })!
             try await purchase(other, quantity: 1, price: 30, attributed: false, at: 5)
         case 3:
             impression()
@@ -210,7 +213,7 @@ struct OutcomeClusterTests {
                 let (status, data) = try await client.get("/v1/experiments/home-bandit")
                 let experiment = Self.json(data)
                 let results = experiment["results"] as? [String: Any] ?? [:]
-                let variants = (results["variants"] as? [[String: Any]] ?? []).map { variant in
+                let variants = (results["variants"] as? [[String: Any]] ?? []).map { variant -> [String: Any] in
                     ["name": variant["name"] ?? "", "metrics": variant["metrics"] ?? [:], "probabilityToBeBest": variant["probabilityToBeBest"] ?? -1]
                 }
                 let shown = variants.reduce(0) { $0 + (($1["metrics"] as? [String: Any])?["impressions"] as? Int ?? 0) }
