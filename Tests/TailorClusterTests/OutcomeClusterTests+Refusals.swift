@@ -78,7 +78,7 @@ extension ProcessSuites.OutcomeClusterTests {
         #expect(status == 200 && (report["totals"] as? [String: Any])?["impressions"] as? Int == 0, "refused events counted: \(Self.text(report))")
         let accepted = try await Self.events(admin, [valid])
         #expect(accepted.status == 200, "\(Self.text(accepted.body))")
-        let counted = try await DurabilityClusterTests.waitUntil(.seconds(10)) {
+        let counted = try await ProcessSuites.DurabilityClusterTests.waitUntil(.seconds(10)) {
             try await (Self.report(admin, groupBy: "placement").report["totals"] as? [String: Any])?["impressions"] as? Int == 1
         }
         #expect(counted, "the accepted impression never showed in the report")
@@ -90,8 +90,8 @@ extension ProcessSuites.OutcomeClusterTests {
     func roles() async throws {
         let cluster = try await TestCluster.start(demo: false)
         defer { cluster.stop() }
-        let publicKey = try await AccessClusterTests.makeKey(cluster, #"{"role":"public","name":"storefront"}"#)
-        let privateKey = try await AccessClusterTests.makeKey(cluster, #"{"role":"private","name":"merchandising"}"#)
+        let publicKey = try await ProcessSuites.AccessClusterTests.makeKey(cluster, #"{"role":"public","name":"storefront"}"#)
+        let privateKey = try await ProcessSuites.AccessClusterTests.makeKey(cluster, #"{"role":"private","name":"merchandising"}"#)
         let storefront = cluster.client(key: publicKey.key)
         let shop = cluster.client(key: privateKey.key)
         let body = Self.fixed("home_for_you", [["name": "a", "share": 0.5], ["name": "b", "share": 0.5]])
@@ -113,7 +113,7 @@ extension ProcessSuites.OutcomeClusterTests {
         #expect(made.status == 201, "\(Self.text(made.body))")
         #expect(try await shop.get("/v1/experiments/by-shop").status == 200)
         #expect(try await shop.get("/v1/reports/recommendations").status == 200)
-        #expect(try await shop.send(.DELETE, "/v1/experiments/by-shop").status == 200)
+        #expect(try await shop.send(HTTPMethod.DELETE, "/v1/experiments/by-shop").status == 200)
         #expect(try await shop.get("/v1/experiments/by-shop").status == 404)
     }
 }

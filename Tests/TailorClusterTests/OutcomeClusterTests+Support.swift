@@ -8,7 +8,7 @@ import Testing
 /// experiments and reports, decoded loosely (JSONSerialization) so a test reads what a
 /// shop's client would.
 extension ProcessSuites.OutcomeClusterTests {
-    static func json(_ data: Data) -> [String: Any] { DurabilityClusterTests.json(data) }
+    static func json(_ data: Data) -> [String: Any] { ProcessSuites.DurabilityClusterTests.json(data) }
 
     static func text(_ object: Any) -> String {
         String(decoding: (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data(), as: UTF8.self)

@@ -1,6 +1,7 @@
 import Foundation
 import NIOHTTP1
 import TailorClient
+import TailorProcess
 import TailorTesting
 import Testing
 
