@@ -90,7 +90,7 @@ extension ProcessSuites.OutcomeClusterTests {
     func roles() async throws {
         let cluster = try await TestCluster.start(demo: false)
         defer { cluster.stop() }
-        let publicKey = try await ProcessSuites.AccessClusterTests.makeKey(cluster, #"{"role":"public","name":"storefront"}"#)
+        let publicKey = try await ProcessSuites.AccessClusterTests.makeKey(cluster, #"{"role":"public","name":"storefront","origins":["https://shop.example"]}"#)
         let privateKey = try await ProcessSuites.AccessClusterTests.makeKey(cluster, #"{"role":"private","name":"merchandising"}"#)
         let storefront = cluster.client(key: publicKey.key)
         let shop = cluster.client(key: privateKey.key)
