@@ -8,6 +8,8 @@ package struct ExperimentResults: Sendable, Hashable, Encodable {
         package var allocated: Double
         /// Its share of the experiment's impressions so far.
         package var observedShare: Double?
+        /// Shoppers shown it so far.
+        package var shoppers: Int64
         package var metrics: OutcomeMetrics
         /// The objective per impression (per 1,000 impressions for revenue and margin).
         package var objective: Estimate
@@ -17,6 +19,8 @@ package struct ExperimentResults: Sendable, Hashable, Encodable {
 
     package struct SampleRatio: Sendable, Hashable, Encodable {
         package var expectedShares: [Double]
+        /// Shoppers shown each variant: assignment is per shopper, so shoppers (not their
+        /// impressions, which repeat visits make dependent) are the trials.
         package var observed: [Int64]
         package var chiSquare: Double
         package var pValue: Double
@@ -32,8 +36,9 @@ package struct ExperimentResults: Sendable, Hashable, Encodable {
     /// Per context value (`""` without a context fact), per variant: the bandit's current shares.
     package var allocation: [String: [String: Double]]
 
-    /// `cells` are the experiment's own (any days, contexts); `shares` the current allocation per context.
-    package init(definition: ExperimentDefinition, cells: OutcomeCells, shares: [String: [Double]], seed: UInt64) {
+    /// `cells` are the experiment's own (any days, contexts); `shoppers` the shoppers shown
+    /// each variant (by name); `shares` the current allocation per context.
+    package init(definition: ExperimentDefinition, cells: OutcomeCells, shoppers: [String: Int64], shares: [String: [Double]], seed: UInt64) {
         objective = definition.objective
         var byVariant: [String: CellCounts] = [:]
         var impressionsByContext: [String: Int64] = [:]
@@ -58,13 +63,14 @@ package struct ExperimentResults: Sendable, Hashable, Encodable {
             VariantResult(
                 name: definition.variants[index].name, allocated: allocated[index],
                 observedShare: total > 0 ? Double(counts[index].impressions) / Double(total) : nil,
+                shoppers: shoppers[definition.variants[index].name] ?? 0,
                 metrics: OutcomeMetrics(counts[index]), objective: OutcomeMetrics.objective(definition.objective, of: counts[index]),
                 probabilityToBeBest: best[index]
             )
         }
         if definition.allocation == .fixed {
             let expected = definition.variants.map { $0.share ?? 0 }
-            let observed = counts.map(\.impressions)
+            let observed = definition.variants.map { shoppers[$0.name] ?? 0 }
             sampleRatio = TailorOutcomes.SampleRatio.check(observed: observed.map(Double.init), expectedShares: expected).map {
                 // Traffic where a share of 0 was configured makes chi-square infinite: the
                 // largest finite number says so in JSON (which has no infinity).

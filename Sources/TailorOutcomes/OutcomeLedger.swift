@@ -12,6 +12,8 @@ package struct OutcomeLedger: Sendable {
     private var ids: [String: Set<String>] = [:]
     private var cellsByShopper: [String: OutcomeCells] = [:]
     private var cachedTotal: OutcomeCells?
+    /// Per shopper, the experiment variants they were shown (an impression).
+    private var variantsByShopper: [String: Set<VariantKey>] = [:]
     /// Events held, over every shopper.
     package private(set) var eventCount = 0
 
@@ -52,9 +54,23 @@ package struct OutcomeLedger: Sendable {
     package func holds(_ shopper: String) -> Bool { events[shopper] != nil }
 
     private mutating func recount(_ shopper: String) {
-        let cells = events[shopper].map { Attribution.cells(of: Attribution.outcomes(of: $0, windows: windows)) } ?? [:]
+        let outcomes = events[shopper].map { Attribution.outcomes(of: $0, windows: windows) } ?? [:]
+        let cells = Attribution.cells(of: outcomes)
         cellsByShopper[shopper] = cells.isEmpty ? nil : cells
+        let variants = Set(outcomes.values.filter { $0.shown && !$0.ref.experiment.isEmpty }.map { VariantKey(experiment: $0.ref.experiment, variant: $0.ref.variant) })
+        variantsByShopper[shopper] = variants.isEmpty ? nil : variants
         cachedTotal = nil
+    }
+
+    /// Shoppers shown each experiment variant (a shopper shown two variants of a bandit
+    /// counts in both): what the sample ratio check compares, since assignment is per
+    /// shopper and a shopper's repeat visits are not independent trials.
+    package func shoppersByVariant() -> [VariantKey: Int64] {
+        var counts: [VariantKey: Int64] = [:]
+        for variants in variantsByShopper.values {
+            for variant in variants { counts[variant, default: 0] += 1 }
+        }
+        return counts
     }
 
     /// The partition's cells: every shopper's, added in shopper order.
@@ -65,4 +81,17 @@ package struct OutcomeLedger: Sendable {
         cachedTotal = total
         return total
     }
+}
+
+/// An experiment's variant.
+package struct VariantKey: Sendable, Hashable, Comparable {
+    package var experiment: String
+    package var variant: String
+
+    package init(experiment: String, variant: String) {
+        self.experiment = experiment
+        self.variant = variant
+    }
+
+    package static func < (a: VariantKey, b: VariantKey) -> Bool { (a.experiment, a.variant) < (b.experiment, b.variant) }
 }

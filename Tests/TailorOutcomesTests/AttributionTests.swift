@@ -225,3 +225,48 @@ import TailorTrust
         #expect(codec.decode("") == nil && codec.decode("hello") == nil)
     }
 }
+
+/// The sample ratio check counts shoppers, whose assignment is the random unit.
+@Suite struct ExperimentResultsTests {
+    static let definition = ExperimentDefinition(
+        placements: [.homeForYou], objective: .conversions, allocation: .fixed,
+        variants: [.init(name: "a", share: 0.5), .init(name: "b", share: 0.5)]
+    )
+
+    static func cells(impressionsA: Int64, impressionsB: Int64) -> OutcomeCells {
+        var a = CellCounts(), b = CellCounts()
+        a.impressions = impressionsA
+        b.impressions = impressionsB
+        return [
+            CellKey(day: 1, placement: "home_for_you", experiment: "e", variant: "a"): a,
+            CellKey(day: 1, placement: "home_for_you", experiment: "e", variant: "b"): b,
+        ]
+    }
+
+    @Test func aLoyalShoppersManyVisitsAreNotAMismatch() throws {
+        // Balanced shoppers; one variant's shoppers came back more often.
+        let results = ExperimentResults(
+            definition: Self.definition, cells: Self.cells(impressionsA: 3_236, impressionsB: 2_764),
+            shoppers: ["a": 1_010, "b": 990], shares: ["": [0.5, 0.5]], seed: 1
+        )
+        let check = try #require(results.sampleRatio)
+        #expect(!check.mismatch && check.observed == [1_010, 990])
+    }
+
+    @Test func aSkewedSplitOfShoppersIsFlagged() throws {
+        let results = ExperimentResults(
+            definition: Self.definition, cells: Self.cells(impressionsA: 1_000, impressionsB: 1_000),
+            shoppers: ["a": 1_100, "b": 900], shares: ["": [0.5, 0.5]], seed: 1
+        )
+        #expect(try #require(results.sampleRatio).mismatch)
+        #expect(results.variants.map(\.shoppers) == [1_100, 900])
+    }
+
+    @Test func theLedgerCountsEachShopperOncePerVariant() {
+        var ledger = OutcomeLedger()
+        for event in OutcomeLedgerTests.events() { ledger.record(event) }
+        let shoppers = ledger.shoppersByVariant()
+        #expect(shoppers[VariantKey(experiment: "e", variant: "a")] == 10)
+        #expect(shoppers[VariantKey(experiment: "e", variant: "b")] == 10)
+    }
+}

@@ -103,6 +103,7 @@ extension GatewayService {
             var view = ExperimentView(entry)
             view.results = ExperimentResults(
                 definition: entry.definition, cells: snapshot.cells.filter { $0.key.experiment == id },
+                shoppers: Dictionary(snapshot.shoppers.filter { $0.key.experiment == id }.map { ($0.key.variant, $0.value) }, uniquingKeysWith: +),
                 shares: self.experiments.allocation(of: id).shares, seed: ExperimentBook.seed(id, "results")
             )
             view.countsComplete = snapshot.isComplete

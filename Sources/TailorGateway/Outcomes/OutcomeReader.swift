@@ -10,6 +10,8 @@ import TailorWire
 /// replica still catching up after a restart is not read while another has more.
 struct OutcomeSnapshot: Sendable {
     var cells: OutcomeCells
+    /// Distinct shoppers shown each experiment variant.
+    var shoppers: [VariantKey: Int64]
     /// Shopper partitions in the cluster, and those no replica answered for.
     var partitions: Int
     var missing: [Int]
@@ -45,11 +47,15 @@ extension GatewayService {
             }
         }
         var cells: OutcomeCells = [:]
+        var shoppers: [VariantKey: Int64] = [:]
         for partition in best.keys.sorted() {
             for cell in best[partition]!.cells { cells[cell.key, default: CellCounts()].add(cell.counts) }
+            for entry in best[partition]!.variants {
+                shoppers[VariantKey(experiment: entry.experiment, variant: entry.variant), default: 0] += Int64(entry.shoppers)
+            }
         }
         let count = cluster.shardMap.partitionCount
-        return OutcomeSnapshot(cells: cells, partitions: count, missing: (0..<count).filter { best[$0] == nil })
+        return OutcomeSnapshot(cells: cells, shoppers: shoppers, partitions: count, missing: (0..<count).filter { best[$0] == nil })
     }
 }
 

@@ -72,9 +72,10 @@ package actor ShopperPartition {
         if profile.eventCount > 0 { profiles[shopper] = profile }
     }
 
-    /// The partition's outcome counts and how many outcome events they come from.
-    package func outcomeCells() -> (events: Int, cells: OutcomeCells) {
-        (outcomes.eventCount, outcomes.cells())
+    /// The partition's outcome counts, how many outcome events they come from, and the
+    /// shoppers shown each experiment variant.
+    package func outcomeCells() -> (events: Int, cells: OutcomeCells, shoppers: [VariantKey: Int64]) {
+        (outcomes.eventCount, outcomes.cells(), outcomes.shoppersByVariant())
     }
 
     /// The shopper's situation from their history, or nil for a shopper never seen here.

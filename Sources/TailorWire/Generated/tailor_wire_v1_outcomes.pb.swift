@@ -102,6 +102,23 @@ public nonisolated struct WireOutcomesRequest: Sendable {
   public init() {}
 }
 
+/// Shoppers of one partition shown an experiment's variant.
+public nonisolated struct WireVariantShoppers: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var experiment: String = String()
+
+  public var variant: String = String()
+
+  public var shoppers: UInt64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 public nonisolated struct WirePartitionOutcomes: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -114,6 +131,9 @@ public nonisolated struct WirePartitionOutcomes: Sendable {
   public var events: UInt64 = 0
 
   public var cells: [WireOutcomeCell] = []
+
+  /// Distinct shoppers per experiment variant (the sample ratio check's counts).
+  public var variants: [WireVariantShoppers] = []
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -311,9 +331,49 @@ nonisolated extension WireOutcomesRequest: SwiftProtobuf.Message, SwiftProtobuf.
   }
 }
 
+nonisolated extension WireVariantShoppers: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".VariantShoppers"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}experiment\0\u{1}variant\0\u{1}shoppers\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.experiment) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.variant) }()
+      case 3: try { try decoder.decodeSingularUInt64Field(value: &self.shoppers) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.experiment.isEmpty {
+      try visitor.visitSingularStringField(value: self.experiment, fieldNumber: 1)
+    }
+    if !self.variant.isEmpty {
+      try visitor.visitSingularStringField(value: self.variant, fieldNumber: 2)
+    }
+    if self.shoppers != 0 {
+      try visitor.visitSingularUInt64Field(value: self.shoppers, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: WireVariantShoppers, rhs: WireVariantShoppers) -> Bool {
+    if lhs.experiment != rhs.experiment {return false}
+    if lhs.variant != rhs.variant {return false}
+    if lhs.shoppers != rhs.shoppers {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
 nonisolated extension WirePartitionOutcomes: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".PartitionOutcomes"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}partition\0\u{1}events\0\u{1}cells\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}partition\0\u{1}events\0\u{1}cells\0\u{1}variants\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -324,6 +384,7 @@ nonisolated extension WirePartitionOutcomes: SwiftProtobuf.Message, SwiftProtobu
       case 1: try { try decoder.decodeSingularUInt32Field(value: &self.partition) }()
       case 2: try { try decoder.decodeSingularUInt64Field(value: &self.events) }()
       case 3: try { try decoder.decodeRepeatedMessageField(value: &self.cells) }()
+      case 4: try { try decoder.decodeRepeatedMessageField(value: &self.variants) }()
       default: break
       }
     }
@@ -339,6 +400,9 @@ nonisolated extension WirePartitionOutcomes: SwiftProtobuf.Message, SwiftProtobu
     if !self.cells.isEmpty {
       try visitor.visitRepeatedMessageField(value: self.cells, fieldNumber: 3)
     }
+    if !self.variants.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.variants, fieldNumber: 4)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -346,6 +410,7 @@ nonisolated extension WirePartitionOutcomes: SwiftProtobuf.Message, SwiftProtobu
     if lhs.partition != rhs.partition {return false}
     if lhs.events != rhs.events {return false}
     if lhs.cells != rhs.cells {return false}
+    if lhs.variants != rhs.variants {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
