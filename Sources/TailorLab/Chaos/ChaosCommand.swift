@@ -119,7 +119,7 @@ struct ChaosReport {
         for r in results where r.skipped == nil {
             let own = r.criteria.filter { !$0.safety }
             let safety = r.criteria.filter(\.safety)
-            let safe = safety.allSatisfy(\.met) ? "safety met (lost 0, no phantom, counters exact, no stock-out shown)" : "SAFETY FAILED"
+            let safe = safety.allSatisfy(\.met) ? "safety met (lost 0, no phantom, counters exact, no stock-out shown, outcome report exact)" : "SAFETY FAILED"
             lines.append("\(r.scenario): \(safe)")
             for criterion in safety where !criterion.met { lines.append("  ✗ \(criterion.name): \(criterion.measured)") }
             for criterion in own { lines.append("  \(criterion.met ? "✓" : "✗") \(criterion.name): \(criterion.measured)") }
