@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where a recommendation's outcomes are counted: the UTC day it was made, its
 /// placement, and the experiment, variant and context value it was made under
 /// (empty strings when none). Every outcome of a recommendation (its impression, the
@@ -23,6 +25,13 @@ package struct CellKey: Sendable, Hashable, Comparable {
 
     package static func < (a: CellKey, b: CellKey) -> Bool {
         (a.day, a.placement, a.experiment, a.variant, a.context) < (b.day, b.placement, b.experiment, b.variant, b.context)
+    }
+
+    /// A day as reports spell it, `YYYY-MM-DD` (UTC).
+    package static func text(ofDay day: Int32) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withFullDate]
+        return formatter.string(from: Date(timeIntervalSince1970: Double(day) * 86_400))
     }
 
     package static func day(ofMillis millis: Int64) -> Int32 {

@@ -11,7 +11,7 @@ package struct Estimate: Sendable, Hashable, Encodable {
         high = interval?.high
     }
 
-    func scaled(by factor: Double) -> Estimate {
+    package func scaled(by factor: Double) -> Estimate {
         Estimate(value: value.map { $0 * factor }, interval: low.flatMap { low in high.map { Interval(low: low * factor, high: $0 * factor) } })
     }
 }

@@ -146,9 +146,9 @@ extension GatewayService {
                 : Counterfactual.snips(objective: objective, cells: cells.map { (policy.probability(of: $0.key.variant, in: $0.key.context), $0.value) })
             return try JSONCoding.response(CounterfactualView(
                 experiment: id, policy: policyText, objective: objective,
-                estimate: Estimate(value: estimate?.value, interval: estimate?.interval).scaledForAPI(scale),
+                estimate: Estimate(value: estimate?.value, interval: estimate?.interval).scaled(by: scale),
                 matchedImpressions: estimate?.matchedImpressions ?? 0, effectiveSampleSize: estimate?.effectiveSampleSize ?? 0,
-                logged: Estimate(value: logged?.value, interval: logged?.interval).scaledForAPI(scale),
+                logged: Estimate(value: logged?.value, interval: logged?.interval).scaled(by: scale),
                 countsComplete: snapshot.isComplete
             ))
         }
@@ -178,11 +178,6 @@ struct ExperimentDeleted: Encodable, Sendable {
     var nodes: Int
 }
 
-extension Estimate {
-    fileprivate func scaledForAPI(_ factor: Double) -> Estimate {
-        Estimate(value: value.map { $0 * factor }, interval: low.flatMap { low in high.map { Interval(low: low * factor, high: $0 * factor) } })
-    }
-}
 
 /// A policy to evaluate on an experiment's logged traffic: `logging` (what was
 /// shown), a variant's name (always that variant), or `context=variant` pairs with

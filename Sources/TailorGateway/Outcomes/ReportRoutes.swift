@@ -106,9 +106,5 @@ extension GatewayService {
         return CellKey.day(ofMillis: Int64(date.timeIntervalSince1970 * 1000))
     }
 
-    static func dayText(_ day: Int32) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withFullDate]
-        return formatter.string(from: Date(timeIntervalSince1970: Double(day) * 86_400))
-    }
+    static func dayText(_ day: Int32) -> String { CellKey.text(ofDay: day) }
 }

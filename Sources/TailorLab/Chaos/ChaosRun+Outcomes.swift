@@ -39,9 +39,9 @@ extension ChaosRun {
             expected.add(Attribution.cells(of: Attribution.outcomes(of: stored)))
         }
         var byDay: [String: CellCounts] = [:]
-        for (key, counts) in expected { byDay["\(key.placement) \(GatewayDay.text(key.day))", default: CellCounts()].add(counts) }
+        for (key, counts) in expected { byDay["\(key.placement) \(CellKey.text(ofDay: key.day))", default: CellCounts()].add(counts) }
         let days = expected.keys.map(\.day)
-        let query = "/v1/reports/recommendations?groupBy=placement,day&from=\(GatewayDay.text(days.min()!))&to=\(GatewayDay.text(days.max()!))"
+        let query = "/v1/reports/recommendations?groupBy=placement,day&from=\(CellKey.text(ofDay: days.min()!))&to=\(CellKey.text(ofDay: days.max()!))"
         let deadline = ContinuousClock.now + .seconds(30)
         var mismatches: [String] = []
         while true {
@@ -78,14 +78,5 @@ extension ChaosRun {
         }
         for name in expected.keys where !seen.contains(name) { mismatches.append("\(name): missing from the report") }
         return mismatches
-    }
-}
-
-/// Days as reports spell them.
-enum GatewayDay {
-    static func text(_ day: Int32) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withFullDate]
-        return formatter.string(from: Date(timeIntervalSince1970: Double(day) * 86_400))
     }
 }
