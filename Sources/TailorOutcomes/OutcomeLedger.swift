@@ -14,6 +14,8 @@ package struct OutcomeLedger: Sendable {
     private var cachedTotal: OutcomeCells?
     /// Per shopper, the experiment variants they were shown (an impression).
     private var variantsByShopper: [String: Set<VariantKey>] = [:]
+    /// Shoppers whose events changed since their cells were last computed.
+    private var dirty: Set<String> = []
     /// Events held, over every shopper.
     package private(set) var eventCount = 0
 
@@ -31,7 +33,11 @@ package struct OutcomeLedger: Sendable {
         kept.query = ""
         events[event.shopper, default: []].append(kept)
         eventCount += 1
-        recount(event.shopper)
+        // Recounted when the counts are next read, once however many of the shopper's
+        // events arrived since: a catch-up or a start-up applying thousands of one
+        // shopper's events must not recount them thousands of times.
+        dirty.insert(event.shopper)
+        cachedTotal = nil
         return true
     }
 
@@ -47,11 +53,17 @@ package struct OutcomeLedger: Sendable {
             events[shopper] = kept
             ids[shopper] = Set(kept.map(\.id))
         }
-        recount(shopper)
+        dirty.insert(shopper)
+        cachedTotal = nil
     }
 
     /// Whether the shopper has an outcome event here (a known id, for `newVsReturning`).
     package func holds(_ shopper: String) -> Bool { events[shopper] != nil }
+
+    private mutating func refresh() {
+        for shopper in dirty { recount(shopper) }
+        dirty.removeAll()
+    }
 
     private mutating func recount(_ shopper: String) {
         let outcomes = events[shopper].map { Attribution.outcomes(of: $0, windows: windows) } ?? [:]
@@ -65,7 +77,8 @@ package struct OutcomeLedger: Sendable {
     /// Shoppers shown each experiment variant (a shopper shown two variants of a bandit
     /// counts in both): what the sample ratio check compares, since assignment is per
     /// shopper and a shopper's repeat visits are not independent trials.
-    package func shoppersByVariant() -> [VariantKey: Int64] {
+    package mutating func shoppersByVariant() -> [VariantKey: Int64] {
+        refresh()
         var counts: [VariantKey: Int64] = [:]
         for variants in variantsByShopper.values {
             for variant in variants { counts[variant, default: 0] += 1 }
@@ -75,6 +88,7 @@ package struct OutcomeLedger: Sendable {
 
     /// The partition's cells: every shopper's, added in shopper order.
     package mutating func cells() -> OutcomeCells {
+        refresh()
         if let cachedTotal { return cachedTotal }
         var total: OutcomeCells = [:]
         for shopper in cellsByShopper.keys.sorted() { total.add(cellsByShopper[shopper]!) }
