@@ -3,7 +3,7 @@ import TailorModel
 /// The outcome counts of one shopper partition, kept as a pure function of the events
 /// it holds (DESIGN.md §2: attribution counts are derived, never counted twice, never
 /// lost): the events that matter to the loop (``Attribution/matters(_:)``) per
-/// shopper, each shopper's cells recomputed when one of their events arrives, and the
+/// shopper, a changed shopper's cells recomputed when the counts are next read, and the
 /// partition's total summed in shopper order (so replicas holding the same events
 /// report bit-identical sums).
 package struct OutcomeLedger: Sendable {
