@@ -170,7 +170,8 @@ final class ChaosLoad: Sendable {
     private func outcomeEvents(_ number: Int, shopper: String, ids: [String]) -> [ChaosHistory.OutcomeEvent] {
         guard let shown = history.withLock({ $0.reads.last { !$0.recommendationID.isEmpty && !$0.products.isEmpty } }) else { return [] }
         let atMillis = Int64(Date().timeIntervalSince1970 * 1000)
-        let item = shown.products[0]
+        // Never a counter product: their popularity must count their views alone.
+        guard let item = shown.products.first(where: { !Self.counterProducts.contains($0) }) else { return [] }
         func event(_ index: Int, _ type: String, _ products: [String], recommendation: String = shown.recommendationID, quantity: Int = 1, price: Double? = nil) -> ChaosHistory.OutcomeEvent {
             ChaosHistory.OutcomeEvent(
                 id: ids[index], type: type, shopper: shopper, products: products, recommendationID: recommendation,
