@@ -94,7 +94,7 @@ let package = Package(
         ),
         .target(
             name: "TailorOutcomes",
-            dependencies: ["TailorModel", "TailorTrust"],
+            dependencies: ["TailorModel", "TailorCRDT", "TailorTrust"],
             swiftSettings: upcoming
         ),
         .target(

@@ -1,3 +1,5 @@
+import TailorCRDT
+
 /// Which variant a shopper sees: a stable point in [0, 1) per shopper and experiment,
 /// laid over the variants' current shares. A shopper keeps their variant while the
 /// shares stay put, on whichever gateway answers, with nothing stored.
@@ -10,14 +12,7 @@ package enum Assignment {
     /// that decide the variant; the finaliser spreads every input bit over them. The
     /// 0 byte keeps ("ab", "c") and ("a", "bc") apart.
     package static func unit(shopper: String, salt: String) -> Double {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        func add(_ byte: UInt8) {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01B3
-        }
-        for byte in salt.utf8 { add(byte) }
-        add(0)
-        for byte in shopper.utf8 { add(byte) }
+        let hash = StableHash.fnv1a(bytes: Array(salt.utf8) + [0] + Array(shopper.utf8))
         return Double(SplitMix64.mix(hash) >> 11) * 0x1.0p-53
     }
 

@@ -68,12 +68,12 @@ package struct RecommendationIDCodec: Sendable {
             bytes += utf8
         }
         if let secret { bytes += secret.authenticationCode(for: bytes, purpose: Self.purpose).prefix(Self.macBytes) }
-        return Self.base64URL(bytes)
+        return Base64URL.encode(bytes)
     }
 
     /// The fields of `id`, or nil when it is not an id this cluster made.
     package func decode(_ id: String) -> RecommendationRef? {
-        guard id.utf8.count <= 1_024, var bytes = Self.bytes(base64URL: id), bytes.first == Self.version else { return nil }
+        guard id.utf8.count <= 1_024, var bytes = Base64URL.decode(id), bytes.first == Self.version else { return nil }
         if let secret {
             guard bytes.count > Self.macBytes else { return nil }
             let mac = Array(bytes.suffix(Self.macBytes))
@@ -88,7 +88,7 @@ package struct RecommendationIDCodec: Sendable {
     /// Reads the fields without checking a MAC: for members behind the gateway, which
     /// already checked it, and for ids stored with events.
     package static func fields(ofID id: String) -> RecommendationRef? {
-        guard let bytes = bytes(base64URL: id), bytes.first == version else { return nil }
+        guard let bytes = Base64URL.decode(id), bytes.first == version else { return nil }
         return fields(of: bytes)
     }
 
@@ -127,15 +127,4 @@ package struct RecommendationIDCodec: Sendable {
         for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(shift))) }
     }
 
-    private static func base64URL(_ bytes: [UInt8]) -> String {
-        Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
-
-    private static func bytes(base64URL text: String) -> [UInt8]? {
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.count % 4 != 0 { base64 += "=" }
-        return Data(base64Encoded: base64).map(Array.init)
-    }
 }

@@ -1,3 +1,5 @@
+import TailorCRDT
+
 /// A seeded PRNG (xoshiro256** seeded through SplitMix64), same sequence on every platform.
 ///
 /// Bandit allocation is computed independently by every gateway; with the same seed
@@ -45,9 +47,7 @@ enum SplitMix64 {
 
     /// The bijective finaliser: every input bit affects every output bit.
     static func mix(_ value: UInt64) -> UInt64 {
-        var z = value
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        // StableHash.mix(a, 0) is exactly the finaliser: one copy of the constants.
+        StableHash.mix(value, 0)
     }
 }

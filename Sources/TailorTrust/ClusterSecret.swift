@@ -64,9 +64,24 @@ package enum RandomText {
 
     /// URL-safe base64 without padding (RFC 4648 §5): 4 characters per 3 bytes.
     package static func base64URL(bytes count: Int) -> String {
-        Data(bytes(count)).base64EncodedString()
+        Base64URL.encode(bytes(count))
+    }
+}
+
+/// URL-safe base64 without padding (RFC 4648 §5), for keys and ids that travel in URLs
+/// and JSON untouched.
+package enum Base64URL {
+    package static func encode(_ bytes: [UInt8]) -> String {
+        Data(bytes).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
+    }
+
+    /// The bytes of `text`, or nil when it is not URL-safe base64.
+    package static func decode(_ text: String) -> [UInt8]? {
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while base64.count % 4 != 0 { base64 += "=" }
+        return Data(base64Encoded: base64).map(Array.init)
     }
 }
 

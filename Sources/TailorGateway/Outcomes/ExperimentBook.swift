@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TailorCRDT
 import TailorModel
 import TailorOutcomes
 import TailorWire
@@ -197,12 +198,7 @@ package final class ExperimentBook: Sendable {
 
     /// The Monte Carlo seed of an experiment's context: the same on every gateway.
     static func seed(_ id: String, _ context: String) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in (id + "\u{0}" + context).utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01b3
-        }
-        return hash
+        StableHash.fnv1a(id + "\u{0}" + context)
     }
 
     /// What a bandit allocates now, per context, and the per-impression sums it read.
