@@ -42,7 +42,7 @@ extension GatewayService {
             response = RecommendationResponse(
                 items: [], coverage: Coverage(partitions: cluster.shardMap.partitionCount, answered: 0, degraded: false),
                 placement: request.placement, strategy: effective.resolvedStrategy,
-                tookMs: Double(took.components.attoseconds) / 1e15 + Double(took.components.seconds) * 1000,
+                tookMs: took.milliseconds,
                 personalization: configuration.consent.resolve(request.personalization)
             )
             response.personalized = false

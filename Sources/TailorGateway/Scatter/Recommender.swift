@@ -124,7 +124,7 @@ struct Recommender: Sendable {
         if let answers = GatewayMetrics.recommendations[request.placement] { (reasons.isEmpty ? answers.full : answers.degraded).increment() }
         var response = RecommendationResponse(
             items: items, coverage: coverage, placement: request.placement, strategy: request.resolvedStrategy,
-            tookMs: Double(took.components.attoseconds) / 1e15 + Double(took.components.seconds) * 1000,
+            tookMs: took.milliseconds,
             personalization: personalization
         )
         response.personalized = personalized

@@ -42,7 +42,7 @@ struct ReplicaHealth: Sendable {
 
     /// Records a scoring call that answered, in milliseconds.
     mutating func record(_ member: String, _ took: Duration) {
-        let milliseconds = Double(took.components.seconds) * 1000 + Double(took.components.attoseconds) / 1e15
+        let milliseconds = took.milliseconds
         var samples = latencies[member, default: []]
         let position = next[member, default: 0]
         if samples.count < Self.window { samples.append(milliseconds) } else { samples[position] = milliseconds }
@@ -102,10 +102,15 @@ struct ReplicaHealth: Sendable {
         guard p95.count >= 2 else { return [] }
         let sorted = p95.values.sorted()
         let median = sorted[sorted.count / 2]
-        let floor = Double(Self.slowFloor.components.attoseconds) / 1e15 + Double(Self.slowFloor.components.seconds) * 1000
+        let floor = Self.slowFloor.milliseconds
         return Set(p95.compactMap { $0.value > max(median * Self.slowFactor, floor) ? $0.key : nil })
     }
 
     /// The members' p95 in milliseconds, for `GET /v1/cluster`.
     var percentiles: [String: Double] { p95 }
+}
+
+extension Duration {
+    /// The duration in milliseconds, as answers (`tookMs`) and the hedge's timings count it.
+    var milliseconds: Double { Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15 }
 }
