@@ -26,23 +26,7 @@ struct AuthBenchCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "Recommendations per second offered.")
-    var rate: Double = 300
-
-    @Option(help: "Measured time per round and cluster.")
-    var duration = "10s"
-
-    @Option(help: "Unmeasured warm-up per round and cluster.")
-    var warmup = "2s"
-
-    @Option(help: "Rounds (each measures both clusters).")
-    var rounds = 5
-
-    @Option(help: "Keep-alive connections of the load generator.")
-    var connections = 16
-
-    @Flag(help: "The small demo shop (2,000 products) instead of the standard one (20,000).")
-    var small = false
+    @OptionGroup var load: BenchLoadOptions
 
     @Option(help: "The first cluster's gateway port; its nodes follow; the second cluster's start 100 higher.")
     var port = 29_080
@@ -50,49 +34,33 @@ struct AuthBenchCommand: AsyncParsableCommand {
     @Flag(help: "Only the in-process timing of the authentication work per recommendation (no clusters).")
     var workOnly = false
 
-    func validate() throws {
-        guard rate > 0, rate <= 100_000 else { throw ValidationError("--rate must be 0…100000") }
-        for (name, text) in [("--duration", duration), ("--warmup", warmup)] where DurationText.parse(text) == nil {
-            throw ValidationError("\(name) must look like 10s or 500ms")
-        }
-        guard (1...50).contains(rounds) else { throw ValidationError("--rounds must be 1…50") }
-    }
-
     func run() async throws {
         if workOnly {
             print("authentication work per recommendation (key hash, lookup, bucket, 3 signed and checked 512-byte node calls): \(String(format: "%.1f", Self.authWorkMicroseconds(nodeCalls: 3, bodyBytes: 512))) µs")
             return
         }
         let executable = Executables.tailor
-        let secured = try await AuthBenchCluster.start(secured: true, executable: executable, port: port, small: small)
+        let secured = try await AuthBenchCluster.start(secured: true, executable: executable, port: port, small: load.small)
         defer { secured.stop() }
-        let open = try await AuthBenchCluster.start(secured: false, executable: executable, port: port + 100, small: small)
+        let open = try await AuthBenchCluster.start(secured: false, executable: executable, port: port + 100, small: load.small)
         defer { open.stop() }
         let publicKey = try await secured.makePublicKey()
-        print("\ntailor-lab bench auth: \(Int(rate)) recommendations/s, \(duration) per round after \(warmup) warm-up, \(connections) connections; demo shop \(small ? "small" : "standard"); \(ProcessInfo.processInfo.activeProcessorCount) cores")
+        print("\n" + load.header("auth"))
         print("| round | cluster | answered/s | p50 ms | p99 ms | errors | cluster CPU µs per request |")
         print("| ---: | --- | ---: | ---: | ---: | ---: | ---: |")
         var perRequest: [Bool: [Double]] = [true: [], false: []]
         // A first, unmeasured load on each: connections, caches and the first answers of
         // a fresh cluster are not what a request costs.
         for cluster in [secured, open] {
-            _ = await load(cluster, key: publicKey, round: 0, warmup: .zero, duration: DurationText.parse(warmup)! * 2)
+            _ = await run(cluster, key: publicKey, round: 0, warmup: .zero, duration: load.warmupDuration * 2)
         }
-        for round in 1...rounds {
+        for round in 1...load.rounds {
             let order = round % 2 == 1 ? [secured, open] : [open, secured]
             for cluster in order {
-                let result = await load(cluster, key: publicKey, round: round, warmup: DurationText.parse(warmup)!, duration: DurationText.parse(duration)!)
-                let kind = LoadReport.Kind(result.tally.recommendations, duration: result.duration)
-                let seconds = DurationText.seconds(result.duration)
-                let cpu = result.cpu.dropLast().compactMap(\.self).reduce(0.0) { $0 + DurationText.seconds($1) }
-                let answered = kind.achievedPerSecond * seconds
-                let micros = answered > 0 ? cpu * 1e6 / answered : .nan
+                let result = await run(cluster, key: publicKey, round: round, warmup: load.warmupDuration, duration: load.measured)
+                let (micros, row) = BenchLoadOptions.perRequest(result)
                 perRequest[cluster.secured]!.append(micros)
-                print(
-                    "| \(round) | \(cluster.secured ? "keys + secret" : "--insecure-no-auth") | \(Int(kind.achievedPerSecond)) | "
-                        + "\(String(format: "%.2f", kind.latencyMs.p50)) | \(String(format: "%.2f", kind.latencyMs.p99)) | \(kind.errorCount) | "
-                        + "\(String(format: "%.0f", micros)) |"
-                )
+                print("| \(round) | \(cluster.secured ? "keys + secret" : "--insecure-no-auth") | " + row)
                 fflush(nil)
             }
         }
@@ -138,21 +106,11 @@ struct AuthBenchCommand: AsyncParsableCommand {
         return median(timings)
     }
 
-    /// The bench's recommendation load on `cluster` (its public key when secured), its
-    /// processes' CPU read over the measured window.
-    private func load(_ cluster: AuthBenchCluster, key: String, round: Int, warmup: Duration, duration: Duration) async -> LoadRun.Result {
-        let runner = LoadRun(
-            settings: LoadRun.Settings(
-                target: cluster.address, connections: connections, warmup: warmup, duration: duration, cpu: cluster.cpu,
-                apiKey: cluster.secured ? key : nil
-            ),
-            group: MultiThreadedEventLoopGroup.singleton
+    /// The bench's recommendation load on `cluster` (its public key when secured).
+    private func run(_ cluster: AuthBenchCluster, key: String, round: Int, warmup: Duration, duration: Duration) async -> LoadRun.Result {
+        await load.load(
+            cluster.address, cpu: cluster.cpu, apiKey: cluster.secured ? key : nil, round: round, eventIDPrefix: "auth", warmup: warmup, duration: duration
         )
-        let mix = LoadMix.Configuration(
-            shoppers: small ? 3_000 : 50_000, products: small ? 2_000 : 20_000, eventsShare: 0, seed: UInt64(round),
-            eventIDPrefix: "auth-\(round)", eventsPerBatch: nil
-        )
-        return await runner.run(rate: rate, mix: mix)
     }
 
     static func median(_ values: [Double]) -> Double {

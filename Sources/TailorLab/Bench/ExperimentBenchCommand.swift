@@ -30,23 +30,7 @@ struct ExperimentBenchCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "Recommendations per second offered.")
-    var rate: Double = 300
-
-    @Option(help: "Measured time per round and configuration.")
-    var duration = "10s"
-
-    @Option(help: "Unmeasured warm-up per round and configuration.")
-    var warmup = "2s"
-
-    @Option(help: "Rounds (each measures both configurations).")
-    var rounds = 5
-
-    @Option(help: "Keep-alive connections of the load generator.")
-    var connections = 16
-
-    @Flag(help: "The small demo shop (2,000 products) instead of the standard one (20,000).")
-    var small = false
+    @OptionGroup var load: BenchLoadOptions
 
     @Option(help: "The cluster's gateway port; its nodes follow.")
     var port = 29_280
@@ -90,40 +74,25 @@ struct ExperimentBenchCommand: AsyncParsableCommand {
         return AuthBenchCommand.median(timings)
     }
 
-    func validate() throws {
-        guard rate > 0, rate <= 100_000 else { throw ValidationError("--rate must be 0…100000") }
-        for (name, text) in [("--duration", duration), ("--warmup", warmup)] where DurationText.parse(text) == nil {
-            throw ValidationError("\(name) must look like 10s or 500ms")
-        }
-        guard (1...50).contains(rounds) else { throw ValidationError("--rounds must be 1…50") }
-    }
-
     func run() async throws {
         let decision = try Self.decisionMicroseconds()
         print("one decision (contextual bandit, 3 variants, 4 contexts: hash, lookup, lock): \(String(format: "%.2f", decision)) µs")
         if workOnly { return }
-        let cluster = try await AuthBenchCluster.start(secured: false, executable: Executables.tailor, port: port, small: small)
+        let cluster = try await AuthBenchCluster.start(secured: false, executable: Executables.tailor, port: port, small: load.small)
         defer { cluster.stop() }
         let api = PublicAPIClient(gateway: cluster.address)
-        print("\ntailor-lab bench experiment: \(Int(rate)) recommendations/s, \(duration) per round after \(warmup) warm-up, \(connections) connections; demo shop \(small ? "small" : "standard"); \(ProcessInfo.processInfo.activeProcessorCount) cores")
+        print("\n" + load.header("experiment"))
         print("| round | experiment | answered/s | p50 ms | p99 ms | errors | cluster CPU µs per request |")
         print("| ---: | --- | ---: | ---: | ---: | ---: | ---: |")
         var perRequest: [Bool: [Double]] = [true: [], false: []]
-        _ = await load(cluster, round: 0, warmup: .zero, duration: DurationText.parse(warmup)! * 2)
-        for round in 1...rounds {
+        _ = await run(cluster, round: 0, warmup: .zero, duration: load.warmupDuration * 2)
+        for round in 1...load.rounds {
             for running in round % 2 == 1 ? [true, false] : [false, true] {
                 try await setExperiment(running, api: api)
-                let result = await load(cluster, round: round, warmup: DurationText.parse(warmup)!, duration: DurationText.parse(duration)!)
-                let kind = LoadReport.Kind(result.tally.recommendations, duration: result.duration)
-                let cpu = result.cpu.dropLast().compactMap(\.self).reduce(0.0) { $0 + DurationText.seconds($1) }
-                let answered = kind.achievedPerSecond * DurationText.seconds(result.duration)
-                let micros = answered > 0 ? cpu * 1e6 / answered : .nan
+                let result = await run(cluster, round: round, warmup: load.warmupDuration, duration: load.measured)
+                let (micros, row) = BenchLoadOptions.perRequest(result)
                 perRequest[running]!.append(micros)
-                print(
-                    "| \(round) | \(running ? "bandit on every placement" : "none") | \(Int(kind.achievedPerSecond)) | "
-                        + "\(String(format: "%.2f", kind.latencyMs.p50)) | \(String(format: "%.2f", kind.latencyMs.p99)) | \(kind.errorCount) | "
-                        + "\(String(format: "%.0f", micros)) |"
-                )
+                print("| \(round) | \(running ? "bandit on every placement" : "none") | " + row)
                 fflush(nil)
             }
         }
@@ -132,10 +101,10 @@ struct ExperimentBenchCommand: AsyncParsableCommand {
         print("\nmedian CPU per recommendation: with the experiment \(String(format: "%.0f", with)) µs, none \(String(format: "%.0f", reference)) µs (the reference, same cluster, same run)")
         print("ratio \(String(format: "%.3f", with / reference)): the experiment costs \(String(format: "%+.1f", (with / reference - 1) * 100)) % CPU per request (goal ≤ +5 %)")
 
-        let impressions = try await impressionRate(api: api, duration: DurationText.parse(duration)!)
+        let impressions = try await impressionRate(api: api, duration: load.measured)
         print(
-            "impressions acknowledged: \(String(format: "%.0f", impressions))/s (batches of 100 from 8 clients) against the \(Int(rate)) recommendations/s offered: "
-                + "ratio \(String(format: "%.1f", impressions / rate))"
+            "impressions acknowledged: \(String(format: "%.0f", impressions))/s (batches of 100 from 8 clients) against the \(Int(load.rate)) recommendations/s offered: "
+                + "ratio \(String(format: "%.1f", impressions / load.rate))"
         )
     }
 
@@ -181,15 +150,7 @@ struct ExperimentBenchCommand: AsyncParsableCommand {
         return Double(acknowledged) / DurationText.seconds(ContinuousClock.now - started)
     }
 
-    private func load(_ cluster: AuthBenchCluster, round: Int, warmup: Duration, duration: Duration) async -> LoadRun.Result {
-        let runner = LoadRun(
-            settings: LoadRun.Settings(target: cluster.address, connections: connections, warmup: warmup, duration: duration, cpu: cluster.cpu),
-            group: MultiThreadedEventLoopGroup.singleton
-        )
-        let mix = LoadMix.Configuration(
-            shoppers: small ? 3_000 : 50_000, products: small ? 2_000 : 20_000, eventsShare: 0, seed: UInt64(round),
-            eventIDPrefix: "experiment-\(round)", eventsPerBatch: nil
-        )
-        return await runner.run(rate: rate, mix: mix)
+    private func run(_ cluster: AuthBenchCluster, round: Int, warmup: Duration, duration: Duration) async -> LoadRun.Result {
+        await load.load(cluster.address, cpu: cluster.cpu, round: round, eventIDPrefix: "experiment", warmup: warmup, duration: duration)
     }
 }
