@@ -71,7 +71,8 @@ struct BanditSync: Service {
     func run() async throws {
         var failures = 0
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            if !gateway.experiments.entries.isEmpty {
+            // Fixed shares need no counts; a bandit's results page reads its own.
+            if gateway.experiments.entries.contains(where: { $0.definition.allocation == .bandit }) {
                 let snapshot = await gateway.readOutcomes(experimentsOnly: true)
                 // A partial read would shrink the counts the bandits stand on: keep the last whole one.
                 if snapshot.isComplete {
