@@ -27,6 +27,8 @@ package final class GatewayService: Service, Sendable {
     let cluster: ClusterClient
     /// The gateway's gossip shell, once its internal listener is bound (``GatewayGossip``).
     let gossip: GossipServiceHolder
+    /// Events whose writes went unanswered by a replica, for counting them on a retry.
+    private let unansweredEvents = UnansweredEvents()
     private let ready = Atomic<Bool>(false)
     private let keysReady = Atomic<Bool>(false)
     /// Keys, roles and rates of the public API.
@@ -105,7 +107,7 @@ package final class GatewayService: Service, Sendable {
     private var writes: WriteRouter {
         WriteRouter(
             cluster: cluster, mirror: mirror, writeQuorum: configuration.writeQuorum, timeout: configuration.writeTimeout, logger: logger,
-            consent: configuration.consent
+            consent: configuration.consent, unanswered: unansweredEvents
         ) { [gossip] interactions in gossip.current?.count(interactions) }
     }
 

@@ -4,6 +4,7 @@ import Logging
 import Metrics
 import TailorMembership
 import TailorModel
+import TailorScoring
 import TailorWire
 
 /// Routes writes to the replicas that own them and acknowledges once W of them stored
@@ -17,6 +18,8 @@ struct WriteRouter: Sendable {
     let logger: Logger
     /// What an event without `personalization` means (`--consent`).
     var consent: ConsentPolicy = .assumed
+    /// Events sent earlier in writes that some replica did not answer (``UnansweredEvents``).
+    let unanswered: UnansweredEvents
     /// Counts accepted interactions into the gateway's popularity and trend counters.
     let count: @Sendable ([(product: String, weight: Double, atMillis: Int64, eventID: String)]) -> Void
 
@@ -56,6 +59,7 @@ struct WriteRouter: Sendable {
         count(contributions.values.flatMap { entry in
             entry.model.interactions.map { ($0.product, Double($0.weight), entry.atMillis, entry.eventID) }
         })
+        countRetried(stored, contributions: contributions, answered: Set(responses.keys))
         await route(Array(contributions.values))
         try checkQuorum(responses: responses.keys, partitionsOf: partitionsOf, what: "events")
         let accepted = stored.count { contributions[$0.id] != nil }
@@ -64,6 +68,20 @@ struct WriteRouter: Sendable {
         return EventBatchResult(
             accepted: accepted, duplicates: stored.count - accepted, ids: all.map(\.id), notStored: anonymous.isEmpty ? nil : anonymous.count
         )
+    }
+
+    /// The events no replica reported as new that an earlier write through this gateway
+    /// left unanswered somewhere: a replica stored them then and its report was lost, so
+    /// they count now (``UnansweredEvents``). Then remembers this write's events whose
+    /// partition did not answer in full.
+    private func countRetried(_ events: [StoredEvent], contributions: [String: WireEventSignals], answered: Set<String>) {
+        func replicas(_ event: StoredEvent) -> [String] { cluster.shardMap.replicas(of: cluster.shardMap.partition(of: event.shopper)) }
+        let held = events.filter { contributions[$0.id] == nil && replicas($0).contains(where: answered.contains) }
+        let retried = unanswered.unanswered(among: held.map(\.id))
+        count(held.filter { retried.contains($0.id) }.flatMap { event in
+            ShopperProfile.interactions(of: event).map { ($0.product, Double($0.weight), event.atMillis, event.id) }
+        })
+        unanswered.remember(events.filter { !replicas($0).allSatisfy(answered.contains) }.map(\.id))
     }
 
     /// Sends event contributions to every replica of the catalog partitions they
