@@ -8,7 +8,8 @@ import TailorProcess
 /// must then neither lose an acknowledged event nor count one twice.
 ///
 /// Armed only through the environment (`TAILOR_FAILPOINT_CRASH_BEFORE_ANSWER=
-/// probability,path`), and only while the file at `path` exists, so the suite can
+/// probability,path`, or `probability,after-commit,path` / `probability,before-commit,path`
+/// for one moment only), and only while the file at `path` exists, so the suite can
 /// arm and disarm every node (restarted ones included) at once; never by a flag a
 /// production deployment would set.
 package struct CrashFailpoint: Sendable, Equatable {
@@ -21,27 +22,41 @@ package struct CrashFailpoint: Sendable, Equatable {
 
     package var probability: Double
     package var armedWhileExists: String
+    /// The one moment it crashes at; nil: either, at random.
+    package var moment: Moment?
 
-    package init(probability: Double, armedWhileExists: String) {
+    package init(probability: Double, armedWhileExists: String, moment: Moment? = nil) {
         self.probability = probability
         self.armedWhileExists = armedWhileExists
+        self.moment = moment
     }
 
     /// Parses the variable's value; nil when it is not set, an error naming the problem
     /// when it is malformed.
     package static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> CrashFailpoint? {
         guard let value = environment[environmentVariable] else { return nil }
-        let parts = value.split(separator: ",", maxSplits: 1).map(String.init)
-        guard parts.count == 2, let probability = Double(parts[0]), (0...1).contains(probability), parts[1].hasPrefix("/") else {
-            throw FailpointError(description: "\(environmentVariable)='\(value)': expected probability (0...1),/absolute/path")
+        var parts = value.split(separator: ",", maxSplits: 1).map(String.init)
+        var moment: Moment?
+        if parts.count == 2, let comma = parts[1].firstIndex(of: ",") {
+            switch parts[1][..<comma] {
+            case "before-commit": moment = .beforeCommit
+            case "after-commit": moment = .afterCommit
+            default: break
+            }
+            if moment != nil { parts[1] = String(parts[1][parts[1].index(after: comma)...]) }
         }
-        return CrashFailpoint(probability: probability, armedWhileExists: parts[1])
+        guard parts.count == 2, let probability = Double(parts[0]), (0...1).contains(probability), parts[1].hasPrefix("/") else {
+            throw FailpointError(
+                description: "\(environmentVariable)='\(value)': expected probability (0...1),[before-commit|after-commit,]/absolute/path"
+            )
+        }
+        return CrashFailpoint(probability: probability, armedWhileExists: parts[1], moment: moment)
     }
 
     /// Whether this batch crashes the node, and when (nil: it does not).
     package func draw() -> Moment? {
         guard Double.random(in: 0..<1) < probability, FileManager.default.fileExists(atPath: armedWhileExists) else { return nil }
-        return Bool.random() ? .beforeCommit : .afterCommit
+        return moment ?? (Bool.random() ? .beforeCommit : .afterCommit)
     }
 
     /// Says why on stderr (the node's log) and SIGKILLs this process.

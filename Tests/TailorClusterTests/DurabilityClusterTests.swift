@@ -113,6 +113,54 @@ struct DurabilityClusterTests {
         return map
     }
 
+    @Test("an event stored by a replica that crashed before answering counts in popularity once, when the shop retries it")
+    func crashAfterCommitCountsOnRetry() async throws {
+        let armed = FileManager.default.temporaryDirectory.appendingPathComponent("tailor-armed-\(UUID().uuidString)")
+        let variable = ["TAILOR_FAILPOINT_CRASH_BEFORE_ANSWER": "1,after-commit,\(armed.path)"]
+        // One replica per partition, so the only replica that stored the event is the one that crashed.
+        let cluster = try await TestCluster.start(demo: false, replicas: 1, extraNodeArguments: Self.nodeArguments) { $0 == "n1" ? variable : [:] }
+        defer { cluster.stop() }
+        defer { try? FileManager.default.removeItem(at: armed) }
+
+        func replicas(of shopper: String) async throws -> [String] {
+            Self.json(try await cluster.get("/v1/users/\(shopper)/export").1)["replicas"] as? [String] ?? []
+        }
+        var shopper = ""
+        for index in 0..<200 where shopper.isEmpty {
+            if try await replicas(of: "retry-\(index)") == ["n1"] { shopper = "retry-\(index)" }
+        }
+        try #require(!shopper.isEmpty, "no shopper of n1's partitions among 200")
+        let batch = #"{"events":[{"id":"retried-purchase","type":"purchase","user":"\#(shopper)","product":"p-retried"}]}"#
+
+        #expect(FileManager.default.createFile(atPath: armed.path, contents: nil))
+        let (first, _) = (try? await cluster.post("/v1/events", json: batch)) ?? (0, Data())
+        #expect(first != 200, "n1 was to crash after its commit, before answering")
+        try FileManager.default.removeItem(at: armed)
+        #expect(try await cluster.exitStatus(of: "n1", within: .seconds(10)) != nil, "n1 did not crash")
+        try cluster.restart("n1")
+        let back = try await Self.waitUntil(.seconds(60)) {
+            let holdings = try await Self.holdings(cluster)
+            guard try await replicas(of: shopper) == ["n1"], let n1 = holdings["n1"], !n1.held.isEmpty, n1.incomplete.isEmpty else { return false }
+            return try await Self.heldIDs(of: shopper, in: cluster)["n1"] == .some(["retried-purchase"])
+        }
+        try #require(back, "n1 did not come back holding the event it committed before crashing")
+
+        // The retry finds the event stored already: a duplicate, yet counted once, here.
+        func popularity() async throws -> Double? {
+            let counters = Self.json(try await cluster.get("/v1/cluster").1)["counters"] as? [[String: Any]] ?? []
+            let entry = counters.first { $0["product"] as? String == "p-retried" }
+            return (entry?["popularity"] as? [String: Double])?["gateway"]
+        }
+        for attempt in 1...2 {
+            let (status, data) = try await cluster.post("/v1/events", json: batch)
+            #expect(status == 200)
+            #expect(Self.json(data)["duplicates"] as? Int == 1, "attempt \(attempt): \(String(decoding: data, as: UTF8.self))")
+            let counted = try await popularity()
+            // A purchase of one counts 8 (its interest); never twice.
+            #expect(counted.map { abs($0 - 8) < 0.01 } == true, "attempt \(attempt): popularity \(String(describing: counted))")
+        }
+    }
+
     @Test("a replica SIGKILLed mid-stream and restarted holds every acknowledged event, as do the others")
     func killedReplicaLosesNothing() async throws {
         let cluster = try await TestCluster.start(extraNodeArguments: Self.nodeArguments)

@@ -9,7 +9,9 @@ struct CrashFailpointTests {
         #expect(try CrashFailpoint.fromEnvironment([:]) == nil)
         let parsed = try CrashFailpoint.fromEnvironment([CrashFailpoint.environmentVariable: "0.25,/tmp/armed"])
         #expect(parsed == CrashFailpoint(probability: 0.25, armedWhileExists: "/tmp/armed"))
-        for bad in ["1.5,/tmp/armed", "0.1", "x,/tmp/armed", "0.1,relative/path"] {
+        let after = try CrashFailpoint.fromEnvironment([CrashFailpoint.environmentVariable: "1,after-commit,/tmp/armed,b"])
+        #expect(after == CrashFailpoint(probability: 1, armedWhileExists: "/tmp/armed,b", moment: .afterCommit))
+        for bad in ["1.5,/tmp/armed", "0.1", "x,/tmp/armed", "0.1,relative/path", "1,during-commit,/tmp/armed", "1,after-commit,relative"] {
             #expect {
                 _ = try CrashFailpoint.fromEnvironment([CrashFailpoint.environmentVariable: bad])
             } throws: { error in
@@ -27,6 +29,8 @@ struct CrashFailpointTests {
         defer { try? FileManager.default.removeItem(at: file) }
         let moments = Set((0..<200).compactMap { _ in failpoint.draw() })
         #expect(moments == [.beforeCommit, .afterCommit])
+        let afterOnly = CrashFailpoint(probability: 1, armedWhileExists: file.path, moment: .afterCommit)
+        #expect(Set((0..<50).compactMap { _ in afterOnly.draw() }) == [.afterCommit])
         try FileManager.default.removeItem(at: file)
         #expect(failpoint.draw() == nil)
     }

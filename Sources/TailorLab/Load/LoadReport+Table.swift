@@ -1,4 +1,5 @@
 import Foundation
+import TailorProcess
 
 extension LoadReport {
     /// The report as aligned Markdown tables (recommendations, then events), the errors of
