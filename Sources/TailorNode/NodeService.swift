@@ -166,12 +166,10 @@ package final class NodeService: Service, Sendable {
         var applier = CounterApplier()
         let map = configuration.shardMap
         for await update in updates {
-            let increments = applier.increments(update) { table[map.partition(of: $0)] != nil }
-            var byPartition: [Int: [(product: String, popularity: Double, trend: Double)]] = [:]
-            for increment in increments { byPartition[map.partition(of: increment.product), default: []].append(increment) }
-            for (partition, counts) in byPartition {
-                await table[partition]?.catalog.addCounts(counts, landmark: update.landmark)
-            }
+            let holds: @Sendable (String) -> Bool = { [table] in table[map.partition(of: $0)] != nil }
+            let increments = applier.increments(update, isHeld: holds)
+            guard !increments.isEmpty else { continue }
+            await table.catalog.addCounts(increments, landmark: update.landmark, holds: holds)
         }
     }
 
@@ -209,10 +207,7 @@ package final class NodeService: Service, Sendable {
         }
         let records = try data.load(stored)
         for partition in shardMap.partitions(heldBy: member) where table[partition] == nil {
-            table.install(
-                .empty(partition: partition, vocabulary: table.vocabulary, windows: table.attributionWindows, complete: false) { shardMap.partition(of: $0) == partition },
-                partition: partition
-            )
+            table.install(table.emptyReplica(partition: partition, complete: false) { shardMap.partition(of: $0) == partition }, partition: partition)
         }
         logger.info(
             "partitions loaded from the store",

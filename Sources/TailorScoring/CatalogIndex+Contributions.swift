@@ -32,13 +32,20 @@ extension CatalogIndex {
     /// A node passes `countingInteractions: false`: its live counts arrive by gossip
     /// instead (``addCounts(_:landmark:ownsProduct:)``), counted once in the cluster
     /// by the gateway that accepted the event; the demo loader counts them here.
-    package mutating func apply(_ contributions: EventContributions, countingInteractions: Bool = true, ownsProduct: (String) -> Bool) -> Bool {
-        guard appliedEvents.insert(contributions.eventID) else { return false }
+    ///
+    /// Each event id counts once per `partition` (the node index holds several: an
+    /// event's pairs reach each of them, and each counts it once).
+    package mutating func apply(
+        _ contributions: EventContributions, countingInteractions: Bool = true, partition: Int = 0, ownsProduct: (String) -> Bool
+    ) -> Bool {
+        let key = Int32(partition)
+        if appliedEvents[key] == nil { appliedEvents[key] = RecentKeys(capacity: Self.rememberedEventIDs) }
+        guard appliedEvents[key]!.insert(contributions.eventID) else { return false }
         let (popularityWeight, trendWeight) = slotWeights(atMillis: contributions.atMillis)
 
         for interaction in contributions.interactions where countingInteractions && interaction.weight > 0 && ownsProduct(interaction.product) {
             let weight = Double(interaction.weight)
-            if let row = rowByID[interaction.product].map(Int.init) {
+            if let row = rowByID[interaction.product].map(Int.init), numbers[row].partition == key {
                 numbers[row].popularitySlots += weight * popularityWeight
                 numbers[row].trendSlots += weight * trendWeight
             } else if canHoldPending(interaction.product) {
@@ -47,7 +54,7 @@ extension CatalogIndex {
             }
         }
         for pair in contributions.pairs where pair.weight > 0 && ownsProduct(pair.target) {
-            if let row = rowByID[pair.target] {
+            if let row = rowByID[pair.target], numbers[Int(row)].partition == key {
                 cooccurrence.add(source: vocabulary.product(pair.source), row: row, weight: pair.weight)
             } else if canHoldPending(pair.target) {
                 pending[pair.target, default: PendingContributions()].pairs.append((pair.source, pair.weight))

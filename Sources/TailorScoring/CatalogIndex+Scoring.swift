@@ -21,15 +21,19 @@ extension CatalogIndex {
     /// Every signal is computed from the product's own data and global constants,
     /// never normalised by anything partition-wide, so the gateway can merge the
     /// partitions' lists by score. `scratch` is the caller's reusable buffer set.
-    package func score(_ query: ScoringQuery, scratch: inout ScoringScratch) -> ScoringResult {
-        score(vocabulary.prepare(query), scratch: &scratch)
+    package func score(_ query: ScoringQuery, partitions: PartitionSet? = nil, scratch: inout ScoringScratch) -> ScoringResult {
+        score(vocabulary.prepare(query), partitions: partitions, scratch: &scratch)
     }
 
-    /// ``score(_:scratch:)`` for a query already prepared with this index's
-    /// vocabulary: what a node does, preparing once for all its partitions.
-    /// (A query prepared with another vocabulary is prepared again with this one.)
-    package func score(_ prepared: PreparedQuery, scratch: inout ScoringScratch) -> ScoringResult {
-        guard prepared.vocabulary == ObjectIdentifier(vocabulary) else { return score(prepared.query, scratch: &scratch) }
+    /// ``score(_:partitions:scratch:)`` for a query already prepared with this index's
+    /// vocabulary. (A query prepared with another vocabulary is prepared again with this one.)
+    ///
+    /// `partitions`: the partitions this query counts (nil: every one held). Candidates
+    /// are selected per partition exactly as if each were an index of its own (its
+    /// heads, its most popular rows per category and feature, whole when small), and
+    /// scored in one pass into one top-k.
+    package func score(_ prepared: PreparedQuery, partitions: PartitionSet? = nil, scratch: inout ScoringScratch) -> ScoringResult {
+        guard prepared.vocabulary == ObjectIdentifier(vocabulary) else { return score(prepared.query, partitions: partitions, scratch: &scratch) }
         let query = prepared.query
         let k = max(0, query.k)
         scratch.prepare(rows: ids.count)
@@ -41,11 +45,11 @@ extension CatalogIndex {
         for code in prepared.exclude { mark(code: code, in: &scratch) }
         accumulateCollaborative(prepared, scratch: &scratch)
 
-        let kernel = ScoringKernel(index: self, prepared: prepared)
-        if !prepared.restrictedToCandidates && (query.scanAll || ids.count <= Self.fullScanRows) {
+        let kernel = ScoringKernel(index: self, prepared: prepared, partitions: partitions)
+        if !prepared.restrictedToCandidates && query.scanAll {
             for row in ids.indices where !scratch.rows[row].marked { kernel.offer(row: row, scratch: &scratch) }
         } else if !prepared.restrictedToCandidates {
-            selectCandidates(prepared, scratch: &scratch)
+            selectCandidates(prepared, partitions: partitions, scratch: &scratch)
             for row in scratch.candidateRows { kernel.offer(row: Int(row), scratch: &scratch) }
         } else {
             for code in prepared.candidates {
@@ -114,28 +118,51 @@ extension CatalogIndex {
     /// outside all three has no collaborative signal, little content signal and is
     /// not among the partition's best by the situation-free signals, so it cannot
     /// beat them; skipping it keeps the work proportional to the situation, not the catalog.
-    private func selectCandidates(_ prepared: PreparedQuery, scratch: inout ScoringScratch) {
+    ///
+    /// Per partition counted: a partition of at most ``fullScanRows`` rows is taken
+    /// whole, else its heads; then, of each category and feature list (most popular
+    /// first), at most ``categoryHeadSize`` rows of each partition.
+    private func selectCandidates(_ prepared: PreparedQuery, partitions: PartitionSet?, scratch: inout ScoringScratch) {
+        func counted(_ row: Int32) -> Bool {
+            partitions?.contains(numbers[Int(row)].partition) ?? true
+        }
         func take(_ row: Int32) {
             let index = Int(row)
-            guard !scratch.rows[index].marked else { return }
+            guard !scratch.rows[index].marked, counted(row) else { return }
             scratch.rows[index].marked = true
             scratch.markedRows.append(row)
             scratch.candidateRows.append(row)
         }
         for row in scratch.touched { take(row) }
-        for row in heads where Int(row) < ids.count { take(row) }
+        for (partition, rows) in rowsByPartition where partitions?.contains(partition) ?? true {
+            if rows.count <= Self.fullScanRows {
+                for row in rows { take(row) }
+            } else {
+                for row in headsByPartition[partition] ?? [] where Int(row) < ids.count { take(row) }
+            }
+        }
+        /// The first `categoryHeadSize` rows of each partition in `rows` that `include`.
+        func takeHeads(of rows: [Int32], where include: (Int32) -> Bool) {
+            for row in rows where include(row) && counted(row) {
+                if scratch.countTowardsQuota(partition: numbers[Int(row)].partition, limit: Self.categoryHeadSize) { take(row) }
+            }
+            scratch.resetQuotas()
+        }
         let filtered = prepared.query.filters.category != nil
         for code in prepared.selectedCategories where Int(code) < rowsByCategory.count {
             // With a filter every product of the filter's categories competes; for an
             // affinity, the category's most popular ones (kept first by refreshHeads).
-            let category = Int(code)
-            let rows = filtered ? rowsByCategory[category][...] : rowsByCategory[category].prefix(Self.categoryHeadSize)
-            for row in rows where numbers[Int(row)].leafCategory == code { take(row) }
+            let rows = rowsByCategory[Int(code)]
+            if filtered {
+                for row in rows where numbers[Int(row)].leafCategory == code { take(row) }
+            } else {
+                takeHeads(of: rows) { numbers[Int($0)].leafCategory == code }
+            }
         }
         // The most popular products sharing the shopper's heaviest features: what
         // attribute similarity can bring in without any co-occurrence yet.
         for code in prepared.selectedFeatures {
-            for row in (rowsByFeature[code] ?? []).prefix(Self.categoryHeadSize) { take(row) }
+            takeHeads(of: rowsByFeature[code] ?? []) { _ in true }
         }
     }
 
@@ -166,26 +193,35 @@ extension CatalogIndex {
     /// stock pressure. Counters change with every event, so the owner refreshes
     /// them at most every ten seconds (``needsHeadRefresh(nowMillis:)``).
     package mutating func refreshHeads(nowMillis: Int64) {
-        let living = ids.indices.filter { numbers[$0].alive }
-        func top(by key: (RowNumbers) -> Double) -> [Int32] {
-            living.map { (row: $0, key: key(numbers[$0])) }
-                .sorted { $0.key > $1.key }
-                .prefix(Self.headSize)
-                .map { Int32($0.row) }
+        // Ties broken by row, so that every order below is the same wherever it is computed.
+        func before(_ a: (row: Int32, key: Double), _ b: (row: Int32, key: Double)) -> Bool {
+            a.key > b.key || (a.key == b.key && a.row < b.row)
         }
-        var seen = Set<Int32>()
-        heads = (top { $0.popularitySlots } + top { $0.trendSlots / ($0.popularitySlots + 1) }
-            + top { Double($0.marginShare) } + top { Double(max($0.stock, 0)) / ($0.popularitySlots + 1) })
-            .filter { seen.insert($0).inserted }
+        headsByPartition.removeAll(keepingCapacity: true)
+        for (partition, rows) in rowsByPartition {
+            let living = rows.filter { numbers[Int($0)].alive }
+            func top(by key: (RowNumbers) -> Double) -> [Int32] {
+                living.map { (row: $0, key: key(numbers[Int($0)])) }
+                    .sorted(by: before)
+                    .prefix(Self.headSize)
+                    .map(\.row)
+            }
+            var seen = Set<Int32>()
+            headsByPartition[partition] = (top { $0.popularitySlots } + top { $0.trendSlots / ($0.popularitySlots + 1) }
+                + top { Double($0.marginShare) } + top { Double(max($0.stock, 0)) / ($0.popularitySlots + 1) })
+                .filter { seen.insert($0).inserted }
+        }
+        func byPopularity(_ rows: [Int32]) -> [Int32] {
+            rows.map { (row: $0, key: numbers[Int($0)].popularitySlots) }.sorted(by: before).map(\.row)
+        }
         // Each category's rows, most popular first, without rows that moved away or died.
         for category in rowsByCategory.indices {
-            rowsByCategory[category] = rowsByCategory[category]
-                .filter { numbers[Int($0)].alive && numbers[Int($0)].leafCategory == Int32(category) }
-                .sorted { numbers[Int($0)].popularitySlots > numbers[Int($1)].popularitySlots }
+            rowsByCategory[category] = byPopularity(rowsByCategory[category].filter {
+                numbers[Int($0)].alive && numbers[Int($0)].leafCategory == Int32(category)
+            })
         }
         for (code, rows) in rowsByFeature {
-            let kept = rows.filter { numbers[Int($0)].alive && featureCodes[Int($0)].contains(code) }
-                .sorted { numbers[Int($0)].popularitySlots > numbers[Int($1)].popularitySlots }
+            let kept = byPopularity(rows.filter { numbers[Int($0)].alive && featureCodes[Int($0)].contains(code) })
             rowsByFeature[code] = kept.isEmpty ? nil : kept
         }
         headsBuiltAtMillis = nowMillis

@@ -2,9 +2,19 @@ import TailorModel
 import Foundation
 import TailorCRDT
 
-/// The products of one catalog partition, laid out for the scoring kernel
-/// (DESIGN.md §4): one row per product, the kernel's numbers in one contiguous
+/// The products of the catalog partitions a node holds, laid out for the scoring
+/// kernel (DESIGN.md §4): one row per product, the kernel's numbers in one contiguous
 /// array of per-row records (``RowNumbers``), text in contiguous columns.
+///
+/// One index per node, over every catalog partition it holds (the node index): each
+/// row carries its partition, and a query names the partitions it counts
+/// (``PartitionSet``), so one co-occurrence walk per seed item, one candidate pass and
+/// one top-k serve a node's whole share of a request. What belongs to a partition —
+/// its heads, the event ids it counted, its product count — is kept per partition,
+/// so a query over a set of partitions selects exactly what querying each of them
+/// alone would have. A partition's rows are dropped at once when the node lets it go
+/// (``purge(partition:owns:)``); a partition built apart (at start-up, in parallel)
+/// joins with ``absorb(_:as:)``. Single-partition users (tests, benches) use partition 0.
 ///
 /// Rows never move: a removed product keeps its row (marked dead) so that the
 /// co-occurrence postings, which name rows, stay valid, and a later upsert with a
@@ -49,15 +59,19 @@ package struct CatalogIndex: Sendable {
     /// Rows per leaf category code (a row moved to another leaf stays listed
     /// under the old one too; readers check `leafCategory`).
     var rowsByCategory: [[Int32]] = []
-    /// The partition's heads: its most popular, trending, high-margin and
-    /// overstocked rows, the candidates every request considers besides the
-    /// situation's own (see ``refreshHeads(nowMillis:)``).
-    var heads: [Int32] = []
+    /// Each partition's heads: its most popular, trending, high-margin and
+    /// overstocked rows, the candidates every request counting it considers besides
+    /// the situation's own (see ``refreshHeads(nowMillis:)``).
+    var headsByPartition: [Int32: [Int32]] = [:]
+    /// Each partition's rows, in row order (dead ones included until a purge).
+    var rowsByPartition: [Int32: [Int32]] = [:]
+    /// Living products per partition.
+    var countByPartition: [Int32: Int] = [:]
     var headsBuiltAtMillis: Int64 = .min
     var headsRowCount = -1
-    /// Ids of the events applied lately (``apply(_:ownsProduct:)``), so that an
-    /// event's contributions count once when both replicas of its shopper report it.
-    var appliedEvents = RecentKeys<String>(capacity: CatalogIndex.rememberedEventIDs)
+    /// Per partition, the ids of the events applied lately (``apply(_:countingInteractions:partition:ownsProduct:)``),
+    /// so that an event's contributions count once when both replicas of its shopper report it.
+    var appliedEvents: [Int32: RecentKeys<String>] = [:]
     /// Interactions and pairs for products this partition owns but does not hold
     /// yet (events can overtake the catalog feed); applied when the product arrives.
     var pending: [String: PendingContributions] = [:]
@@ -75,18 +89,18 @@ package struct CatalogIndex: Sendable {
         rowByCode[code].map(Int.init)
     }
 
-    /// Stores `product` unless a record with the same or a higher version was seen
-    /// (including a removal); returns whether it changed anything.
-    package mutating func upsert(_ product: Product) -> Bool {
+    /// Stores `product` of `partition` unless a record with the same or a higher
+    /// version was seen (including a removal); returns whether it changed anything.
+    package mutating func upsert(_ product: Product, partition: Int = 0) -> Bool {
         if let held = versions[product.id], product.version <= held { return false }
         versions[product.id] = product.version
         let row: Int
         if let existing = rowByID[product.id] {
             row = Int(existing)
-            if !numbers[row].alive { count += 1 }
+            if !numbers[row].alive { adjustCount(row: row, by: 1) }
         } else {
-            row = appendRow(id: product.id)
-            count += 1
+            row = appendRow(id: product.id, partition: Int32(partition))
+            adjustCount(row: row, by: 1)
         }
         fill(row: row, with: product)
         if let waiting = pending.removeValue(forKey: product.id) { applyPending(waiting, row: row) }
@@ -99,9 +113,19 @@ package struct CatalogIndex: Sendable {
         versions[id] = version
         if let row = rowByID[id].map(Int.init), numbers[row].alive {
             numbers[row].alive = false
-            count -= 1
+            adjustCount(row: row, by: -1)
         }
         return true
+    }
+
+    mutating func adjustCount(row: Int, by delta: Int) {
+        count += delta
+        countByPartition[numbers[row].partition, default: 0] += delta
+    }
+
+    /// Living products of `partition`.
+    package func count(partition: Int) -> Int {
+        countByPartition[Int32(partition)] ?? 0
     }
 
     /// Stores a stock level unless one with the same or a higher version was seen.
@@ -126,16 +150,22 @@ package struct CatalogIndex: Sendable {
         summaries(from: 0).summaries
     }
 
-    /// A page of the held products, in row order, from row `first`: at most `limit` of
-    /// them, and it ends once their text passes `byteBudget` bytes. `next` is the row to
-    /// go on from, nil when the page reached the last row. Rows are only ever appended,
-    /// so a row number stays valid between pages.
-    package func summaries(from first: Int, limit: Int = .max, byteBudget: Int = .max) -> (summaries: [ProductSummary], next: Int?) {
+    /// A page of the held products of `partition` (every row when nil), in row order,
+    /// from position `first` of its rows: at most `limit` of them, and it ends once
+    /// their text passes `byteBudget` bytes. `next` is the position to go on from, nil
+    /// when the page reached the last row. Rows are only ever appended, so a position
+    /// stays valid between pages.
+    package func summaries(
+        from first: Int, limit: Int = .max, byteBudget: Int = .max, partition: Int? = nil
+    ) -> (summaries: [ProductSummary], next: Int?) {
         var result: [ProductSummary] = []
         var bytes = 0
-        var row = max(0, first)
-        while row < ids.count {
-            defer { row += 1 }
+        let rows = partition.map { rowsByPartition[Int32($0)] ?? [] }
+        let end = rows?.count ?? ids.count
+        var position = max(0, first)
+        while position < end {
+            defer { position += 1 }
+            let row = rows.map { Int($0[position]) } ?? position
             guard numbers[row].alive else { continue }
             let level = stockLevels[ids[row]]
             let summary = ProductSummary(
@@ -146,15 +176,16 @@ package struct CatalogIndex: Sendable {
             result.append(summary)
             bytes += summary.estimatedBytes
             if result.count >= limit || bytes >= byteBudget {
-                return (result, row + 1 < ids.count ? row + 1 : nil)
+                return (result, position + 1 < end ? position + 1 : nil)
             }
         }
         return (result, nil)
     }
 
-    private mutating func appendRow(id: String) -> Int {
+    mutating func appendRow(id: String, partition: Int32) -> Int {
         let row = ids.count
         rowByID[id] = Int32(row)
+        rowsByPartition[partition, default: []].append(Int32(row))
         rowByCode[vocabulary.product(id)] = Int32(row)
         ids.append(id)
         titles.append("")
@@ -162,6 +193,7 @@ package struct CatalogIndex: Sendable {
         brands.append("")
         records.append(Product(id: id, title: "", categoryPath: [], price: 0, version: 0))
         var fresh = RowNumbers()
+        fresh.partition = partition
         fresh.setStock(stockLevels[id]?.quantity ?? -1)
         numbers.append(fresh)
         topCategory.append(-1)
@@ -225,6 +257,14 @@ struct RowNumbers: Sendable {
     var leafCategory: Int32 = -1
     /// Interned brand; -1 without one.
     var brandIndex: Int32 = -1
+    /// The catalog partition the product belongs to (at most 65,536 partitions: two
+    /// bytes keep the record in one 64-byte cache line).
+    private var partitionCode: UInt16 = 0
+
+    var partition: Int32 {
+        get { Int32(partitionCode) }
+        set { partitionCode = UInt16(truncatingIfNeeded: newValue) }
+    }
     /// False for a removed product, and for a row whose product has not arrived.
     var alive = false
 

@@ -1,4 +1,4 @@
-/// The item-to-item inverted index of one catalog partition: for each source
+/// The item-to-item inverted index of a node's catalog rows: for each source
 /// product (which may live in any partition), by its ``Vocabulary`` code, the local
 /// rows that co-occur with it, with summed weights. Postings are contiguous,
 /// sorted by row, merged on add.
@@ -37,6 +37,14 @@ struct Cooccurrence: Sendable {
     }
 
     func postings(of source: Int32) -> [Entry]? { bySource[source] }
+
+    /// Removes every posting naming a row `removed` selects (a partition purged).
+    mutating func removeRows(where removed: (Int32) -> Bool) {
+        for source in Array(bySource.keys) {
+            bySource[source]?.removeAll { removed($0.row) }
+            if bySource[source]?.isEmpty == true { bySource[source] = nil }
+        }
+    }
 
     /// Number of (source, row) entries, for sizing and debugging.
     var entryCount: Int { bySource.values.reduce(0) { $0 + $1.count } }

@@ -34,10 +34,13 @@ struct ScoringKernel {
 
     /// Per-category, per-brand and query-word codes of the request.
     let prepared: PreparedQuery
+    /// The partitions counted (nil: every one held).
+    let partitions: PartitionSet?
 
-    init(index: borrowing CatalogIndex, prepared: PreparedQuery) {
+    init(index: borrowing CatalogIndex, prepared: PreparedQuery, partitions: PartitionSet? = nil) {
         let query = prepared.query
         self.prepared = prepared
+        self.partitions = partitions
         numbers = index.numbers
         terms = index.terms
         featureCodes = index.featureCodes
@@ -61,7 +64,7 @@ struct ScoringKernel {
 
     func offer(row: Int, scratch: inout ScoringScratch) {
         let numbers = self.numbers[row]
-        guard numbers.alive else { return }
+        guard numbers.alive, partitions?.contains(numbers.partition) ?? true else { return }
         let stock = numbers.stock
         if inStockOnly && stock == 0 { return }
         let price = numbers.price

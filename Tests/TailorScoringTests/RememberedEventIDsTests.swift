@@ -38,6 +38,6 @@ import TailorModel
         }
         let outcome12 = index.apply(contributions) { _ in true }
         #expect(outcome12)
-        #expect(index.appliedEvents.count == CatalogIndex.rememberedEventIDs)
+        #expect(index.appliedEvents[0]?.count == CatalogIndex.rememberedEventIDs)
     }
 }

@@ -52,16 +52,16 @@ extension NodeHandlers {
             situation: situation, weights: request.weights.model, k: Int(request.k),
             filters: request.filters.model, placement: placement, nowMillis: request.nowMillis, mix: request.mix
         )
-        var gather = PartitionGather(query: table.vocabulary.prepare(query))
-        var response = WireScoreResponse()
-        for partition in request.partitions {
-            // A replica still awaiting hand-off would answer from partial data: left
-            // unanswered, so the gateway asks another replica.
-            guard let replica = table[Int(partition)], replica.complete else { continue }
-            gather.add(await replica.catalog.score(gather.next))
-            response.answered.append(partition)
+        // One call to the node index for every partition asked. A replica still awaiting
+        // hand-off would answer from partial data: left unanswered, so the gateway asks
+        // another replica.
+        let slots = request.partitions.compactMap { partition -> NodeCatalog.Slot? in
+            guard let replica = table[Int(partition)], replica.complete else { return nil }
+            return replica.catalog.slot
         }
-        let merged = gather.merged()
+        let (merged, counted) = await table.catalog.score(table.vocabulary.prepare(query), slots: slots)
+        var response = WireScoreResponse()
+        response.answered = counted.map { UInt32($0) }
         response.ranked = merged.ranked.map(WireCandidate.init)
         response.trending = merged.trending.map(WireCandidate.init)
         response.discovery = merged.discovery.map(WireCandidate.init)

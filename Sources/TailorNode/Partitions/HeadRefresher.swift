@@ -1,11 +1,10 @@
 import Foundation
 import TailorScoring
 
-/// Keeps every held catalog partition's heads (its most popular, trending,
-/// high-margin and overstocked products) current, off the request path: one
-/// partition at a time, spread evenly over ``CatalogIndex/headRefreshIntervalMillis``,
-/// so that no request pays for a rebuild and the node's partitions do not all
-/// rebuild in the same instant.
+/// Keeps the node index's heads (each partition's most popular, trending,
+/// high-margin and overstocked products, and the category and feature lists) current,
+/// off the request path: every ``CatalogIndex/headRefreshIntervalMillis``, so that no
+/// request pays for a rebuild.
 struct HeadRefresher: Sendable {
     let table: PartitionTable
 
@@ -13,17 +12,8 @@ struct HeadRefresher: Sendable {
     func run() async {
         let interval = Duration.milliseconds(CatalogIndex.headRefreshIntervalMillis)
         while !Task.isCancelled {
-            let partitions = table.partitions
-            guard !partitions.isEmpty else {
-                try? await Task.sleep(for: interval)
-                continue
-            }
-            let step = interval / partitions.count
-            for partition in partitions {
-                let nowMillis = Int64(Date().timeIntervalSince1970 * 1000)
-                await table[partition]?.catalog.refreshHeadsIfDue(nowMillis: nowMillis)
-                do { try await Task.sleep(for: step) } catch { return }
-            }
+            await table.catalog.refreshHeadsIfDue(nowMillis: Int64(Date().timeIntervalSince1970 * 1000))
+            do { try await Task.sleep(for: interval / 4) } catch { return }
         }
     }
 }

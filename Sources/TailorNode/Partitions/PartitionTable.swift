@@ -13,6 +13,7 @@ package final class PartitionTable: Sendable {
     /// One partition's replica on this node: its shoppers and its products.
     package struct Replica: Sendable {
         package var shoppers: ShopperPartition
+        /// Its handle on the node index (``NodeCatalog``).
         package var catalog: CatalogPartition
         /// False for a replica created empty on a membership change: until hand-off fills
         /// it, it takes writes but does not answer reads (another replica does).
@@ -23,33 +24,50 @@ package final class PartitionTable: Sendable {
             self.catalog = catalog
             self.complete = complete
         }
-
-        /// An empty replica of `partition`, its catalog coded with `vocabulary`.
-        package static func empty(
-            partition: Int, vocabulary: Vocabulary, windows: AttributionWindows = .standard, complete: Bool,
-            ownsProduct: @escaping @Sendable (String) -> Bool
-        ) -> Replica {
-            Replica(
-                shoppers: ShopperPartition(partition: partition, outcomes: OutcomeLedger(windows: windows)),
-                catalog: CatalogPartition(partition: partition, index: CatalogIndex(vocabulary: vocabulary), ownsProduct: ownsProduct),
-                complete: complete
-            )
-        }
     }
 
     private let replicas = Mutex<[Int: Replica]>([:])
     /// The codes shared by every catalog partition of this node: a request's
     /// strings are looked up in it once, not once per partition.
-    package let vocabulary = Vocabulary()
+    package let vocabulary: Vocabulary
+    /// The node index over every catalog partition held here.
+    package let catalog: NodeCatalog
     /// The attribution windows of every shopper partition here (`--attribution-*-window`).
     package let attributionWindows: AttributionWindows
+    private let lastGeneration = Atomic<UInt64>(0)
 
     package init(attributionWindows: AttributionWindows = .standard) {
         self.attributionWindows = attributionWindows
+        let vocabulary = Vocabulary()
+        self.vocabulary = vocabulary
+        catalog = NodeCatalog(vocabulary: vocabulary)
+    }
+
+    /// A new handle of `partition` on the node index, of a generation newer than any before.
+    package func catalogHandle(partition: Int, ownsProduct: @escaping @Sendable (String) -> Bool) -> CatalogPartition {
+        let generation = lastGeneration.wrappingAdd(1, ordering: .relaxed).newValue
+        return CatalogPartition(NodeCatalog.Slot(partition: partition, generation: generation, owns: ownsProduct), in: catalog)
+    }
+
+    /// An empty replica of `partition`: no shoppers, no products.
+    package func emptyReplica(partition: Int, complete: Bool, ownsProduct: @escaping @Sendable (String) -> Bool) -> Replica {
+        Replica(
+            shoppers: ShopperPartition(partition: partition, outcomes: OutcomeLedger(windows: attributionWindows)),
+            catalog: catalogHandle(partition: partition, ownsProduct: ownsProduct),
+            complete: complete
+        )
     }
 
     package func install(_ replica: Replica, partition: Int) {
         replicas.withLock { $0[partition] = replica }
+    }
+
+    /// Installs a replica whose products were built apart (`built`, coded with
+    /// ``vocabulary``): they join the node index before its next call.
+    package func install(shoppers: ShopperPartition, built: CatalogIndex, partition: Int, complete: Bool, ownsProduct: @escaping @Sendable (String) -> Bool) {
+        let handle = catalogHandle(partition: partition, ownsProduct: ownsProduct)
+        catalog.stage(built, as: handle.slot)
+        install(Replica(shoppers: shoppers, catalog: handle, complete: complete), partition: partition)
     }
 
     @discardableResult
@@ -66,9 +84,7 @@ package final class PartitionTable: Sendable {
         return replicas.withLock { replicas in
             var added: [Int] = []
             for partition in wanted where replicas[partition] == nil {
-                replicas[partition] = .empty(partition: partition, vocabulary: vocabulary, windows: attributionWindows, complete: false) {
-                    shardMap.partition(of: $0) == partition
-                }
+                replicas[partition] = emptyReplica(partition: partition, complete: false) { shardMap.partition(of: $0) == partition }
                 added.append(partition)
             }
             return added

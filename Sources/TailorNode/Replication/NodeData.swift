@@ -134,7 +134,7 @@ package final class NodeData: Sendable {
                     try builder.add(try ReplicatedRecord.content(kind: record.kind, key: record.key, version: record.version, body: record.body))
                     count += 1
                 }
-                table.install(builder.replica(complete: false), partition: partition)
+                builder.install(in: table, complete: false)
                 return count
             }
             results.withLock { $0.append(result) }
@@ -177,13 +177,11 @@ struct ReplicaBuilder {
         }
     }
 
-    func replica(complete: Bool) -> PartitionTable.Replica {
-        var index = self.index
-        index.refreshHeads(nowMillis: Int64(Date().timeIntervalSince1970 * 1000))
-        return PartitionTable.Replica(
+    /// Installs the replica built; its products join the node index (``NodeCatalog``).
+    func install(in table: PartitionTable, complete: Bool) {
+        table.install(
             shoppers: ShopperPartition(partition: partition, profiles: profiles, erasures: erasures, outcomes: outcomes),
-            catalog: CatalogPartition(partition: partition, index: index, ownsProduct: owns),
-            complete: complete
+            built: index, partition: partition, complete: complete, ownsProduct: owns
         )
     }
 }

@@ -163,7 +163,7 @@ final class Replication: Sendable {
             // The map may have changed while pushing: a member that left can give the
             // partition back to this node (found by the chaos suite's join-leave).
             guard !peers().map.replicas(of: partition).contains(member) else { continue }
-            data.table.release(partition)
+            await data.table.release(partition)?.catalog.release()
             do { try data.store.drop(partition: partition) } catch {
                 logger.error("could not drop a released partition from the store", metadata: ["partition": "\(partition)", "error": "\(error)"])
             }

@@ -63,21 +63,14 @@ package enum SeedLoader {
             shop, endingAtMillis: setup.endingAtMillis, shardMap: shardMap, held: held, vocabulary: table.vocabulary,
             keepProfile: { _, partition in held[partition] }, emit: keep
         )
-        // Heads ready before the first request (the node's HeadRefresher keeps them current).
-        let nowMillis = Int64(Date().timeIntervalSince1970 * 1000)
-        for partition in heldPartitions { built.indexes[partition].refreshHeads(nowMillis: nowMillis) }
+        // Each partition's products join the node index (which builds the heads then).
         for partition in heldPartitions {
-            let owns: @Sendable (String) -> Bool = { shardMap.partition(of: $0) == partition }
             table.install(
-                PartitionTable.Replica(
-                    shoppers: ShopperPartition(
-                        partition: partition, profiles: built.profiles[partition], outcomes: OutcomeLedger(windows: table.attributionWindows)
-                    ),
-                    catalog: CatalogPartition(partition: partition, index: built.indexes[partition], ownsProduct: owns),
-                    complete: false
+                shoppers: ShopperPartition(
+                    partition: partition, profiles: built.profiles[partition], outcomes: OutcomeLedger(windows: table.attributionWindows)
                 ),
-                partition: partition
-            )
+                built: built.indexes[partition], partition: partition, complete: false
+            ) { shardMap.partition(of: $0) == partition }
         }
         return Loaded(products: built.products, shoppers: built.shoppers, events: built.events)
     }
