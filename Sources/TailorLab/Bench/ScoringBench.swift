@@ -51,12 +51,22 @@ struct ScoringBench {
             )
         }
         let indexes = built.indexes
+        // The node index: every partition in one index, as a node holds them now.
+        var nodeIndex = CatalogIndex(vocabulary: vocabulary)
+        for partition in indexes.indices { nodeIndex.absorb(indexes[partition], as: partition) }
+        nodeIndex.refreshHeads(nowMillis: nowMillis)
+        let everyPartition = PartitionSet(indexes.indices)
         print("""
             scoring bench: standard demo shop, \(built.products) products in \(Self.partitionCount) partitions, \
             \(requests.count) requests (seed \(seed), mix share \(mixShare)), \(rounds) rounds; \
             setup \(Self.format(ContinuousClock.now - setupStarted))
             """)
 
+        var nodeScratch = ScoringScratch()
+        var nodeTimes: [Double] = []
+        var nodeDigest = Digest()
+        var nodeAgreeing = 0
+        var nodeAgreeingScan = 0
         var selectedScratch = [ScoringScratch](repeating: ScoringScratch(), count: indexes.count)
         var fullScratch = [ScoringScratch](repeating: ScoringScratch(), count: indexes.count)
         var selectedTimes: [Double] = []
@@ -79,7 +89,11 @@ struct ScoringBench {
                     PartitionGather.scoreAll(vocabulary.prepare(entry.query), indexes, &selectedScratch)
                 }
                 let (scanned, fullTook) = Self.timed { PartitionGather.scoreAll(vocabulary.prepare(full), indexes, &fullScratch) }
+                let (node, nodeTook) = Self.timed {
+                    nodeIndex.score(vocabulary.prepare(entry.query), partitions: everyPartition, scratch: &nodeScratch)
+                }
                 guard measured else { continue }
+                nodeTimes.append(Self.micros(nodeTook))
                 situationTimes.append(Self.micros(situationTook))
                 selectedTimes.append(Self.micros(selectedTook))
                 fullTimes.append(Self.micros(fullTook))
@@ -87,20 +101,28 @@ struct ScoringBench {
                 situationDigest.add(situation)
                 selectedDigest.add(selected)
                 fullDigest.add(scanned)
+                nodeDigest.add(node)
                 let top = selected.ranked.prefix(10)
                 let reference = scanned.ranked.prefix(10)
+                if node.ranked.prefix(10).map(\.product) == top.map(\.product) { nodeAgreeing += 1 }
+                if node.ranked.prefix(10).map(\.product) == reference.map(\.product) { nodeAgreeingScan += 1 }
                 if top.map(\.product) == reference.map(\.product) { agreeing += 1 }
                 if top.map(\.score) == reference.map(\.score) { agreeingScores += 1 }
             }
         }
-        Self.report(selected: selectedTimes, full: fullTimes, situation: situationTimes)
+        Self.report(node: nodeTimes, selected: selectedTimes, full: fullTimes, situation: situationTimes)
         let share = Double(agreeing) / Double(requests.count)
         let scoreShare = Double(agreeingScores) / Double(requests.count)
         print(String(
             format: "top 10 agreement (a) vs (b): %d of %d requests (%.1f %%) same products in the same order; %.1f %% same scores",
             agreeing, requests.count, 100 * share, 100 * scoreShare
         ))
-        print("digests: (a) \(selectedDigest.hex)  (b) \(fullDigest.hex)  situations \(situationDigest.hex)")
+        print(String(
+            format: "top 10 agreement (n) vs (a): %d of %d requests (%.1f %%); (n) vs (b): %d (%.1f %%)",
+            nodeAgreeing, requests.count, 100 * Double(nodeAgreeing) / Double(requests.count), nodeAgreeingScan,
+            100 * Double(nodeAgreeingScan) / Double(requests.count)
+        ))
+        print("digests: (n) \(nodeDigest.hex)  (a) \(selectedDigest.hex)  (b) \(fullDigest.hex)  situations \(situationDigest.hex)")
     }
 
     /// The query a gateway sends for `request` (see `Recommender`).
@@ -136,7 +158,9 @@ struct ScoringBench {
         return drawn
     }
 
-    static func report(selected: [Double], full: [Double], situation: [Double]) {
+    static func report(node: [Double], selected: [Double], full: [Double], situation: [Double]) {
+        let nodeSorted = node.sorted()
+        let nodeRate = Double(node.count) / (node.reduce(0, +) / 1e6)
         let selectedSorted = selected.sorted()
         let fullSorted = full.sorted()
         let situationSorted = situation.sorted()
@@ -148,8 +172,14 @@ struct ScoringBench {
                 percentile(sorted, 0.5), percentile(sorted, 0.99), rate
             )
         }
-        print(row("(a) candidate selection, 64 parts", selectedSorted, selectedRate))
-        print(row("(b) REFERENCE full scan, 64 parts", fullSorted, fullRate))
+        print(row("(n) node index, 64 parts in one", nodeSorted, nodeRate))
+        print(row("(a) REFERENCE per partition, 64", selectedSorted, selectedRate))
+        print(row("(b) full scan, per partition, 64", fullSorted, fullRate))
+        print(String(
+            format: "ratio (a)/(n): median %.2fx  p99 %.2fx  requests/s %.2fx",
+            percentile(selectedSorted, 0.5) / percentile(nodeSorted, 0.5),
+            percentile(selectedSorted, 0.99) / percentile(nodeSorted, 0.99), nodeRate / selectedRate
+        ))
         print(String(
             format: "ratio (b)/(a): median %.2fx  p99 %.2fx  requests/s %.2fx",
             percentile(fullSorted, 0.5) / percentile(selectedSorted, 0.5),
