@@ -120,6 +120,15 @@ extension CatalogIndex {
     }
 }
 
+extension CatalogIndex {
+    /// Co-occurrence entries naming rows of `partition` (tests and sizing).
+    package func cooccurrenceEntries(partition: Int) -> Int {
+        cooccurrence.bySource.values.reduce(0) { sum, postings in
+            sum + postings.count { numbers[Int($0.row)].partition == Int32(partition) && numbers[Int($0.row)].alive }
+        }
+    }
+}
+
 extension PendingContributions {
     mutating func merge(_ other: PendingContributions) {
         popularity += other.popularity

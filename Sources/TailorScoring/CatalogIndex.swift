@@ -80,8 +80,12 @@ package struct CatalogIndex: Sendable {
     package private(set) var count = 0
 
     /// - Parameter vocabulary: the node's shared vocabulary; a fresh one by default.
-    package init(vocabulary: Vocabulary = Vocabulary()) {
+    /// - Parameter landmark: the time popularity and trend slots are relative to; by
+    ///   default, the first interaction's. Partitions built apart to join one node index
+    ///   share one, so that joining them rescales nothing (``absorb(_:as:)``).
+    package init(vocabulary: Vocabulary = Vocabulary(), landmark: Int64? = nil) {
         self.vocabulary = vocabulary
+        self.landmark = landmark
     }
 
     /// The row of a product code, if this partition holds a row for it.

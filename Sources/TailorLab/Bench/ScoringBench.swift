@@ -2,6 +2,7 @@ import Foundation
 import TailorCommands
 import TailorDemo
 import TailorMembership
+import TailorCRDT
 import TailorModel
 import TailorNode
 import TailorScoring
@@ -52,7 +53,7 @@ struct ScoringBench {
         }
         let indexes = built.indexes
         // The node index: every partition in one index, as a node holds them now.
-        var nodeIndex = CatalogIndex(vocabulary: vocabulary)
+        var nodeIndex = CatalogIndex(vocabulary: vocabulary, landmark: DecayedCounter.alignedLandmark(Self.endingAtMillis))
         for partition in indexes.indices { nodeIndex.absorb(indexes[partition], as: partition) }
         nodeIndex.refreshHeads(nowMillis: nowMillis)
         let everyPartition = PartitionSet(indexes.indices)

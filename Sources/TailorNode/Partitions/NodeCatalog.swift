@@ -32,8 +32,8 @@ package actor NodeCatalog {
     /// next call, so that a table filled synchronously needs no await.
     private nonisolated let staged = Mutex<[(slot: Slot, index: CatalogIndex)]>([])
 
-    package init(vocabulary: Vocabulary) {
-        index = CatalogIndex(vocabulary: vocabulary)
+    package init(vocabulary: Vocabulary, landmark: Int64? = nil) {
+        index = CatalogIndex(vocabulary: vocabulary, landmark: landmark)
     }
 
     /// Queues a partition built apart to join the index (at the next call).

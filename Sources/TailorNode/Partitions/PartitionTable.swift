@@ -1,4 +1,6 @@
+import Foundation
 import Synchronization
+import TailorCRDT
 import TailorMembership
 import TailorOutcomes
 import TailorScoring
@@ -36,11 +38,16 @@ package final class PartitionTable: Sendable {
     package let attributionWindows: AttributionWindows
     private let lastGeneration = Atomic<UInt64>(0)
 
-    package init(attributionWindows: AttributionWindows = .standard) {
+    /// The popularity landmark of the node index and of partitions built for it (the
+    /// start of the day it was made), so that joining them rescales nothing.
+    package let landmark: Int64
+
+    package init(attributionWindows: AttributionWindows = .standard, landmark: Int64 = DecayedCounter.alignedLandmark(Int64(Date().timeIntervalSince1970 * 1000))) {
         self.attributionWindows = attributionWindows
+        self.landmark = landmark
         let vocabulary = Vocabulary()
         self.vocabulary = vocabulary
-        catalog = NodeCatalog(vocabulary: vocabulary)
+        catalog = NodeCatalog(vocabulary: vocabulary, landmark: landmark)
     }
 
     /// A new handle of `partition` on the node index, of a generation newer than any before.

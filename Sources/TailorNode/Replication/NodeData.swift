@@ -128,7 +128,9 @@ package final class NodeData: Sendable {
         DispatchQueue.concurrentPerform(iterations: partitions.count) { index in
             let partition = partitions[index]
             let result = Result { () throws -> Int in
-                var builder = ReplicaBuilder(partition: partition, vocabulary: table.vocabulary, shardMap: shardMap, windows: table.attributionWindows)
+                var builder = ReplicaBuilder(
+                    partition: partition, vocabulary: table.vocabulary, shardMap: shardMap, windows: table.attributionWindows, landmark: table.landmark
+                )
                 var count = 0
                 try store.load(partition: partition) { record in
                     try builder.add(try ReplicatedRecord.content(kind: record.kind, key: record.key, version: record.version, body: record.body))
@@ -152,11 +154,11 @@ struct ReplicaBuilder {
     var erasures: [String: Int64] = [:]
     var outcomes: OutcomeLedger
 
-    init(partition: Int, vocabulary: Vocabulary, shardMap: ShardMap, windows: AttributionWindows = .standard) {
+    init(partition: Int, vocabulary: Vocabulary, shardMap: ShardMap, windows: AttributionWindows = .standard, landmark: Int64? = nil) {
         outcomes = OutcomeLedger(windows: windows)
         self.partition = partition
         self.owns = { shardMap.partition(of: $0) == partition }
-        index = CatalogIndex(vocabulary: vocabulary)
+        index = CatalogIndex(vocabulary: vocabulary, landmark: landmark)
     }
 
     /// Adds one record's content; registers (erasures, products, stock) before the

@@ -59,7 +59,7 @@ package enum SeedLoader {
         let heldPartitions = shardMap.partitions(heldBy: member)
         var held = [Bool](repeating: false, count: shardMap.partitionCount)
         for partition in heldPartitions { held[partition] = true }
-        var built = build(
+        let built = build(
             shop, endingAtMillis: setup.endingAtMillis, shardMap: shardMap, held: held, vocabulary: table.vocabulary,
             keepProfile: { _, partition in held[partition] }, emit: keep
         )
@@ -86,7 +86,10 @@ package enum SeedLoader {
         // Arrays indexed by partition, mutated in place (a dictionary's optional
         // round trip copied the index's columns on every event).
         var built = Built(
-            indexes: [CatalogIndex](repeating: CatalogIndex(vocabulary: vocabulary), count: shardMap.partitionCount),
+            indexes: [CatalogIndex](
+                repeating: CatalogIndex(vocabulary: vocabulary, landmark: DecayedCounter.alignedLandmark(endingAtMillis)),
+                count: shardMap.partitionCount
+            ),
             profiles: [[String: ShopperProfile]](repeating: [:], count: shardMap.partitionCount)
         )
         for product in shop.products {
