@@ -24,6 +24,8 @@ struct ScoringBench {
     let seed: UInt64
     let rounds: Int
     let mixShare: Double
+    /// Scores with the node index only (for a profile of it): no references, no ratios.
+    var nodeOnly = false
 
     func run() {
         let nowMillis = Self.endingAtMillis + 60_000
@@ -86,15 +88,16 @@ struct ScoringBench {
                 let situationTook = ContinuousClock.now - situationStarted
                 var full = entry.query
                 full.scanAll = true
+                let (node, nodeTook) = Self.timed {
+                    nodeIndex.score(vocabulary.prepare(entry.query), partitions: everyPartition, scratch: &nodeScratch)
+                }
+                if measured { nodeTimes.append(Self.micros(nodeTook)) }
+                if nodeOnly { continue }
                 let (selected, selectedTook) = Self.timed {
                     PartitionGather.scoreAll(vocabulary.prepare(entry.query), indexes, &selectedScratch)
                 }
                 let (scanned, fullTook) = Self.timed { PartitionGather.scoreAll(vocabulary.prepare(full), indexes, &fullScratch) }
-                let (node, nodeTook) = Self.timed {
-                    nodeIndex.score(vocabulary.prepare(entry.query), partitions: everyPartition, scratch: &nodeScratch)
-                }
                 guard measured else { continue }
-                nodeTimes.append(Self.micros(nodeTook))
                 situationTimes.append(Self.micros(situationTook))
                 selectedTimes.append(Self.micros(selectedTook))
                 fullTimes.append(Self.micros(fullTook))
@@ -110,6 +113,11 @@ struct ScoringBench {
                 if top.map(\.product) == reference.map(\.product) { agreeing += 1 }
                 if top.map(\.score) == reference.map(\.score) { agreeingScores += 1 }
             }
+        }
+        if nodeOnly {
+            let sorted = nodeTimes.sorted()
+            print(String(format: "(n) node index, 64 parts in one: median %.1f µs  p99 %.1f µs", Self.percentile(sorted, 0.5), Self.percentile(sorted, 0.99)))
+            return
         }
         Self.report(node: nodeTimes, selected: selectedTimes, full: fullTimes, situation: situationTimes)
         let share = Double(agreeing) / Double(requests.count)
