@@ -112,6 +112,8 @@ extension CatalogIndex {
                 rowsByFeature[code]?.removeAll { purged[Int($0)] }
                 if rowsByFeature[code]?.isEmpty == true { rowsByFeature[code] = nil }
             }
+            // Removing rows keeps each list's order: only the segments move.
+            rebuildSegments()
         }
         countByPartition[key] = nil
         headsByPartition[key] = nil

@@ -141,12 +141,12 @@ extension CatalogIndex {
                 for row in headsByPartition[partition] ?? [] where Int(row) < ids.count { take(row) }
             }
         }
-        /// The first `categoryHeadSize` rows of each partition in `rows` that `include`.
-        func takeHeads(of rows: [Int32], where include: (Int32) -> Bool) {
-            for row in rows where include(row) && counted(row) {
-                if scratch.countTowardsQuota(partition: numbers[Int(row)].partition, limit: Self.categoryHeadSize) { take(row) }
+        /// The first `categoryHeadSize` rows of each counted partition's segment of `rows`.
+        func takeHeads(of rows: [Int32], segments: [Segment], where include: (Int32) -> Bool) {
+            for segment in segments where partitions?.contains(segment.partition) ?? true {
+                let end = min(Int(segment.end), Int(segment.start) + Self.categoryHeadSize)
+                for row in rows[Int(segment.start)..<end] where include(row) { take(row) }
             }
-            scratch.resetQuotas()
         }
         let filtered = prepared.query.filters.category != nil
         for code in prepared.selectedCategories where Int(code) < rowsByCategory.count {
@@ -155,14 +155,22 @@ extension CatalogIndex {
             let rows = rowsByCategory[Int(code)]
             if filtered {
                 for row in rows where numbers[Int(row)].leafCategory == code { take(row) }
+            } else if Int(code) < categorySegments.count {
+                takeHeads(of: rows, segments: categorySegments[Int(code)]) { numbers[Int($0)].leafCategory == code }
             } else {
-                takeHeads(of: rows) { numbers[Int($0)].leafCategory == code }
+                // Not ordered yet (no refresh since the category appeared): its first rows.
+                for row in rows.prefix(Self.categoryHeadSize) where numbers[Int(row)].leafCategory == code { take(row) }
             }
         }
         // The most popular products sharing the shopper's heaviest features: what
         // attribute similarity can bring in without any co-occurrence yet.
         for code in prepared.selectedFeatures {
-            takeHeads(of: rowsByFeature[code] ?? []) { _ in true }
+            guard let rows = rowsByFeature[code] else { continue }
+            if let segments = featureSegments[code] {
+                takeHeads(of: rows, segments: segments) { _ in true }
+            } else {
+                for row in rows.prefix(Self.categoryHeadSize) { take(row) }
+            }
         }
     }
 
@@ -211,8 +219,11 @@ extension CatalogIndex {
                 + top { Double($0.marginShare) } + top { Double(max($0.stock, 0)) / ($0.popularitySlots + 1) })
                 .filter { seen.insert($0).inserted }
         }
+        // By partition, then most popular first: each partition's rows one segment.
         func byPopularity(_ rows: [Int32]) -> [Int32] {
-            rows.map { (row: $0, key: numbers[Int($0)].popularitySlots) }.sorted(by: before).map(\.row)
+            rows.map { (row: $0, partition: numbers[Int($0)].partition, key: numbers[Int($0)].popularitySlots) }
+                .sorted { $0.partition != $1.partition ? $0.partition < $1.partition : before(($0.row, $0.key), ($1.row, $1.key)) }
+                .map(\.row)
         }
         // Each category's rows, most popular first, without rows that moved away or died.
         for category in rowsByCategory.indices {
@@ -224,8 +235,27 @@ extension CatalogIndex {
             let kept = byPopularity(rows.filter { numbers[Int($0)].alive && featureCodes[Int($0)].contains(code) })
             rowsByFeature[code] = kept.isEmpty ? nil : kept
         }
+        rebuildSegments()
         headsBuiltAtMillis = nowMillis
         headsRowCount = ids.count
+    }
+
+    /// Cuts each category and feature list (ordered by partition) into per-partition segments.
+    mutating func rebuildSegments() {
+        func segments(of rows: [Int32]) -> [Segment] {
+            var result: [Segment] = []
+            for (position, row) in rows.enumerated() {
+                let partition = numbers[Int(row)].partition
+                if let last = result.last, last.partition == partition {
+                    result[result.count - 1].end = Int32(position + 1)
+                } else {
+                    result.append(Segment(partition: partition, start: Int32(position), end: Int32(position + 1)))
+                }
+            }
+            return result
+        }
+        categorySegments = rowsByCategory.map(segments)
+        featureSegments = rowsByFeature.mapValues(segments)
     }
 
     private func candidates(_ top: TopK, situation: Situation, scratch: ScoringScratch, minimumScore: Float = -.infinity) -> [ScoredCandidate] {

@@ -57,8 +57,14 @@ package struct CatalogIndex: Sendable {
     var stockLevels: [String: StockLevel] = [:]
     var cooccurrence = Cooccurrence()
     /// Rows per leaf category code (a row moved to another leaf stays listed
-    /// under the old one too; readers check `leafCategory`).
+    /// under the old one too; readers check `leafCategory`). ``refreshHeads(nowMillis:)``
+    /// orders each list by partition, then most popular first, and cuts it into
+    /// ``categorySegments``; rows added since sit after the last segment.
     var rowsByCategory: [[Int32]] = []
+    /// Per category, where each partition's rows are in its list (as of the last refresh).
+    var categorySegments: [[Segment]] = []
+    /// Per feature code, the same for ``rowsByFeature``.
+    var featureSegments: [Int32: [Segment]] = [:]
     /// Each partition's heads: its most popular, trending, high-margin and
     /// overstocked rows, the candidates every request counting it considers besides
     /// the situation's own (see ``refreshHeads(nowMillis:)``).
@@ -234,6 +240,13 @@ package struct CatalogIndex: Sendable {
         featureCodes[row] = features
         terms[row] = vocabulary.terms(Words.of(product.title) + Words.of(product.category) + Words.of(product.brand ?? ""))
     }
+}
+
+/// One partition's rows in a category or feature list: `start..<end` of the list.
+struct Segment: Sendable {
+    var partition: Int32
+    var start: Int32
+    var end: Int32
 }
 
 /// The numbers the scoring kernel reads for one product, in one record: candidate

@@ -75,27 +75,8 @@ package struct ScoringScratch: Sendable {
     var ranked = TopK()
     var trending = TopK()
     var discovery = TopK()
-    /// Rows taken per partition from one category or feature list (``CatalogIndex``'s
-    /// candidate selection), indexed by partition, and the partitions counted.
-    private var quota: [UInt16] = []
-    private var quotaPartitions: [Int32] = []
 
     package init() {}
-
-    /// Counts a row of `partition` towards its quota; false once `limit` were counted.
-    mutating func countTowardsQuota(partition: Int32, limit: Int) -> Bool {
-        let index = Int(partition)
-        if quota.count <= index { quota.append(contentsOf: repeatElement(0, count: index + 1 - quota.count)) }
-        guard Int(quota[index]) < limit else { return false }
-        if quota[index] == 0 { quotaPartitions.append(partition) }
-        quota[index] += 1
-        return true
-    }
-
-    mutating func resetQuotas() {
-        for partition in quotaPartitions { quota[Int(partition)] = 0 }
-        quotaPartitions.removeAll(keepingCapacity: true)
-    }
 
     mutating func prepare(rows count: Int) {
         if rows.count < count { rows.append(contentsOf: repeatElement(Row(), count: count - rows.count)) }
