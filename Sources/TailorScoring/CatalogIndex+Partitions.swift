@@ -42,7 +42,7 @@ extension CatalogIndex {
             self.numbers[row] = numbers
             topCategory[row] = other.topCategory[source]
             terms[row] = other.terms[source]
-            featureCodes[row] = other.featureCodes[source]
+            setFeatures(row: row, other.featureCodes[source])
             if numbers.alive { adjustCount(row: row, by: 1) }
             let leaf = numbers.leafCategory
             if leaf >= 0 {
@@ -93,6 +93,7 @@ extension CatalogIndex {
             versions[id] = nil
             stockLevels[id] = nil
             pending[id] = nil
+            setFeatures(row: row, [])
             numbers[row] = RowNumbers()
             ids[row] = ""
             titles[row] = ""
@@ -100,7 +101,6 @@ extension CatalogIndex {
             brands[row] = ""
             records[row] = Product(id: "", title: "", categoryPath: [], price: 0, version: 0)
             terms[row] = []
-            featureCodes[row] = []
         }
         for id in Array(versions.keys) where owns(id) { versions[id] = nil }
         for id in Array(stockLevels.keys) where owns(id) { stockLevels[id] = nil }

@@ -10,7 +10,8 @@ struct ScoringKernel {
     // copied (retained and released) its ~35 fields on every call.
     let numbers: [RowNumbers]
     let terms: [[Int32]]
-    let featureCodes: [[Int32]]
+    /// Every row's feature codes end to end (``CatalogIndex/featureArena``).
+    let featureArena: [Int32]
     let hasFeatures: Bool
     let idHash: [UInt64]
     /// Held apart so the heaps' tie-break does not retain the column per product.
@@ -43,7 +44,7 @@ struct ScoringKernel {
         self.partitions = partitions
         numbers = index.numbers
         terms = index.terms
-        featureCodes = index.featureCodes
+        featureArena = index.featureArena
         hasFeatures = !prepared.featureCodes.isEmpty
         idHash = index.idHash
         ids = index.ids
@@ -124,13 +125,16 @@ struct ScoringKernel {
         affinity += shares.brand * prepared.brandAffinity(Int(numbers.brandIndex))
         if typicalPrice > 0, numbers.price > 0 {
             // 1 at the typical price, 0.5 at half or double it.
-            affinity += shares.price * Float(1 / (1 + abs(numbers.logPrice - logTypicalPrice)))
+            // log2 here rather than stored: the record stays one cache line with room for
+            // the feature span, and a candidate's log costs less than a cache miss.
+            affinity += shares.price * Float(1 / (1 + abs(log2(numbers.price) - logTypicalPrice)))
         }
         if hasFeatures {
-            let codes = featureCodes[row]
-            if !codes.isEmpty {
+            let count = Int(numbers.featureCount)
+            if count > 0 {
                 // tf-idf cosine with the shopper's recent features (ProductFeatures), squashed.
-                let similarity = prepared.featureSum(codes) / Float(codes.count).squareRoot()
+                let start = Int(numbers.featureStart)
+                let similarity = prepared.featureSum(featureArena[start..<start + count]) / Float(count).squareRoot()
                 affinity += shares.features * similarity / (similarity + Self.featureSimilarityScale)
             }
         }

@@ -27,7 +27,8 @@ package struct ShopperProfile: Sendable {
     package private(set) var events: [StoredEvent] = []
     /// Events recorded over the profile's life, not only those kept.
     package private(set) var eventCount = 0
-    private var seenIDs = RecentKeys<String>(capacity: rememberedEventIDs)
+    /// 64-bit hashes of the ids (``CatalogIndex/eventKey(_:)``), not the ids: 8 bytes each.
+    private var seenIDs = RecentKeys<UInt64>(capacity: rememberedEventIDs)
     /// Products the shopper bought, in the order of their first purchase.
     package private(set) var purchased: [String] = []
     private var purchasedSet: Set<String> = []
@@ -50,7 +51,7 @@ package struct ShopperProfile: Sendable {
     /// `computingPairs: false` skips the pairs (a node rebuilding a profile from its
     /// store: the catalog side already holds them) and returns the interactions only.
     package mutating func record(_ event: StoredEvent, computingPairs: Bool = true) -> EventContributions? {
-        guard seenIDs.insert(event.id) else { return nil }
+        guard seenIDs.insert(CatalogIndex.eventKey(event.id)) else { return nil }
         eventCount += 1
         if event.type == .purchase {
             for product in event.products where purchasedSet.insert(product.id).inserted {

@@ -172,7 +172,7 @@ package struct PreparedQuery: Sendable {
 
     /// Σ of the situation's weights over a product's sorted feature codes (a merge of two sorted lists).
     @inline(__always)
-    func featureSum(_ codes: [Int32]) -> Float {
+    func featureSum(_ codes: ArraySlice<Int32>) -> Float {
         var sum: Float = 0
         var at = 0
         for code in codes {

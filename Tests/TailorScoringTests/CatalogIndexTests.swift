@@ -11,6 +11,23 @@ import TailorModel
         #expect(MemoryLayout<ScoringScratch.Row>.stride <= 16)
     }
 
+    @Test("a product updated many times keeps its latest features, and the kernel's feature arena stays bounded")
+    func featureArenaFollowsUpdates() {
+        var index = CatalogIndex()
+        for row in 0..<50 {
+            _ = index.upsert(Product(id: "p\(row)", title: "P", categoryPath: ["Toys"], price: 5, tags: ["t\(row)"], version: 1))
+        }
+        for version in 2...2_000 {
+            _ = index.upsert(Product(id: "p0", title: "P", categoryPath: ["Toys"], price: 5, tags: ["v\(version)", "w"], version: Int64(version)))
+        }
+        for row in 0..<50 {
+            let numbers = index.numbers[row]
+            let span = index.featureArena[Int(numbers.featureStart)..<Int(numbers.featureStart) + Int(numbers.featureCount)]
+            #expect(Array(span) == index.featureCodes[row], "row \(row)")
+        }
+        #expect(index.featureArena.count < 3 * (index.featureCodes.reduce(0) { $0 + $1.count } + 1_024))
+    }
+
     @Test func aStaleUpsertIsIgnoredAndATombstoneBlocksResurrection() {
         var index = CatalogIndex()
         let outcome1 = index.upsert(Fixture.product("a", title: "New", version: 2))
