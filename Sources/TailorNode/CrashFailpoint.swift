@@ -37,13 +37,9 @@ package struct CrashFailpoint: Sendable, Equatable {
         guard let value = environment[environmentVariable] else { return nil }
         var parts = value.split(separator: ",", maxSplits: 1).map(String.init)
         var moment: Moment?
-        if parts.count == 2, let comma = parts[1].firstIndex(of: ",") {
-            switch parts[1][..<comma] {
-            case "before-commit": moment = .beforeCommit
-            case "after-commit": moment = .afterCommit
-            default: break
-            }
-            if moment != nil { parts[1] = String(parts[1][parts[1].index(after: comma)...]) }
+        for (prefix, named) in [("before-commit,", Moment.beforeCommit), ("after-commit,", .afterCommit)] where parts.count == 2 && parts[1].hasPrefix(prefix) {
+            moment = named
+            parts[1].removeFirst(prefix.count)
         }
         guard parts.count == 2, let probability = Double(parts[0]), (0...1).contains(probability), parts[1].hasPrefix("/") else {
             throw FailpointError(

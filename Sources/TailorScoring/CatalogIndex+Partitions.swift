@@ -44,12 +44,7 @@ extension CatalogIndex {
             terms[row] = other.terms[source]
             setFeatures(row: row, other.featureCodes[source])
             if numbers.alive { adjustCount(row: row, by: 1) }
-            let leaf = numbers.leafCategory
-            if leaf >= 0 {
-                while rowsByCategory.count <= Int(leaf) { rowsByCategory.append([]) }
-                rowsByCategory[Int(leaf)].append(Int32(row))
-            }
-            for code in featureCodes[row] { rowsByFeature[code, default: []].append(Int32(row)) }
+            list(row: row, inCategory: numbers.leafCategory)
         }
         for (source, postings) in other.cooccurrence.bySource {
             for entry in postings where rowMap[Int(entry.row)] >= 0 {

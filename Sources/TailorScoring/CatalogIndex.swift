@@ -213,16 +213,23 @@ package struct CatalogIndex: Sendable {
         fresh.setStock(stockLevels[id]?.quantity ?? -1)
         numbers.append(fresh)
         topCategory.append(-1)
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in id.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        idHash.append(hash)
+        idHash.append(StableHash.fnv1a(id))
         terms.append([])
         featureCodes.append([])
         return row
     }
 
-    /// Sets a row's feature codes and its span in ``featureArena``.
+    /// Lists `row` under leaf category `leaf` in ``rowsByCategory`` (none for -1).
+    mutating func list(row: Int, inCategory leaf: Int32) {
+        guard leaf >= 0 else { return }
+        while rowsByCategory.count <= Int(leaf) { rowsByCategory.append([]) }
+        rowsByCategory[Int(leaf)].append(Int32(row))
+    }
+
+    /// Sets a row's feature codes, lists it under those new to it in ``rowsByFeature``,
+    /// and sets its span in ``featureArena``.
     mutating func setFeatures(row: Int, _ codes: [Int32]) {
+        for code in codes where !featureCodes[row].contains(code) { rowsByFeature[code, default: []].append(Int32(row)) }
         featureArenaGarbage += featureCodes[row].count
         featureCodes[row] = codes
         numbers[row].featureStart = UInt32(featureArena.count)
@@ -250,17 +257,12 @@ package struct CatalogIndex: Sendable {
         }
         let (leaf, top) = vocabulary.categoryPath(Words.categoryPrefixes(product.category))
         topCategory[row] = top
-        if leaf >= 0, leaf != previousLeaf {
-            while rowsByCategory.count <= Int(leaf) { rowsByCategory.append([]) }
-            rowsByCategory[Int(leaf)].append(Int32(row))
-        }
+        if leaf != previousLeaf { list(row: row, inCategory: leaf) }
         numbers[row].describe(
             price: product.price, marginShare: margin, leafCategory: leaf,
             brandIndex: product.brand.map { vocabulary.brand($0) } ?? -1, rating: Float(product.rating ?? 0)
         )
-        let features = vocabulary.features(ProductFeatures.names(of: product))
-        for code in features where !featureCodes[row].contains(code) { rowsByFeature[code, default: []].append(Int32(row)) }
-        setFeatures(row: row, features)
+        setFeatures(row: row, vocabulary.features(ProductFeatures.names(of: product)))
         terms[row] = vocabulary.terms(Words.of(product.title) + Words.of(product.category) + Words.of(product.brand ?? ""))
     }
 }

@@ -1,9 +1,11 @@
 import TailorModel
 
-/// Gathers the results of several partitions scored one after the other for the
-/// same request (a node's share of it), and raises the bar as it goes: once k
-/// products are held, the next partitions are asked only for what beats the k-th
-/// (`ScoringQuery.minimumScore`), so they skip building the rest.
+/// Gathers the results of several single-partition indexes scored one after the
+/// other for the same request, and raises the bar as it goes: once k products are
+/// held, the next partitions are asked only for what beats the k-th
+/// (`ScoringQuery.minimumScore`), so they skip building the rest. The reference the
+/// node index (one ``CatalogIndex`` over many partitions) is checked against:
+/// `tailor-lab bench scoring` and the node index tests.
 package struct PartitionGather: Sendable {
     /// The query for the next partition, with its `minimumScore` raised.
     package private(set) var next: PreparedQuery

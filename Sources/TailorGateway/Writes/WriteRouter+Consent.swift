@@ -12,10 +12,16 @@ extension WriteRouter {
     /// remember recent event ids).
     func countAnonymously(_ events: [StoredEvent]) {
         guard !events.isEmpty else { return }
+        countInteractions(of: events)
+        GatewayMetrics.eventsNotStored.increment(by: events.count)
+    }
+
+    /// Counts events' interactions as a shopper partition weighs them
+    /// (``ShopperProfile/interactions(of:)``), for events no replica reported.
+    func countInteractions(of events: [StoredEvent]) {
         count(events.flatMap { event in
             ShopperProfile.interactions(of: event).map { ($0.product, Double($0.weight), event.atMillis, event.id) }
         })
-        GatewayMetrics.eventsNotStored.increment(by: events.count)
     }
 
     /// Erases each shopper exactly as `DELETE /v1/users/{id}` does (a tombstone at the

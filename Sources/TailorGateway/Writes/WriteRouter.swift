@@ -4,7 +4,6 @@ import Logging
 import Metrics
 import TailorMembership
 import TailorModel
-import TailorScoring
 import TailorWire
 
 /// Routes writes to the replicas that own them and acknowledges once W of them stored
@@ -75,13 +74,16 @@ struct WriteRouter: Sendable {
     /// they count now (``UnansweredEvents``). Then remembers this write's events whose
     /// partition did not answer in full.
     private func countRetried(_ events: [StoredEvent], contributions: [String: WireEventSignals], answered: Set<String>) {
-        func replicas(_ event: StoredEvent) -> [String] { cluster.shardMap.replicas(of: cluster.shardMap.partition(of: event.shopper)) }
-        let held = events.filter { contributions[$0.id] == nil && replicas($0).contains(where: answered.contains) }
+        var held: [StoredEvent] = []
+        var unansweredIDs: [String] = []
+        for event in events {
+            let replicas = cluster.shardMap.replicas(of: cluster.shardMap.partition(of: event.shopper))
+            if contributions[event.id] == nil, replicas.contains(where: answered.contains) { held.append(event) }
+            if !replicas.allSatisfy(answered.contains) { unansweredIDs.append(event.id) }
+        }
         let retried = unanswered.unanswered(among: held.map(\.id))
-        count(held.filter { retried.contains($0.id) }.flatMap { event in
-            ShopperProfile.interactions(of: event).map { ($0.product, Double($0.weight), event.atMillis, event.id) }
-        })
-        unanswered.remember(events.filter { !replicas($0).allSatisfy(answered.contains) }.map(\.id))
+        countInteractions(of: held.filter { retried.contains($0.id) })
+        unanswered.remember(unansweredIDs)
     }
 
     /// Sends event contributions to every replica of the catalog partitions they

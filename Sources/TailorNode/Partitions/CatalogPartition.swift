@@ -6,9 +6,7 @@ import TailorScoring
 /// as that partition (and that replica's generation) in the node's one index.
 package struct CatalogPartition: Sendable {
     package let slot: NodeCatalog.Slot
-    package let node: NodeCatalog
-
-    package var partition: Int { slot.partition }
+    private let node: NodeCatalog
 
     package init(_ slot: NodeCatalog.Slot, in node: NodeCatalog) {
         self.slot = slot

@@ -44,15 +44,19 @@ package actor NodeCatalog {
     /// Whether calls of `slot` apply now: its generation is current (made so when newer).
     private func admit(_ slot: Slot) -> Bool {
         takeStaged()
+        return makeCurrent(slot)
+    }
+
+    /// Makes `slot`'s generation its partition's current one unless it is older (or
+    /// released): a newer generation first purges the older one's rows. False when
+    /// `slot` is stale.
+    private func makeCurrent(_ slot: Slot) -> Bool {
         if let retired = retired[slot.partition], slot.generation <= retired { return false }
-        guard let current = generations[slot.partition] else {
-            generations[slot.partition] = slot.generation
-            owners[slot.partition] = slot.owns
-            return true
+        if let current = generations[slot.partition] {
+            if current == slot.generation { return true }
+            guard current < slot.generation else { return false }
+            index.purge(partition: slot.partition, owns: owners[slot.partition] ?? slot.owns)
         }
-        if current == slot.generation { return true }
-        guard current < slot.generation else { return false }
-        index.purge(partition: slot.partition, owns: owners[slot.partition] ?? slot.owns)
         generations[slot.partition] = slot.generation
         owners[slot.partition] = slot.owns
         return true
@@ -63,16 +67,7 @@ package actor NodeCatalog {
             defer { staged.removeAll() }
             return staged
         }
-        guard !arriving.isEmpty else { return }
-        for (slot, built) in arriving {
-            if let current = generations[slot.partition] {
-                guard current <= slot.generation else { continue }
-                index.purge(partition: slot.partition, owns: owners[slot.partition] ?? slot.owns)
-            }
-            generations[slot.partition] = slot.generation
-            owners[slot.partition] = slot.owns
-            index.absorb(built, as: slot.partition)
-        }
+        for (slot, built) in arriving where makeCurrent(slot) { index.absorb(built, as: slot.partition) }
     }
 
     // MARK: Writes
@@ -156,11 +151,5 @@ package actor NodeCatalog {
     package func productCount(in slot: Slot) -> Int {
         guard admit(slot) else { return 0 }
         return index.count(partition: slot.partition)
-    }
-
-    /// The decayed counters of a product held here (tests and diagnostics).
-    package func counters(of id: String, nowMillis: Int64) -> (popularity: Double, trend: Double) {
-        takeStaged()
-        return index.counters(of: id, nowMillis: nowMillis)
     }
 }
