@@ -34,4 +34,21 @@ struct ScatterPlanTests {
         let map = ShardMap(partitionCount: 32, replicationFactor: 1, members: ["n1", "n2", "n3"])
         #expect(ScatterPlan.within(Set(map.replicas(ofKey: "u1")), readOrders: (0..<32).map(map.replicas(of:))) == nil)
     }
+
+    @Test("a hedge the budget refused leaves the other replica to ask when the slow member then declines")
+    func refusedHedgeLeavesReplicaAskable() {
+        let readOrder = { (_: Int) in ["n1", "n3"] }
+        var gathered = Recommender.ScatterAnswers(count: 3)
+        gathered.markTried(["n1": [0, 1, 2]])
+        // n1 is slow: a hedge is planned on n3, but the hedge budget is spent, so it is not sent.
+        let hedge = ScatterPlan.alternatives(for: [0, 1, 2], of: "n1", pending: gathered.pending, tried: gathered.tried, readOrder: readOrder)
+        #expect(hedge == ["n3": [0, 1, 2]])
+        // n1 answers partition 0 and declines 1 and 2 (its replicas await hand-off): they go to n3.
+        gathered.pending.remove(0)
+        let reask = ScatterPlan.alternatives(for: [0, 1, 2], of: "n1", pending: gathered.pending, tried: gathered.tried, readOrder: readOrder)
+        #expect(reask == ["n3": [1, 2]])
+        // Once n3 is asked, nobody is left for a further decline.
+        gathered.markTried(reask)
+        #expect(ScatterPlan.alternatives(for: [1, 2], of: "n3", pending: gathered.pending, tried: gathered.tried, readOrder: readOrder).isEmpty)
+    }
 }

@@ -29,9 +29,7 @@ extension Recommender {
         _ score: WireScoreRequest, plan: [String: [UInt32]], into gathered: inout ScatterAnswers, until end: ContinuousClock.Instant,
         hedgeRequest: @escaping @Sendable () async throws -> WireScoreRequest
     ) async {
-        for (member, partitions) in plan {
-            for partition in partitions { gathered.tried[Int(partition)].insert(member) }
-        }
+        gathered.markTried(plan)
         let shared: ByteBuffer
         do {
             shared = try score.wireEncoded()
@@ -61,8 +59,9 @@ extension Recommender {
             var hedgesInFlight = 0
             func reask(_ member: String) {
                 guard let partitions = plan[member] else { return }
-                let next = alternatives(for: partitions, of: member, in: &gathered)
+                let next = alternatives(for: partitions, of: member, in: gathered)
                 guard !next.isEmpty else { return }
+                gathered.markTried(next)
                 hedgesInFlight += 1
                 group.addTask { await hedge(next, request: hedgeRequest, until: end) }
             }
@@ -98,8 +97,11 @@ extension Recommender {
                             continue
                         }
                         guard let partitions = plan[member] else { continue }
-                        let hedgePlan = alternatives(for: partitions, of: member, in: &gathered)
+                        // A hedge the budget refuses marks nobody tried: when the slow member
+                        // then declines, the partition's other replica is still asked.
+                        let hedgePlan = alternatives(for: partitions, of: member, in: gathered)
                         guard !hedgePlan.isEmpty, cluster.takeHedge() else { continue }
+                        gathered.markTried(hedgePlan)
                         hedgesInFlight += 1
                         group.addTask { await hedge(hedgePlan, request: hedgeRequest, until: end) }
                     }
@@ -118,8 +120,9 @@ extension Recommender {
                         let asked = hedgePlan[answer.member] ?? []
                         cluster.recordAnswers(answer.member, asked: asked.map(Int.init), answered: Set(answer.response.answered.map(Int.init)))
                         // What the hedge's member declined goes to a replica not yet asked, as a decline does.
-                        let next = alternatives(for: asked, of: answer.member, in: &gathered)
+                        let next = alternatives(for: asked, of: answer.member, in: gathered)
                         guard !next.isEmpty else { continue }
+                        gathered.markTried(next)
                         hedgesInFlight += 1
                         group.addTask { await hedge(next, request: hedgeRequest, until: end) }
                     }
@@ -148,18 +151,10 @@ extension Recommender {
         }
     }
 
-    /// The still pending partitions of a slow member, each on its next replica not yet asked.
-    private func alternatives(for partitions: [UInt32], of member: String, in gathered: inout ScatterAnswers) -> [String: [UInt32]] {
-        var plan: [String: [UInt32]] = [:]
-        for partition in partitions where gathered.pending.contains(Int(partition)) {
-            guard let other = cluster.readOrder(of: Int(partition)).first(where: { $0 != member && !gathered.tried[Int(partition)].contains($0) })
-            else { continue }
-            plan[other, default: []].append(partition)
-        }
-        for (other, partitions) in plan {
-            for partition in partitions { gathered.tried[Int(partition)].insert(other) }
-        }
-        return plan
+    /// The still pending partitions of a slow member, each on its next replica not yet
+    /// asked. Marks nobody: the caller does (``ScatterAnswers/markTried(_:)``) when it sends.
+    private func alternatives(for partitions: [UInt32], of member: String, in gathered: ScatterAnswers) -> [String: [UInt32]] {
+        ScatterPlan.alternatives(for: partitions, of: member, pending: gathered.pending, tried: gathered.tried, readOrder: cluster.readOrder(of:))
     }
 
     /// Sends a hedge: the request with the situation, to each alternative replica.

@@ -161,6 +161,13 @@ struct Recommender: Sendable {
             pending = Set(0..<count)
             tried = Array(repeating: [], count: count)
         }
+
+        /// Records that `plan`'s members are asked for its partitions (call when sending).
+        mutating func markTried(_ plan: [String: [UInt32]]) {
+            for (member, partitions) in plan {
+                for partition in partitions { tried[Int(partition)].insert(member) }
+            }
+        }
     }
 
     /// Scores every pending catalog partition, on one replica each; a partition whose
