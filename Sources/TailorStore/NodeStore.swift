@@ -164,6 +164,18 @@ package final class NodeStore: Sendable {
     }
 
     private let committing = Mutex(())
+    private let group = GroupCommit()
+
+    /// Commits `records` in the next group commit (``GroupCommit``): with the writes of
+    /// other requests waiting at the same moment, in one transaction; returns after it
+    /// committed, with this write's changes. What a node acknowledges goes through here.
+    package func commitInGroup(_ records: [(partition: Int, record: ReplicatedRecord)]) async throws -> [Change] {
+        guard !records.isEmpty else { return [] }
+        return try await group.commit(records, into: self)
+    }
+
+    /// Transactions committed by ``commitInGroup(_:)`` and the writes they held.
+    package var groupCommits: (transactions: Int, writes: Int) { group.counts }
 
     private struct DigestEdit {
         var partition: Int

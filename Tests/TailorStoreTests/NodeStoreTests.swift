@@ -34,6 +34,42 @@ struct NodeStoreTests {
         #expect(reopened.partitions == [3])
     }
 
+    @Test("concurrent writes share transactions (group commit), each answered with its own changes only")
+    func groupCommit() async throws {
+        let store = try NodeStore(path: path)
+        let writers = 200
+        // Each writer sends two events of its own and one of ten shared ids (a retry
+        // racing through another connection): a shared id is stored for one writer only.
+        let answers = try await withThrowingTaskGroup(of: (Int, [NodeStore.Change]).self) { group in
+            for writer in 0..<writers {
+                group.addTask {
+                    let records: [(partition: Int, record: ReplicatedRecord)] = [
+                        (writer % 4, Self.event("w\(writer)-a")), (9, Self.event("shared-\(writer % 10)")), (writer % 4, Self.event("w\(writer)-b")),
+                    ]
+                    return (writer, try await store.commitInGroup(records))
+                }
+            }
+            return try await group.reduce(into: [Int: [NodeStore.Change]]()) { $0[$1.0] = $1.1 }
+        }
+        var sharedStored: [String] = []
+        for (writer, changes) in answers {
+            let own = changes.map(\.record.key).filter { !$0.hasPrefix("shared") }
+            #expect(own == ["w\(writer)-a", "w\(writer)-b"])
+            for change in changes {
+                // Numbered in the writer's own records: a, shared, b.
+                let expected = change.record.key.hasSuffix("-a") ? 0 : change.record.key.hasSuffix("-b") ? 2 : 1
+                #expect(change.index == expected)
+                #expect(change.partition == (expected == 1 ? 9 : writer % 4))
+            }
+            sharedStored += changes.map(\.record.key).filter { $0.hasPrefix("shared") }
+        }
+        #expect(sharedStored.sorted() == (0..<10).map { "shared-\($0)" }.sorted())
+        let counts = store.groupCommits
+        #expect(counts.writes == writers)
+        #expect(counts.transactions < writers, "200 writes at once should share transactions: \(counts)")
+        #expect([0, 1, 2, 3, 9].map { store.digest(of: $0).recordCount }.reduce(0, +) == 2 * writers + 10)
+    }
+
     @Test("products and stock keep the highest version; an older write changes nothing")
     func lastWriterWins() throws {
         let store = try NodeStore(path: path)

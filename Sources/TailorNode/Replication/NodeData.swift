@@ -45,7 +45,8 @@ package final class NodeData: Sendable {
     private static let commitDuration = Timer(label: "tailor_store_commit_duration_seconds")
     private static let recordsCommitted = Counter(label: "tailor_store_records_committed_total")
 
-    /// Commits `records` in one transaction (off the event loops), then applies what
+    /// Commits `records` in the store's next group commit (one transaction with the
+    /// writes of other requests waiting then, off the event loops), then applies what
     /// changed to the partitions held in memory. `contents`, when given, are the
     /// records' decoded bodies in the same order (the caller had them: not decoded again).
 
@@ -53,7 +54,7 @@ package final class NodeData: Sendable {
         guard !records.isEmpty else { return Written() }
         let store = self.store
         let started = ContinuousClock.now
-        let changes = try await NIOThreadPool.singleton.runIfActive { try store.commit(records) }
+        let changes = try await store.commitInGroup(records)
         Self.commitDuration.record(duration: ContinuousClock.now - started)
         Self.recordsCommitted.increment(by: records.count)
         return try await apply(changes, contents: contents)
