@@ -56,7 +56,7 @@ struct ProcessCPUTests {
 @Suite("tailor-lab load's answer check")
 struct LoadAnswerCheckTests {
     private func flag(_ text: String) -> Bool? {
-        HTTP1Connection.degradedFlag(in: ByteBuffer(string: text))
+        LoadEngine.degradedFlag(in: ByteBuffer(string: text))
     }
 
     @Test("the flag is read, text that only looks like it is not")

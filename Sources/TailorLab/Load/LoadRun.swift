@@ -34,25 +34,67 @@ struct LoadRun {
 
     func run(rate: Double, mix: LoadMix.Configuration) async -> Result {
         let schedule = OpenLoopSchedule(rate: rate, warmup: settings.warmup, duration: settings.duration)
-        let pool = HTTP1ConnectionPool(
-            target: settings.target, group: group, connections: settings.connections,
-            queueCapacity: settings.connections * settings.queuedPerConnection, timeout: settings.timeout,
-            headers: settings.apiKey.map { [("Authorization", "Bearer \($0)")] } ?? []
+        let engine = LoadEngine(
+            settings: LoadEngine.Settings(
+                target: settings.target, connections: settings.connections,
+                queueCapacity: settings.connections * settings.queuedPerConnection, timeout: settings.timeout
+            ),
+            loop: group.next()
         )
-        let requests = Self.Prepared(schedule, mix: mix)
-        let clock = ContinuousClock()
-        let start = clock.now
+        let head = RequestHead(target: settings.target, apiKey: settings.apiKey)
+        return await run(schedule, requests: Self.Prepared(schedule, mix: mix, head: head), engine: engine)
+    }
+
+    /// One run of the same `GET path` request at `rate`, reading only the answers' statuses
+    /// (`tailor-lab bench loadgen`).
+    func run(rate: Double, repeating path: String) async -> Result {
+        let schedule = OpenLoopSchedule(rate: rate, warmup: settings.warmup, duration: settings.duration)
+        var engineSettings = LoadEngine.Settings(
+            target: settings.target, connections: settings.connections,
+            queueCapacity: settings.connections * settings.queuedPerConnection, timeout: settings.timeout
+        )
+        engineSettings.readsBodies = false
+        let head = RequestHead(target: settings.target, apiKey: settings.apiKey)
+        let requests = Prepared(repeating: head.request(method: "GET", path: path, body: nil), kind: .recommendations, schedule: schedule, head: head)
+        return await run(schedule, requests: requests, engine: LoadEngine(settings: engineSettings, loop: group.next()))
+    }
+
+    private func run(_ schedule: OpenLoopSchedule, requests: Prepared, engine: LoadEngine) async -> Result {
+        let start = ContinuousClock.now
         let window = (start + schedule.measuredWindow.lowerBound)..<(start + schedule.measuredWindow.upperBound)
-        let cpu = settings.cpu
-        async let spent = Self.cpuSpent(by: cpu, in: window)
-        let tally = await withTaskGroup(of: LoadTally.self) { group in
-            group.addTask { await pool.run(window: window) }
-            group.addTask { await Self.generate(schedule, requests: requests, start: start, into: pool) }
-            var total = LoadTally()
-            for await tally in group { total.add(tally) }
-            return total
+        async let spent = Self.cpuSpent(by: settings.cpu, in: window)
+        let tally = await engine.run(schedule, requests: requests, start: start)
+        return Result(rate: schedule.rate, duration: settings.duration, tally: tally, cpu: await spent)
+    }
+
+    /// The head every request of a run shares, but its path and length.
+    struct RequestHead: Sendable {
+        var authority: String
+        var authorization: String?
+
+        init(target: GatewayAddress, apiKey: String?) {
+            authority = target.authority
+            authorization = apiKey.map { "Bearer \($0)" }
         }
-        return Result(rate: rate, duration: settings.duration, tally: tally, cpu: await spent)
+
+        /// The whole request: `POST kind.path` with `body` as JSON.
+        func request(_ kind: LoadKind, body: [UInt8]) -> ByteBuffer {
+            request(method: "POST", path: kind.path, body: body)
+        }
+
+        /// The whole request; a body is sent as JSON.
+        func request(method: String, path: String, body: [UInt8]?) -> ByteBuffer {
+            var head = "\(method) \(path) HTTP/1.1\r\nHost: \(authority)\r\n"
+            if let authorization { head += "Authorization: \(authorization)\r\n" }
+            let body = body ?? []
+            if !body.isEmpty || method == "POST" { head += "Content-Type: application/json\r\nContent-Length: \(body.count)\r\n" }
+            head += "\r\n"
+            var buffer = ByteBuffer()
+            buffer.reserveCapacity(head.utf8.count + body.count)
+            buffer.writeString(head)
+            buffer.writeBytes(body)
+            return buffer
+        }
     }
 
     /// The CPU time each watched process spends between the window's two ends.
@@ -74,15 +116,25 @@ struct LoadRun {
     /// are encoded as they go, continuing the same mix.
     struct Prepared: Sendable {
         static let maximumPrepared = 250_000
-        var encoded: [(kind: LoadKind, body: ByteBuffer)] = []
+        var encoded: [(kind: LoadKind, bytes: ByteBuffer)] = []
         /// The mix after the encoded ones, for the rest.
         var rest: LoadMix
+        let head: RequestHead
 
-        init(_ schedule: OpenLoopSchedule, mix configuration: LoadMix.Configuration) {
+        init(_ schedule: OpenLoopSchedule, mix configuration: LoadMix.Configuration, head: RequestHead) {
             rest = LoadMix(configuration: configuration)
+            self.head = head
             while encoded.count < Self.maximumPrepared, schedule.phase(at: schedule.offset(of: encoded.count)) != .over {
-                encoded.append(Self.encode(rest.next()))
+                encoded.append(Self.encode(rest.next(), head: head))
             }
+        }
+
+        /// The same request at every index of `schedule` (the load generator's own bench:
+        /// `GET /healthz`, next to h2load sending the same).
+        init(repeating bytes: ByteBuffer, kind: LoadKind, schedule: OpenLoopSchedule, head: RequestHead) {
+            rest = LoadMix(configuration: .defaults)
+            self.head = head
+            while schedule.phase(at: schedule.offset(of: encoded.count)) != .over { encoded.append((kind, bytes)) }
         }
 
         private static let encoder: JSONEncoder = {
@@ -91,11 +143,11 @@ struct LoadRun {
             return encoder
         }()
 
-        static func encode(_ request: LoadRequest) -> (kind: LoadKind, body: ByteBuffer) {
+        static func encode(_ request: LoadRequest, head: RequestHead) -> (kind: LoadKind, bytes: ByteBuffer) {
             do {
                 switch request {
-                case .recommendation(let recommendation): return (request.kind, ByteBuffer(bytes: try encoder.encode(recommendation)))
-                case .events(let batch): return (request.kind, ByteBuffer(bytes: try encoder.encode(batch)))
+                case .recommendation(let recommendation): return (request.kind, head.request(request.kind, body: Array(try encoder.encode(recommendation))))
+                case .events(let batch): return (request.kind, head.request(request.kind, body: Array(try encoder.encode(batch))))
                 }
             } catch {
                 preconditionFailure("the API's own types always encode: \(error)")
@@ -103,45 +155,8 @@ struct LoadRun {
         }
 
         /// The request at `index` of the run (in order: each index once, ascending).
-        mutating func request(at index: Int) -> (kind: LoadKind, body: ByteBuffer) {
-            index < encoded.count ? encoded[index] : Self.encode(rest.next())
+        mutating func request(at index: Int) -> (kind: LoadKind, bytes: ByteBuffer) {
+            index < encoded.count ? encoded[index] : Self.encode(rest.next(), head: head)
         }
-    }
-
-    /// Offers each request at its scheduled time, whether or not earlier ones were answered.
-    /// Returns what it offered and dropped in the measured window.
-    private static func generate(
-        _ schedule: OpenLoopSchedule, requests prepared: Prepared,
-        start: ContinuousClock.Instant, into pool: HTTP1ConnectionPool
-    ) async -> LoadTally {
-        defer { pool.finish() }
-        var requests = prepared
-        let clock = ContinuousClock()
-        var tally = LoadTally()
-        var index = 0
-        while true {
-            let offset = schedule.offset(of: index)
-            let phase = schedule.phase(at: offset)
-            if phase == .over || Task.isCancelled { break }
-            let request = requests.request(at: index)
-            index += 1
-            let due = start + offset
-            // Behind schedule (a slow encoder, a late wake-up) the next ones go out at once:
-            // their latency still counts from when they were due.
-            if clock.now < due {
-                try? await clock.sleep(until: due, tolerance: .microseconds(50))
-            } else if index % 256 == 0 {
-                // Far behind (a rate above what this machine can generate): let the connections run.
-                await Task.yield()
-            }
-            let measured = phase == .measured
-            let item = LoadWorkItem(kind: request.kind, body: request.body, scheduled: due, measured: measured)
-            let accepted = pool.offer(item)
-            if measured {
-                tally[request.kind].offered += 1
-                if !accepted { tally[request.kind].dropped += 1 }
-            }
-        }
-        return tally
     }
 }

@@ -1,6 +1,6 @@
 /// The requests waiting for a free connection, and the connections waiting for a request.
 ///
-/// A value type that says what to do; `HTTP1ConnectionPool` holds it in a mutex and does it.
+/// A value type that says what to do; ``LoadEngine`` holds it on its event loop and does it.
 /// At most `capacity` requests wait: beyond that a new one is dropped, so that a stalled
 /// server makes the generator count drops instead of growing a queue without end.
 struct PendingRequests<Waiter> {
