@@ -36,6 +36,11 @@ package struct ShardMap: Sendable, Equatable {
         Int(StableHash.fnv1a(key) % UInt64(partitionCount))
     }
 
+    /// The partition of `key` (the common case, without the generic hop).
+    package func partition(of key: String) -> Int {
+        Int(StableHash.fnv1a(key) % UInt64(partitionCount))
+    }
+
     /// The members holding `partition`, most preferred first; empty with no members.
     package func replicas(of partition: Int) -> [String] {
         replicaTable[partition]

@@ -42,6 +42,19 @@ struct HTTP1ResponseParserTests {
         #expect(pieces.map { String(buffer: $0.body) } == ["hello world"])
     }
 
+    @Test("the byte search finds a needle anywhere, and no partial match at the end")
+    func byteSearch() {
+        func find(_ needle: String, _ haystack: String) -> Int? {
+            Array(haystack.utf8).withUnsafeBytes { hay in Array(needle.utf8).withUnsafeBytes { ByteSearch.firstIndex(of: $0, in: hay) } }
+        }
+        #expect(find("\r\n\r\n", "ab\r\n\r\n") == 2)
+        #expect(find("\r\n\r\n", "\r\n\r\r\n\r\n") == 3)
+        #expect(find("\r\n\r\n", "ab\r\n\r") == nil)
+        #expect(find("ab", "a") == nil)
+        #expect(find("x", "") == nil)
+        #expect(find("degraded", "{\"degraded\":true}") == 2)
+    }
+
     @Test("what is not an HTTP/1.x answer is refused, saying why")
     func malformed() {
         var parser = HTTP1ResponseParser()

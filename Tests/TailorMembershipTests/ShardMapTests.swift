@@ -12,6 +12,12 @@ struct ShardMapTests {
         #expect(StableHash.fnv1a("") == 0xcbf2_9ce4_8422_2325)
         #expect(StableHash.fnv1a("a") == 0xaf63_dc4c_8601_ec8c)
         #expect(StableHash.fnv1a("foobar") == 0x8594_4171_f739_67e8)
+        // Strings, substrings, bridged or not, non-ASCII: the String fast path and the
+        // generic version agree byte for byte.
+        for text in ["", "a", "foobar", "prod-00042", "Café ☕️ 🎁", String(repeating: "ü", count: 300)] {
+            #expect(StableHash.fnv1a(text) == StableHash.fnv1a(bytes: Array(text.utf8)))
+            #expect(StableHash.fnv1a(text[...]) == StableHash.fnv1a(text))
+        }
     }
 
     @Test("every member computes the same map, whatever order it learned the members in")

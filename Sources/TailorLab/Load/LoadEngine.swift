@@ -214,7 +214,8 @@ final class LoadEngine: @unchecked Sendable {
             return .success(status: response.status, degraded: degraded)
         case .events:
             // An EventBatchResult names what it accepted; an empty 2xx (202/204) is accepted too.
-            if response.body.readableBytes == 0 || response.body.readableBytesView.firstRange(of: Self.acceptedKey) != nil {
+            let accepted = response.body.withUnsafeReadableBytes { ByteSearch.firstIndex(of: #""accepted":"#, in: $0) != nil }
+            if response.body.readableBytes == 0 || accepted {
                 return .success(status: response.status, degraded: false)
             }
             return .undecodable(status: response.status)
@@ -225,21 +226,20 @@ final class LoadEngine: @unchecked Sendable {
         (200..<300).contains(response.status) ? .success(status: response.status, degraded: false) : .failedStatus(response.status)
     }
 
-    private static let acceptedKey = Array(#""accepted":"#.utf8)
-
     /// The value of `"degraded"` in a JSON object, or nil when the body is not an object
     /// with that boolean. (Inside a JSON string a quote is escaped, so the key cannot be
     /// mistaken for text; the gateway writes no whitespace around the colon.)
     static func degradedFlag(in body: ByteBuffer) -> Bool? {
-        let key = Array(#""degraded":"#.utf8)
-        let bytes = body.readableBytesView
-        guard bytes.first == UInt8(ascii: "{"), let found = bytes.firstRange(of: key), found.upperBound < bytes.endIndex else {
-            return nil
-        }
-        switch bytes[found.upperBound] {
-        case UInt8(ascii: "t"): return true
-        case UInt8(ascii: "f"): return false
-        default: return nil
+        body.withUnsafeReadableBytes { bytes in
+            let key: StaticString = #""degraded":"#
+            guard bytes.first == UInt8(ascii: "{"), let found = ByteSearch.firstIndex(of: key, in: bytes),
+                found + key.utf8CodeUnitCount < bytes.count
+            else { return nil }
+            switch bytes[found + key.utf8CodeUnitCount] {
+            case UInt8(ascii: "t"): return true
+            case UInt8(ascii: "f"): return false
+            default: return nil
+            }
         }
     }
 }
