@@ -71,9 +71,12 @@ struct LoadgenBenchCommand: AsyncParsableCommand {
         } catch {
             throw BenchError("\(error)")
         }
-        guard let cluster = ProcessCPU(pids: ProcessCPU.children(of: processes.pid(of: "local")!)),
-            let generator = ProcessCPU(pids: [ProcessControl.currentPID])
-        else { throw BenchError("cannot read CPU times from /proc") }
+        // ProcessCPU always watches this process too, last: the generator's own reading.
+        guard let watched = ProcessCPU(pids: ProcessCPU.children(of: processes.pid(of: "local")!)) else {
+            throw BenchError("cannot read CPU times from /proc")
+        }
+        let cluster = { watched.sample().dropLast().compactMap(\.self).reduce(Duration.zero, +) }
+        let generator = { watched.sample().last.flatMap(\.self) ?? .zero }
 
         let cores = ProcessInfo.processInfo.activeProcessorCount
         print("load generator bench on \(cores) cores: GET /healthz on tailor local --no-demo, \(connections) connections, \(DurationText.describe(duration)) per rate and generator")
@@ -86,20 +89,20 @@ struct LoadgenBenchCommand: AsyncParsableCommand {
         )
         for rate in parsedRates! {
             // (a) h2load, the reference.
-            let clusterBefore = cluster.total()
+            let clusterBefore = cluster()
             let childBefore = Self.childrenCPU()
             let reference = try H2Load.runHTTP1(url: url, connections: connections, rate: rate, duration: duration)
             let referenceCPU = Self.childrenCPU() - childBefore
-            let referenceCluster = cluster.total() - clusterBefore
+            let referenceCluster = cluster() - clusterBefore
             let referencePerRequest = DurationText.seconds(referenceCPU) * 1e6 / Double(max(1, reference.done))
             print(row(rate, "(a) h2load --h1 (reference)", reference.done, reference.errors, referencePerRequest, referenceCluster, reference.done, ratio: 1))
 
             // (b) tailor-lab load's engine.
-            let ownBefore = generator.total()
-            let clusterBefore2 = cluster.total()
+            let ownBefore = generator()
+            let clusterBefore2 = cluster()
             let result = await runner.run(rate: rate, repeating: "/healthz")
-            let ownCPU = generator.total() - ownBefore
-            let ownCluster = cluster.total() - clusterBefore2
+            let ownCPU = generator() - ownBefore
+            let ownCluster = cluster() - clusterBefore2
             let tally = result.tally.recommendations
             let perRequest = DurationText.seconds(ownCPU) * 1e6 / Double(max(1, tally.succeeded))
             print(row(rate, "(b) tailor-lab load", tally.succeeded, tally.errorCount + tally.dropped, perRequest, ownCluster, tally.succeeded, ratio: perRequest / referencePerRequest))
@@ -117,13 +120,6 @@ struct LoadgenBenchCommand: AsyncParsableCommand {
         var usage = rusage()
         _ = getrusage(RUSAGE_CHILDREN.rawValue, &usage)
         return .seconds(Int64(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)) + .microseconds(Int64(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec))
-    }
-}
-
-extension ProcessCPU {
-    /// The CPU time of every watched process still running, summed.
-    func total() -> Duration {
-        sample().compactMap(\.self).reduce(.zero, +)
     }
 }
 
