@@ -23,7 +23,10 @@ package struct ShopperProfile: Sendable {
     /// Recommendation quality): 1 gave NDCG@10 0.059, 0.5 0.064, 0.25 0.064.
     static let backwardPairFactor: Float = 0.5
 
-    /// The kept events, oldest first (read-only, for export and debugging).
+    /// The kept events, oldest first, in compact form (``kept(_:)``): without the
+    /// event's id, shopper, recommendation id and unit price, which nothing here reads
+    /// (the store holds whole events: export reads them there), and with their product
+    /// references shared across the process (``ProductRefInterner``).
     package private(set) var events: [StoredEvent] = []
     /// Events recorded over the profile's life, not only those kept.
     package private(set) var eventCount = 0
@@ -67,8 +70,9 @@ package struct ShopperProfile: Sendable {
             keyOffset -= events[position].products.count
         }
         let pairs = computingPairs ? Self.pairs(for: event, earlier: events[0..<position]) : []
-        events.insert(event, at: position)
-        symbols.insert(event.products, at: keyOffset)
+        let kept = Self.kept(event)
+        events.insert(kept, at: position)
+        symbols.insert(kept.products, at: keyOffset)
         if events.count > Self.maximumRecentEvents {
             let evicted = events.count - Self.maximumRecentEvents
             symbols.removeFirst(events[0..<evicted].reduce(0) { $0 + $1.products.count })
@@ -77,6 +81,16 @@ package struct ShopperProfile: Sendable {
         }
 
         return EventContributions(eventID: event.id, atMillis: event.atMillis, interactions: Self.interactions(of: event), pairs: pairs)
+    }
+
+    /// What a profile keeps of an event: what its situation and pairs read (type, time,
+    /// session, quantity, query, products), the products' references shared.
+    static func kept(_ event: StoredEvent) -> StoredEvent {
+        StoredEvent(
+            id: "", type: event.type, shopper: "", session: event.session,
+            products: event.products.map(ProductRefInterner.shared.canonical),
+            quantity: event.quantity, query: event.query, atMillis: event.atMillis
+        )
     }
 
     /// The popularity an event adds to each of its products: the event type's

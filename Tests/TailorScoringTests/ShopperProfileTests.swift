@@ -20,6 +20,39 @@ import TailorModel
         #expect(profile.events.count == 1)
     }
 
+    @Test("profiles share one copy of each product reference; a changed product is held anew")
+    func productReferencesAreShared() {
+        let interner = ProductRefInterner()
+        // Two equal references made apart (as two decoded events make them).
+        let first = Fixture.ref(Fixture.product("mug", ["Home", "Kitchen"], brand: "Clay", price: 12))
+        let second = Fixture.ref(Fixture.product("mug", ["Home", "Kitchen"], brand: "Clay", price: 12))
+        #expect(interner.canonical(first) == first)
+        #expect(interner.canonical(second) == second)
+        #expect(interner.count == 1)
+        // The same value, whichever copy comes back: situations cannot tell.
+        var repriced = second
+        repriced.price = 15
+        #expect(interner.canonical(repriced).price == 15)
+        #expect(interner.canonical(second).price == 12, "an older reference is still answered with its own value")
+        #expect(interner.count == 1)
+    }
+
+    @Test("a kept event holds what situations and pairs read, and retries are still recognised")
+    func keptEventsAreCompact() {
+        var profile = ShopperProfile()
+        var event = Fixture.event("order-1", .purchase, [sock, cap])
+        event.recommendationID = "rec-1"
+        event.unitPrice = 9
+        event.query = "warm socks"
+        _ = profile.record(event)
+        let kept = profile.events[0]
+        #expect(kept.id.isEmpty && kept.shopper.isEmpty && kept.recommendationID.isEmpty && kept.unitPrice == nil)
+        #expect(kept.type == .purchase && kept.atMillis == event.atMillis && kept.session == event.session && kept.query == "warm socks")
+        #expect(kept.products == event.products)
+        #expect(profile.record(event) == nil, "the same id again is a retry")
+        #expect(profile.purchased == [sock.id, cap.id])
+    }
+
     @Test func viewingOneCategoryMakesItTheTopAffinityAndItsItemsTheTopSeeds() {
         var profile = ShopperProfile()
         _ = profile.record(Fixture.event("e0", .view, [lamp], at: Fixture.now - 3 * Fixture.day))
