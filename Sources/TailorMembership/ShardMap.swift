@@ -32,12 +32,8 @@ package struct ShardMap: Sendable, Equatable {
     }
 
     /// The partition that holds `key` (a shopper id, a product id).
+    @inlinable
     package func partition(of key: some StringProtocol) -> Int {
-        Int(StableHash.fnv1a(key) % UInt64(partitionCount))
-    }
-
-    /// The partition of `key` (the common case, without the generic hop).
-    package func partition(of key: String) -> Int {
         Int(StableHash.fnv1a(key) % UInt64(partitionCount))
     }
 
