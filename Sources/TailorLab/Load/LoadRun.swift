@@ -34,29 +34,25 @@ struct LoadRun {
 
     func run(rate: Double, mix: LoadMix.Configuration) async -> Result {
         let schedule = OpenLoopSchedule(rate: rate, warmup: settings.warmup, duration: settings.duration)
-        let engine = LoadEngine(
-            settings: LoadEngine.Settings(
-                target: settings.target, connections: settings.connections,
-                queueCapacity: settings.connections * settings.queuedPerConnection, timeout: settings.timeout
-            ),
-            loop: group.next()
-        )
-        let head = RequestHead(target: settings.target, apiKey: settings.apiKey)
-        return await run(schedule, requests: Self.Prepared(schedule, mix: mix, head: head), engine: engine)
+        return await run(schedule, requests: Prepared(schedule, mix: mix, head: head), engine: engine(readsBodies: true))
     }
 
     /// One run of the same `GET path` request at `rate`, reading only the answers' statuses
     /// (`tailor-lab bench loadgen`).
     func run(rate: Double, repeating path: String) async -> Result {
         let schedule = OpenLoopSchedule(rate: rate, warmup: settings.warmup, duration: settings.duration)
-        var engineSettings = LoadEngine.Settings(
-            target: settings.target, connections: settings.connections,
-            queueCapacity: settings.connections * settings.queuedPerConnection, timeout: settings.timeout
-        )
-        engineSettings.readsBodies = false
-        let head = RequestHead(target: settings.target, apiKey: settings.apiKey)
         let requests = Prepared(repeating: head.request(method: "GET", path: path, body: nil), kind: .recommendations, schedule: schedule, head: head)
-        return await run(schedule, requests: requests, engine: LoadEngine(settings: engineSettings, loop: group.next()))
+        return await run(schedule, requests: requests, engine: engine(readsBodies: false))
+    }
+
+    private var head: RequestHead { RequestHead(target: settings.target, apiKey: settings.apiKey) }
+
+    private func engine(readsBodies: Bool) -> LoadEngine {
+        let engineSettings = LoadEngine.Settings(
+            target: settings.target, connections: settings.connections,
+            queueCapacity: settings.connections * settings.queuedPerConnection, timeout: settings.timeout, readsBodies: readsBodies
+        )
+        return LoadEngine(settings: engineSettings, loop: group.next())
     }
 
     private func run(_ schedule: OpenLoopSchedule, requests: Prepared, engine: LoadEngine) async -> Result {
