@@ -76,6 +76,9 @@ struct LocalCommand: AsyncParsableCommand {
     @Option(help: "Event-loop threads of the gateway (default: one per core).")
     var gatewayThreads: Int?
 
+    @Flag(help: "No gateway process: every node also serves the public API (`tailor node --public-listen`), node i at --port + i - 1, calling its own partitions without a socket.")
+    var apiOnNodes = false
+
     @Option(help: "Require API keys, with this file's bootstrap admin key (at least 32 characters); a public and a private key are then made and printed. Without it the public API is open (development), with a warning.")
     var adminKeyFile: String?
 
@@ -88,6 +91,7 @@ struct LocalCommand: AsyncParsableCommand {
             throw ValidationError("--node-threads and --gateway-threads must be between \(counts.lowerBound) and \(counts.upperBound)")
         }
         guard (1...65_535).contains(port), (1...65_000).contains(nodePort) else { throw ValidationError("ports must be between 1 and 65535") }
+        if apiOnNodes, port + nodes - 1 > 65_535 { throw ValidationError("--port + --nodes - 1 must be at most 65535 with --api-on-nodes") }
         try NodeCommand.validateDemoSizes(shoppers: demoShoppers, products: demoProducts)
         guard ["process", "power"].contains(durability) else { throw ValidationError("--durability must be process or power") }
         if let antiEntropyInterval, DurationText.parse(antiEntropyInterval) == nil {
@@ -129,11 +133,14 @@ struct LocalCommand: AsyncParsableCommand {
             say("tailor local: WARNING: the public API is open (no keys): anyone who reaches port \(port) may read and erase shoppers' data. Give --admin-key-file to require keys.")
         }
         let started = ContinuousClock.now
-        say("tailor local: starting \(nodes) node(s) and a gateway\(noDemo ? "" : " with the demo shop")…")
+        say("tailor local: starting \(nodes) node(s)\(apiOnNodes ? ", each serving the public API," : " and a gateway")\(noDemo ? "" : " with the demo shop")…")
+        let publicAPI = Self.flag("--write-quorum", writeQuorum.map(String.init))
+            + (adminKeyFile.map { ["--admin-key-file", $0] } ?? ["--insecure-no-auth"]) + ["--consent", consent.rawValue]
         for index in 0..<nodes {
             var arguments = ["node", "--name", "n\(index + 1)", "--listen", "\(host):\(nodePort + index)"] + shared + Self.threadArguments(nodeThreads)
             arguments += ["--data-dir", (dataRoot as NSString).appendingPathComponent("n\(index + 1)")]
             if let antiEntropyInterval { arguments += ["--anti-entropy-interval", antiEntropyInterval] }
+            if apiOnNodes { arguments += ["--public-listen", "\(host):\(port + index)"] + publicAPI }
             arguments += ["--durability", durability]
             if !noDemo {
                 arguments += ["--demo", "--demo-at", demoAt] + (demoSmall ? ["--demo-small"] : [])
@@ -142,12 +149,13 @@ struct LocalCommand: AsyncParsableCommand {
             }
             try children.start("n\(index + 1)", .init(executable: executable, arguments: arguments))
         }
-        try children.start(
-            "gateway",
-            .init(executable: executable, arguments: ["gateway", "--listen", "\(host):\(port)", "--internal-listen", "\(host):\(nodePort + nodes)"] + shared
-                + Self.threadArguments(gatewayThreads) + (writeQuorum.map { ["--write-quorum", String($0)] } ?? [])
-                + (adminKeyFile.map { ["--admin-key-file", $0] } ?? ["--insecure-no-auth"]) + ["--consent", consent.rawValue])
-        )
+        if !apiOnNodes {
+            try children.start(
+                "gateway",
+                .init(executable: executable, arguments: ["gateway", "--listen", "\(host):\(port)", "--internal-listen", "\(host):\(nodePort + nodes)"]
+                    + shared + Self.threadArguments(gatewayThreads) + publicAPI)
+            )
+        }
 
         let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
         let outcome = await withTaskGroup(of: Outcome.self) { group in
@@ -177,7 +185,12 @@ struct LocalCommand: AsyncParsableCommand {
 
     /// `--threads N` for a child, or nothing (the child's default).
     private static func threadArguments(_ threads: Int?) -> [String] {
-        threads.map { ["--threads", String($0)] } ?? []
+        flag("--threads", threads.map(String.init))
+    }
+
+    /// `[flag, value]`, or nothing without a value.
+    private static func flag(_ name: String, _ value: String?) -> [String] {
+        value.map { [name, $0] } ?? []
     }
 
     enum Outcome: Sendable {
@@ -186,13 +199,20 @@ struct LocalCommand: AsyncParsableCommand {
         case failed(String)
     }
 
-    /// Polls the gateway's `/readyz` until it answers 200, then prints how to use the
-    /// cluster and keeps watching the children (reporting one that exits).
+    /// Polls the public API's `/readyz` (the gateway's, or with `--api-on-nodes` every
+    /// node's) until it answers 200, then prints how to use the cluster and keeps
+    /// watching the children (reporting one that exits).
     private func waitUntilReady(children: MemberProcesses, started: ContinuousClock.Instant, adminKey: String?) async -> Outcome {
         var client = PublicAPIClient(gateway: GatewayAddress(host: host, port: port))
         client.timeout = .seconds(1)
         do {
-            try await children.waitUntil(timeout: .seconds(365 * 86_400), what: "the gateway") { await client.isReady() }
+            for index in 0..<(apiOnNodes ? nodes : 1) {
+                var api = PublicAPIClient(gateway: GatewayAddress(host: host, port: port + index))
+                api.timeout = .seconds(1)
+                try await children.waitUntil(timeout: .seconds(365 * 86_400), what: apiOnNodes ? "n\(index + 1)'s public API" : "the gateway") {
+                    await api.isReady()
+                }
+            }
         } catch is CancellationError {
             return .ready
         } catch {
@@ -220,8 +240,8 @@ struct LocalCommand: AsyncParsableCommand {
         }
         say("""
 
-            Tailor is running: \(nodes) node(s) and a gateway, ready in \(took.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1)))).
-              Gateway (public JSON API): \(url)\(adminKey == nil ? "   (open: no keys needed, development only)" : "")
+            Tailor is running: \(nodes) node(s)\(apiOnNodes ? " serving the public API" : " and a gateway"), ready in \(took.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1)))).
+              \(apiOnNodes ? "Public JSON API:          " : "Gateway (public JSON API):") \(url)\(apiOnNodes && nodes > 1 ? " (and every node's: ports \(port)–\(port + nodes - 1))" : "")\(adminKey == nil ? "   (open: no keys needed, development only)" : "")
               Cluster view:              curl -s\(adminAuthorization) \(url)/v1/cluster | head -c 600
             \(keysText)
             Try a first recommendation:

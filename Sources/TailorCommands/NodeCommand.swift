@@ -11,6 +11,8 @@ import TailorStore
 import TailorDemo
 import TailorSettings
 import TailorProcess
+import TailorGateway
+import TailorHTTP2
 
 /// `tailor node`: one member holding partitions of shoppers and catalog.
 struct NodeCommand: AsyncParsableCommand {
@@ -62,6 +64,11 @@ struct NodeCommand: AsyncParsableCommand {
     @Option(help: "Also serve GET /metrics (Prometheus text format) over HTTP/1.1 at host:port; the node's own port speaks only HTTP/2.")
     var metricsListen: ListenAddress?
 
+    @Option(help: "Also serve the public JSON API at host:port, as a gateway would: this node then coordinates requests itself, calling its own partitions without a socket, so a small cluster needs no gateway process. Takes the public API's options below (and the bootstrap admin key, unless --insecure-no-auth).")
+    var publicListen: ListenAddress?
+
+    @OptionGroup(title: "Public API (with --public-listen)") var api: PublicAPIOptions
+
     @OptionGroup var settings: SettingsOptions
 
     /// The demo shop `--demo` loads.
@@ -99,6 +106,13 @@ struct NodeCommand: AsyncParsableCommand {
                 throw ValidationError("\(flag): '\(text)' is not a duration of at most 366d (7d, 24h, 30m)")
             }
         }
+        if publicListen == nil {
+            if api.adminKeyFile != nil {
+                throw ValidationError("--admin-key-file is for a node that serves the public API: give --public-listen too, or leave the key to the gateways")
+            }
+        } else {
+            try api.validate(replicas: cluster.replicas)
+        }
         if demo, try !cluster.parsedMembers().contains(where: { $0.name == name }) {
             throw ValidationError("--demo loads the shard --members gives this node: --name '\(name)' is not one of them")
         }
@@ -133,8 +147,20 @@ struct NodeCommand: AsyncParsableCommand {
                 "probability": "\(failpoint.probability)", "armed-while-exists": "\(failpoint.armedWhileExists)",
             ])
         }
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if let publicListen {
+            // The public API in this process: a gateway whose calls to this node skip the socket.
+            let inProcess = InProcessServers()
+            configuration.inProcess = inProcess
+            var api = try api.configuration(listen: publicListen.endpoint, cluster: cluster, trust: trust, command: "node --public-listen")
+            trust.warnIfInsecure(api.trust, access: api.access, logger: logger)
+            api.name = "\(name)-api"
+            api.internalListen = Endpoint(host: listen.endpoint.host, port: 0)
+            api.inProcess = inProcess
+            services.append(.init(service: GatewayService(configuration: api, logger: Logger(label: "tailor.gateway"))))
+        }
         let node = NodeService(configuration: configuration, logger: logger)
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: node)]
+        services.insert(.init(service: node), at: 0)
         if let metricsListen { services.append(.init(service: MetricsEndpoint.application(listening: metricsListen.endpoint))) }
         if let parent = cluster.parentPid {
             services.append(.init(service: ParentWatch(parent: parent), successTerminationBehavior: .gracefullyShutdownGroup))

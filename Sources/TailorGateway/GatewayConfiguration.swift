@@ -2,6 +2,7 @@ import Foundation
 import TailorMembership
 import TailorModel
 import TailorTrust
+import TailorHTTP2
 
 /// How a gateway is set up.
 package struct GatewayConfiguration: Sendable {
@@ -38,6 +39,9 @@ package struct GatewayConfiguration: Sendable {
     /// What a request without `personalization` means: consent assumed (granted) or
     /// required (denied).
     package var consent: ConsentPolicy = .assumed
+    /// Nodes in this process (`tailor node --public-listen`): calls to them run through
+    /// their routers without a socket.
+    package var inProcess: InProcessServers?
 
     /// The cluster secret internal calls are signed and checked with.
     package var trust: ClusterTrust

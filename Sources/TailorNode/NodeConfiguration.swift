@@ -3,6 +3,7 @@ import TailorMembership
 import TailorOutcomes
 import TailorStore
 import TailorTrust
+import TailorHTTP2
 
 /// How a node is set up: who it is, who else is in the cluster, and what it loads.
 package struct NodeConfiguration: Sendable {
@@ -39,6 +40,10 @@ package struct NodeConfiguration: Sendable {
     /// How long a click or a view may precede a purchase it is credited for
     /// (`--attribution-click-window`, `--attribution-view-window`; every node the same).
     package var attributionWindows = AttributionWindows.standard
+    /// Where this node's internal API is also served without a socket, to a public API
+    /// in the same process (`tailor node --public-listen`): its calls to this node run
+    /// through the node's router directly.
+    package var inProcess: InProcessServers?
 
     package struct SeedSetup: Sendable {
         /// Events of the seed end at this time (ms since the epoch); every member

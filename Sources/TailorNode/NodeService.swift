@@ -87,6 +87,7 @@ package final class NodeService: Service, Sendable {
             }
             var addresses = bound.makeAsyncIterator()
             let port = await addresses.next()?.port ?? configuration.listen.port
+            configuration.inProcess?.serve(router, at: inProcessPeers(port: port))
             let service = GossipService(
                 myself: SWIMMember(
                     id: SWIMMemberID(name: member, generation: configuration.generation),
@@ -157,8 +158,21 @@ package final class NodeService: Service, Sendable {
             // (Each task returns whether it was the gossip shell.)
             while let gossipEnded = try await group.next(), !gossipEnded {}
             group.cancelAll()
+            configuration.inProcess?.remove(inProcessPeers(port: port))
         }
         await client.shutdown()
+    }
+
+    /// The addresses other members call this node at, which a public API in this
+    /// process calls without a socket: the listen address, the advertised one and the
+    /// one `--members` gives for this node.
+    private func inProcessPeers(port: Int) -> [HTTP2Peer] {
+        var peers = [HTTP2Peer(host: configuration.listen.host, port: port)]
+        if let host = configuration.advertiseHost { peers.append(HTTP2Peer(host: host, port: port)) }
+        if let named = configuration.members.first(where: { $0.name == configuration.name }) {
+            peers.append(HTTP2Peer(host: named.host, port: named.port))
+        }
+        return peers
     }
 
     /// Adds the growth of gossiped counters to the rows of the partitions this node holds.

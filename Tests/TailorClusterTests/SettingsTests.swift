@@ -57,7 +57,7 @@ struct SettingsTests {
             ["gateway", "--listen", "127.0.0.1:8080", "--config", path], environment: ["TAILOR_MEMBERS": members], catalog: .tailor
         )
         let parsed = try #require(try TailorCommand.parseAsRoot(gateway.arguments) as? GatewayCommand)
-        #expect(parsed.deadlineMs == 400)
+        #expect(parsed.api.deadlineMs == 400)
         #expect(parsed.name == "edge")
 
         let load = try SettingsResolver.resolve(["demo-load", "--config=\(path)"], environment: [:], catalog: .tailor)
@@ -68,10 +68,10 @@ struct SettingsTests {
     func consent() throws {
         let line = ["gateway", "--listen", "127.0.0.1:8080"]
         let assumed = try SettingsResolver.resolve(line, environment: ["TAILOR_MEMBERS": members], catalog: .tailor)
-        #expect(try #require(try TailorCommand.parseAsRoot(assumed.arguments) as? GatewayCommand).consent == .assumed)
+        #expect(try #require(try TailorCommand.parseAsRoot(assumed.arguments) as? GatewayCommand).api.consent == .assumed)
         let required = try SettingsResolver.resolve(line, environment: ["TAILOR_MEMBERS": members, "TAILOR_CONSENT": "required"], catalog: .tailor)
         #expect(setting("consent", required)?.source == .environment(variable: "TAILOR_CONSENT"))
-        #expect(try #require(try TailorCommand.parseAsRoot(required.arguments) as? GatewayCommand).consent == .required)
+        #expect(try #require(try TailorCommand.parseAsRoot(required.arguments) as? GatewayCommand).api.consent == .required)
         #expect(try #require(try TailorCommand.parseAsRoot(["local", "--consent", "required"]) as? LocalCommand).consent == .required)
         #expect(throws: (any Error).self) { try TailorCommand.parseAsRoot(line + ["--members", members, "--consent", "maybe"]) }
     }

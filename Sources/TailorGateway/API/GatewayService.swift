@@ -51,7 +51,7 @@ package final class GatewayService: Service, Sendable {
         self.recommendationIDs = RecommendationIDCodec(secret: configuration.trust.secret)
         self.cluster = ClusterClient(
             members: configuration.members, partitionCount: configuration.partitionCount,
-            replicationFactor: configuration.replicationFactor, client: HTTP2Client(logger: Logger(label: "tailor.gateway.http2")),
+            replicationFactor: configuration.replicationFactor, client: HTTP2Client(logger: Logger(label: "tailor.gateway.http2"), inProcess: configuration.inProcess),
             trust: configuration.trust
         )
     }

@@ -19,15 +19,20 @@ public final class HTTP2Client: Sendable {
     private let group: any EventLoopGroup
     private let logger: Logger
     private let pools = Mutex<[HTTP2Peer: PeerPool]>([:])
+    private let inProcess: InProcessServers?
 
+    /// - Parameter inProcess: servers in this process: calls to their peers are run
+    ///   through their routers without a connection.
     public init(
         configuration: HTTP2ClientConfiguration = .defaults,
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-        logger: Logger = Logger(label: "tailor.http2.client")
+        logger: Logger = Logger(label: "tailor.http2.client"),
+        inProcess: InProcessServers? = nil
     ) {
         self.configuration = configuration
         self.group = eventLoopGroup
         self.logger = logger
+        self.inProcess = inProcess
     }
 
     /// Sends one request and waits for the whole response.
@@ -46,6 +51,12 @@ public final class HTTP2Client: Sendable {
     ) async throws -> HTTP2Response {
         guard path.first == "/" else {
             throw HTTP2CallError(.invalidRequest, "path must start with '/'", peer: peer.description, retryable: false)
+        }
+        if let router = inProcess?.router(for: peer) {
+            return try await InProcessServers.call(
+                router, peer: peer, request: HTTP2ServerRequest(method: method, path: path, headers: headers, body: body),
+                timeout: timeout ?? configuration.defaultTimeout
+            )
         }
         return try await pool(for: peer).call(
             method: method,

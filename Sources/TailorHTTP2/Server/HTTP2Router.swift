@@ -46,6 +46,45 @@ public struct HTTP2Router: Sendable {
         if let handler = routes[Key(method: method, path: path)] { return .handler(handler) }
         return routes.keys.contains { $0.path == path } ? .methodNotAllowed : .notFound
     }
+
+    /// What a request is routed to, the same for a call over a connection and one in
+    /// this process: its handler and how long it may run, or the refusal that answers it.
+    enum Route {
+        case handler(HTTP2Handler, deadline: Duration?)
+        case refused(HTTP2ServerError)
+    }
+
+    private static let deadlineHeader = HTTPField.Name(HTTP2Deadline.headerName)!
+
+    /// Authenticates `request`, finds its handler and reads its deadline header.
+    func route(_ request: HTTP2ServerRequest) -> Route {
+        if let authenticator, let refusal = authenticator(request) { return .refused(refusal) }
+        let method = request.method.rawValue
+        let path = request.path[..<(request.path.firstIndex(of: "?") ?? request.path.endIndex)]
+        let handler: HTTP2Handler
+        switch match(method: method, path: path) {
+        case .handler(let found): handler = found
+        case .notFound: return .refused(HTTP2ServerError(.notFound, "no route for \(path)"))
+        case .methodNotAllowed: return .refused(HTTP2ServerError(.methodNotAllowed, "\(method) not allowed on \(path)"))
+        }
+        guard let value = request.headers[Self.deadlineHeader] else { return .handler(handler, deadline: nil) }
+        guard let milliseconds = HTTP2Deadline.parse(Substring(value)) else {
+            return .refused(HTTP2ServerError(.badRequest, "\(HTTP2Deadline.headerName) must be whole milliseconds in 0...\(HTTP2Deadline.maximumMilliseconds)"))
+        }
+        return .handler(handler, deadline: .milliseconds(milliseconds))
+    }
+
+    /// Runs `handler`; an ``HTTP2ServerError`` it throws is its answer, any other error
+    /// answers 500 without details.
+    static func answer(_ handler: HTTP2Handler, _ request: HTTP2ServerRequest, _ context: HTTP2RequestContext) async -> HTTP2ServerResponse {
+        do {
+            return try await handler(request, context)
+        } catch let error as HTTP2ServerError {
+            return error.response
+        } catch {
+            return HTTP2ServerError(.internalServerError, "the handler failed").response
+        }
+    }
 }
 
 /// An error a handler throws to answer with a chosen status and message; any other

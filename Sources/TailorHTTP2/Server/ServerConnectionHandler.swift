@@ -29,7 +29,6 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     private var deadlines = DeadlineSweep()
     private var shutdownPhase = ShutdownPhase.open
     private var shutdownTimer: Scheduled<Void>?
-    private static let deadlineHeader = HTTPField.Name(HTTP2Deadline.headerName)!
 
     init(
         router: HTTP2Router,
@@ -127,32 +126,26 @@ final class ServerConnectionHandler: ChannelInboundHandler {
             respond(streamID, HTTP2ServerError(.badRequest, "request without :method or :path").response)
             return
         }
-        let path = fullPath[..<(fullPath.firstIndex(of: "?") ?? fullPath.endIndex)]
         let request = HTTP2ServerRequest(
             method: HTTPRequest.Method(method) ?? .get,
             path: fullPath,
             headers: message.head.fields,
             body: message.body
         )
-        if let authenticator = router.authenticator, let refusal = authenticator(request) {
-            return respond(streamID, refusal.response)
-        }
         let handler: HTTP2Handler
-        switch router.match(method: method, path: path) {
-        case .handler(let found): handler = found
-        case .notFound: return respond(streamID, HTTP2ServerError(.notFound, "no route for \(path)").response)
-        case .methodNotAllowed: return respond(streamID, HTTP2ServerError(.methodNotAllowed, "\(method) not allowed on \(path)").response)
-        }
         var running = RunningStream()
         var deadline: ContinuousClock.Instant?
-        if let value = message.head.fields[Self.deadlineHeader] {
-            guard let milliseconds = HTTP2Deadline.parse(Substring(value)) else {
-                return respond(streamID, HTTP2ServerError(.badRequest, "\(HTTP2Deadline.headerName) must be whole milliseconds in 0...\(HTTP2Deadline.maximumMilliseconds)").response)
+        switch router.route(request) {
+        case .refused(let refusal):
+            return respond(streamID, refusal.response)
+        case .handler(let found, let timeout):
+            handler = found
+            if let timeout {
+                deadline = .now + timeout
+                let expiry = NIODeadline.now() + .nanoseconds(Int64(timeout / .nanoseconds(1)))
+                running.deadline = expiry
+                deadlines.cover(expiry, on: context.eventLoop.assumeIsolated()) { self.sweepDeadlines() }
             }
-            deadline = .now + .milliseconds(milliseconds)
-            let expiry = NIODeadline.now() + .milliseconds(milliseconds)
-            running.deadline = expiry
-            deadlines.cover(expiry, on: context.eventLoop.assumeIsolated()) { self.sweepDeadlines() }
         }
         streams[streamID] = running
         guard let bound else { return }

@@ -20,14 +20,7 @@ struct ServerStreamWork: Sendable {
             task.map { connection.value.attach($0, to: streamID) } ?? false
         }
         guard attached else { return }
-        let response: HTTP2ServerResponse
-        do {
-            response = try await handler(request, context)
-        } catch let error as HTTP2ServerError {
-            response = error.response
-        } catch {
-            response = HTTP2ServerError(.internalServerError, "the handler failed").response
-        }
+        let response = await HTTP2Router.answer(handler, request, context)
         if loop.inEventLoop {
             connection.value.finish(streamID, with: response)
         } else {

@@ -22,8 +22,15 @@ struct LoadCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "The gateway, http://host:port.")
+    @Option(help: "The gateway, http://host:port; or a comma-separated list of them (every node's public API under `tailor local --api-on-nodes`), connections spread over them in turn.")
     var target: String = "http://127.0.0.1:8080"
+
+    /// `--target`'s addresses; nil when one is not http://host:port.
+    var targets: [GatewayAddress]? {
+        let parsed = target.split(separator: ",").map { GatewayAddress($0.trimmingCharacters(in: .whitespaces)) }
+        guard !parsed.isEmpty, parsed.allSatisfy({ $0 != nil }) else { return nil }
+        return parsed.compactMap { $0 }
+    }
 
     @Option(help: "Requests per second, or a comma-separated list of rates to run in turn.")
     var rate: String = "1000"
@@ -71,7 +78,7 @@ struct LoadCommand: AsyncParsableCommand {
     var json = false
 
     func validate() throws {
-        guard GatewayAddress(target) != nil else { throw ValidationError("--target must look like http://host:port") }
+        guard targets != nil else { throw ValidationError("--target must look like http://host:port, or a comma-separated list of them") }
         guard let rates = Self.rates(rate), !rates.isEmpty else {
             throw ValidationError("--rate must be a positive number or a comma-separated list of them")
         }
@@ -108,8 +115,9 @@ struct LoadCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let target = GatewayAddress(target)!
-        var settings = LoadRun.Settings(target: target)
+        let targets = targets!
+        var settings = LoadRun.Settings(target: targets[0])
+        settings.alsoTargets = Array(targets.dropFirst())
         settings.connections = connections
         settings.warmup = DurationText.parse(warmup)!
         settings.duration = DurationText.parse(duration)!
@@ -125,7 +133,7 @@ struct LoadCommand: AsyncParsableCommand {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let outcome: Result<LoadReport, any Error>
         do {
-            outcome = .success(try await measure(target: target, settings: settings, group: group))
+            outcome = .success(try await measure(targets: targets, settings: settings, group: group))
         } catch {
             outcome = .failure(error)
         }
@@ -141,16 +149,18 @@ struct LoadCommand: AsyncParsableCommand {
         }
     }
 
-    private func measure(target: GatewayAddress, settings: LoadRun.Settings, group: any EventLoopGroup) async throws -> LoadReport {
-        do {
-            try await target.withConnection(on: group, connectTimeout: .seconds(3)) { _ in }
-        } catch {
-            throw LoadError(message: "cannot reach \(target): \(error)")
+    private func measure(targets: [GatewayAddress], settings: LoadRun.Settings, group: any EventLoopGroup) async throws -> LoadReport {
+        for target in targets {
+            do {
+                try await target.withConnection(on: group, connectTimeout: .seconds(3)) { _ in }
+            } catch {
+                throw LoadError(message: "cannot reach \(target): \(error)")
+            }
         }
         // Event ids differ between invocations, so a second run's events are not retries of the first's.
         let invocation = String(UInt32.random(in: .min ... .max), radix: 36)
         var report = LoadReport(
-            target: target.description, connections: connections,
+            target: targets.map(\.description).joined(separator: ","), connections: connections,
             warmupSeconds: DurationText.seconds(settings.warmup), durationSeconds: DurationText.seconds(settings.duration),
             eventsShare: eventsShare, seed: seed, sloP99Ms: sloP99Ms
         )

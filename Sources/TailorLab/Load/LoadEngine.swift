@@ -15,7 +15,9 @@ import TailorClient
 /// Every member is touched only on `loop`; the class is `@unchecked Sendable` for that.
 final class LoadEngine: @unchecked Sendable {
     struct Settings: Sendable {
-        var target: GatewayAddress
+        /// Where connections go, in turn (connection i to `targets[i % count]`): one
+        /// gateway, or every node that serves the public API.
+        var targets: [GatewayAddress]
         var connections: Int
         /// Requests that may wait for a free connection; more are dropped.
         var queueCapacity: Int
@@ -37,6 +39,8 @@ final class LoadEngine: @unchecked Sendable {
     private var requests: LoadRun.Prepared?
     private var start: ContinuousClock.Instant
     private var nextIndex = 0
+    /// How many connections were opened: the next one goes to `targets[opened % count]`.
+    private var opened = 0
     private var done: EventLoopPromise<LoadTally>?
     private var sweep: RepeatedTask?
 
@@ -130,6 +134,8 @@ final class LoadEngine: @unchecked Sendable {
 
     private func connect() {
         let connection = LoadConnection(engine: self)
+        let target = settings.targets[opened % settings.targets.count]
+        opened += 1
         live[ObjectIdentifier(connection)] = connection
         ClientBootstrap(group: loop)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
@@ -137,7 +143,7 @@ final class LoadEngine: @unchecked Sendable {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(connection) }
             }
-            .connect(host: settings.target.host, port: settings.target.port)
+            .connect(host: target.host, port: target.port)
             .whenComplete { result in
                 switch result {
                 case .success: self.idle(connection)

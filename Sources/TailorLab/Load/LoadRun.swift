@@ -8,6 +8,9 @@ import TailorClient
 struct LoadRun {
     struct Settings: Sendable {
         var target: GatewayAddress
+        /// More public APIs to spread connections over with `target` (every node's, with
+        /// `tailor local --api-on-nodes`).
+        var alsoTargets: [GatewayAddress] = []
         var connections = 32
         /// Requests that may wait for a free connection, per connection.
         var queuedPerConnection = 8
@@ -49,7 +52,7 @@ struct LoadRun {
 
     private func engine(readsBodies: Bool) -> LoadEngine {
         let engineSettings = LoadEngine.Settings(
-            target: settings.target, connections: settings.connections,
+            targets: [settings.target] + settings.alsoTargets, connections: settings.connections,
             queueCapacity: settings.connections * settings.queuedPerConnection, timeout: settings.timeout, readsBodies: readsBodies
         )
         return LoadEngine(settings: engineSettings, loop: group.next())
