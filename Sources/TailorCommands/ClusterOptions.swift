@@ -38,12 +38,26 @@ struct ClusterOptions: ParsableArguments {
     static let threadCounts = 1...256
 
     /// Applies `--threads` and `--executor`; called first thing in a member's `run()`.
-    func installExecutor() {
+    /// Returns false when `--executor event-loops` could not be installed.
+    @discardableResult
+    func installExecutor() -> Bool {
         if let threads { NIOSingletons.groupLoopCountSuggestion = threads }
-        guard executor == .eventLoops else { return }
+        guard executor == .eventLoops else { return true }
         // Request handlers then run on the threads that do the network I/O, instead of
         // hopping to Dispatch's pool and back on every await (measured in the README).
-        _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        // NIO installs itself through a runtime hook it finds with dlsym, which a
+        // statically linked binary does not export: there it fails, and the handlers'
+        // executor preferences (the HTTP/2 server's, ConnectionLoopMiddleware) keep
+        // requests on their connections' loops instead.
+        return NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+    }
+
+    /// Says at start when `--executor event-loops` could not be installed.
+    func reportExecutor(installed: Bool, logger: Logger) {
+        guard !installed else { return }
+        logger.info(
+            "Swift concurrency's global executor stays Dispatch's pool (a statically linked binary does not export the hook --executor event-loops needs); request handlers run on their connections' event loops"
+        )
     }
 
     /// The members named at start; empty when only `--seeds` is given.

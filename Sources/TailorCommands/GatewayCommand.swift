@@ -39,10 +39,11 @@ struct GatewayCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        cluster.installExecutor()
+        let executorInstalled = cluster.installExecutor()
         LoggingSetup.bootstrap(level: cluster.logLevel, member: name)
         Observability.bootstrap()
         let logger = Logger(label: "tailor.gateway")
+        cluster.reportExecutor(installed: executorInstalled, logger: logger)
         var configuration = try api.configuration(listen: listen.endpoint, cluster: cluster, trust: trust, command: "gateway")
         trust.warnIfInsecure(configuration.trust, access: configuration.access, logger: logger)
         configuration.name = name

@@ -119,10 +119,11 @@ struct NodeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        cluster.installExecutor()
+        let executorInstalled = cluster.installExecutor()
         LoggingSetup.bootstrap(level: cluster.logLevel, member: name)
         Observability.bootstrap()
         let logger = Logger(label: "tailor.node")
+        cluster.reportExecutor(installed: executorInstalled, logger: logger)
         // The node is handed its seed: the demo shop, generated here.
         let seedSetup = demo
             ? NodeConfiguration.SeedSetup(endingAtMillis: demoAt ?? DemoClock.defaultEnd(), source: DemoSeed(shop: DemoShop(configuration: demoShop)))

@@ -59,6 +59,7 @@ package final class GatewayService: Service, Sendable {
 
     package func run() async throws {
         let router = Router(context: GatewayRequestContext.self)
+        router.add(middleware: ConnectionLoopMiddleware())
         router.add(middleware: JSONErrorMiddleware())
         // Per endpoint, method and status: requests, errors and latency (http_server_*).
         router.add(middleware: MetricsMiddleware())

@@ -20,7 +20,6 @@ public final class HTTP2Server: Service, Sendable {
     private struct State {
         var listener: (any Channel)?
         var connections: [ObjectIdentifier: NIOLoopBound<ServerConnectionHandler>] = [:]
-        var executors: [ObjectIdentifier: EventLoopTaskExecutor] = [:]
         var shuttingDown = false
     }
 
@@ -128,7 +127,7 @@ public final class HTTP2Server: Service, Sendable {
                     )
                     try channel.pipeline.syncOperations.addHandler(handler)
                     self.register(handler, on: channel)
-                    acceptedSink.yield(Accepted(requests: requests, executor: self.executor(for: channel.eventLoop)))
+                    acceptedSink.yield(Accepted(requests: requests, executor: EventLoopTaskExecutor.shared(for: channel.eventLoop)))
                 }
             }
             .bind(host: configuration.host, port: configuration.port)
@@ -148,16 +147,6 @@ public final class HTTP2Server: Service, Sendable {
         if shuttingDown {
             // Accepted while the listener was closing: drain it like the others once active.
             channel.eventLoop.assumeIsolated().execute { bound.value.beginGracefulShutdown() }
-        }
-    }
-
-    private func executor(for loop: any EventLoop) -> EventLoopTaskExecutor {
-        state.withLock { state in
-            let key = ObjectIdentifier(loop)
-            if let executor = state.executors[key] { return executor }
-            let executor = EventLoopTaskExecutor(loop: loop)
-            state.executors[key] = executor
-            return executor
         }
     }
 
