@@ -148,20 +148,19 @@ struct NodeCommand: AsyncParsableCommand {
                 "probability": "\(failpoint.probability)", "armed-while-exists": "\(failpoint.armedWhileExists)",
             ])
         }
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        // With --public-listen, the public API in this process: a gateway whose calls to
+        // this node skip the socket.
+        configuration.inProcess = publicListen.map { _ in InProcessServers() }
+        let node = NodeService(configuration: configuration, logger: logger)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: node)]
         if let publicListen {
-            // The public API in this process: a gateway whose calls to this node skip the socket.
-            let inProcess = InProcessServers()
-            configuration.inProcess = inProcess
             var api = try api.configuration(listen: publicListen.endpoint, cluster: cluster, trust: trust, command: "node --public-listen")
             trust.warnIfInsecure(api.trust, access: api.access, logger: logger)
             api.name = "\(name)-api"
             api.internalListen = Endpoint(host: listen.endpoint.host, port: 0)
-            api.inProcess = inProcess
+            api.inProcess = configuration.inProcess
             services.append(.init(service: GatewayService(configuration: api, logger: Logger(label: "tailor.gateway"))))
         }
-        let node = NodeService(configuration: configuration, logger: logger)
-        services.insert(.init(service: node), at: 0)
         if let metricsListen { services.append(.init(service: MetricsEndpoint.application(listening: metricsListen.endpoint))) }
         if let parent = cluster.parentPid {
             services.append(.init(service: ParentWatch(parent: parent), successTerminationBehavior: .gracefullyShutdownGroup))

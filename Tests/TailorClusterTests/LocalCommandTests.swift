@@ -58,19 +58,10 @@ struct LocalCommandTests {
     @Test("starts nodes and a gateway that answer, and SIGTERM leaves no process behind")
     func startAndStop() async throws {
         let ports = try FreePorts.take(4)
-        let launcher = Process()
-        launcher.executableURL = TestCluster.executable
         // The nodes' ports, then the gateway's internal (gossip) port, follow --node-port;
         // take four consecutive free ones by probing.
         let nodePort = try Self.consecutiveFreePorts(4)
-        launcher.arguments = [
-            "local", "--nodes", "3", "--port", String(ports[0]), "--node-port", String(nodePort),
-            "--demo-small", "--partitions", "16",
-        ]
-        let output = Pipe()
-        launcher.standardOutput = output
-        launcher.standardError = FileHandle.nullDevice
-        try launcher.run()
+        let (launcher, output) = try Self.launchLocal(port: ports[0], nodePort: nodePort)
         defer { if launcher.isRunning { kill(launcher.processIdentifier, SIGKILL) } }
 
         let banner = try await Self.readUntil("Tailor is running", from: output.fileHandleForReading, timeout: .seconds(60))
@@ -80,28 +71,14 @@ struct LocalCommandTests {
         let children = ProcessCPU.children(of: launcher.processIdentifier)
         #expect(children.count == 4, "expected 3 nodes and a gateway, found \(children)")
 
-        kill(launcher.processIdentifier, SIGTERM)
-        launcher.waitUntilExit()
-        #expect(launcher.terminationStatus == 0)
-        for child in children {
-            #expect(kill(child, 0) == -1 && errno == ESRCH, "child \(child) still exists after the launcher stopped")
-        }
+        Self.stopExpectingNoneLeft(launcher, children: children)
     }
 
     @Test("--api-on-nodes: no gateway process, every node answers the public API in full, and a write through one is read through another")
     func apiOnNodes() async throws {
         let port = try Self.consecutiveFreePorts(3)
         let nodePort = try Self.consecutiveFreePorts(3)
-        let launcher = Process()
-        launcher.executableURL = TestCluster.executable
-        launcher.arguments = [
-            "local", "--nodes", "3", "--port", String(port), "--node-port", String(nodePort),
-            "--demo-small", "--partitions", "16", "--api-on-nodes",
-        ]
-        let output = Pipe()
-        launcher.standardOutput = output
-        launcher.standardError = FileHandle.nullDevice
-        try launcher.run()
+        let (launcher, output) = try Self.launchLocal(port: port, nodePort: nodePort, ["--api-on-nodes"])
         defer { if launcher.isRunning { kill(launcher.processIdentifier, SIGKILL) } }
 
         let banner = try await Self.readUntil("Tailor is running", from: output.fileHandleForReading, timeout: .seconds(60))
@@ -130,6 +107,27 @@ struct LocalCommandTests {
             #expect((DurabilityClusterTests.json(data)["events"] as? [Any])?.count == 1, "\(String(decoding: data, as: UTF8.self))")
         }
 
+        Self.stopExpectingNoneLeft(launcher, children: children)
+    }
+
+    /// Starts `tailor local` with three nodes on the small demo shop (16 partitions),
+    /// its standard output piped for ``readUntil(_:from:timeout:)``.
+    static func launchLocal(port: Int, nodePort: Int, _ more: [String] = []) throws -> (Process, Pipe) {
+        let launcher = Process()
+        launcher.executableURL = TestCluster.executable
+        launcher.arguments = [
+            "local", "--nodes", "3", "--port", String(port), "--node-port", String(nodePort),
+            "--demo-small", "--partitions", "16",
+        ] + more
+        let output = Pipe()
+        launcher.standardOutput = output
+        launcher.standardError = FileHandle.nullDevice
+        try launcher.run()
+        return (launcher, output)
+    }
+
+    /// SIGTERMs the launcher and expects it to exit 0 leaving none of `children` behind.
+    static func stopExpectingNoneLeft(_ launcher: Process, children: [Int32]) {
         kill(launcher.processIdentifier, SIGTERM)
         launcher.waitUntilExit()
         #expect(launcher.terminationStatus == 0)

@@ -57,10 +57,12 @@ public final class InProcessServers: Sendable {
             group.cancelAll()
             return first
         }
-        if let answer, !Task.isCancelled { return answer }
         if Task.isCancelled {
             throw HTTP2CallError(.cancelled, "the call was cancelled", peer: peer.description, retryable: false)
         }
-        throw HTTP2CallError(.deadlineExceeded, "no answer within \(deadline)", peer: peer.description, retryable: false)
+        guard let answer else {
+            throw HTTP2CallError(.deadlineExceeded, "no answer within \(deadline)", peer: peer.description, retryable: false)
+        }
+        return answer
     }
 }

@@ -142,7 +142,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
             handler = found
             if let timeout {
                 deadline = .now + timeout
-                let expiry = NIODeadline.now() + .nanoseconds(Int64(timeout / .nanoseconds(1)))
+                let expiry = NIODeadline.now() + TimeAmount(timeout)
                 running.deadline = expiry
                 deadlines.cover(expiry, on: context.eventLoop.assumeIsolated()) { self.sweepDeadlines() }
             }

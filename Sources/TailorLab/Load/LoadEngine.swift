@@ -87,7 +87,7 @@ final class LoadEngine: @unchecked Sendable {
             let due = start + offset
             guard due <= horizon else {
                 let wait = due - clock.now
-                loop.scheduleTask(in: .nanoseconds(max(0, nanoseconds(wait)))) { self.tick() }
+                loop.scheduleTask(in: TimeAmount(max(.zero, wait))) { self.tick() }
                 return
             }
             let request = requests.request(at: nextIndex)
@@ -139,7 +139,7 @@ final class LoadEngine: @unchecked Sendable {
         live[ObjectIdentifier(connection)] = connection
         ClientBootstrap(group: loop)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
-            .connectTimeout(.nanoseconds(nanoseconds(settings.timeout)))
+            .connectTimeout(TimeAmount(settings.timeout))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(connection) }
             }
@@ -331,11 +331,4 @@ final class LoadConnection: ChannelInboundHandler, @unchecked Sendable {
         engine.closed(self, carrying: item, reason: reason)
         context?.close(promise: nil)
     }
-}
-
-/// Nanoseconds of a duration, for NIO's `TimeAmount`.
-private func nanoseconds(_ duration: Duration) -> Int64 {
-    let (seconds, attoseconds) = duration.components
-    return seconds.multipliedReportingOverflow(by: 1_000_000_000).overflow
-        ? .max : seconds * 1_000_000_000 + attoseconds / 1_000_000_000
 }
