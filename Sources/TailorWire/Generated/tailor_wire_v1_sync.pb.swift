@@ -30,8 +30,8 @@ fileprivate nonisolated struct _GeneratedWithProtocGenSwiftVersion: SwiftProtobu
 }
 
 /// One record of a partition replica (TailorCRDT.ReplicatedRecord). `body` is the
-/// encoded Event, EventSignals, Product (empty: deleted), StockLevel, or nothing
-/// for an erasure.
+/// encoded Event, EventSignals, Product (empty: deleted), StockLevel, ShopperLink,
+/// or nothing for an erasure.
 public nonisolated struct WireRecord: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -258,11 +258,35 @@ public nonisolated struct WireExportResponse: Sendable {
 
   public var purchased: [String] = []
 
+  /// Anonymous shoppers whose history was merged into this one (ShopperLink).
+  public var linked: [String] = []
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
   fileprivate var _erasedAtMillis: Int64? = nil
+}
+
+/// POST /internal/users/link: the history of `anonymous` was merged into `user`,
+/// a shopper of the receiver's partition (answered with a WriteResponse). Also the
+/// body of the record that keeps it, filed with `user`'s events: it replicates
+/// like them, an erasure of `user` removes it, and the gateway erases `anonymous`
+/// with `user`.
+public nonisolated struct WireShopperLink: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var user: String = String()
+
+  public var anonymous: String = String()
+
+  public var atMillis: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
 }
 
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
@@ -714,7 +738,7 @@ nonisolated extension WireExportRequest: SwiftProtobuf.Message, SwiftProtobuf._M
 
 nonisolated extension WireExportResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ExportResponse"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}events\0\u{3}erased_at_millis\0\u{3}event_count\0\u{1}purchased\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}events\0\u{3}erased_at_millis\0\u{3}event_count\0\u{1}purchased\0\u{1}linked\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -726,6 +750,7 @@ nonisolated extension WireExportResponse: SwiftProtobuf.Message, SwiftProtobuf._
       case 2: try { try decoder.decodeSingularInt64Field(value: &self._erasedAtMillis) }()
       case 3: try { try decoder.decodeSingularUInt64Field(value: &self.eventCount) }()
       case 4: try { try decoder.decodeRepeatedStringField(value: &self.purchased) }()
+      case 5: try { try decoder.decodeRepeatedStringField(value: &self.linked) }()
       default: break
       }
     }
@@ -748,6 +773,9 @@ nonisolated extension WireExportResponse: SwiftProtobuf.Message, SwiftProtobuf._
     if !self.purchased.isEmpty {
       try visitor.visitRepeatedStringField(value: self.purchased, fieldNumber: 4)
     }
+    if !self.linked.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.linked, fieldNumber: 5)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -756,6 +784,47 @@ nonisolated extension WireExportResponse: SwiftProtobuf.Message, SwiftProtobuf._
     if lhs._erasedAtMillis != rhs._erasedAtMillis {return false}
     if lhs.eventCount != rhs.eventCount {return false}
     if lhs.purchased != rhs.purchased {return false}
+    if lhs.linked != rhs.linked {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension WireShopperLink: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ShopperLink"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}user\0\u{1}anonymous\0\u{3}at_millis\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.user) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.anonymous) }()
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self.atMillis) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.user.isEmpty {
+      try visitor.visitSingularStringField(value: self.user, fieldNumber: 1)
+    }
+    if !self.anonymous.isEmpty {
+      try visitor.visitSingularStringField(value: self.anonymous, fieldNumber: 2)
+    }
+    if self.atMillis != 0 {
+      try visitor.visitSingularInt64Field(value: self.atMillis, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: WireShopperLink, rhs: WireShopperLink) -> Bool {
+    if lhs.user != rhs.user {return false}
+    if lhs.anonymous != rhs.anonymous {return false}
+    if lhs.atMillis != rhs.atMillis {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
