@@ -56,17 +56,21 @@ package struct ShopperEvent: Codable, Sendable, Hashable {
     /// The recommendation the event came from (`recommendationId` of an answer):
     /// required on an impression; a click, add-to-cart or purchase may carry it.
     package var recommendationId: String?
+    /// The anonymous id the shopper browsed under before this event named them (a login,
+    /// a purchase with an account): the gateway merges that history into `user`'s once.
+    /// Only a private key may send it (linking identities is the shop's server's word).
+    package var anonymousId: String?
 
     /// The JSON spells the shopper `user`.
     enum CodingKeys: String, CodingKey {
-        case id, type, shopper = "user", session, product, products, quantity, price, query, at, context, personalization, recommendationId
+        case id, type, shopper = "user", session, product, products, quantity, price, query, at, context, personalization, recommendationId, anonymousId
     }
 
     package init(
         id: String? = nil, type: EventType, shopper: String, session: String? = nil,
         product: String? = nil, products: [String]? = nil, quantity: Int? = nil, price: Double? = nil,
         query: String? = nil, at: Date? = nil, context: [String: String]? = nil, personalization: String? = nil,
-        recommendationId: String? = nil
+        recommendationId: String? = nil, anonymousId: String? = nil
     ) {
         self.id = id
         self.type = type
@@ -81,6 +85,7 @@ package struct ShopperEvent: Codable, Sendable, Hashable {
         self.context = context
         self.personalization = personalization
         self.recommendationId = recommendationId
+        self.anonymousId = anonymousId
     }
 
     /// `product` and `products` together, in order, without repeats.
@@ -100,6 +105,7 @@ package struct ShopperEvent: Codable, Sendable, Hashable {
         try Check.optionalIdentifier(id, "\(field).id")
         try Check.identifier(shopper, "\(field).user")
         try Check.optionalIdentifier(session, "\(field).session")
+        try Check.optionalIdentifier(anonymousId, "\(field).anonymousId")
         try Check.optionalIdentifier(product, "\(field).product")
         if let products {
             try Check.count(products.count, "\(field).products", max: Limits.maximumProductsPerEvent)
