@@ -15,6 +15,8 @@ package enum Limits {
     package static let maximumTextBytes = 512
     /// A `recommendationId` as an event carries it (UTF-8 bytes).
     package static let maximumRecommendationIDBytes = 512
+    /// A product's `url` and `imageURL` (UTF-8 bytes).
+    package static let maximumURLBytes = 2_048
     /// Search queries (UTF-8 bytes).
     package static let maximumQueryBytes = 256
     /// Products named by one event.

@@ -16,12 +16,18 @@ package struct Product: Codable, Sendable, Hashable {
     /// Average rating, 0 to 5.
     package var rating: Double?
     package var version: Int64
+    /// The product's page on the shop's site: an absolute `http(s)` URL.
+    package var url: String?
+    /// The product's main image: an absolute `http(s)` URL.
+    package var imageURL: String?
 
     package init(
         id: String, title: String, categoryPath: [String], brand: String? = nil, price: Double,
         cost: Double? = nil, attributes: [String: String]? = nil, tags: [String]? = nil,
-        rating: Double? = nil, version: Int64
+        rating: Double? = nil, version: Int64, url: String? = nil, imageURL: String? = nil
     ) {
+        self.url = url
+        self.imageURL = imageURL
         self.id = id
         self.title = title
         self.categoryPath = categoryPath
@@ -59,6 +65,8 @@ package struct Product: Codable, Sendable, Hashable {
             for (index, tag) in tags.enumerated() { try Check.text(tag, "\(field).tags[\(index)]", maxBytes: Limits.maximumIDBytes) }
         }
         if let rating { try Check.number(rating, "\(field).rating", max: 5) }
+        if let url { try Check.webAddress(url, "\(field).url") }
+        if let imageURL { try Check.webAddress(imageURL, "\(field).imageURL") }
         if version < 0 { throw ValidationError(field: "\(field).version", problem: "must not be negative") }
     }
 }

@@ -149,10 +149,16 @@ package struct RecommendedItem: Codable, Sendable, Hashable {
     package var reason: String
     /// Where the item stands in the answer, from 1.
     package var position: Int
+    /// The product's page and image, when the shop gave them.
+    package var url: String?
+    package var imageURL: String?
 
     package init(
-        product: String, title: String, category: String, price: Double, score: Float, signals: Signals, reason: String, position: Int = 1
+        product: String, title: String, category: String, price: Double, score: Float, signals: Signals, reason: String, position: Int = 1,
+        url: String? = nil, imageURL: String? = nil
     ) {
+        self.url = url
+        self.imageURL = imageURL
         self.position = position
         self.product = product
         self.title = title

@@ -94,9 +94,12 @@ package struct ShopperEvent: Codable, Sendable, Hashable {
         return ([product].compactMap { $0 } + (products ?? [])).filter { seen.insert($0).inserted }
     }
 
-    /// How far from the gateway's clock `at` may be: events are for what shoppers do
-    /// now, and the decayed counters have no use for times far from it.
-    package static let maximumAgeSeconds: Double = 400 * 86_400
+    /// How far back from the gateway's clock `at` may be: ten years (3,653 days), so a
+    /// shop can import the order history it keeps. Old events weigh in the shopper's
+    /// situation relative to their newest, and co-occurrence does not decay; only the
+    /// popularity and trend counters give them (rightly) next to nothing.
+    package static let maximumAgeSeconds: Double = 3_653 * 86_400
+    /// How far ahead of the gateway's clock `at` may be: clocks differ a little.
     package static let maximumFutureSeconds: Double = 3_600
 
     /// Checks the event against the API's rules; `field` is its path in the body,
@@ -134,7 +137,7 @@ package struct ShopperEvent: Codable, Sendable, Hashable {
         if let at {
             let offset = at.timeIntervalSince(now)
             if !(offset >= -Self.maximumAgeSeconds && offset <= Self.maximumFutureSeconds) {
-                throw ValidationError(field: "\(field).at", problem: "must be within the last 400 days and at most one hour ahead of the gateway's clock")
+                throw ValidationError(field: "\(field).at", problem: "must be within the last 10 years (3653 days) and at most one hour ahead of the gateway's clock")
             }
         }
         try Check.context(context, "\(field).context")

@@ -34,6 +34,19 @@ package enum Check {
         }
     }
 
+    /// An absolute `http://` or `https://` address, with no spaces or control characters,
+    /// at most ``Limits/maximumURLBytes``: what a storefront or an email can link to.
+    package static func webAddress(_ value: String, _ field: String) throws(ValidationError) {
+        try text(value, field, maxBytes: Limits.maximumURLBytes)
+        let lower = value.prefix(8).lowercased()
+        guard lower.hasPrefix("https://") || lower.hasPrefix("http://"), value.utf8.count > (lower.hasPrefix("https://") ? 8 : 7) else {
+            throw ValidationError(field: field, problem: "must be an absolute http:// or https:// URL")
+        }
+        if value.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.properties.generalCategory == .control }) {
+            throw ValidationError(field: field, problem: "must not contain spaces or control characters (percent-encode them)")
+        }
+    }
+
     package static func count(_ count: Int, _ field: String, max: Int, allowEmpty: Bool = true) throws(ValidationError) {
         if !allowEmpty && count == 0 { throw ValidationError(field: field, problem: "must not be empty") }
         if count > max { throw ValidationError(field: field, problem: "has \(count) entries; at most \(max) are allowed") }

@@ -187,7 +187,8 @@ package struct CatalogIndex: Sendable {
             let summary = ProductSummary(
                 id: ids[row], title: titles[row], category: categories[row], brand: brands[row], price: numbers[row].price,
                 stock: level?.quantity, stockVersion: level?.version, version: records[row].version,
-                features: ProductFeatures.names(of: records[row]), cost: records[row].cost
+                features: ProductFeatures.names(of: records[row]), cost: records[row].cost,
+                url: records[row].url, imageURL: records[row].imageURL
             )
             result.append(summary)
             bytes += summary.estimatedBytes
@@ -344,18 +345,25 @@ package struct ProductSummary: Sendable, Hashable {
     package var features: [String]
     /// What the product costs the shop, nil when unknown (the margin of attributed purchases).
     package var cost: Double?
+    /// The product's page and image, nil when the shop gave none.
+    package var url: String?
+    package var imageURL: String?
 
     /// About what the summary takes on the wire: its text and its numbers.
     package var estimatedBytes: Int {
-        features.reduce(id.utf8.count + title.utf8.count + category.utf8.count + brand.utf8.count + 48) { $0 + $1.utf8.count + 2 }
+        features.reduce(
+            id.utf8.count + title.utf8.count + category.utf8.count + brand.utf8.count + (url?.utf8.count ?? 0) + (imageURL?.utf8.count ?? 0) + 48
+        ) { $0 + $1.utf8.count + 2 }
     }
 
     package init(
         id: String, title: String, category: String, brand: String, price: Double, stock: Int64?, stockVersion: Int64?, version: Int64,
-        features: [String] = [], cost: Double? = nil
+        features: [String] = [], cost: Double? = nil, url: String? = nil, imageURL: String? = nil
     ) {
         self.features = features
         self.cost = cost
+        self.url = url
+        self.imageURL = imageURL
         self.id = id
         self.title = title
         self.category = category

@@ -2,10 +2,19 @@ import TailorModel
 import Foundation
 
 extension ShopperProfile {
-    /// Half-life of an event's weight among the seed items: a day.
+    /// Half-life of an event's weight among the seed items: a day, counted back from
+    /// the shopper's newest event (see ``situation(nowMillis:)``).
     static let itemHalfLifeMillis: Double = 24 * 3_600_000
-    /// Half-life of an event's weight in the category and brand affinities: two weeks.
+    /// Half-life of an event's weight in the category and brand affinities: two weeks,
+    /// counted back from the shopper's newest event.
     static let affinityHalfLifeMillis: Double = 14 * 24 * 3_600_000
+    /// The least an item's recency factor falls to, however long before the newest
+    /// event it was: the long-term history keeps this share of a step of the live
+    /// session (before the order decay), so it orders and weighs but never vanishes.
+    static let itemRecencyFloor: Double = 1.0 / 16
+    /// The least an affinity's recency factor falls to: taste in kinds of product and
+    /// brands outlasts interest in one product, so old history keeps a quarter.
+    static let affinityRecencyFloor: Double = 1.0 / 4
     /// Each step further back in the history weighs this much as the one after it:
     /// what the shopper looked at last says most about what they want next. Chosen on
     /// the validation items of Amazon Beauty (`tailor eval --target validation`):
@@ -29,6 +38,13 @@ extension ShopperProfile {
     /// half-life × an order decay, heaviest first, negative totals dropped. Category
     /// (per full path and each ancestor) and brand affinities are the two-week
     /// decayed sums of interest, normalised so the largest is 1.
+    ///
+    /// Time never erases (DESIGN.md §2): ages count back from the shopper's newest
+    /// event, not from `nowMillis`, and each recency factor has a floor
+    /// (``itemRecencyFloor``, ``affinityRecencyFloor``). A shopper who comes back after
+    /// a year finds the situation they left; once they act again, the new session
+    /// outweighs the old history, which still counts. Only the search query is read
+    /// against `nowMillis` (``queryFreshnessMillis``): it describes the moment.
     package func situation(nowMillis: Int64) -> Situation {
         // Sums go into arrays indexed like `symbols.indexByName`, one per role (item,
         // category prefix, brand), so no string is split or hashed per event.
@@ -47,11 +63,12 @@ extension ShopperProfile {
         var heaviestFeatureStep: Float = 0
         var featureStep: Float = 1
         var featureSteps = 0
+        let newestMillis = events.last?.atMillis ?? nowMillis
 
         for (rank, event) in events.reversed().enumerated() {
             let start = end - event.products.count
             end = start
-            let age = Double(max(0, nowMillis - event.atMillis))
+            let age = Double(max(0, newestMillis - event.atMillis))
             if event.type == .search, !queryFound, !event.query.isEmpty {
                 queryFound = true
                 if nowMillis - event.atMillis <= Self.queryFreshnessMillis { query = Words.of(event.query) }
@@ -59,9 +76,9 @@ extension ShopperProfile {
             guard !event.products.isEmpty else { continue }
             let interest = event.type.interest * Self.quantityFactor(event.quantity)
             let order = rank < orderWeights.count ? orderWeights[rank] : pow(Self.orderDecay, Float(rank))
-            let fresh = interest * Float(exp2(-age / Self.itemHalfLifeMillis))
+            let fresh = interest * Float(max(Self.itemRecencyFloor, exp2(-age / Self.itemHalfLifeMillis)))
             let recent = fresh * order
-            let lasting = interest * Float(exp2(-age / Self.affinityHalfLifeMillis))
+            let lasting = interest * Float(max(Self.affinityRecencyFloor, exp2(-age / Self.affinityHalfLifeMillis)))
             if featureSteps < Self.maximumSituationItems {
                 // The last steps' features, each product's vector weighted like its step.
                 let step = fresh * featureStep

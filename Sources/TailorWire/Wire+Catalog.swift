@@ -13,13 +13,16 @@ extension WireProduct {
         tags = product.tags ?? []
         if let rating = product.rating { self.rating = rating }
         version = product.version
+        if let url = product.url { self.url = url }
+        if let imageURL = product.imageURL { self.imageURL = imageURL }
     }
 
     package var model: Product {
         Product(
             id: id, title: title, categoryPath: categoryPath, brand: hasBrand ? brand : nil, price: price,
             cost: hasCost ? cost : nil, attributes: attributes.isEmpty ? nil : attributes,
-            tags: tags.isEmpty ? nil : tags, rating: hasRating ? rating : nil, version: version
+            tags: tags.isEmpty ? nil : tags, rating: hasRating ? rating : nil, version: version,
+            url: hasURL ? url : nil, imageURL: hasImageURL ? imageURL : nil
         )
     }
 }

@@ -49,6 +49,21 @@ let samples: [Sample] = [
         coverage: Coverage(partitions: 16, answered: 16, degraded: false),
         placement: .productSimilar, strategy: .margin, tookMs: 12.345678
     )),
+    Sample(name: "items with and without links", response: RecommendationResponse(
+        items: [
+            RecommendedItem(
+                product: "p-1", title: "Puzzle", category: "Toys > Puzzles", price: 12.5, score: 0.5, signals: .zero,
+                reason: "Popular", position: 1, url: "https://shop.example/p/1?ref=\"x\"", imageURL: "https://cdn.example/1.jpg"
+            ),
+            RecommendedItem(
+                product: "p-2", title: "Doll", category: "Toys > Dolls", price: 9, score: 0.25, signals: .zero,
+                reason: "Popular", position: 2, url: "https://shop.example/p/2"
+            ),
+            sampleItem("p-3", title: "No links", price: 3, score: 0.1),
+        ],
+        coverage: Coverage(partitions: 8, answered: 8, degraded: false),
+        placement: .homeForYou, strategy: .conversion, tookMs: 2
+    )),
     Sample(name: "degraded with reasons", response: RecommendationResponse(
         items: [
             sampleItem("sku/42", title: "Kettle", price: 49.5, score: 0.8125, signals: Signals(

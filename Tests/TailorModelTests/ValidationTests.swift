@@ -41,14 +41,17 @@ struct ValidationTests {
         #expect(field { try EventBatch(events: tooMany).validate(now: .now) } == "events")
     }
 
-    @Test("an event's time must be near the gateway's clock")
+    @Test("an event's time may be up to ten years back (imported history) and at most an hour ahead")
     func eventTime() {
         let now = Date()
         let event = { (offset: Double) in EventBatch(events: [ShopperEvent(type: .view, shopper: "u", product: "p", at: now.addingTimeInterval(offset))]) }
         #expect(field { try event(-86_400).validate(now: now) } == nil)
         #expect(field { try event(600).validate(now: now) } == nil)
         #expect(field { try event(2 * 3_600).validate(now: now) } == "events[0].at")
-        #expect(field { try event(-500 * 86_400).validate(now: now) } == "events[0].at")
+        #expect(field { try event(-500 * 86_400).validate(now: now) } == nil, "last year's orders can be imported")
+        #expect(field { try event(-3 * 365 * 86_400).validate(now: now) } == nil)
+        #expect(field { try event(-3_653 * 86_400 + 60).validate(now: now) } == nil)
+        #expect(field { try event(-3_654 * 86_400).validate(now: now) } == "events[0].at")
     }
 
     @Test("recommendation refusals name the field")

@@ -41,6 +41,7 @@ extension RecommendationResponse: JSONWritable {
         for reason in coverage.reasons ?? [] { bytes += reason.utf8.count + 8 }
         for item in items {
             bytes += 320 + item.product.utf8.count + item.title.utf8.count + item.category.utf8.count + item.reason.utf8.count
+            bytes += (item.url?.utf8.count ?? 0) + (item.imageURL?.utf8.count ?? 0)
         }
         return bytes
     }
@@ -69,6 +70,10 @@ extension RecommendedItem: JSONWritable {
         writer.beginObject()
         writer.key("category")
         writer.string(category)
+        if let imageURL {
+            writer.key("imageURL")
+            writer.string(imageURL)
+        }
         writer.key("position")
         writer.number(position)
         writer.key("price")
@@ -83,6 +88,10 @@ extension RecommendedItem: JSONWritable {
         try writer.value(signals)
         writer.key("title")
         writer.string(title)
+        if let url {
+            writer.key("url")
+            writer.string(url)
+        }
         writer.endObject()
     }
 }

@@ -26,6 +26,9 @@ final class CatalogMirror: InventoryReplica {
         var features: [String] = []
         /// Part of the product register: what it costs the shop, nil when unknown.
         var cost: Double?
+        /// Part of the product register: its page and image, nil when not given.
+        var url: String?
+        var imageURL: String?
 
         /// A product the mirror has heard nothing of yet.
         static let unknown = Entry(title: "", category: "", brand: "", price: 0, version: -1, deleted: false, stock: nil, stockVersion: -1)
@@ -40,6 +43,7 @@ final class CatalogMirror: InventoryReplica {
                 (title, category, brand, price, version, deleted) = (other.title, other.category, other.brand, other.price, other.version, other.deleted)
                 features = other.features
                 cost = other.cost
+                (url, imageURL) = (other.url, other.imageURL)
                 changed = true
             }
             if other.stockVersion > stockVersion {
@@ -92,7 +96,7 @@ final class CatalogMirror: InventoryReplica {
         let entry = Entry(
             title: summary.title, category: summary.category, brand: summary.brand, price: summary.price, version: summary.version,
             deleted: false, stock: summary.stock, stockVersion: summary.stock == nil ? -1 : summary.stockVersion ?? -1,
-            features: summary.features, cost: summary.cost
+            features: summary.features, cost: summary.cost, url: summary.url, imageURL: summary.imageURL
         )
         state.withLock { $0.merge(summary.id, entry, spread: false) }
     }
@@ -104,6 +108,7 @@ final class CatalogMirror: InventoryReplica {
             (product.title, product.category, product.brand ?? "", product.price, product.version)
         entry.features = ProductFeatures.names(of: product)
         entry.cost = product.cost
+        (entry.url, entry.imageURL) = (product.url, product.imageURL)
         state.withLock { $0.merge(product.id, entry, spread: true) }
     }
 
@@ -136,6 +141,14 @@ final class CatalogMirror: InventoryReplica {
                 id: id, category: entry.category, brand: entry.brand, price: entry.price,
                 features: state.frequencies.weights(of: entry.features), cost: entry.cost
             )
+        }
+    }
+
+    /// The product's page and image, for an answer's item (nil each when unknown).
+    func links(_ id: String) -> (url: String?, imageURL: String?) {
+        state.withLock { state in
+            guard let entry = state.entries[id], !entry.deleted else { return (nil, nil) }
+            return (entry.url, entry.imageURL)
         }
     }
 
@@ -182,7 +195,8 @@ final class CatalogMirror: InventoryReplica {
                 let entry = Entry(
                     title: item.title, category: item.category, brand: item.brand, price: item.price, version: item.version,
                     deleted: item.deleted, stock: item.hasStock_p ? item.stock : nil, stockVersion: item.stockVersion,
-                    features: item.features, cost: item.hasCost ? item.cost : nil
+                    features: item.features, cost: item.hasCost ? item.cost : nil,
+                    url: item.hasURL ? item.url : nil, imageURL: item.hasImageURL ? item.imageURL : nil
                 )
                 state.merge(item.product, entry, spread: true)
             }
@@ -197,6 +211,8 @@ final class CatalogMirror: InventoryReplica {
                 (id, entry.title, entry.category, entry.brand, entry.price, entry.version, entry.deleted)
             item.features = entry.features
             if let cost = entry.cost { item.cost = cost }
+            if let url = entry.url { item.url = url }
+            if let imageURL = entry.imageURL { item.imageURL = imageURL }
             if let stock = entry.stock {
                 item.hasStock_p = true
                 item.stock = stock

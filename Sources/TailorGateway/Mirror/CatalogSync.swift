@@ -91,7 +91,8 @@ struct CatalogSync: Service {
                 gateway.mirror.merge(ProductSummary(
                     id: wire.id, title: wire.title, category: wire.category, brand: wire.brand, price: wire.price,
                     stock: wire.hasStock ? wire.stock : nil, stockVersion: wire.hasStockVersion ? wire.stockVersion : nil,
-                    version: wire.version, features: wire.features, cost: wire.hasCost ? wire.cost : nil
+                    version: wire.version, features: wire.features, cost: wire.hasCost ? wire.cost : nil,
+                    url: wire.hasURL ? wire.url : nil, imageURL: wire.hasImageURL ? wire.imageURL : nil
                 ))
             }
             for partition in response.partitions { answered(Int(partition)) }

@@ -104,14 +104,15 @@ struct Recommender: Sendable {
         let policy = DiversityPolicy(maxCategoryShare: DiversityPolicy.defaults.maxCategoryShare, mix: request.mix ?? false)
         let chosen = Diversity.select(ranked: merged, trending: trending, discovery: discovery, k: k, policy: policy)
         let items = chosen.enumerated().map { offset, candidate in
-            RecommendedItem(
+            let links = mirror.links(candidate.product)
+            return RecommendedItem(
                 product: candidate.product, title: candidate.title, category: candidate.category, price: candidate.price,
                 score: candidate.score, signals: candidate.signals,
                 reason: ReasonWriter.sentence(
                     for: candidate, placement: request.placement, strategy: request.resolvedStrategy,
                     becauseOfTitle: candidate.becauseOf.flatMap(mirror.title)
                 ),
-                position: offset + 1
+                position: offset + 1, url: links.url, imageURL: links.imageURL
             )
         }
         let partitions = cluster.shardMap.partitionCount

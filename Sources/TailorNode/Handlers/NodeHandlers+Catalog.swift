@@ -55,6 +55,8 @@ extension NodeHandlers {
                 wire.version = summary.version
                 wire.features = summary.features
                 if let cost = summary.cost { wire.cost = cost }
+                if let url = summary.url { wire.url = url }
+                if let imageURL = summary.imageURL { wire.imageURL = imageURL }
                 response.products.append(wire)
                 bytes -= summary.estimatedBytes
             }

@@ -73,6 +73,25 @@ public nonisolated struct WireProduct: Sendable {
   /// The shop's version: last writer wins by version.
   public var version: Int64 = 0
 
+  /// The product's page and image (absolute http(s) URLs), absent when not given.
+  public var url: String {
+    get {_url ?? String()}
+    set {_url = newValue}
+  }
+  /// Returns true if `url` has been explicitly set.
+  public var hasURL: Bool {self._url != nil}
+  /// Clears the value of `url`. Subsequent reads from it will return its default value.
+  public mutating func clearURL() {self._url = nil}
+
+  public var imageURL: String {
+    get {_imageURL ?? String()}
+    set {_imageURL = newValue}
+  }
+  /// Returns true if `imageURL` has been explicitly set.
+  public var hasImageURL: Bool {self._imageURL != nil}
+  /// Clears the value of `imageURL`. Subsequent reads from it will return its default value.
+  public mutating func clearImageURL() {self._imageURL = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -80,6 +99,8 @@ public nonisolated struct WireProduct: Sendable {
   fileprivate var _brand: String? = nil
   fileprivate var _cost: Double? = nil
   fileprivate var _rating: Double? = nil
+  fileprivate var _url: String? = nil
+  fileprivate var _imageURL: String? = nil
 }
 
 public nonisolated struct WireStockLevel: Sendable {
@@ -275,6 +296,25 @@ public nonisolated struct WireProductSummary: Sendable {
   /// Clears the value of `cost`. Subsequent reads from it will return its default value.
   public mutating func clearCost() {self._cost = nil}
 
+  /// The product's page and image, absent when the shop gave none.
+  public var url: String {
+    get {_url ?? String()}
+    set {_url = newValue}
+  }
+  /// Returns true if `url` has been explicitly set.
+  public var hasURL: Bool {self._url != nil}
+  /// Clears the value of `url`. Subsequent reads from it will return its default value.
+  public mutating func clearURL() {self._url = nil}
+
+  public var imageURL: String {
+    get {_imageURL ?? String()}
+    set {_imageURL = newValue}
+  }
+  /// Returns true if `imageURL` has been explicitly set.
+  public var hasImageURL: Bool {self._imageURL != nil}
+  /// Clears the value of `imageURL`. Subsequent reads from it will return its default value.
+  public mutating func clearImageURL() {self._imageURL = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -282,6 +322,8 @@ public nonisolated struct WireProductSummary: Sendable {
   fileprivate var _stock: Int64? = nil
   fileprivate var _stockVersion: Int64? = nil
   fileprivate var _cost: Double? = nil
+  fileprivate var _url: String? = nil
+  fileprivate var _imageURL: String? = nil
 }
 
 public nonisolated struct WireSummariesResponse: Sendable {
@@ -320,7 +362,7 @@ fileprivate nonisolated let _protobuf_package = "tailor.wire.v1"
 
 nonisolated extension WireProduct: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Product"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}title\0\u{3}category_path\0\u{1}brand\0\u{1}price\0\u{1}cost\0\u{1}attributes\0\u{1}tags\0\u{1}rating\0\u{1}version\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}title\0\u{3}category_path\0\u{1}brand\0\u{1}price\0\u{1}cost\0\u{1}attributes\0\u{1}tags\0\u{1}rating\0\u{1}version\0\u{1}url\0\u{3}image_url\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -338,6 +380,8 @@ nonisolated extension WireProduct: SwiftProtobuf.Message, SwiftProtobuf._Message
       case 8: try { try decoder.decodeRepeatedStringField(value: &self.tags) }()
       case 9: try { try decoder.decodeSingularDoubleField(value: &self._rating) }()
       case 10: try { try decoder.decodeSingularInt64Field(value: &self.version) }()
+      case 11: try { try decoder.decodeSingularStringField(value: &self._url) }()
+      case 12: try { try decoder.decodeSingularStringField(value: &self._imageURL) }()
       default: break
       }
     }
@@ -378,6 +422,12 @@ nonisolated extension WireProduct: SwiftProtobuf.Message, SwiftProtobuf._Message
     if self.version != 0 {
       try visitor.visitSingularInt64Field(value: self.version, fieldNumber: 10)
     }
+    try { if let v = self._url {
+      try visitor.visitSingularStringField(value: v, fieldNumber: 11)
+    } }()
+    try { if let v = self._imageURL {
+      try visitor.visitSingularStringField(value: v, fieldNumber: 12)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -392,6 +442,8 @@ nonisolated extension WireProduct: SwiftProtobuf.Message, SwiftProtobuf._Message
     if lhs.tags != rhs.tags {return false}
     if lhs._rating != rhs._rating {return false}
     if lhs.version != rhs.version {return false}
+    if lhs._url != rhs._url {return false}
+    if lhs._imageURL != rhs._imageURL {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -688,7 +740,7 @@ nonisolated extension WireSummariesRequest: SwiftProtobuf.Message, SwiftProtobuf
 
 nonisolated extension WireProductSummary: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ProductSummary"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}title\0\u{1}category\0\u{1}brand\0\u{1}price\0\u{1}stock\0\u{3}stock_version\0\u{1}version\0\u{1}features\0\u{1}cost\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}title\0\u{1}category\0\u{1}brand\0\u{1}price\0\u{1}stock\0\u{3}stock_version\0\u{1}version\0\u{1}features\0\u{1}cost\0\u{1}url\0\u{3}image_url\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -706,6 +758,8 @@ nonisolated extension WireProductSummary: SwiftProtobuf.Message, SwiftProtobuf._
       case 8: try { try decoder.decodeSingularInt64Field(value: &self.version) }()
       case 9: try { try decoder.decodeRepeatedStringField(value: &self.features) }()
       case 10: try { try decoder.decodeSingularDoubleField(value: &self._cost) }()
+      case 11: try { try decoder.decodeSingularStringField(value: &self._url) }()
+      case 12: try { try decoder.decodeSingularStringField(value: &self._imageURL) }()
       default: break
       }
     }
@@ -746,6 +800,12 @@ nonisolated extension WireProductSummary: SwiftProtobuf.Message, SwiftProtobuf._
     try { if let v = self._cost {
       try visitor.visitSingularDoubleField(value: v, fieldNumber: 10)
     } }()
+    try { if let v = self._url {
+      try visitor.visitSingularStringField(value: v, fieldNumber: 11)
+    } }()
+    try { if let v = self._imageURL {
+      try visitor.visitSingularStringField(value: v, fieldNumber: 12)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -760,6 +820,8 @@ nonisolated extension WireProductSummary: SwiftProtobuf.Message, SwiftProtobuf._
     if lhs.version != rhs.version {return false}
     if lhs.features != rhs.features {return false}
     if lhs._cost != rhs._cost {return false}
+    if lhs._url != rhs._url {return false}
+    if lhs._imageURL != rhs._imageURL {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -326,11 +326,32 @@ public nonisolated struct WireInventoryEntry: Sendable {
   /// Clears the value of `cost`. Subsequent reads from it will return its default value.
   public mutating func clearCost() {self._cost = nil}
 
+  /// The product's page and image (part of the product register), absent when not given.
+  public var url: String {
+    get {_url ?? String()}
+    set {_url = newValue}
+  }
+  /// Returns true if `url` has been explicitly set.
+  public var hasURL: Bool {self._url != nil}
+  /// Clears the value of `url`. Subsequent reads from it will return its default value.
+  public mutating func clearURL() {self._url = nil}
+
+  public var imageURL: String {
+    get {_imageURL ?? String()}
+    set {_imageURL = newValue}
+  }
+  /// Returns true if `imageURL` has been explicitly set.
+  public var hasImageURL: Bool {self._imageURL != nil}
+  /// Clears the value of `imageURL`. Subsequent reads from it will return its default value.
+  public mutating func clearImageURL() {self._imageURL = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
   fileprivate var _cost: Double? = nil
+  fileprivate var _url: String? = nil
+  fileprivate var _imageURL: String? = nil
 }
 
 /// Forward-decayed G-counter slots (TailorCRDT): per product, one slot per member
@@ -593,7 +614,7 @@ nonisolated extension WireInventoryState: SwiftProtobuf.Message, SwiftProtobuf._
 
 nonisolated extension WireInventoryEntry: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".InventoryEntry"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}product\0\u{1}title\0\u{1}category\0\u{1}brand\0\u{1}price\0\u{1}version\0\u{1}deleted\0\u{3}has_stock\0\u{1}stock\0\u{3}stock_version\0\u{1}features\0\u{1}cost\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}product\0\u{1}title\0\u{1}category\0\u{1}brand\0\u{1}price\0\u{1}version\0\u{1}deleted\0\u{3}has_stock\0\u{1}stock\0\u{3}stock_version\0\u{1}features\0\u{1}cost\0\u{1}url\0\u{3}image_url\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -613,6 +634,8 @@ nonisolated extension WireInventoryEntry: SwiftProtobuf.Message, SwiftProtobuf._
       case 10: try { try decoder.decodeSingularInt64Field(value: &self.stockVersion) }()
       case 11: try { try decoder.decodeRepeatedStringField(value: &self.features) }()
       case 12: try { try decoder.decodeSingularDoubleField(value: &self._cost) }()
+      case 13: try { try decoder.decodeSingularStringField(value: &self._url) }()
+      case 14: try { try decoder.decodeSingularStringField(value: &self._imageURL) }()
       default: break
       }
     }
@@ -659,6 +682,12 @@ nonisolated extension WireInventoryEntry: SwiftProtobuf.Message, SwiftProtobuf._
     try { if let v = self._cost {
       try visitor.visitSingularDoubleField(value: v, fieldNumber: 12)
     } }()
+    try { if let v = self._url {
+      try visitor.visitSingularStringField(value: v, fieldNumber: 13)
+    } }()
+    try { if let v = self._imageURL {
+      try visitor.visitSingularStringField(value: v, fieldNumber: 14)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -675,6 +704,8 @@ nonisolated extension WireInventoryEntry: SwiftProtobuf.Message, SwiftProtobuf._
     if lhs.stockVersion != rhs.stockVersion {return false}
     if lhs.features != rhs.features {return false}
     if lhs._cost != rhs._cost {return false}
+    if lhs._url != rhs._url {return false}
+    if lhs._imageURL != rhs._imageURL {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
