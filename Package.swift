@@ -72,6 +72,11 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .target(
+            name: "TailorImport",
+            dependencies: ["TailorModel"],
+            swiftSettings: upcoming
+        ),
+        .target(
             name: "TailorDemo",
             dependencies: ["TailorModel"],
             swiftSettings: upcoming
@@ -333,6 +338,11 @@ let package = Package(
         .testTarget(
             name: "TailorCRDTTests",
             dependencies: ["TailorCRDT"],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "TailorImportTests",
+            dependencies: ["TailorImport", "TailorModel"],
             swiftSettings: upcoming
         ),
         .testTarget(
