@@ -1,6 +1,6 @@
 /// One piece of a partition's durable state, as replicas store and exchange it
 /// (DESIGN.md §2): a shopper's event, an event's catalog-side contribution, a
-/// product, a stock level, or a shopper's erasure. The body is opaque here (the
+/// product, a stock level, a shopper's erasure, or a link from an anonymous shopper. The body is opaque here (the
 /// node encodes it); what merges is decided by kind, key and version alone.
 package struct ReplicatedRecord: Sendable, Hashable {
     package enum Kind: Int, Sendable, CaseIterable {
@@ -21,12 +21,16 @@ package struct ReplicatedRecord: Sendable, Hashable {
         /// Contributions of seed data (the demo shop) whose interactions are counted by
         /// the partition itself: seed data never passed through a gateway's counters.
         case seedContributions = 5
+        /// An anonymous shopper whose history was merged into a known one, filed with the
+        /// known shopper (`shopper`), version = when (ms). Grow-only, and erased with the
+        /// known shopper's events: the gateway erases the anonymous shopper too.
+        case link = 6
     }
 
     package var kind: Kind
     package var key: String
     package var version: Int64
-    /// For events: the shopper (what an erasure removes). Empty otherwise.
+    /// For events and links: the shopper (what an erasure removes). Empty otherwise.
     package var shopper: String
     package var body: [UInt8]
 
@@ -47,7 +51,7 @@ package struct ReplicatedRecord: Sendable, Hashable {
     /// What storing `self` does next to the copy held (`held`: its version, nil when
     /// none), given the erasure of its shopper held (`erasedAt`: the tombstone's time).
     package func merge(heldVersion held: Int64?, erasedAt: Int64?) -> MergeDecision {
-        if kind == .event, let erasedAt, version <= erasedAt { return .erased }
+        if isShoppers, let erasedAt, version <= erasedAt { return .erased }
         guard let held else { return .insert }
         return isRegister && version > held ? .replace : .keep
     }
@@ -55,7 +59,11 @@ package struct ReplicatedRecord: Sendable, Hashable {
     /// The bucket of the partition's digest this record counts in, and where the store
     /// files it: an event goes with its shopper (so a shopper's events and erasure share a
     /// bucket: erasure and export read one bucket), every other record with its key.
-    package var bucket: Int { PartitionDigest.bucket(of: kind == .event ? shopper : key) }
+    package var bucket: Int { PartitionDigest.bucket(of: isShoppers ? shopper : key) }
+
+    /// Whether the record belongs to a shopper (`shopper`): events and links, which an
+    /// erasure of that shopper removes and refuses back.
+    package var isShoppers: Bool { kind == .event || kind == .link }
 
     /// The record's identity and version as one 64-bit value: what a digest sums.
     package var fingerprint: UInt64 {

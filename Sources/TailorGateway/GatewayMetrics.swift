@@ -22,4 +22,8 @@ enum GatewayMetrics {
     static let eventsNotStored = Counter(label: "tailor_events_not_stored_total")
     /// Shoppers erased because an event withdrew their consent.
     static let consentWithdrawals = Counter(label: "tailor_consent_withdrawals_total")
+    /// Anonymous shoppers' histories merged into known shoppers (a repeat counts again).
+    static let identityMerges = Counter(label: "tailor_identity_merges_total")
+    /// Events copied into a known shopper's history by those merges (new copies only).
+    static let eventsMerged = Counter(label: "tailor_events_merged_total")
 }

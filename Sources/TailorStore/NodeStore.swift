@@ -105,7 +105,7 @@ package final class NodeStore: Sendable {
         var digest = PartitionDigest()
         var erasures: [String: Int64] = [:]
         try database.read { db in
-            for kinds in ["2, 3, 4", "0, 1, 5"] {
+            for kinds in ["2, 3, 4", "0, 1, 5, 6"] {
                 let rows = try Row.fetchCursor(
                     db, sql: "SELECT kind, key, version, user, body, bucket FROM records WHERE partition = ? AND kind IN (\(kinds))",
                     arguments: [partition]
@@ -200,7 +200,7 @@ package final class NodeStore: Sendable {
             sql: "INSERT OR IGNORE INTO records (partition, kind, key, version, user, bucket, body) VALUES (?, ?, ?, ?, ?, ?, ?)"
         )
         for (index, (partition, record)) in records.enumerated() {
-            let erasedAt = record.kind == .event ? erasures[partition]?[record.shopper] : nil
+            let erasedAt = record.isShoppers ? erasures[partition]?[record.shopper] : nil
             let held = record.isRegister ? try Int64.fetchOne(select, arguments: [partition, record.bucket, record.kind.rawValue, record.key]) : nil
             let decision = record.merge(heldVersion: held, erasedAt: erasedAt)
             guard decision == .insert || decision == .replace else { continue }
@@ -221,23 +221,25 @@ package final class NodeStore: Sendable {
             var change = Change(index: index, partition: partition, record: record)
             if record.kind == .tombstone {
                 erasures[partition, default: [:]][record.key] = record.version
-                let event = ReplicatedRecord.Kind.event.rawValue
-                let erased = try Row.fetchAll(
-                    db, sql: "SELECT key, version FROM records WHERE partition = ? AND bucket = ? AND kind = ? AND user = ? AND version <= ?",
-                    arguments: [partition, record.bucket, event, record.key, record.version]
-                )
-                try db.execute(
-                    sql: "DELETE FROM records WHERE partition = ? AND bucket = ? AND kind = ? AND user = ? AND version <= ?",
-                    arguments: [partition, record.bucket, event, record.key, record.version]
-                )
-                for row in erased {
-                    let key: String = row[0]
-                    let version: Int64 = row[1]
-                    change.erasedEvents.append(key)
-                    edits.append(DigestEdit(
-                        partition: partition, bucket: record.bucket,
-                        removed: PartitionDigest.fingerprint(kind: .event, key: key, version: version), added: nil
-                    ))
+                // The shopper's events and links (to the anonymous shoppers merged into it).
+                for kind in [ReplicatedRecord.Kind.event, .link] {
+                    let erased = try Row.fetchAll(
+                        db, sql: "SELECT key, version FROM records WHERE partition = ? AND bucket = ? AND kind = ? AND user = ? AND version <= ?",
+                        arguments: [partition, record.bucket, kind.rawValue, record.key, record.version]
+                    )
+                    try db.execute(
+                        sql: "DELETE FROM records WHERE partition = ? AND bucket = ? AND kind = ? AND user = ? AND version <= ?",
+                        arguments: [partition, record.bucket, kind.rawValue, record.key, record.version]
+                    )
+                    for row in erased {
+                        let key: String = row[0]
+                        let version: Int64 = row[1]
+                        if kind == .event { change.erasedEvents.append(key) }
+                        edits.append(DigestEdit(
+                            partition: partition, bucket: record.bucket,
+                            removed: PartitionDigest.fingerprint(kind: kind, key: key, version: version), added: nil
+                        ))
+                    }
                 }
             }
             changes.append(change)
@@ -300,6 +302,16 @@ package final class NodeStore: Sendable {
             )
         }
         return (events, memory.withLock { $0.erasures[partition]?[shopper] })
+    }
+
+    /// The links held for `shopper` in `partition` (anonymous shoppers merged into it), oldest first.
+    package func links(of shopper: String, partition: Int) throws -> [ReplicatedRecord] {
+        try database.read { db in
+            try Self.fetch(
+                db, sql: "SELECT kind, key, version, user, body FROM records WHERE partition = ? AND bucket = ? AND kind = ? AND user = ? ORDER BY version",
+                arguments: [partition, PartitionDigest.bucket(of: shopper), ReplicatedRecord.Kind.link.rawValue, shopper]
+            )
+        }
     }
 
     private static func fetch(_ db: Database, sql: String, arguments: StatementArguments) throws -> [ReplicatedRecord] {

@@ -40,6 +40,9 @@ public enum WireMethods {
     public static let eraseShopper = WireMethod<WireEraseRequest, WireEraseResponse>(.post, "/internal/users/erase", idempotent: true)
     /// Everything a replica holds about a shopper.
     public static let exportShopper = WireMethod<WireExportRequest, WireExportResponse>(.post, "/internal/users/export", idempotent: true)
+    /// Records that an anonymous shopper's history was merged into a shopper of the
+    /// receiver's partition (a grow-only record, erased with that shopper).
+    public static let linkShopper = WireMethod<WireShopperLink, WireWriteResponse>(.post, "/internal/users/link", idempotent: true)
     /// Stores events (deduplicated by id) and answers their contributions.
     public static let events = WireMethod<WireEventWriteRequest, WireEventWriteResponse>(.post, "/internal/events", idempotent: true)
     /// Applies events' contributions to the catalog partitions held (stored once per batch).
@@ -72,7 +75,7 @@ public enum WireMethods {
 
     /// Every call above, in the order listed.
     public static let all: [any AnyWireMethod] = [
-        ping, status, gossip, membership, readCounters, syncConfig, syncDigest, syncPull, syncPush, eraseShopper, exportShopper, events, contributions,
+        ping, status, gossip, membership, readCounters, syncConfig, syncDigest, syncPull, syncPush, eraseShopper, exportShopper, linkShopper, events, contributions,
         situation, score, products, deleteProduct, product, stock, catalogSummaries, outcomes,
     ]
 }
@@ -93,6 +96,7 @@ extension WireEraseRequest: ProtobufWireBody {}
 extension WireEraseResponse: ProtobufWireBody {}
 extension WireExportRequest: ProtobufWireBody {}
 extension WireExportResponse: ProtobufWireBody {}
+extension WireShopperLink: ProtobufWireBody {}
 extension WireEventWriteRequest: ProtobufWireBody {}
 extension WireEventWriteResponse: ProtobufWireBody {}
 extension WireSignalsRequest: ProtobufWireBody {}

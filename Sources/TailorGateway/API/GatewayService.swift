@@ -29,6 +29,8 @@ package final class GatewayService: Service, Sendable {
     let gossip: GossipServiceHolder
     /// Events whose writes went unanswered by a replica, for counting them on a retry.
     private let unansweredEvents = UnansweredEvents()
+    /// Anonymous-to-known merges made recently, so events carrying both ids merge once.
+    private let recentMerges = RecentMerges()
     private let ready = Atomic<Bool>(false)
     private let keysReady = Atomic<Bool>(false)
     /// Keys, roles and rates of the public API.
@@ -136,6 +138,8 @@ package final class GatewayService: Service, Sendable {
             }
             do throws(ValidationError) { try body.validate(now: Date()) } catch { throw APIError(error) }
             try self.checkRecommendationIDs(body)
+            try Self.checkAnnouncedMerges(body, caller: context.caller)
+            try await writes.mergeAnnounced(self.announcedMerges(body), recent: self.recentMerges)
             return try JSONCoding.response(try await writes.write(body))
         }
         shop.put("/v1/products") { request, _ in
@@ -172,6 +176,7 @@ package final class GatewayService: Service, Sendable {
             return try JSONCoding.response(try await self.export(shopper, replica: request.uri.queryParameters.get("replica")))
         }
         admin.get("/v1/cluster") { _, _ in try JSONCoding.response(await self.clusterStatus()) }
+        addIdentityRoutes(to: shop, writes: writes)
         addExperimentRoutes(to: shop)
         addReportRoutes(to: shop)
         addKeyRoutes(to: admin)
@@ -215,7 +220,7 @@ package final class GatewayService: Service, Sendable {
     /// The `{id}` path parameter, percent-decoded (ids may hold any character).
     private static func productID(_ context: GatewayRequestContext) throws -> String { try pathID(context) }
 
-    private static func pathID(_ context: GatewayRequestContext) throws -> String {
+    static func pathID(_ context: GatewayRequestContext) throws -> String {
         let raw = try context.parameters.require("id")
         guard let id = raw.removingPercentEncoding else {
             throw APIError(status: .badRequest, field: "id", problem: "is not valid percent-encoding")

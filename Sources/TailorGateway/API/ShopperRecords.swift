@@ -10,10 +10,12 @@ struct ShopperErasure: Encodable, Sendable {
     var eventsRemoved: Int
     /// Replicas that stored the erasure (at least the write quorum).
     var replicas: Int
+    /// Anonymous shoppers merged into this one, erased with it.
+    var linkedShoppers = 0
 
     /// The JSON spells the shopper `user`.
     enum CodingKeys: String, CodingKey {
-        case shopper = "user", erasedAt, eventsRemoved, replicas
+        case shopper = "user", erasedAt, eventsRemoved, replicas, linkedShoppers
     }
 }
 
@@ -40,6 +42,8 @@ struct ShopperExport: Encodable, Sendable {
     var purchased: [String]
     /// When the shopper was erased, if they were.
     var erasedAt: Date?
+    /// Anonymous shoppers whose history was merged into this one (erased with it).
+    var linkedAnonymousIds: [String]
     /// The replica that answered, the shopper's partition and all its replicas.
     var replica: String
     var partition: Int
@@ -47,7 +51,7 @@ struct ShopperExport: Encodable, Sendable {
 
     /// The JSON spells the shopper `user`.
     enum CodingKeys: String, CodingKey {
-        case shopper = "user", events, eventCount, purchased, erasedAt, replica, partition, replicas
+        case shopper = "user", events, eventCount, purchased, erasedAt, linkedAnonymousIds, replica, partition, replicas
     }
 
     init(shopper: String, replica: String, partition: Int, replicas: [String], response: WireExportResponse) {
@@ -64,6 +68,7 @@ struct ShopperExport: Encodable, Sendable {
         }
         eventCount = Int(response.eventCount)
         purchased = response.purchased
+        linkedAnonymousIds = response.linked
         erasedAt = response.hasErasedAtMillis ? Date(timeIntervalSince1970: Double(response.erasedAtMillis) / 1000) : nil
     }
 }

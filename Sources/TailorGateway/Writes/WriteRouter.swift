@@ -113,9 +113,9 @@ struct WriteRouter: Sendable {
     // MARK: Shoppers
 
     /// Erases a shopper on every replica of their partition: a tombstone that removes
-    /// their events and refuses them back (from a retry or from anti-entropy).
-    func erase(shopper: String) async throws -> ShopperErasure {
-        let erasedAt = Date()
+    /// their events and links and refuses them back (from a retry or from anti-entropy).
+    /// `erase(shopper:)` (WriteRouter+IdentityMerge) erases the shoppers linked to it first.
+    func eraseRecords(of shopper: String, at erasedAt: Date) async throws -> ShopperErasure {
         var request = WireEraseRequest()
         request.user = shopper
         request.atMillis = Int64(erasedAt.timeIntervalSince1970 * 1000)
@@ -178,7 +178,7 @@ struct WriteRouter: Sendable {
 
     /// One request per member holding a replica of any record's partition, with the
     /// records it holds, and the partitions each request covers (for the quorum check).
-    private func plan<Record, Request>(
+    func plan<Record, Request>(
         _ records: [Record], key: KeyPath<Record, String>, into empty: Request, add: (inout Request, Record) -> Void
     ) -> (requests: [String: Request], partitionsOf: [String: Set<Int>]) {
         var requests: [String: Request] = [:]
@@ -193,7 +193,7 @@ struct WriteRouter: Sendable {
         return (requests, partitionsOf)
     }
 
-    private func checkQuorum(responses: some Sequence<String>, partitionsOf: [String: Set<Int>], what: String) throws(APIError) {
+    func checkQuorum(responses: some Sequence<String>, partitionsOf: [String: Set<Int>], what: String) throws(APIError) {
         let short = shortOfQuorum(responses: responses, partitionsOf: partitionsOf)
         guard short.isEmpty else {
             throw APIError(
@@ -220,7 +220,7 @@ struct WriteRouter: Sendable {
     /// every partition in `partitionsOf` answered (or every member answered or failed).
     /// The calls still out go on: a slow replica (paused, or behind a throttled link)
     /// still gets the write, but the shop does not wait for it until the write timeout.
-    private func fanOut<Request, Response>(
+    func fanOut<Request, Response>(
         _ requests: [String: Request], _ method: WireMethod<Request, Response>, partitionsOf: [String: Set<Int>]
     ) async -> [String: Response] {
         guard !requests.isEmpty else { return [:] }

@@ -15,6 +15,7 @@ extension NodeHandlers {
         let ready: @Sendable () throws -> Void = { try requireReady() }
         router.register(WireMethods.eraseShopper, admit: ready) { try await erase($0) }
         router.register(WireMethods.exportShopper, admit: ready) { try await export($0) }
+        router.register(WireMethods.linkShopper, admit: ready) { try await link($0) }
         router.register(WireMethods.events, admit: ready) { try await recordEvents($0) }
         router.register(WireMethods.contributions, admit: ready) { try await applyContributions($0) }
         router.register(WireMethods.products, admit: ready) { try await upsertProducts($0) }
@@ -58,6 +59,23 @@ extension NodeHandlers {
         return response
     }
 
+    /// Stores that `anonymous`'s history was merged into `user` (held here): a record of
+    /// `user`, refused when `user` was erased after the link's time.
+    func link(_ request: WireShopperLink) async throws -> WireWriteResponse {
+        guard !request.user.isEmpty, !request.anonymous.isEmpty else { throw HTTP2ServerError(.badRequest, "user or anonymous is empty") }
+        let partition = shardMap.partition(of: request.user)
+        _ = try held(partition)
+        let record = ReplicatedRecord.link(of: request.anonymous, into: request.user, atMillis: request.atMillis)
+        let written = try await data.write([(partition, record)])
+        var response = WireWriteResponse()
+        response.applied = UInt32(written.stored)
+        if written.stored == 0 {
+            response.stale = 1
+            response.staleIds = [record.key]
+        }
+        return response
+    }
+
     func export(_ request: WireExportRequest) async throws -> WireExportResponse {
         let partition = shardMap.partition(of: request.user)
         let replica = try heldComplete(partition)
@@ -67,6 +85,9 @@ extension NodeHandlers {
             if case .event(let event) = try record.content() { response.events.append(WireEvent(event)) }
         }
         if let erasedAt { response.erasedAtMillis = erasedAt }
+        for record in try data.store.links(of: request.user, partition: partition) {
+            if case .link(_, let anonymous, _) = try record.content() { response.linked.append(anonymous) }
+        }
         if let profile = await replica.shoppers.profile(of: request.user) {
             response.eventCount = UInt64(profile.eventCount)
             response.purchased = profile.purchased

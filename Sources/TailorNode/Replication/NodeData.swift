@@ -86,6 +86,7 @@ package final class NodeData: Sendable {
                         return event
                     }
                     await replica.shoppers.erase(shopper, atMillis: atMillis, remaining: remaining)
+                case .link: break
                 }
             }
             if !products.isEmpty { _ = await replica.catalog.upsert(products) }
@@ -177,6 +178,7 @@ struct ReplicaBuilder {
         case .deletion(let id, let version): _ = index.remove(id, version: version)
         case .stock(let level): _ = index.setStock(level)
         case .erasure(let shopper, let atMillis): erasures[shopper] = max(erasures[shopper] ?? .min, atMillis)
+        case .link: break
         }
     }
 

@@ -13,6 +13,9 @@ package enum RecordContent: Sendable {
     case deletion(id: String, version: Int64)
     case stock(StockLevel)
     case erasure(shopper: String, atMillis: Int64)
+    /// `anonymous`'s history was merged into `shopper`: nothing in memory reads it; the
+    /// gateway reads it back (export) to erase `anonymous` with `shopper`.
+    case link(shopper: String, anonymous: String, atMillis: Int64)
 }
 
 extension ReplicatedRecord {
@@ -46,6 +49,18 @@ extension ReplicatedRecord {
         ReplicatedRecord(kind: .tombstone, key: shopper, version: atMillis, body: [])
     }
 
+    /// A link from an anonymous shopper, filed with the known one. Keyed by both ids
+    /// (length-prefixed, so no two pairs share a key): linking again changes nothing.
+    package static func link(of anonymous: String, into shopper: String, atMillis: Int64) -> ReplicatedRecord {
+        var body = WireShopperLink()
+        body.user = shopper
+        body.anonymous = anonymous
+        body.atMillis = atMillis
+        return ReplicatedRecord(
+            kind: .link, key: "\(anonymous.utf8.count):\(anonymous)\(shopper)", version: atMillis, shopper: shopper, body: encode(body)
+        )
+    }
+
     /// The body decoded by kind; throws for a body that is not its kind's message.
     package func content() throws -> RecordContent {
         try Self.content(kind: kind, key: key, version: version, body: body)
@@ -62,6 +77,9 @@ extension ReplicatedRecord {
         case .product: return body.isEmpty ? .deletion(id: key, version: version) : .product(try WireProduct(serializedBytes: body).model)
         case .stock: return .stock(try WireStockLevel(serializedBytes: body).model)
         case .tombstone: return .erasure(shopper: key, atMillis: version)
+        case .link:
+            let link = try WireShopperLink(serializedBytes: body)
+            return .link(shopper: link.user, anonymous: link.anonymous, atMillis: link.atMillis)
         }
     }
 

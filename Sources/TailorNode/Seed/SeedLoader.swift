@@ -45,6 +45,7 @@ package enum SeedLoader {
             case .deletion(let id, let version): .deletion(of: id, version: version)
             case .stock(let level): .stock(level)
             case .erasure(let shopper, let atMillis): .erasure(of: shopper, atMillis: atMillis)
+            case .link(let shopper, let anonymous, let atMillis): .link(of: anonymous, into: shopper, atMillis: atMillis)
             }
         }
     }
