@@ -4,6 +4,7 @@ import Foundation
 import TailorDemo
 import TailorModel
 import TailorEval
+import TailorSettings
 
 /// `tailor eval`: recommendation quality on a shop's interaction sequences, through
 /// the scoring code the cluster runs.
@@ -61,6 +62,9 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(help: "With --cluster: shoppers asked (every n-th evaluated shopper). The key sent is TAILOR_API_KEY's (a private or admin key), if set.")
     var clusterUsers = 1_000
 
+    @Option(help: "With --cluster: the training events end this long ago instead of now (e.g. 365d, at most 3650d): a shopper coming back after a season.")
+    var historyEnds: String?
+
     @Option(help: "Catalog partitions (as in the cluster).")
     var partitions = 8
 
@@ -98,6 +102,12 @@ struct EvalCommand: AsyncParsableCommand {
             }
         }
         guard (1...100_000).contains(clusterUsers) else { throw ValidationError("--cluster-users must be 1...100000") }
+        if let historyEnds {
+            guard cluster != nil else { throw ValidationError("--history-ends goes with --cluster") }
+            guard let ago = DurationText.parse(historyEnds), ago <= .seconds(3_650 * 86_400) else {
+                throw ValidationError("--history-ends: '\(historyEnds)' is not a duration of at most 3650d (e.g. 365d)")
+            }
+        }
     }
 
     private func parsedWeights() throws -> SignalWeightOverrides? {
@@ -167,6 +177,7 @@ struct EvalCommand: AsyncParsableCommand {
                 gateway: cluster.hasSuffix("/") ? String(cluster.dropLast()) : cluster, sample: clusterUsers
             )
             remote.apiKey = try APIKeyOption.read(file: nil)
+            remote.historyEndsAgoSeconds = historyEnds.flatMap(DurationText.parse).map(DurationText.seconds) ?? 0
             let outcome = try await remote.run()
             // The same shoppers in-process, for a like-with-like row.
             var local = Evaluation(dataset: dataset, ks: parsedK, partitionCount: partitions, target: Evaluation.Target(rawValue: target)!)
@@ -174,7 +185,7 @@ struct EvalCommand: AsyncParsableCommand {
             let same = local.run()
             let agreeing = outcome.shoppers.count { outcome.ranks[$0] == same.ranks[$0] }
             print("")
-            print("through the cluster at \(cluster): \(outcome.eventsWritten) events written, \(outcome.shoppers.count) shoppers asked; load \(String(format: "%.1f", outcome.loadSeconds)) s, questions \(String(format: "%.1f", outcome.askSeconds)) s (tookMs median \(String(format: "%.1f", outcome.tookMsMedian)), p99 \(String(format: "%.1f", outcome.tookMsP99))); \(outcome.degradedAnswers) degraded, \(outcome.failedAnswers) failed answers")
+            print("through the cluster at \(cluster): \(outcome.eventsWritten) events written (history ending \(historyEnds.map { "\($0) ago" } ?? "now")), \(outcome.shoppers.count) shoppers asked; load \(String(format: "%.1f", outcome.loadSeconds)) s, questions \(String(format: "%.1f", outcome.askSeconds)) s (tookMs median \(String(format: "%.1f", outcome.tookMsMedian)), p99 \(String(format: "%.1f", outcome.tookMsP99))); \(outcome.degradedAnswers) degraded, \(outcome.failedAnswers) failed answers")
             let header = parsedK.map { "HR@\($0) | NDCG@\($0)" }.joined(separator: " | ")
             print("| model (same \(outcome.shoppers.count) shoppers) | \(header) |")
             print("| --- |" + String(repeating: " ---: |", count: 2 * parsedK.count))

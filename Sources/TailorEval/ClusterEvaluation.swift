@@ -4,7 +4,8 @@ import TailorModel
 
 /// `tailor eval --cluster URL`: the leave-one-out protocol through a running cluster's
 /// public API (``PublicAPIClient``), for a sample of shoppers. The dataset's catalog (and stock) and every
-/// shopper's training items (as view events one minute apart, ending now) are written
+/// shopper's training items (as view events one minute apart, ending now or
+/// ``historyEndsAgoSeconds`` before it) are written
 /// through the gateway; the sampled shoppers' `home_for_you` answers (k = 50, stock
 /// not required) are then ranked with the items they interacted with dropped, as the
 /// protocol asks (the cluster itself only leaves out what was bought).
@@ -19,6 +20,9 @@ package struct ClusterEvaluation {
     /// Sent as `Authorization: Bearer` (a private or admin key); nil for an open gateway.
     package var apiKey: String?
     package let sample: Int
+    /// How long before now the training events end (0: now), to measure a shopper who
+    /// comes back after a while.
+    package var historyEndsAgoSeconds = 0.0
 
     package init(dataset: EvalDataset, ks: [Int], target: Evaluation.Target, gateway: String, sample: Int) {
         self.dataset = dataset
@@ -65,7 +69,7 @@ package struct ClusterEvaluation {
         try await client.writeProducts(dataset.catalog)
         try await client.writeStock(dataset.stock.sorted { $0.key < $1.key }.map { StockLevel(product: $0.key, quantity: $0.value, version: 1) })
 
-        let now = Date()
+        let now = Date().addingTimeInterval(-historyEndsAgoSeconds)
         var events: [ShopperEvent] = []
         for (shopper, sequence) in dataset.sequences {
             let training = target.split(sequence).training
