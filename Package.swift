@@ -172,6 +172,7 @@ let package = Package(
             name: "TailorGateway",
             dependencies: [
                 "TailorTrust",
+                "TailorImport",
                 "TailorOutcomes",
                 "TailorModel",
                 "TailorScoring",

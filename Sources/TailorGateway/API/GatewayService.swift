@@ -30,7 +30,7 @@ package final class GatewayService: Service, Sendable {
     /// Events whose writes went unanswered by a replica, for counting them on a retry.
     private let unansweredEvents = UnansweredEvents()
     /// Anonymous-to-known merges made recently, so events carrying both ids merge once.
-    private let recentMerges = RecentMerges()
+    let recentMerges = RecentMerges()
     private let ready = Atomic<Bool>(false)
     private let keysReady = Atomic<Bool>(false)
     /// Keys, roles and rates of the public API.
@@ -177,6 +177,7 @@ package final class GatewayService: Service, Sendable {
         }
         admin.get("/v1/cluster") { _, _ in try JSONCoding.response(await self.clusterStatus()) }
         addIdentityRoutes(to: shop, writes: writes)
+        addIntegrationRoutes(to: shop, writes: writes)
         addExperimentRoutes(to: shop)
         addReportRoutes(to: shop)
         addKeyRoutes(to: admin)
