@@ -48,9 +48,12 @@ import TailorModel
         let shownYearAfter = Fixture.score(index, Fixture.query(yearAfter, k: 3)).ranked
         #expect(shownYearAfter.map(\.product) == shownDayAfter.map(\.product))
         #expect(shownYearAfter.map(\.score) == shownDayAfter.map(\.score))
-        // Relations learned three years ago still lead: p1 was followed by p5.
+        // Relations learned three years ago still lead: p1 was followed by p5. Their
+        // popularity, a week's half-life, is long gone.
         #expect(shownYearAfter.first?.product == "p5")
         #expect((shownYearAfter.first?.signals.collaborative ?? 0) > 0)
+        #expect(index.counters(of: "p5", nowMillis: Fixture.now).popularity < 1e-9)
+        #expect(index.counters(of: "p5", nowMillis: Fixture.now - 3 * Self.year + Fixture.hour).popularity > 1)
     }
 
     @Test("after a year away, the new session weighs most and the old history still counts")
