@@ -30,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         .systemLibrary(
@@ -73,7 +74,7 @@ let package = Package(
         ),
         .target(
             name: "TailorImport",
-            dependencies: ["TailorModel"],
+            dependencies: ["TailorModel", .product(name: "CSV", package: "CSV.swift")],
             swiftSettings: upcoming
         ),
         .target(

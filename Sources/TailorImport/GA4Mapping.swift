@@ -46,6 +46,7 @@ package enum GA4Mapping {
             mapped += try map(event, "events[\(index)]", shopper: shopper, bodyTime: bodyTime, key: "\(bodyKey)-e\(index)")
         }
         if let userId, let clientId, userId != clientId {
+            mapped = mapped.map { $0.naming(anonymousId: clientId) }
             mapped.append(.link(IdentityLink(anonymousId: clientId, userId: userId)))
         }
         return mapped

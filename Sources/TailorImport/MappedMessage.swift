@@ -41,6 +41,14 @@ extension MappedMessage {
         return nil
     }
 
+    /// An event marked with the anonymous id its shopper browsed under
+    /// (`ShopperEvent.anonymousId`); anything else unchanged.
+    func naming(anonymousId: String) -> MappedMessage {
+        guard case .event(var event) = self else { return self }
+        event.anonymousId = anonymousId
+        return .event(event)
+    }
+
     /// The reason, when the message was ignored.
     package var ignoredReason: String? {
         if case .ignored(let reason) = self { return reason }

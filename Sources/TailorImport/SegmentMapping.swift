@@ -58,6 +58,13 @@ package enum SegmentMapping {
     }
 
     private static func track(_ message: JSONValue) throws(MappingError) -> [MappedMessage] {
+        let mapped = try trackEvents(message)
+        guard let userId = Field.identifier(message["userId"]), let anonymousId = Field.identifier(message["anonymousId"]),
+              userId != anonymousId else { return mapped }
+        return mapped.map { $0.naming(anonymousId: anonymousId) }
+    }
+
+    private static func trackEvents(_ message: JSONValue) throws(MappingError) -> [MappedMessage] {
         guard let name = message["event"]?.text, !name.isEmpty else {
             throw MappingError(field: "event", problem: "a track call names its event")
         }

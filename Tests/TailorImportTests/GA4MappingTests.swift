@@ -34,7 +34,7 @@ import TailorModel
         #expect(events.map(\.product) == ["SKU_12345", "SKU_12346"])
         #expect(events.map(\.quantity) == [3, 2])
         #expect(events.map(\.price) == [10.01, 21.01])
-        #expect(events.allSatisfy { $0.shopper == "customer-88" && $0.at == Date(timeIntervalSince1970: 1_716_232_424.31) })
+        #expect(events.allSatisfy { $0.shopper == "customer-88" && $0.anonymousId == "1234567890.1700000000" && $0.at == Date(timeIntervalSince1970: 1_716_232_424.31) })
         #expect(mapped.compactMap(\.link) == [IdentityLink(anonymousId: "1234567890.1700000000", userId: "customer-88")])
     }
 
@@ -54,7 +54,7 @@ import TailorModel
         #expect(events.map(\.product) == ["SKU_1", "SKU_2", "SKU_1", "SKU_1", nil])
         #expect(events[2].quantity == 2)
         #expect(events[4].query == "t-shirts")
-        #expect(events.allSatisfy { $0.shopper == "c-1" && $0.at == nil })
+        #expect(events.allSatisfy { $0.shopper == "c-1" && $0.anonymousId == nil && $0.at == nil })
         #expect(Set(events.compactMap(\.id)).count == 5)
         #expect(mapped.compactMap(\.ignoredReason).count == 2)
         #expect(mapped.compactMap(\.link).isEmpty)

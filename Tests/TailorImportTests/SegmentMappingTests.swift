@@ -36,6 +36,7 @@ import TailorModel
         #expect(event.type == .view)
         #expect(event.id == "seg-ajs-f8ca1e4de5024d9430b3928bd8ac6b96")
         #expect(event.shopper == "23adfd82-aa0f-45a7-a756-24f2a7a4c895")
+        #expect(event.anonymousId == nil)
         #expect(event.product == "507f1f77bcf86cd799439011")
         #expect(event.price == 18.99)
         #expect(event.quantity == nil)
@@ -83,7 +84,7 @@ import TailorModel
         #expect(events.map(\.product) == ["507f1f77bcf86cd799439011", "505bd76785ebb509fc183733"])
         #expect(events.map(\.quantity) == [1, 2])
         #expect(events.map(\.price) == [19, 3])
-        #expect(events.allSatisfy { $0.shopper == "user-19" })
+        #expect(events.allSatisfy { $0.shopper == "user-19" && $0.anonymousId == "anon-7" })
         #expect(events.first?.at == Date(timeIntervalSince1970: 1_716_271_200))
         #expect(mapped.compactMap(\.link) == [IdentityLink(anonymousId: "anon-7", userId: "user-19")])
     }
