@@ -220,6 +220,7 @@ let package = Package(
         .target(
             name: "TailorCommands",
             dependencies: [
+                "TailorImport",
                 "TailorRPC",
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 "TailorTrust",

@@ -9,7 +9,7 @@ package struct TailorCommand: AsyncParsableCommand {
         commandName: "tailor",
         abstract: "Tailor: a self-hosted personalization cluster.",
         subcommands: [
-            LocalCommand.self, NodeCommand.self, GatewayCommand.self, KeysCommand.self, EvalCommand.self, ProbeCommand.self, DemoLoadCommand.self, SettingsCommand.self, CheckArgsCommand.self,
+            LocalCommand.self, NodeCommand.self, GatewayCommand.self, KeysCommand.self, EvalCommand.self, ProbeCommand.self, DemoLoadCommand.self, ImportCommand.self, SettingsCommand.self, CheckArgsCommand.self,
         ]
     )
 

@@ -76,6 +76,10 @@ package struct MappedRecord: Sendable {
     package var line: Int
     /// Where the record ends in the file, for a line-oriented one.
     package var endOffset: Int64?
+    /// The line after the record.
+    package var nextLine: Int
+    /// The record's text (its first 2 KiB) when it is refused, for the rejects file.
+    package var source: String?
     package var items: [ImportItem] = []
     /// Identity links the record implies (Segment identify/alias, GA4 bodies with both ids).
     package var links: [IdentityLink] = []
@@ -84,9 +88,10 @@ package struct MappedRecord: Sendable {
     /// Why the record is refused.
     package var refusal: MappingError?
 
-    package init(line: Int, endOffset: Int64?) {
+    package init(line: Int, endOffset: Int64?, nextLine: Int? = nil) {
         self.line = line
         self.endOffset = endOffset
+        self.nextLine = nextLine ?? line + 1
     }
 }
 

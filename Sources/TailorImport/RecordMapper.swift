@@ -59,7 +59,7 @@ package struct RecordMapper: Sendable {
 
     /// One record of a line-oriented file (not the header).
     package mutating func map(_ record: RawRecord) -> MappedRecord {
-        var mapped = MappedRecord(line: record.line, endOffset: record.endOffset)
+        var mapped = MappedRecord(line: record.line, endOffset: record.endOffset, nextLine: record.nextLine)
         do throws(MappingError) {
             switch format {
             case .segmentJSONL:
@@ -84,6 +84,7 @@ package struct RecordMapper: Sendable {
             mapped.items = []
             mapped.links = []
             mapped.refusal = error
+            mapped.source = String(decoding: record.bytes.prefix(2048), as: UTF8.self)
         }
         return mapped
     }

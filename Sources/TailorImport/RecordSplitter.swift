@@ -6,6 +6,8 @@ package struct RawRecord: Sendable {
     package var line: Int
     /// The byte offset just after the record (and its line end): where reading resumes.
     package var endOffset: Int64
+    /// The line the next record starts on.
+    package var nextLine: Int
 }
 
 /// Cuts a stream of bytes into records, fed chunk by chunk (bounded memory: only the
@@ -63,7 +65,7 @@ package struct RecordSplitter: Sendable {
             }
             if byte == UInt8(ascii: "\n") {
                 if current.last == UInt8(ascii: "\r") { current.removeLast() }
-                if !current.isEmpty { records.append(RawRecord(bytes: current, line: recordLine, endOffset: offset)) }
+                if !current.isEmpty { records.append(RawRecord(bytes: current, line: recordLine, endOffset: offset, nextLine: line + 1)) }
                 current.removeAll(keepingCapacity: true)
                 line += 1
                 recordLine = line
@@ -87,6 +89,6 @@ package struct RecordSplitter: Sendable {
     package mutating func finish() -> RawRecord? {
         if current.last == UInt8(ascii: "\r") { current.removeLast() }
         defer { current.removeAll() }
-        return current.isEmpty ? nil : RawRecord(bytes: current, line: recordLine, endOffset: offset)
+        return current.isEmpty ? nil : RawRecord(bytes: current, line: recordLine, endOffset: offset, nextLine: line + 1)
     }
 }

@@ -1,0 +1,108 @@
+import Foundation
+import Synchronization
+import TailorImport
+
+/// One run of an import: the reader feeding the pipe, records counted and gathered
+/// into batches, up to `concurrency` batches in flight, their outcomes counted, and
+/// the checkpoint moved past every record whose writes were acknowledged.
+struct ImportRun {
+    let kind: ImportKind
+    let format: ImportFormat
+    let file: ImportFile
+    let mapper: RecordMapper
+    var checkpoint: ImportCheckpoint
+    let checkpointPath: String
+    let sender: ImportSender
+    let concurrency: Int
+    var report: ImportReport
+
+    private enum Step: Sendable {
+        case readerFinished
+        case batch(ImportBatchOutcome)
+    }
+
+    var resumeHint: String {
+        "\(checkpoint.done.records) rows done up to line \(checkpoint.done.line); `tailor import \(kind.rawValue) \(file.path) --resume` continues from there (checkpoint \(checkpointPath))"
+    }
+
+    /// Runs the import to the end; the failure that stopped it, if one did.
+    mutating func run() async -> Result<Void, any Error> {
+        let start = checkpoint.done
+        let source = ImportSource(
+            path: file.path, mapper: mapper,
+            start: .init(offset: format.isLineOriented ? start.offset ?? 0 : 0, line: format.isLineOriented ? start.line : 1,
+                         skipRecords: format.isLineOriented ? 0 : start.records))
+        let pipe = ImportPipe(capacity: 4)
+        var ledger = ImportLedger(start: start)
+        var readerFailure: String?
+        var lastCheckpoint = ContinuousClock.now
+        let limit = ImportSender.limit(of: kind)
+        let sender = self.sender
+        do {
+            try await withThrowingTaskGroup(of: Step.self) { group in
+                group.addTask {
+                    await source.run(into: pipe)
+                    return .readerFinished
+                }
+                var inFlight = 0
+                var batch: ImportBatch?
+
+                func absorb(_ step: Step) throws {
+                    guard case .batch(let outcome) = step else { return }
+                    inFlight -= 1
+                    ledger.close(outcome.ticket)
+                    report.add(outcome)
+                }
+                func launch() {
+                    guard let full = batch else { return }
+                    batch = nil
+                    inFlight += 1
+                    group.addTask { .batch(try await sender.send(full)) }
+                }
+
+                for await element in pipe.elements {
+                    switch element {
+                    case .failed(let message):
+                        readerFailure = message
+                    case .records(let records):
+                        for record in records {
+                            let number = ledger.read(record)
+                            report.count(record, number: number)
+                            for item in record.items {
+                                if batch == nil { batch = ImportBatch(ticket: ledger.open(first: number)) }
+                                batch!.items.append(item)
+                                batch!.records.append((number, record.line))
+                                if batch!.items.count >= limit {
+                                    launch()
+                                    while inFlight >= concurrency, let step = try await group.next() { try absorb(step) }
+                                }
+                            }
+                        }
+                        pipe.taken()
+                    }
+                    report.progress(bytes: source.bytesRead.load(ordering: .relaxed), of: file.size)
+                    if ContinuousClock.now - lastCheckpoint >= .seconds(1) {
+                        lastCheckpoint = .now
+                        checkpoint.done = ledger.done()
+                        try? checkpoint.write(to: checkpointPath)
+                    }
+                }
+                launch()
+                while let step = try await group.next() { try absorb(step) }
+            }
+        } catch {
+            pipe.cancel()
+            checkpoint.done = ledger.done()
+            try? checkpoint.write(to: checkpointPath)
+            report.endProgress()
+            return .failure(error)
+        }
+        checkpoint.done = ledger.done()
+        checkpoint.complete = readerFailure == nil
+        try? checkpoint.write(to: checkpointPath)
+        report.progress(bytes: source.bytesRead.load(ordering: .relaxed), of: file.size, force: true)
+        report.endProgress()
+        if let readerFailure { return .failure(ImportFailure(readerFailure)) }
+        return .success(())
+    }
+}
