@@ -47,6 +47,7 @@ extension GatewayService {
     /// The (anonymous, known) pairs a batch's events announce, for the shoppers whose
     /// events are stored (consent granted, not withdrawn in the batch).
     func announcedMerges(_ batch: EventBatch) -> [(anonymous: String, shopper: String)] {
+        guard batch.events.contains(where: { $0.anonymousId != nil }) else { return [] }
         let consent = batch.consent(under: configuration.consent)
         return zip(batch.events, consent.stored).compactMap { event, stored in
             guard stored, let anonymous = event.anonymousId, anonymous != event.shopper else { return nil }

@@ -33,10 +33,15 @@ extension WriteRouter {
         let history = try await allReplicasExport(of: anonymous).events
         let copies = IdentityMerge.events(history, of: anonymous, into: shopper)
         guard !copies.isEmpty else { return IdentityMergeResult(shopper: shopper, anonymousId: anonymous, merged: 0, duplicates: 0) }
-        let (requests, partitionsOf) = plan(copies, key: \.shopper, into: WireEventWriteRequest()) { $0.events.append(WireEvent($1)) }
-        let responses: [String: WireEventWriteResponse] = await fanOut(requests, WireMethods.events, partitionsOf: partitionsOf)
-        try checkQuorum(responses: responses.keys, partitionsOf: partitionsOf, what: "merged events")
-        let new = Set(responses.values.flatMap { $0.signals.map(\.eventID) })
+        // In batches of the API's size, so a long history stays within the wire's message limit.
+        var new = Set<String>()
+        for start in stride(from: 0, to: copies.count, by: Limits.maximumEventsPerBatch) {
+            let part = copies[start..<min(start + Limits.maximumEventsPerBatch, copies.count)]
+            let (requests, partitionsOf) = plan(Array(part), key: \.shopper, into: WireEventWriteRequest()) { $0.events.append(WireEvent($1)) }
+            let responses: [String: WireEventWriteResponse] = await fanOut(requests, WireMethods.events, partitionsOf: partitionsOf)
+            try checkQuorum(responses: responses.keys, partitionsOf: partitionsOf, what: "merged events")
+            for response in responses.values { new.formUnion(response.signals.map(\.eventID)) }
+        }
         GatewayMetrics.identityMerges.increment()
         GatewayMetrics.eventsMerged.increment(by: new.count)
         return IdentityMergeResult(shopper: shopper, anonymousId: anonymous, merged: new.count, duplicates: copies.count - new.count)
