@@ -1,0 +1,243 @@
+import Foundation
+import Testing
+@testable import TailorCommands
+import TailorImport
+import TailorProcess
+import TailorTesting
+
+/// `tailor import` against real processes: a Merchant Center feed and an orders file
+/// with one bad line land, the bad line is refused by number, and importing the same
+/// files again changes nothing.
+extension ProcessSuites {
+@Suite("tailor import (3 nodes and a gateway as processes)", .serialized)
+struct ImportClusterTests {
+    static let feed = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <rss xmlns:g="http://base.google.com/ns/1.0" version="2.0">
+          <channel>
+            <title>Example Outdoor Store</title>
+            <link>https://shop.example.com</link>
+            <description>All products</description>
+            <item>
+              <g:id>TENT-2P</g:id>
+              <title><![CDATA[Trail Tent 2P & Footprint]]></title>
+              <description><![CDATA[<p>A <b>light</b> tent.</p>]]></description>
+              <g:link>https://shop.example.com/p/tent-2p</g:link>
+              <g:image_link>https://cdn.example.com/tent-2p.jpg</g:image_link>
+              <g:availability>in stock</g:availability>
+              <g:price>249.00 USD</g:price>
+              <g:sale_price>199.00 USD</g:sale_price>
+              <g:brand>Summit</g:brand>
+              <g:product_type>Outdoor &gt; Camping &gt; Tents</g:product_type>
+              <g:custom_label_0>summer</g:custom_label_0>
+            </item>
+            <item>
+              <g:id>STOVE-1</g:id>
+              <g:title>Camp Stove</g:title>
+              <g:description>Small &lt;b&gt;stove&lt;/b&gt;</g:description>
+              <g:price>39,90 EUR</g:price>
+              <g:availability>out_of_stock</g:availability>
+              <g:product_type>Outdoor &gt; Camping &gt; Cooking</g:product_type>
+            </item>
+            <item>
+              <g:id>MUG-1</g:id>
+              <g:title>Enamel Mug</g:title>
+              <g:price>12.50 USD</g:price>
+              <g:availability>in_stock</g:availability>
+              <g:quantity>7</g:quantity>
+              <g:product_type>Outdoor &gt; Camping &gt; Cooking</g:product_type>
+            </item>
+            <item>
+              <g:id>LAMP-1</g:id>
+              <g:title>Head Lamp</g:title>
+              <g:price>24.00 USD</g:price>
+              <g:availability>preorder</g:availability>
+            </item>
+          </channel>
+        </rss>
+        """
+
+    static func orders(now: Date) -> String {
+        func day(_ back: Int) -> String {
+            ISO8601DateFormatter().string(from: now.addingTimeInterval(Double(-back) * 86_400))
+        }
+        return """
+            order_id,customer_id,product,quantity,price,time
+            A-1001,cora,TENT-2P,1,199.00,\(day(30))
+            A-1001,cora,MUG-1,2,12.50,\(day(30))
+            A-1002,eli,STOVE-1,1,39.90,\(day(20))
+            A-1003,eli,MUG-1,1,twelve,\(day(10))
+            A-1004,finn,LAMP-1,1,24.00,\(day(5))
+            A-1004,finn,MUG-1,1,12.50,\(day(5))
+
+            """
+    }
+
+    private struct Imported {
+        var run: ExternalCommand.Run
+        var summary: [String: String]
+    }
+
+    private func runImport(_ cluster: TestCluster, _ arguments: [String]) async throws -> Imported {
+        var environment = ProcessInfo.processInfo.environment
+        environment["TAILOR_API_KEY"] = cluster.credentials.adminKey
+        let run = try await ExternalCommand.run(
+            TestCluster.executable.path, ["import"] + arguments + ["--gateway", cluster.gatewayURL.absoluteString], environment: environment)
+        var summary: [String: String] = [:]
+        for line in run.stdoutText.split(separator: "\n") {
+            guard let colon = line.firstIndex(of: ":"), !line.hasPrefix("refused line") else { continue }
+            summary[String(line[..<colon])] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        return Imported(run: run, summary: summary)
+    }
+
+    private func product(_ cluster: TestCluster, _ id: String) async throws -> [String: Any] {
+        let (status, data) = try await cluster.get("/v1/products/\(id)")
+        #expect(status == 200, "\(String(decoding: data, as: UTF8.self))")
+        return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+    }
+
+    private func eventIDs(_ cluster: TestCluster, _ shopper: String) async throws -> [String] {
+        let (status, data) = try await cluster.get("/v1/users/\(shopper)/export")
+        #expect(status == 200, "\(String(decoding: data, as: UTF8.self))")
+        let body = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+        return (body["events"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }.sorted()
+    }
+
+    @Test("a feed and an orders file land, the bad line is refused by number, and a second import changes nothing")
+    func feedAndOrders() async throws {
+        let cluster = try await TestCluster.start(demo: false)
+        defer { cluster.stop() }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tailor-import-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let feed = directory.appendingPathComponent("feed.xml")
+        let orders = directory.appendingPathComponent("orders.csv")
+        let rejects = directory.appendingPathComponent("rejects.jsonl")
+        try Self.feed.write(to: feed, atomically: true, encoding: .utf8)
+        try Self.orders(now: Date()).write(to: orders, atomically: true, encoding: .utf8)
+        do {
+            let catalog = try await runImport(cluster, ["catalog", feed.path])
+            #expect(catalog.run.status == 0, "\(catalog.run)")
+            #expect(catalog.summary["rows read"] == "4", "\(catalog.run)")
+            #expect(catalog.summary["products written"] == "4", "\(catalog.run)")
+            #expect(catalog.summary["duplicates"] == "0", "\(catalog.run)")
+            let stock = try await runImport(cluster, ["stock", feed.path, "--format", "gmc-xml"])
+            #expect(stock.summary["stock levels written"] == "4", "\(stock.run)")
+
+            let tent = try await product(cluster, "TENT-2P")
+            let tentProduct = tent["product"] as? [String: Any] ?? [:]
+            #expect(tentProduct["title"] as? String == "Trail Tent 2P & Footprint")
+            #expect(tentProduct["price"] as? Double == 199)
+            #expect(tentProduct["categoryPath"] as? [String] == ["Outdoor", "Camping", "Tents"])
+            #expect(tentProduct["url"] as? String == "https://shop.example.com/p/tent-2p")
+            #expect(tentProduct["imageURL"] as? String == "https://cdn.example.com/tent-2p.jpg")
+            #expect(tent["stock"] as? Int == 100)
+            #expect(try await product(cluster, "STOVE-1")["stock"] as? Int == 0)
+            #expect(try await product(cluster, "MUG-1")["stock"] as? Int == 7)
+
+            let first = try await runImport(cluster, ["orders", orders.path, "--rejects", rejects.path])
+            #expect(first.run.status == 2, "\(first.run)")
+            #expect(first.summary["rows read"] == "6", "\(first.run)")
+            #expect(first.summary["events written"] == "5", "\(first.run)")
+            #expect(first.summary["duplicates"] == "0", "\(first.run)")
+            #expect(first.summary["rows refused"] == "1", "\(first.run)")
+            #expect(first.run.stdoutText.contains("refused line 5: price: not a number"), "\(first.run)")
+            let rejected = try String(contentsOf: rejects, encoding: .utf8).split(separator: "\n")
+            #expect(rejected.count == 1)
+            #expect(rejected.first?.contains(#""line":5"#) == true)
+            #expect(rejected.first?.contains("A-1003,eli,MUG-1,1,twelve") == true)
+            let held = (
+                cora: try await eventIDs(cluster, "cora"), eli: try await eventIDs(cluster, "eli"), finn: try await eventIDs(cluster, "finn")
+            )
+            #expect(held.cora == ["ord-A-1001-MUG-1-0", "ord-A-1001-TENT-2P-0"])
+            #expect(held.eli == ["ord-A-1002-STOVE-1-0"])
+            #expect(held.finn == ["ord-A-1004-LAMP-1-0", "ord-A-1004-MUG-1-0"])
+
+            let second = try await runImport(cluster, ["orders", orders.path])
+            #expect(second.summary["rows read"] == "6", "\(second.run)")
+            #expect(second.summary["events written"] == "0", "\(second.run)")
+            #expect(second.summary["duplicates"] == "5", "\(second.run)")
+            #expect(second.summary["rows refused"] == "1", "\(second.run)")
+            #expect(try await eventIDs(cluster, "cora") == held.cora)
+            #expect(try await eventIDs(cluster, "eli") == held.eli)
+            #expect(try await eventIDs(cluster, "finn") == held.finn)
+            // The same feed again: same versions, so the cluster keeps what it holds.
+            let again = try await runImport(cluster, ["catalog", feed.path])
+            #expect(again.run.status == 0, "\(again.run)")
+            #expect(again.summary["rows read"] == "4", "\(again.run)")
+            let tentAgain = try await product(cluster, "TENT-2P")
+            #expect((tentAgain["product"] as? [String: Any])?["version"] as? Int == tentProduct["version"] as? Int)
+            #expect(tentAgain["stock"] as? Int == 100)
+
+            let resumed = try await runImport(cluster, ["orders", orders.path, "--resume"])
+            #expect(resumed.run.status == 0, "\(resumed.run)")
+            #expect(resumed.run.stdoutText.contains("nothing to resume"), "\(resumed.run)")
+        } catch {
+            cluster.printLogs()
+            throw error
+        }
+    }
+
+    @Test("a resumed import starts after the last acknowledged line and still imports every row once")
+    func resumesFromTheCheckpoint() async throws {
+        let cluster = try await TestCluster.start(demo: false)
+        defer { cluster.stop() }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tailor-import-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let orders = directory.appendingPathComponent("orders.csv")
+        let text = Self.orders(now: Date()).replacingOccurrences(of: "twelve", with: "12.50")
+        try text.write(to: orders, atomically: true, encoding: .utf8)
+        do {
+            let full = try await runImport(cluster, ["orders", orders.path])
+            #expect(full.summary["events written"] == "6", "\(full.run)")
+            // A checkpoint as a run stopped after the third row would have left it.
+            let checkpointPath = ImportCheckpoint.path(for: orders.path, kind: .orders, stateDirectory: nil)
+            var checkpoint = try #require(try ImportCheckpoint.read(checkpointPath))
+            #expect(checkpoint.complete && checkpoint.done.records == 6 && checkpoint.done.line == 8)
+            let thirdRowEnd = text.split(separator: "\n", omittingEmptySubsequences: false).prefix(4).map { $0.utf8.count + 1 }.reduce(0, +)
+            checkpoint.done = .init(records: 3, offset: Int64(thirdRowEnd), line: 5)
+            checkpoint.complete = false
+            try checkpoint.write(to: checkpointPath)
+            let resumed = try await runImport(cluster, ["orders", orders.path, "--resume"])
+            #expect(resumed.run.status == 0, "\(resumed.run)")
+            #expect(resumed.summary["resumed at line"] == "5", "\(resumed.run)")
+            #expect(resumed.summary["rows read"] == "3", "\(resumed.run)")
+            #expect(resumed.summary["duplicates"] == "3", "\(resumed.run)")
+            #expect(try ImportCheckpoint.read(checkpointPath)?.complete == true)
+        } catch {
+            cluster.printLogs()
+            throw error
+        }
+    }
+}
+}
+
+@Suite struct ImportLedgerTests {
+    private func record(_ line: Int) -> MappedRecord {
+        MappedRecord(line: line, endOffset: Int64(line * 10), nextLine: line + 1)
+    }
+
+    @Test func theCheckpointNeverPassesABatchInFlight() {
+        var ledger = ImportLedger(start: .init(records: 0, offset: 0, line: 2))
+        let first = ledger.read(record(2))
+        let a = ledger.open(first: first)
+        _ = ledger.read(record(3))
+        let third = ledger.read(record(4))
+        let b = ledger.open(first: third)
+        _ = ledger.read(record(5))
+        #expect(ledger.done() == .init(records: 0, offset: 0, line: 2))
+        ledger.close(b)
+        #expect(ledger.done() == .init(records: 0, offset: 0, line: 2))
+        ledger.close(a)
+        #expect(ledger.done() == .init(records: 4, offset: 50, line: 6))
+    }
+
+    @Test func refusedBatchItemsAreNamedByIndex() {
+        #expect(ImportSender.index(in: "events[3].at", collection: "events")! == (3, "at"))
+        #expect(ImportSender.index(in: "products[12].imageURL", collection: "products")! == (12, "imageURL"))
+        #expect(ImportSender.index(in: "events", collection: "events") == nil)
+        #expect(ImportSender.index(in: "role", collection: "events") == nil)
+    }
+}
