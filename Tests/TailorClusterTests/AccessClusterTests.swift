@@ -73,6 +73,22 @@ extension ProcessSuites {
                     json: #"{"events":[{"id":"mp-\#(label)","type":"purchase","user":"mp-\#(label)","session":"s","products":["p00001"]}]}"#
                 ).status
             }, applied: { cluster, label in try await events(of: "mp-\(label)", cluster) > 0 }),
+            Endpoint(name: "POST /v1/users/{id}/aliases", needs: .private, send: { client, label in
+                try await client.send(.POST, "/v1/users/mal-\(label)/aliases", json: #"{"anonymousId":"mal-anon-\#(label)"}"#).status
+            }, applied: { cluster, label in try await events(of: "mal-\(label)", cluster) > 0 }, prepare: { cluster, label in
+                _ = try await cluster.post("/v1/events", json: view("mal-anon-\(label)"))
+            }),
+            Endpoint(name: "POST /v1/integrations/segment", needs: .private, send: { client, label in
+                try await client.send(
+                    .POST, "/v1/integrations/segment",
+                    json: #"{"type":"track","event":"Product Viewed","userId":"mseg-\#(label)","messageId":"mseg-\#(label)","properties":{"product_id":"p00001"}}"#
+                ).status
+            }, applied: { cluster, label in try await events(of: "mseg-\(label)", cluster) > 0 }),
+            Endpoint(name: "POST /v1/integrations/ga4", needs: .private, send: { client, label in
+                try await client.send(
+                    .POST, "/v1/integrations/ga4", json: #"{"client_id":"mga-\#(label)","events":[{"name":"view_item","params":{"items":[{"item_id":"p00001"}]}}]}"#
+                ).status
+            }, applied: { cluster, label in try await events(of: "mga-\(label)", cluster) > 0 }),
             Endpoint(name: "PUT /v1/products", needs: .private, send: { client, label in
                 try await client.send(
                     .PUT, "/v1/products", json: #"{"products":[{"id":"mprod-\#(label)","title":"Lamp","categoryPath":["Home"],"price":9,"version":1}]}"#
