@@ -61,6 +61,9 @@ struct ImportCommand: AsyncParsableCommand {
     @Option(help: "Seconds to wait for the gateway to be ready before giving up.")
     var waitSeconds = 30
 
+    @Flag(help: "Read, map and check every row against the API's rules; send nothing and keep no checkpoint.")
+    var dryRun = false
+
     func validate() throws {
         guard ImportKind(rawValue: kind) != nil else {
             throw ValidationError("'\(kind)' is not catalog, stock, orders or events")
@@ -111,12 +114,12 @@ struct ImportCommand: AsyncParsableCommand {
         }
 
         let client = PublicAPIClient(gateway: gateway)!.authorized(try APIKeyOption.read(file: apiKeyFile))
-        try await client.waitUntilReady(timeout: .seconds(waitSeconds))
-        FileHandle.standardError.write(Data("import: \(kind.rawValue) from \(file.path) (\(format.rawValue)) to \(gateway)\n".utf8))
+        if !dryRun { try await client.waitUntilReady(timeout: .seconds(waitSeconds)) }
+        FileHandle.standardError.write(Data("import: \(kind.rawValue) from \(file.path) (\(format.rawValue)) \(dryRun ? "checked only (dry run)" : "to \(gateway)")\n".utf8))
         var run = ImportRun(
-            kind: kind, format: format, file: file, mapper: mapper, checkpoint: checkpoint, checkpointPath: checkpointPath,
+            kind: kind, format: format, file: file, mapper: mapper, checkpoint: checkpoint, checkpointPath: dryRun ? nil : checkpointPath,
             sender: ImportSender(client: client, kind: kind), concurrency: concurrency,
-            report: try ImportReport(rejectsPath: rejects, append: resume))
+            dryRun: dryRun, report: try ImportReport(rejectsPath: rejects, append: resume))
         let result = await run.run()
         let writes = switch kind { case .catalog: "products"; case .stock: "stock levels"; case .orders, .events: "events" }
         print(run.report.summary(kind: kind, writes: writes, resumedAt: resume ? checkpoint.done.line : nil, rejectsPath: rejects))

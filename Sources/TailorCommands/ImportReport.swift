@@ -11,6 +11,8 @@ struct ImportReport {
     var written = 0
     var duplicates = 0
     var notStored = 0
+    /// Writes checked and not sent (`--dry-run`).
+    var checked = 0
     var shown: [ImportRefusal] = []
     let showFirst: Int
     let started = ContinuousClock.now
@@ -94,6 +96,7 @@ struct ImportReport {
         var lines: [String] = []
         if let line { lines.append("resumed at line: \(line)") }
         lines.append("rows read: \(rowsRead)")
+        if checked > 0 { lines.append("\(writes) checked, not sent (dry run): \(checked)") }
         lines.append("\(writes) written: \(written)")
         lines.append("duplicates: \(duplicates)")
         if notStored > 0 { lines.append("not stored (no consent): \(notStored)") }

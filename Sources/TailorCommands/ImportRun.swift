@@ -11,9 +11,12 @@ struct ImportRun {
     let file: ImportFile
     let mapper: RecordMapper
     var checkpoint: ImportCheckpoint
-    let checkpointPath: String
+    /// nil: no checkpoint (a dry run).
+    let checkpointPath: String?
     let sender: ImportSender
     let concurrency: Int
+    /// Read, map and check every record, send nothing.
+    var dryRun = false
     var report: ImportReport
 
     private enum Step: Sendable {
@@ -22,7 +25,11 @@ struct ImportRun {
     }
 
     var resumeHint: String {
-        "\(checkpoint.done.records) rows done up to line \(checkpoint.done.line); `tailor import \(kind.rawValue) \(file.path) --resume` continues from there (checkpoint \(checkpointPath))"
+        "\(checkpoint.done.records) rows done up to line \(checkpoint.done.line); `tailor import \(kind.rawValue) \(file.path) --resume` continues from there (checkpoint \(checkpointPath ?? "none"))"
+    }
+
+    private func save() {
+        if let checkpointPath { try? checkpoint.write(to: checkpointPath) }
     }
 
     /// Runs the import to the end; the failure that stopped it, if one did.
@@ -53,9 +60,15 @@ struct ImportRun {
                     ledger.close(outcome.ticket)
                     report.add(outcome)
                 }
+                let dryRun = self.dryRun
                 func launch() {
                     guard let full = batch else { return }
                     batch = nil
+                    if dryRun {
+                        report.checked += full.items.count
+                        ledger.close(full.ticket)
+                        return
+                    }
                     inFlight += 1
                     group.addTask { .batch(try await sender.send(full)) }
                 }
@@ -84,7 +97,7 @@ struct ImportRun {
                     if ContinuousClock.now - lastCheckpoint >= .seconds(1) {
                         lastCheckpoint = .now
                         checkpoint.done = ledger.done()
-                        try? checkpoint.write(to: checkpointPath)
+                        save()
                     }
                 }
                 launch()
@@ -93,13 +106,13 @@ struct ImportRun {
         } catch {
             pipe.cancel()
             checkpoint.done = ledger.done()
-            try? checkpoint.write(to: checkpointPath)
+            save()
             report.endProgress()
             return .failure(error)
         }
         checkpoint.done = ledger.done()
         checkpoint.complete = readerFailure == nil
-        try? checkpoint.write(to: checkpointPath)
+        save()
         report.progress(bytes: source.bytesRead.load(ordering: .relaxed), of: file.size, force: true)
         report.endProgress()
         if let readerFailure { return .failure(ImportFailure(readerFailure)) }
