@@ -21,9 +21,11 @@ package struct ReplicatedRecord: Sendable, Hashable {
         /// Contributions of seed data (the demo shop) whose interactions are counted by
         /// the partition itself: seed data never passed through a gateway's counters.
         case seedContributions = 5
-        /// An anonymous shopper whose history was merged into a known one, filed with the
-        /// known shopper (`shopper`), version = when (ms). Grow-only, and erased with the
-        /// known shopper's events: the gateway erases the anonymous shopper too.
+        /// An anonymous shopper whose history was merged into a known one, keyed by both,
+        /// filed with the known shopper (`shopper`), version = when it was last linked (ms).
+        /// Last writer wins, so replicas that each got another try agree on the latest;
+        /// erased with the known shopper's events (the gateway erases the anonymous
+        /// shopper too).
         case link = 6
     }
 
@@ -45,7 +47,7 @@ package struct ReplicatedRecord: Sendable, Hashable {
     /// Whether this kind is a last-writer-wins register (a newer version replaces the
     /// held one); the other kinds are grow-only sets (the first copy stays).
     package var isRegister: Bool {
-        kind == .product || kind == .stock || kind == .tombstone
+        kind == .product || kind == .stock || kind == .tombstone || kind == .link
     }
 
     /// What storing `self` does next to the copy held (`held`: its version, nil when

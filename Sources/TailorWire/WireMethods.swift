@@ -41,7 +41,7 @@ public enum WireMethods {
     /// Everything a replica holds about a shopper.
     public static let exportShopper = WireMethod<WireExportRequest, WireExportResponse>(.post, "/internal/users/export", idempotent: true)
     /// Records that an anonymous shopper's history was merged into a shopper of the
-    /// receiver's partition (a grow-only record, erased with that shopper).
+    /// receiver's partition (a record of that shopper, latest time wins, erased with it).
     public static let linkShopper = WireMethod<WireShopperLink, WireWriteResponse>(.post, "/internal/users/link", idempotent: true)
     /// Stores events (deduplicated by id) and answers their contributions.
     public static let events = WireMethod<WireEventWriteRequest, WireEventWriteResponse>(.post, "/internal/events", idempotent: true)

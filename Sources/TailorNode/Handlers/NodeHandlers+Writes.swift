@@ -60,7 +60,7 @@ extension NodeHandlers {
     }
 
     /// Stores that `anonymous`'s history was merged into `user` (held here): a record of
-    /// `user`, refused when `user` was erased after the link's time.
+    /// `user` (the latest link time wins), refused when `user` was erased after that time.
     func link(_ request: WireShopperLink) async throws -> WireWriteResponse {
         guard !request.user.isEmpty, !request.anonymous.isEmpty else { throw HTTP2ServerError(.badRequest, "user or anonymous is empty") }
         let partition = shardMap.partition(of: request.user)

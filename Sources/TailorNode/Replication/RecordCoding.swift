@@ -50,7 +50,7 @@ extension ReplicatedRecord {
     }
 
     /// A link from an anonymous shopper, filed with the known one. Keyed by both ids
-    /// (length-prefixed, so no two pairs share a key): linking again changes nothing.
+    /// (length-prefixed, so no two pairs share a key): linking again only moves its time.
     package static func link(of anonymous: String, into shopper: String, atMillis: Int64) -> ReplicatedRecord {
         var body = WireShopperLink()
         body.user = shopper
