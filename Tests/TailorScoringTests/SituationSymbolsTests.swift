@@ -61,17 +61,19 @@ import TailorModel
         var priceWeight = 0.0
         var query: [String] = []
         var queryFound = false
+        // Ages count back from the newest event; recency has floors (time never erases).
+        let newest = profile.events.map(\.atMillis).max() ?? nowMillis
         for (rank, event) in profile.events.reversed().enumerated() {
-            let age = Double(max(0, nowMillis - event.atMillis))
+            let age = Double(max(0, newest - event.atMillis))
             if event.type == .search, !queryFound, !event.query.isEmpty {
                 queryFound = true
                 if nowMillis - event.atMillis <= ShopperProfile.queryFreshnessMillis { query = Words.of(event.query) }
             }
             guard !event.products.isEmpty else { continue }
             let interest = event.type.interest * ShopperProfile.quantityFactor(event.quantity)
-            let recent = interest * Float(exp2(-age / ShopperProfile.itemHalfLifeMillis))
+            let recent = interest * Float(max(ShopperProfile.itemRecencyFloor, exp2(-age / ShopperProfile.itemHalfLifeMillis)))
                 * pow(ShopperProfile.orderDecay, Float(rank))
-            let lasting = interest * Float(exp2(-age / ShopperProfile.affinityHalfLifeMillis))
+            let lasting = interest * Float(max(ShopperProfile.affinityRecencyFloor, exp2(-age / ShopperProfile.affinityHalfLifeMillis)))
             for product in event.products {
                 itemWeight[product.id, default: 0] += recent
                 for prefix in Words.categoryPrefixes(product.category) { categories[prefix, default: 0] += lasting }
