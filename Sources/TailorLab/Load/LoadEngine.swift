@@ -254,7 +254,10 @@ final class LoadEngine: @unchecked Sendable {
 final class LoadConnection: ChannelInboundHandler, @unchecked Sendable {
     typealias InboundIn = ByteBuffer
 
-    private unowned let engine: LoadEngine
+    /// Strong: a connection may close (and report it) after the run that made the
+    /// engine has returned, so it keeps the engine alive until then. The engine drops
+    /// its connections as they close, which ends the cycle.
+    private let engine: LoadEngine
     private var context: ChannelHandlerContext?
     private var parser = HTTP1ResponseParser()
     private(set) var inFlight: LoadWorkItem?
