@@ -43,9 +43,24 @@ struct ImportRefusal: Sendable, Codable {
 /// the body limit is halved; 429, 502, 503, 504 and lost connections are retried for
 /// ``retryFor`` before the import stops (resumable from its checkpoint).
 struct ImportSender: Sendable {
-    let client: PublicAPIClient
+    /// Sends one request body to the route; the status and the answer's body.
+    typealias Transport = @Sendable (_ method: HTTPMethod, _ path: String, _ body: Data) async throws -> (status: Int, body: Data)
+
     let kind: ImportKind
+    let transport: Transport
     var retryFor: Duration = .seconds(60)
+
+    init(client: PublicAPIClient, kind: ImportKind) {
+        self.init(kind: kind) { method, path, body in
+            let answer = try await client.send(APIRequest(method, path, body: ByteBuffer(bytes: body)))
+            return (answer.status, Data(answer.body.readableBytesView))
+        }
+    }
+
+    init(kind: ImportKind, transport: @escaping Transport) {
+        self.kind = kind
+        self.transport = transport
+    }
 
     static func limit(of kind: ImportKind) -> Int {
         switch kind {
@@ -120,10 +135,9 @@ struct ImportSender: Sendable {
         var pause = Duration.milliseconds(100)
         while true {
             do {
-                let answer = try await client.send(APIRequest(route.method, route.path, body: ByteBuffer(bytes: body)))
-                let status = answer.status
+                let (status, answer) = try await transport(route.method, route.path, body)
                 guard [429, 502, 503, 504].contains(status), ContinuousClock.now < deadline else {
-                    return (status, Data(answer.body.readableBytesView))
+                    return (status, answer)
                 }
             } catch {
                 guard ContinuousClock.now < deadline else { throw error }

@@ -1,7 +1,11 @@
 import Foundation
+import NIOHTTP1
+import Synchronization
 import Testing
 @testable import TailorCommands
+import TailorClient
 import TailorImport
+import TailorModel
 import TailorProcess
 import TailorTesting
 
@@ -239,5 +243,51 @@ struct ImportClusterTests {
         #expect(ImportSender.index(in: "products[12].imageURL", collection: "products")! == (12, "imageURL"))
         #expect(ImportSender.index(in: "events", collection: "events") == nil)
         #expect(ImportSender.index(in: "role", collection: "events") == nil)
+    }
+}
+
+@Suite struct ImportSenderTests {
+    /// A gateway that refuses, like the real one, the first event of a batch whose
+    /// product is `BAD…` (400 naming `events[i].product`), answers 503 once, and
+    /// otherwise stores the batch.
+    final class FakeGateway: Sendable {
+        let stored = Mutex<[String]>([])
+        let requests = Atomic<Int>(0)
+
+        func answer(_ method: HTTPMethod, _ path: String, _ body: Data) throws -> (status: Int, body: Data) {
+            let count = requests.add(1, ordering: .relaxed).newValue
+            if count == 1 { return (503, Data()) }
+            let batch = try PublicAPIClient.decoder.decode(EventBatch.self, from: body)
+            if let index = batch.events.firstIndex(where: { $0.product?.hasPrefix("BAD") == true }) {
+                return (400, Data(#"{"error":{"field":"events[\#(index)].product","problem":"no such product","status":400}}"#.utf8))
+            }
+            let ids = batch.events.compactMap(\.id)
+            let fresh = stored.withLock { held in
+                let fresh = ids.filter { !held.contains($0) }
+                held += fresh
+                return fresh.count
+            }
+            let result = EventBatchResult(accepted: fresh, duplicates: ids.count - fresh, ids: ids)
+            return (200, try PublicAPIClient.encoder.encode(result))
+        }
+    }
+
+    @Test func aRefusedRowIsTakenOutAndTheRestLand() async throws {
+        let gateway = FakeGateway()
+        let sender = ImportSender(kind: .orders) { try gateway.answer($0, $1, $2) }
+        var batch = ImportBatch(ticket: 7)
+        for (index, product) in ["P1", "BAD1", "P2", "P3", "BAD2", "P4"].enumerated() {
+            batch.items.append(.event(ShopperEvent(id: "e\(index)", type: .purchase, shopper: "s", product: product)))
+            batch.records.append((number: index, line: index + 2))
+        }
+        let outcome = try await sender.send(batch)
+        #expect(outcome.ticket == 7)
+        #expect(outcome.written == 4)
+        #expect(outcome.duplicates == 0)
+        #expect(outcome.refused.map(\.line).sorted() == [3, 6])
+        #expect(outcome.refused.allSatisfy { $0.field == "product" && $0.problem == "no such product" })
+        #expect(gateway.stored.withLock { $0 }.sorted() == ["e0", "e2", "e3", "e5"])
+        let again = try await sender.send(batch)
+        #expect(again.written == 0 && again.duplicates == 4 && again.refused.count == 2)
     }
 }
