@@ -19,8 +19,7 @@ final class ImportSource: Sendable {
     let path: String
     let mapper: RecordMapper
     let start: Start
-    /// Bytes read so far, for the progress display (line-oriented files; `XMLParser`
-    /// does not say how far into its stream it is).
+    /// Bytes read so far, for the progress display.
     let bytesRead: Atomic<Int64>
 
     static let chunkBytes = 1 << 18
@@ -90,10 +89,11 @@ final class ImportSource: Sendable {
     }
 
     private func readXML(into pipe: ImportPipe) {
-        guard let stream = InputStream(fileAtPath: path) else {
+        guard let file = InputStream(fileAtPath: path) else {
             _ = pipe.put(.failed("cannot open \(path)"))
             return
         }
+        let stream = ImportCountingStream(file) { [self] in _ = bytesRead.add(Int64($0), ordering: .relaxed) }
         var mapper = self.mapper
         var pending: [MappedRecord] = []
         var seen = 0
