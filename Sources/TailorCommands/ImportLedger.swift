@@ -19,11 +19,12 @@ struct ImportLedger {
 
     private var position: Position
     /// Records read but not yet known to be done: their number and position after them.
-    private var read: [(number: Int, after: Position)] = []
+    private var read: [(number: Int, after: Position, resumable: Bool)] = []
     private var readStart = 0
     private var nextNumber: Int
     private var inFlight: [Int: Int] = [:]
     private var nextBatch = 0
+    private var finished = false
 
     init(start: Position) {
         position = start
@@ -34,7 +35,10 @@ struct ImportLedger {
     mutating func read(_ record: MappedRecord) -> Int {
         let number = nextNumber
         nextNumber += 1
-        read.append((number, Position(records: number + 1, offset: record.endOffset, line: record.nextLine)))
+        // Resuming between a record and the one it continues would change the
+        // continuing one's event id: the point before it is no checkpoint.
+        if record.continuesGroup, read.count > readStart { read[read.count - 1].resumable = false }
+        read.append((number, Position(records: number + 1, offset: record.endOffset, line: record.nextLine), true))
         return number
     }
 
@@ -51,11 +55,18 @@ struct ImportLedger {
         inFlight[ticket] = nil
     }
 
+    /// The file has been read to its end.
+    mutating func finish() {
+        finished = true
+    }
+
     /// The furthest point every record before which is done.
     mutating func done() -> Position {
         let firstPending = inFlight.values.min() ?? nextNumber
-        while readStart < read.count, read[readStart].number < firstPending {
-            position = read[readStart].after
+        // The last record read may yet be continued by the next: it is a checkpoint
+        // only once that one is read (or the file ended: ``finish()``).
+        while readStart < read.count - 1 || (readStart < read.count && finished), read[readStart].number < firstPending {
+            if read[readStart].resumable { position = read[readStart].after }
             readStart += 1
         }
         if readStart > 4_096 {

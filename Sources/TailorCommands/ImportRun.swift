@@ -110,6 +110,7 @@ struct ImportRun {
             report.endProgress()
             return .failure(error)
         }
+        ledger.finish()
         checkpoint.done = ledger.done()
         checkpoint.complete = readerFailure == nil
         save()

@@ -87,6 +87,9 @@ package struct MappedRecord: Sendable {
     package var ignored: String?
     /// Why the record is refused.
     package var refusal: MappingError?
+    /// The record continues the order of the one before (see
+    /// ``OrderMapping/continuedOrder``): a checkpoint must not fall between them.
+    package var continuesGroup = false
 
     package init(line: Int, endOffset: Int64?, nextLine: Int? = nil) {
         self.line = line

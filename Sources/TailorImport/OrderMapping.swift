@@ -28,6 +28,10 @@ package struct OrderMapping: Sendable {
     ])
 
     package var columns: ColumnMapping
+    /// Whether the last row mapped continued the order of the row before it: the
+    /// repeat count in its id depends on that row, so a resumed import must not start
+    /// between them.
+    package private(set) var continuedOrder = false
     private var currentOrder: String?
     private var repeatsInOrder: [String: Int] = [:]
 
@@ -66,7 +70,9 @@ package struct OrderMapping: Sendable {
             at = date
         }
         let id: String
+        continuedOrder = false
         if let order = columns.text("order_id", in: record) {
+            continuedOrder = order == currentOrder
             if order != currentOrder {
                 currentOrder = order
                 repeatsInOrder.removeAll(keepingCapacity: true)

@@ -29,6 +29,7 @@ package struct RecordMapper: Sendable {
     private var orders: OrderMapping
     private let merchant: MerchantCenterMapping
     private var header: [String]?
+    private var continuesGroup = false
     private var delimiter: UInt8
 
     package init(kind: ImportKind, format: ImportFormat, options: Options) throws(MappingError) {
@@ -71,14 +72,17 @@ package struct RecordMapper: Sendable {
                 do { value = try JSONDecoder().decode(JSONValue.self, from: Data(record.bytes)) } catch {
                     throw MappingError(field: "", problem: "not valid JSON")
                 }
+                continuesGroup = false
                 mapped.items = [try item(NamedFields(json: value))]
             case .csv, .gmcTSV:
                 guard let header else { throw MappingError(field: "", problem: "no header row") }
                 let fields = try DelimitedFields.split(record.bytes, delimiter: delimiter)
+                continuesGroup = false
                 mapped.items = [try item(NamedFields(header: header, row: fields))]
             case .gmcXML:
                 throw MappingError(field: "", problem: "an XML feed is read by items")
             }
+            mapped.continuesGroup = continuesGroup
             try check(mapped.items)
         } catch {
             mapped.items = []
@@ -107,7 +111,9 @@ package struct RecordMapper: Sendable {
         switch kind {
         case .catalog: return .product(merchantFormat ? try merchant.product(fields) : try catalog.product(fields))
         case .stock: return .stock(merchantFormat ? try merchant.stock(fields) : try stock.stock(fields))
-        case .orders, .events: return .event(try orders.event(fields))
+        case .orders, .events:
+            defer { continuesGroup = orders.continuedOrder }
+            return .event(try orders.event(fields))
         }
     }
 

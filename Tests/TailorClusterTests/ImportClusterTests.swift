@@ -235,7 +235,27 @@ struct ImportClusterTests {
         ledger.close(b)
         #expect(ledger.done() == .init(records: 0, offset: 0, line: 2))
         ledger.close(a)
+        // The last record read may still be continued by the next one.
+        #expect(ledger.done() == .init(records: 3, offset: 40, line: 5))
+        ledger.finish()
         #expect(ledger.done() == .init(records: 4, offset: 50, line: 6))
+    }
+
+    @Test func theCheckpointNeverSplitsAnOrder() {
+        var ledger = ImportLedger(start: .init(records: 0, offset: 0, line: 2))
+        var continuing = record(3)
+        continuing.continuesGroup = true
+        for mapped in [record(2), continuing, record(4), record(5)] { _ = ledger.read(mapped) }
+        // Records 2 and 3 are one order: the point between them is skipped.
+        #expect(ledger.done() == .init(records: 3, offset: 40, line: 5))
+        var ledger2 = ImportLedger(start: .init(records: 0, offset: 0, line: 2))
+        for mapped in [record(2), continuing] { _ = ledger2.read(mapped) }
+        _ = ledger2.read(record(4))
+        #expect(ledger2.done() == .init(records: 2, offset: 30, line: 4))
+        var ledger3 = ImportLedger(start: .init(records: 0, offset: 0, line: 2))
+        _ = ledger3.read(record(2))
+        _ = ledger3.read(continuing)
+        #expect(ledger3.done() == .init(records: 0, offset: 0, line: 2))
     }
 
     @Test func refusedBatchItemsAreNamedByIndex() {

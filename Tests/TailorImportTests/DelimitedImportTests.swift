@@ -104,6 +104,7 @@ import TailorModel
         #expect(mapped[5].refusal?.field == "time")
         #expect(mapped[6].refusal == MappingError(field: "customer_id", problem: "missing"))
         #expect(try map(.orders, csv, now: now).map(\.items) == mapped.map(\.items))
+        #expect(mapped.map(\.continuesGroup) == [false, true, true, false, false, false, false])
     }
 
     @Test func eventRowsWithoutOrderAndOldTimes() throws {
