@@ -70,7 +70,7 @@ package enum GA4Mapping {
         let at = try time(event["timestamp_micros"], "\(path).timestamp_micros") ?? bodyTime
         if type == .search {
             guard let term = params["search_term"]?.text?.trimmingSpaces, !term.isEmpty else {
-                throw MappingError(field: "\(path).params.search_term", problem: "a \(name) event carries its search term")
+                throw MappingError(field: "\(path).params.search_term", problem: "“\(name)” carries its search term")
             }
             return [.event(ShopperEvent(id: EventID.make("ga4", key), type: .search, shopper: shopper, query: term, at: at))]
         }
@@ -84,7 +84,7 @@ package enum GA4Mapping {
 
     private static func items(_ params: JSONValue, _ path: String, event: String, withQuantity: Bool) throws(MappingError) -> [ProductLine] {
         guard let items = params["items"]?.arrayValue, !items.isEmpty else {
-            throw MappingError(field: "\(path).items", problem: "a \(event) event lists its items")
+            throw MappingError(field: "\(path).items", problem: "“\(event)” lists its items")
         }
         var lines: [ProductLine] = []
         for (index, item) in items.enumerated() {

@@ -118,7 +118,7 @@ package enum SegmentMapping {
     private static func orderLines(_ properties: JSONValue, event: String) throws(MappingError) -> [ProductLine] {
         guard let products = properties["products"] else {
             if productID(properties) != nil { return [try productLine(properties, "properties", event: event, withQuantity: true)] }
-            throw MappingError(field: "properties.products", problem: "an \(event) event lists the products ordered")
+            throw MappingError(field: "properties.products", problem: "“\(event)” lists the products ordered")
         }
         guard let elements = products.arrayValue, !elements.isEmpty else {
             throw MappingError(field: "properties.products", problem: "must be a non-empty list of products")
@@ -137,7 +137,7 @@ package enum SegmentMapping {
     private static func productLine(_ product: JSONValue, _ path: String, event: String, withQuantity: Bool) throws(MappingError) -> ProductLine {
         guard product.objectValue != nil else { throw MappingError(field: path, problem: "a product is a JSON object") }
         guard let id = productID(product) else {
-            throw MappingError(field: "\(path).product_id", problem: "an \(event) event names its product (product_id or sku)")
+            throw MappingError(field: "\(path).product_id", problem: "“\(event)” names its product (product_id or sku)")
         }
         let quantity = withQuantity ? try Field.optionalQuantity(product["quantity"], "\(path).quantity") : nil
         let price = try Field.optionalNumber(product["price"], "\(path).price")
