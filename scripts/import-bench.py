@@ -6,7 +6,7 @@
       sequences, times spread over the 400 days before today) and DIR/feed.xml (a
       Merchant Center RSS feed of every item: titles, prices, categories from the
       attribute ids, links and images). Nothing is copied into the repository.
-  scripts/import-bench.py ceiling --orders DIR/orders.csv --gateway URL [--key KEY] [--concurrency 4] [--id-prefix P]
+  scripts/import-bench.py ceiling --orders DIR/orders.csv --gateway URL [--key KEY] [--concurrency 8] [--id-prefix P]
       the ingest path alone: the same rows as `tailor import orders` would send, in
       batches of 500 encoded before the clock starts, posted to POST /v1/events with
       the same number of requests in flight; prints events/s. --id-prefix gives the
@@ -123,7 +123,7 @@ c = commands.add_parser("ceiling")
 c.add_argument("--orders", required=True)
 c.add_argument("--gateway", default="http://127.0.0.1:8080")
 c.add_argument("--key")
-c.add_argument("--concurrency", type=int, default=4)
+c.add_argument("--concurrency", type=int, default=8)
 c.add_argument("--id-prefix", default="ceiling-")
 arguments = parser.parse_args()
 data(arguments) if arguments.command == "data" else ceiling(arguments)

@@ -47,7 +47,7 @@ struct ImportCommand: AsyncParsableCommand {
     var inStockQuantity: Int64 = MerchantCenterMapping.defaultInStockQuantity
 
     @Option(help: "Batches in flight at once.")
-    var concurrency = 4
+    var concurrency = 8
 
     @Flag(help: "Continue from the checkpoint of an earlier run of the same import of the same file.")
     var resume = false
