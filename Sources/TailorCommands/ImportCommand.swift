@@ -122,7 +122,8 @@ struct ImportCommand: AsyncParsableCommand {
             dryRun: dryRun, report: try ImportReport(rejectsPath: rejects, append: resume))
         let result = await run.run()
         let writes = switch kind { case .catalog: "products"; case .stock: "stock levels"; case .orders, .events: "events" }
-        print(run.report.summary(kind: kind, writes: writes, resumedAt: resume ? checkpoint.done.line : nil, rejectsPath: rejects))
+        let resumedAt = !resume ? nil : format.isLineOriented ? "resumed at line: \(checkpoint.done.line)" : "resumed after items: \(checkpoint.done.records)"
+        print(run.report.summary(kind: kind, writes: writes, resumedAt: resumedAt, rejectsPath: rejects))
         if case .failure(let error) = result {
             FileHandle.standardError.write(Data("import stopped: \(error)\n\(run.resumeHint)\n".utf8))
             throw ExitCode.failure

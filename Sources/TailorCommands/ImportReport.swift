@@ -92,9 +92,9 @@ struct ImportReport {
     }
 
     /// The summary, one `name: value` line each, then the first refusals.
-    func summary(kind: ImportKind, writes: String, resumedAt line: Int?, rejectsPath: String?) -> String {
+    func summary(kind: ImportKind, writes: String, resumedAt: String?, rejectsPath: String?) -> String {
         var lines: [String] = []
-        if let line { lines.append("resumed at line: \(line)") }
+        if let resumedAt { lines.append(resumedAt) }
         lines.append("rows read: \(rowsRead)")
         if checked > 0 { lines.append("\(writes) checked, not sent (dry run): \(checked)") }
         lines.append("\(writes) written: \(written)")
