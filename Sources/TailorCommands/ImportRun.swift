@@ -73,35 +73,42 @@ struct ImportRun {
                     group.addTask { .batch(try await sender.send(full)) }
                 }
 
-                for await element in pipe.elements {
-                    switch element {
-                    case .failed(let message):
-                        readerFailure = message
-                    case .records(let records):
-                        for record in records {
-                            let number = ledger.read(record)
-                            report.count(record, number: number)
-                            for item in record.items {
-                                if batch == nil { batch = ImportBatch(ticket: ledger.open(first: number)) }
-                                batch!.items.append(item)
-                                batch!.records.append((number, record.line))
-                                if batch!.items.count >= limit {
-                                    launch()
-                                    while inFlight >= concurrency, let step = try await group.next() { try absorb(step) }
+                // The reader may be waiting for room in the pipe: it must be released
+                // before the group waits for it.
+                do {
+                    for await element in pipe.elements {
+                        switch element {
+                        case .failed(let message):
+                            readerFailure = message
+                        case .records(let records):
+                            for record in records {
+                                let number = ledger.read(record)
+                                report.count(record, number: number)
+                                for item in record.items {
+                                    if batch == nil { batch = ImportBatch(ticket: ledger.open(first: number)) }
+                                    batch!.items.append(item)
+                                    batch!.records.append((number, record.line))
+                                    if batch!.items.count >= limit {
+                                        launch()
+                                        while inFlight >= concurrency, let step = try await group.next() { try absorb(step) }
+                                    }
                                 }
                             }
+                            pipe.taken()
                         }
-                        pipe.taken()
+                        report.progress(bytes: source.bytesRead.load(ordering: .relaxed), of: file.size)
+                        if ContinuousClock.now - lastCheckpoint >= .seconds(1) {
+                            lastCheckpoint = .now
+                            checkpoint.done = ledger.done()
+                            save()
+                        }
                     }
-                    report.progress(bytes: source.bytesRead.load(ordering: .relaxed), of: file.size)
-                    if ContinuousClock.now - lastCheckpoint >= .seconds(1) {
-                        lastCheckpoint = .now
-                        checkpoint.done = ledger.done()
-                        save()
-                    }
+                    launch()
+                    while let step = try await group.next() { try absorb(step) }
+                } catch {
+                    pipe.cancel()
+                    throw error
                 }
-                launch()
-                while let step = try await group.next() { try absorb(step) }
             }
         } catch {
             pipe.cancel()
