@@ -82,9 +82,9 @@ struct ImportClusterTests {
         var summary: [String: String]
     }
 
-    private func runImport(_ cluster: TestCluster, _ arguments: [String]) async throws -> Imported {
+    private func runImport(_ cluster: TestCluster, _ arguments: [String], key: String? = nil) async throws -> Imported {
         var environment = ProcessInfo.processInfo.environment
-        environment["TAILOR_API_KEY"] = cluster.credentials.adminKey
+        environment["TAILOR_API_KEY"] = key ?? cluster.credentials.adminKey
         let run = try await ExternalCommand.run(
             TestCluster.executable.path, ["import"] + arguments + ["--gateway", cluster.gatewayURL.absoluteString], environment: environment)
         var summary: [String: String] = [:]
@@ -177,6 +177,32 @@ struct ImportClusterTests {
             let resumed = try await runImport(cluster, ["orders", orders.path, "--resume"])
             #expect(resumed.run.status == 0, "\(resumed.run)")
             #expect(resumed.run.stdoutText.contains("nothing to resume"), "\(resumed.run)")
+        } catch {
+            cluster.printLogs()
+            throw error
+        }
+    }
+
+    @Test("an import the gateway refuses outright stops, whatever is left of the file, and leaves an incomplete checkpoint", .timeLimit(.minutes(2)))
+    func stopsOnARefusedKey() async throws {
+        let cluster = try await TestCluster.start(demo: false)
+        defer { cluster.stop() }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tailor-import-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // Larger than the rows the importer holds ahead of the gateway.
+        let orders = directory.appendingPathComponent("orders.csv")
+        let at = ISO8601DateFormatter().string(from: Date().addingTimeInterval(-86_400))
+        let rows = (0..<60_000).map { "O-\($0),shopper-\($0 % 997),P-\($0 % 211),1,9.99,\(at)" }
+        try (["order_id,customer_id,product,quantity,price,time"] + rows + [""]).joined(separator: "\n").write(to: orders, atomically: true, encoding: .utf8)
+        do {
+            let refused = try await runImport(cluster, ["orders", orders.path], key: "not-a-key-of-this-cluster")
+            #expect(refused.run.status == 1, "\(refused.run)")
+            #expect(String(decoding: refused.run.stderr, as: UTF8.self).contains("401"), "\(refused.run)")
+            #expect(refused.summary["events written"] == "0", "\(refused.run)")
+            let checkpoint = try ImportCheckpoint.read(ImportCheckpoint.path(for: orders.path, kind: .orders, stateDirectory: nil))
+            #expect(checkpoint?.complete == false)
+            #expect(checkpoint?.done.records == 0)
         } catch {
             cluster.printLogs()
             throw error
