@@ -170,6 +170,8 @@ struct ImportClusterTests {
             let again = try await runImport(cluster, ["catalog", feed.path])
             #expect(again.run.status == 0, "\(again.run)")
             #expect(again.summary["rows read"] == "4", "\(again.run)")
+            #expect(again.summary["products written"] == "0", "\(again.run)")
+            #expect(again.summary["duplicates"] == "4", "\(again.run)")
             let tentAgain = try await product(cluster, "TENT-2P")
             #expect((tentAgain["product"] as? [String: Any])?["version"] as? Int == tentProduct["version"] as? Int)
             #expect(tentAgain["stock"] as? Int == 100)

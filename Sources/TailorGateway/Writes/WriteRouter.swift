@@ -138,7 +138,7 @@ struct WriteRouter: Sendable {
         let responses: [String: WireWriteResponse] = await fanOut(requests, WireMethods.products, partitionsOf: partitionsOf)
         try checkQuorum(responses: responses.keys, partitionsOf: partitionsOf, what: "products")
         for product in batch.products { mirror.upsert(product) }
-        return result(ids: batch.products.map(\.id), responses: responses)
+        return result(ids: batch.products.map(\.id), responses: responses, partitionsOf: partitionsOf)
     }
 
     func write(_ batch: StockBatch) async throws -> WriteResult {
@@ -148,7 +148,7 @@ struct WriteRouter: Sendable {
         let responses: [String: WireWriteResponse] = await fanOut(requests, WireMethods.stock, partitionsOf: partitionsOf)
         try checkQuorum(responses: responses.keys, partitionsOf: partitionsOf, what: "stock levels")
         for level in batch.stock { mirror.setStock(level) }
-        return result(ids: batch.stock.map(\.product), responses: responses)
+        return result(ids: batch.stock.map(\.product), responses: responses, partitionsOf: partitionsOf)
     }
 
     func delete(product id: String, version: Int64) async throws -> WriteResult {
@@ -161,16 +161,25 @@ struct WriteRouter: Sendable {
         let responses: [String: WireWriteResponse] = await fanOut(requests, WireMethods.deleteProduct, partitionsOf: partitionsOf)
         try checkQuorum(responses: responses.keys, partitionsOf: partitionsOf, what: "the deletion")
         mirror.remove(id, version: version)
-        return result(ids: [id], responses: responses)
+        return result(ids: [id], responses: responses, partitionsOf: partitionsOf)
     }
 
-    /// A record is stale when every replica that answered held it at the same or a newer version.
-    private func result(ids: [String], responses: [String: WireWriteResponse]) -> WriteResult {
+    /// A record is stale when every replica of its partition that answered held it at the
+    /// same or a newer version. Members asked only for other partitions' records say
+    /// nothing about it (`partitionsOf`: the partitions each member was asked for).
+    private func result(ids: [String], responses: [String: WireWriteResponse], partitionsOf: [String: Set<Int>]) -> WriteResult {
         var staleCount: [String: Int] = [:]
         for response in responses.values {
             for id in Set(response.staleIds) { staleCount[id, default: 0] += 1 }
         }
-        let stale = ids.count { staleCount[$0] == responses.count }
+        var answeringHolders: [Int: Int] = [:]
+        for member in responses.keys {
+            for partition in partitionsOf[member] ?? [] { answeringHolders[partition, default: 0] += 1 }
+        }
+        let stale = ids.count { id in
+            let holders = answeringHolders[cluster.shardMap.partition(of: id)] ?? 0
+            return holders > 0 && staleCount[id] == holders
+        }
         return WriteResult(applied: ids.count - stale, stale: stale)
     }
 
