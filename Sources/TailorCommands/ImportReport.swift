@@ -8,6 +8,10 @@ struct ImportReport {
     var refusedRows = Set<Int>()
     var ignored = 0
     var links = 0
+    /// Distinct links merged through `POST /v1/users/{id}/aliases`, and the events they moved.
+    var linksMerged = 0
+    var eventsMoved = 0
+    var linksRefused = 0
     var written = 0
     var duplicates = 0
     var notStored = 0
@@ -48,6 +52,17 @@ struct ImportReport {
         duplicates += outcome.duplicates
         notStored += outcome.notStored
         for refusal in outcome.refused { refuse(refusal) }
+    }
+
+    /// What merging one identity link did.
+    mutating func addMerge(moved: Int, refusal: ImportRefusal?) {
+        if let refusal {
+            linksRefused += 1
+            refuse(refusal)
+        } else {
+            linksMerged += 1
+            eventsMoved += moved
+        }
     }
 
     private mutating func refuse(_ refusal: ImportRefusal) {
@@ -103,6 +118,8 @@ struct ImportReport {
         lines.append("rows refused: \(refusedRows.count)")
         lines.append("rows ignored: \(ignored)")
         if links > 0 { lines.append("identity links read: \(links)") }
+        if linksMerged > 0 { lines.append("anonymous shoppers merged: \(linksMerged) (events moved: \(eventsMoved))") }
+        if linksRefused > 0 { lines.append("identity links refused: \(linksRefused)") }
         lines.append(String(format: "time: %.2f s (%.0f rows/s)", elapsed, Double(rowsRead) / max(elapsed, 0.001)))
         for refusal in shown {
             lines.append("refused line \(refusal.line): \(refusal.field.isEmpty ? "" : refusal.field + ": ")\(refusal.problem)")

@@ -32,6 +32,24 @@ struct ImportRun {
         if let checkpointPath { try? checkpoint.write(to: checkpointPath) }
     }
 
+    /// Merges each anonymous shopper into its known one, `concurrency` at a time, in the
+    /// order of the lines that named them. A merge is idempotent: a second import, or a
+    /// resumed one, merges again at no cost but the read.
+    private mutating func merge(_ links: [IdentityLink: Int], sender: ImportSender) async throws {
+        let ordered = links.sorted { $0.value != $1.value ? $0.value < $1.value : $0.key.userId < $1.key.userId }
+        try await withThrowingTaskGroup(of: (Int, ImportRefusal?).self) { group in
+            var next = ordered.makeIterator()
+            for _ in 0..<concurrency {
+                guard let (link, line) = next.next() else { break }
+                group.addTask { try await sender.merge(link, line: line) }
+            }
+            while let (moved, refusal) = try await group.next() {
+                report.addMerge(moved: moved, refusal: refusal)
+                if let (link, line) = next.next() { group.addTask { try await sender.merge(link, line: line) } }
+            }
+        }
+    }
+
     /// Runs the import to the end; the failure that stopped it, if one did.
     mutating func run() async -> Result<Void, any Error> {
         let start = checkpoint.done
@@ -42,6 +60,9 @@ struct ImportRun {
         let pipe = ImportPipe(capacity: 4)
         var ledger = ImportLedger(start: start)
         var readerFailure: String?
+        // Identity links (Segment identify/alias), each with the first line naming it:
+        // merged once every event is stored, so the anonymous history is complete.
+        var links: [IdentityLink: Int] = [:]
         var lastCheckpoint = ContinuousClock.now
         let limit = ImportSender.limit(of: kind)
         let sender = self.sender
@@ -84,6 +105,7 @@ struct ImportRun {
                             for record in records {
                                 let number = ledger.read(record)
                                 report.count(record, number: number)
+                                for link in record.links where links[link] == nil { links[link] = record.line }
                                 for item in record.items {
                                     if batch == nil { batch = ImportBatch(ticket: ledger.open(first: number)) }
                                     batch!.items.append(item)
@@ -116,6 +138,16 @@ struct ImportRun {
             save()
             report.endProgress()
             return .failure(error)
+        }
+        if !dryRun, !links.isEmpty {
+            do {
+                try await merge(links, sender: sender)
+            } catch {
+                checkpoint.done = ledger.done()
+                save()
+                report.endProgress()
+                return .failure(error)
+            }
         }
         ledger.finish()
         checkpoint.done = ledger.done()

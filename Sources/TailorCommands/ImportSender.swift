@@ -129,13 +129,48 @@ struct ImportSender: Sendable {
         }
     }
 
+    /// Merges `link`'s anonymous shopper into the known one (`POST /v1/users/{id}/aliases`):
+    /// the events moved, or the refusal (line `line`, the first that named the link).
+    func merge(_ link: IdentityLink, line: Int) async throws -> (moved: Int, refusal: ImportRefusal?) {
+        let path = "/v1/users/\(Self.pathSegment(link.userId))/aliases"
+        let body = try PublicAPIClient.encoder.encode(["anonymousId": link.anonymousId])
+        let (status, answer) = try await post(body, method: .POST, path: path)
+        switch status {
+        case 200:
+            return ((try? PublicAPIClient.decoder.decode(MergeAnswer.self, from: answer))?.merged ?? 0, nil)
+        case 400:
+            let error = try? JSONDecoder().decode(GatewayRefusal.self, from: answer).error
+            return (0, ImportRefusal(
+                line: line, field: error?.field ?? "anonymousId",
+                problem: error?.problem ?? String(decoding: answer.prefix(300), as: UTF8.self)
+            ))
+        default:
+            throw ClientError("POST /v1/users/{id}/aliases answered \(status): \(String(decoding: answer.prefix(300), as: UTF8.self))")
+        }
+    }
+
+    /// An id as one path segment: everything but unreserved characters percent-encoded.
+    static func pathSegment(_ id: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return id.addingPercentEncoding(withAllowedCharacters: allowed) ?? id
+    }
+
+    private struct MergeAnswer: Decodable {
+        var merged: Int
+    }
+
     /// Sends one body, retrying what a busy or restarting cluster answers.
     private func post(_ body: Data) async throws -> (Int, Data) {
+        try await post(body, method: route.method, path: route.path)
+    }
+
+    private func post(_ body: Data, method: HTTPMethod, path: String) async throws -> (Int, Data) {
         let deadline = ContinuousClock.now + retryFor
         var pause = Duration.milliseconds(100)
         while true {
             do {
-                let (status, answer) = try await transport(route.method, route.path, body)
+                let (status, answer) = try await transport(method, path, body)
                 guard [429, 502, 503, 504].contains(status), ContinuousClock.now < deadline else {
                     return (status, answer)
                 }

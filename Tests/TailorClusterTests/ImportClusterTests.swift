@@ -211,6 +211,42 @@ struct ImportClusterTests {
         }
     }
 
+    @Test("a Segment export's identify merges the anonymous browsing into the known shopper, once however often it is imported")
+    func segmentIdentifyMergesAnonymousHistory() async throws {
+        let cluster = try await TestCluster.start(demo: false)
+        defer { cluster.stop() }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tailor-import-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("segment.jsonl")
+        let at = { (minutes: Int) in ISO8601DateFormatter().string(from: Date().addingTimeInterval(Double(-minutes) * 60)) }
+        let lines = [
+            #"{"type":"track","event":"Product Viewed","anonymousId":"anon-7","messageId":"m1","timestamp":"\#(at(30))","properties":{"product_id":"TENT-2P"}}"#,
+            #"{"type":"track","event":"Product Added","anonymousId":"anon-7","messageId":"m2","timestamp":"\#(at(29))","properties":{"product_id":"MUG-1","quantity":2}}"#,
+            #"{"type":"page","name":"Home","anonymousId":"anon-7","messageId":"m3","timestamp":"\#(at(28))"}"#,
+            #"{"type":"identify","anonymousId":"anon-7","userId":"dana","messageId":"m4","timestamp":"\#(at(27))","traits":{}}"#,
+            #"{"type":"track","event":"Order Completed","userId":"dana","messageId":"m5","timestamp":"\#(at(20))","properties":{"order_id":"B-1","products":[{"product_id":"MUG-1","quantity":2,"price":12.5}]}}"#,
+        ]
+        try (lines + [""]).joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+        do {
+            let first = try await runImport(cluster, ["events", file.path, "--format", "segment-jsonl"])
+            #expect(first.run.status == 0, "\(first.run)")
+            #expect(first.summary["rows read"] == "5", "\(first.run)")
+            #expect(first.summary["events written"] == "3", "\(first.run)")
+            #expect(first.summary["anonymous shoppers merged"] == "1 (events moved: 2)", "\(first.run)")
+            let dana = try await eventIDs(cluster, "dana")
+            #expect(dana.count == 3, "the order and the two anonymous steps: \(dana)")
+            #expect(dana.filter { $0.hasPrefix("merged-") }.count == 2)
+            let again = try await runImport(cluster, ["events", file.path, "--format", "segment-jsonl"])
+            #expect(again.summary["events written"] == "0", "\(again.run)")
+            #expect(again.summary["anonymous shoppers merged"] == "1 (events moved: 0)", "\(again.run)")
+            #expect(try await eventIDs(cluster, "dana") == dana)
+        } catch {
+            cluster.printLogs()
+            throw error
+        }
+    }
+
     @Test("a resumed import starts after the last acknowledged line and still imports every row once")
     func resumesFromTheCheckpoint() async throws {
         let cluster = try await TestCluster.start(demo: false)
