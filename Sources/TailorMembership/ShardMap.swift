@@ -31,6 +31,12 @@ package struct ShardMap: Sendable, Equatable {
         }
     }
 
+    /// The partition that holds `key` (a shopper id, a product id): the concrete entry
+    /// for `String` keys, also as a method reference (``StableHash/fnv1a(_:)-String``).
+    package func partition(of key: String) -> Int {
+        Int(StableHash.fnv1a(key) % UInt64(partitionCount))
+    }
+
     /// The partition that holds `key` (a shopper id, a product id).
     @inlinable
     package func partition(of key: some StringProtocol) -> Int {

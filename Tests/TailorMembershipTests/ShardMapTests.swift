@@ -17,6 +17,9 @@ struct ShardMapTests {
         for text in ["", "a", "foobar", "prod-00042", "Café ☕️ 🎁", String(repeating: "ü", count: 300)] {
             #expect(StableHash.fnv1a(text) == StableHash.fnv1a(bytes: Array(text.utf8)))
             #expect(StableHash.fnv1a(text[...]) == StableHash.fnv1a(text))
+            let map = ShardMap(partitionCount: 97, replicationFactor: 2, members: Self.members)
+            #expect(map.partition(of: text) == map.partition(of: text[...]))
+            #expect([text].map(map.partition(of:)) == [Int(StableHash.fnv1a(bytes: Array(text.utf8)) % 97)])
         }
     }
 
