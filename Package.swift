@@ -74,7 +74,7 @@ let package = Package(
         ),
         .target(
             name: "TailorImport",
-            dependencies: ["TailorModel", .product(name: "CSV", package: "CSV.swift")],
+            dependencies: ["TailorModel", "TailorTrust", .product(name: "CSV", package: "CSV.swift")],
             swiftSettings: upcoming
         ),
         .target(

@@ -1,5 +1,6 @@
 import Foundation
 import TailorModel
+import TailorTrust
 
 /// Event ids derived from what identifies a record in its source (a message id, an
 /// order and line), so that importing the same record again is a no-op: the cluster
@@ -10,7 +11,7 @@ package enum EventID {
     package static func make(_ prefix: String, _ key: String, line: Int? = nil) -> String {
         let readable = line.map { "\(prefix)-\(key)-\($0)" } ?? "\(prefix)-\(key)"
         if readable.utf8.count <= Limits.maximumIDBytes { return readable }
-        return "\(prefix)-" + StableDigest.hex(key, line.map(String.init) ?? "")
+        return "\(prefix)-" + TextDigest.sha256Hex([key, line.map(String.init) ?? ""])
     }
 }
 

@@ -38,9 +38,7 @@ package enum GA4Mapping {
             throw MappingError(field: "events", problem: "a body lists its events")
         }
         let bodyTime = try time(body["timestamp_micros"], "timestamp_micros")
-        var digest = StableDigest()
-        body.digest(into: &digest)
-        let bodyKey = digest.hex
+        let bodyKey = body.digest
         var mapped: [MappedMessage] = []
         for (index, event) in events.enumerated() {
             mapped += try map(event, "events[\(index)]", shopper: shopper, bodyTime: bodyTime, key: "\(bodyKey)-e\(index)")

@@ -1,3 +1,5 @@
+import TailorTrust
+
 /// A JSON value as analytics sources write it: the mappings read fields by path and
 /// name the path when one is missing or wrong.
 package enum JSONValue: Sendable, Hashable {
@@ -65,22 +67,29 @@ extension JSONValue: Decodable {
 }
 
 extension JSONValue {
-    /// Feeds the value to `digest` in a canonical form (object members by key), so the
-    /// same message written with its members in another order digests the same.
-    package func digest(into digest: inout StableDigest) {
+    /// SHA-256 (``TextDigest``) of the value in a canonical form (object members by
+    /// key), so the same message written with its members in another order digests the
+    /// same: 64 hex digits.
+    package var digest: String {
+        var parts: [String] = []
+        canonicalParts(into: &parts)
+        return TextDigest.sha256Hex(parts)
+    }
+
+    private func canonicalParts(into parts: inout [String]) {
         switch self {
-        case .null: digest.add("n")
-        case .bool(let flag): digest.add(flag ? "t" : "f")
-        case .number(let number): digest.add("#\(number)")
-        case .string(let text): digest.add("s"); digest.add(text)
+        case .null: parts.append("n")
+        case .bool(let flag): parts.append(flag ? "t" : "f")
+        case .number(let number): parts.append("#\(number)")
+        case .string(let text): parts.append("s"); parts.append(text)
         case .array(let elements):
-            digest.add("[\(elements.count)")
-            for element in elements { element.digest(into: &digest) }
+            parts.append("[\(elements.count)")
+            for element in elements { element.canonicalParts(into: &parts) }
         case .object(let members):
-            digest.add("{\(members.count)")
+            parts.append("{\(members.count)")
             for key in members.keys.sorted() {
-                digest.add(key)
-                members[key]!.digest(into: &digest)
+                parts.append(key)
+                members[key]!.canonicalParts(into: &parts)
             }
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import TailorModel
+import TailorTrust
 
 /// An order or event file's rows (CSV, TSV or flat JSONL) as shopper events.
 ///
@@ -82,9 +83,10 @@ package struct OrderMapping: Sendable {
             repeatsInOrder[key] = repeats + 1
             id = EventID.make("ord", "\(order)-\(key)", line: repeats)
         } else {
-            id = "row-" + StableDigest.hex(
+            id = "row-" + TextDigest.sha256Hex([
                 customer, type.rawValue, product ?? "", query ?? "", quantity.map(String.init) ?? "",
-                price.map { "\($0)" } ?? "", at.map { "\($0.timeIntervalSince1970)" } ?? "")
+                price.map { "\($0)" } ?? "", at.map { "\($0.timeIntervalSince1970)" } ?? "",
+            ])
         }
         return ShopperEvent(
             id: id, type: type, shopper: customer, session: columns.text("session", in: record), product: product,

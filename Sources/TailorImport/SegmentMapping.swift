@@ -159,8 +159,6 @@ package enum SegmentMapping {
     /// What identifies the message: its `messageId`, else a digest of all of it.
     private static func messageKey(_ message: JSONValue) -> String {
         if let messageId = Field.identifier(message["messageId"]) { return messageId }
-        var digest = StableDigest()
-        message.digest(into: &digest)
-        return digest.hex
+        return message.digest
     }
 }
