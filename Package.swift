@@ -99,6 +99,11 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .target(
+            name: "TailorJourneys",
+            dependencies: ["TailorModel"],
+            swiftSettings: upcoming
+        ),
+        .target(
             name: "TailorOutcomes",
             dependencies: ["TailorModel", "TailorCRDT", "TailorTrust"],
             swiftSettings: upcoming
@@ -331,6 +336,11 @@ let package = Package(
         .testTarget(
             name: "TailorScoringTests",
             dependencies: ["TailorScoring", "TailorModel", "TailorCRDT"],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "TailorJourneysTests",
+            dependencies: ["TailorJourneys", "TailorModel"],
             swiftSettings: upcoming
         ),
         .testTarget(
