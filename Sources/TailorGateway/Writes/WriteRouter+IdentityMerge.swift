@@ -24,11 +24,7 @@ extension WriteRouter {
         link.user = shopper
         link.anonymous = anonymous
         link.atMillis = atMillis
-        let partition = cluster.shardMap.partition(of: shopper)
-        let linkRequests = Dictionary(uniqueKeysWithValues: cluster.shardMap.replicas(of: partition).map { ($0, link) })
-        let linkPartitions = linkRequests.mapValues { _ in Set([partition]) }
-        let linked: [String: WireWriteResponse] = await fanOut(linkRequests, WireMethods.linkShopper, partitionsOf: linkPartitions)
-        try checkQuorum(responses: linked.keys, partitionsOf: linkPartitions, what: "link")
+        _ = try await writeToReplicas(of: shopper, WireMethods.linkShopper, link, what: "link")
 
         let history = try await allReplicasExport(of: anonymous).events
         let copies = IdentityMerge.events(history, of: anonymous, into: shopper)

@@ -119,11 +119,7 @@ struct WriteRouter: Sendable {
         var request = WireEraseRequest()
         request.user = shopper
         request.atMillis = Int64(erasedAt.timeIntervalSince1970 * 1000)
-        let partition = cluster.shardMap.partition(of: shopper)
-        let requests = Dictionary(uniqueKeysWithValues: cluster.shardMap.replicas(of: partition).map { ($0, request) })
-        let partitionsOf = requests.mapValues { _ in Set([partition]) }
-        let responses: [String: WireEraseResponse] = await fanOut(requests, WireMethods.eraseShopper, partitionsOf: partitionsOf)
-        try checkQuorum(responses: responses.keys, partitionsOf: partitionsOf, what: "the erasure")
+        let (responses, _) = try await writeToReplicas(of: shopper, WireMethods.eraseShopper, request, what: "the erasure")
         return ShopperErasure(
             shopper: shopper, erasedAt: erasedAt, eventsRemoved: Int(responses.values.map(\.eventsRemoved).max() ?? 0), replicas: responses.count
         )
@@ -155,11 +151,7 @@ struct WriteRouter: Sendable {
         var request = WireProductDeleteRequest()
         request.id = id
         request.version = version
-        let partition = cluster.shardMap.partition(of: id)
-        let requests = Dictionary(uniqueKeysWithValues: cluster.shardMap.replicas(of: partition).map { ($0, request) })
-        let partitionsOf = requests.mapValues { _ in Set([partition]) }
-        let responses: [String: WireWriteResponse] = await fanOut(requests, WireMethods.deleteProduct, partitionsOf: partitionsOf)
-        try checkQuorum(responses: responses.keys, partitionsOf: partitionsOf, what: "the deletion")
+        let (responses, partitionsOf) = try await writeToReplicas(of: id, WireMethods.deleteProduct, request, what: "the deletion")
         mirror.remove(id, version: version)
         return result(ids: [id], responses: responses, partitionsOf: partitionsOf)
     }
@@ -200,6 +192,19 @@ struct WriteRouter: Sendable {
             }
         }
         return (requests, partitionsOf)
+    }
+
+    /// Sends `request` to every replica of `key`'s partition and returns once W of them
+    /// answered (503 otherwise): the answers, and the partition each member was asked for.
+    func writeToReplicas<Request, Response>(
+        of key: String, _ method: WireMethod<Request, Response>, _ request: Request, what: String
+    ) async throws(APIError) -> (responses: [String: Response], partitionsOf: [String: Set<Int>]) {
+        let partition = cluster.shardMap.partition(of: key)
+        let requests = Dictionary(uniqueKeysWithValues: cluster.shardMap.replicas(of: partition).map { ($0, request) })
+        let partitionsOf = requests.mapValues { _ in Set([partition]) }
+        let responses = await fanOut(requests, method, partitionsOf: partitionsOf)
+        try checkQuorum(responses: responses.keys, partitionsOf: partitionsOf, what: what)
+        return (responses, partitionsOf)
     }
 
     func checkQuorum(responses: some Sequence<String>, partitionsOf: [String: Set<Int>], what: String) throws(APIError) {
