@@ -55,7 +55,7 @@ extension GatewayService {
         shop.post("/v1/integrations/ga4") { request, _ in
             let body = try await JSONCoding.decode(JSONValue.self, from: request)
             var intake = IntegrationIntake()
-            intake.add(body, path: "", index: nil, now: Date(), map: GA4Mapping.map, recommendationIsValid: { _ in true })
+            intake.add(body, path: "", index: nil, now: Date(), map: GA4Mapping.map, recommendationIsValid: self.isOwnRecommendationID)
             return try JSONCoding.response(try await self.ingest(intake, source: "ga4", writes: writes))
         }
     }
@@ -66,7 +66,7 @@ extension GatewayService {
             throw APIError(status: .badRequest, field: "body", problem: "is a Segment message or {\"batch\": [...]} of them")
         }
         var intake = IntegrationIntake()
-        let isValid: (String) -> Bool = { self.recommendationIDs.decode($0) != nil }
+        let isValid = self.isOwnRecommendationID
         guard let batch = body["batch"] else {
             intake.add(body, path: "", index: nil, now: Date(), map: SegmentMapping.map, recommendationIsValid: isValid)
             return intake

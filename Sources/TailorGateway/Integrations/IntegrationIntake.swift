@@ -59,7 +59,7 @@ struct IntegrationIntake: Sendable {
                 if let recommendation = event.recommendationId, !recommendationIsValid(recommendation) {
                     refused.append(Refusal(
                         index: index, field: Self.join(path, "properties.recommendationId"),
-                        problem: "is not a recommendation id this cluster made (use the recommendationId of a POST /v1/recommendations answer)"
+                        problem: GatewayService.foreignRecommendationProblem
                     ))
                     return
                 }

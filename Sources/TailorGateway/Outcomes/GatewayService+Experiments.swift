@@ -60,16 +60,22 @@ extension GatewayService {
         return response
     }
 
+    /// Why an event's `recommendationId` is refused when this cluster did not make it.
+    static let foreignRecommendationProblem =
+        "is not a recommendation id this cluster made (use the recommendationId of a POST /v1/recommendations answer)"
+
+    /// Whether `id` is a recommendation id this cluster made (its MAC checks).
+    func isOwnRecommendationID(_ id: String) -> Bool {
+        recommendationIDs.decode(id) != nil
+    }
+
     /// Refuses a batch naming a `recommendationId` this cluster did not make (400,
     /// naming the event): nothing of the batch is stored.
     func checkRecommendationIDs(_ batch: EventBatch) throws {
         for (index, event) in batch.events.enumerated() {
             guard let id = event.recommendationId else { continue }
-            if recommendationIDs.decode(id) == nil {
-                throw APIError(
-                    status: .badRequest, field: "events[\(index)].recommendationId",
-                    problem: "is not a recommendation id this cluster made (use the recommendationId of a POST /v1/recommendations answer)"
-                )
+            if !isOwnRecommendationID(id) {
+                throw APIError(status: .badRequest, field: "events[\(index)].recommendationId", problem: Self.foreignRecommendationProblem)
             }
         }
     }
