@@ -100,7 +100,7 @@ let package = Package(
         ),
         .target(
             name: "TailorJourneys",
-            dependencies: ["TailorModel"],
+            dependencies: ["TailorModel", "TailorScoring"],
             swiftSettings: upcoming
         ),
         .target(

@@ -1,4 +1,5 @@
 import TailorModel
+import TailorScoring
 
 extension ShopperFacts {
     /// The session is the newest event's session id; events without one (imports) are
@@ -61,11 +62,7 @@ extension ShopperFacts {
         // ask for "Sports" as well as "Sports > Running > Shoes".
         var preferred: [String] = []
         for path in heaviest(categories) {
-            let parts = path.split(separator: " > ").map(String.init)
-            for depth in parts.indices.reversed() {
-                let prefix = parts[...depth].joined(separator: " > ")
-                if !preferred.contains(prefix) { preferred.append(prefix) }
-            }
+            for prefix in Words.categoryPrefixes(path).reversed() where !preferred.contains(prefix) { preferred.append(prefix) }
         }
         facts.lists["preferred_categories"] = preferred
         facts.lists["preferred_brands"] = heaviest(brands)

@@ -2,7 +2,7 @@ import Synchronization
 
 /// Splits text into lower-cased words, the unit query terms and product titles are
 /// compared in. Letters and digits make words; everything else separates them.
-enum Words {
+package enum Words {
     static func of(_ text: String) -> [String] {
         var words: [String] = []
         var current = ""
@@ -26,7 +26,7 @@ enum Words {
     /// Remembered per path (``prefixCacheLimit`` paths at most): a shop has a few
     /// hundred paths, split for every product written, every category new to a
     /// profile and every scoring call's page product and cart.
-    static func categoryPrefixes(_ joined: String) -> [String] {
+    package static func categoryPrefixes(_ joined: String) -> [String] {
         guard !joined.isEmpty else { return [] }
         if let known = prefixCache.withLock({ $0[joined] }) { return known }
         let prefixes = splitPrefixes(joined)
