@@ -95,6 +95,22 @@ struct ImportClusterTests {
         return Imported(run: run, summary: summary)
     }
 
+    /// A cluster of real processes and a scratch directory for the files a test imports;
+    /// the cluster's logs are printed when the body fails.
+    private func withImportCluster(_ body: (TestCluster, URL) async throws -> Void) async throws {
+        let cluster = try await TestCluster.start(demo: false)
+        defer { cluster.stop() }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tailor-import-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        do {
+            try await body(cluster, directory)
+        } catch {
+            cluster.printLogs()
+            throw error
+        }
+    }
+
     private func product(_ cluster: TestCluster, _ id: String) async throws -> [String: Any] {
         let (status, data) = try await cluster.get("/v1/products/\(id)")
         #expect(status == 200, "\(String(decoding: data, as: UTF8.self))")
@@ -110,17 +126,12 @@ struct ImportClusterTests {
 
     @Test("a feed and an orders file land, the bad line is refused by number, and a second import changes nothing")
     func feedAndOrders() async throws {
-        let cluster = try await TestCluster.start(demo: false)
-        defer { cluster.stop() }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tailor-import-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let feed = directory.appendingPathComponent("feed.xml")
-        let orders = directory.appendingPathComponent("orders.csv")
-        let rejects = directory.appendingPathComponent("rejects.jsonl")
-        try Self.feed.write(to: feed, atomically: true, encoding: .utf8)
-        try Self.orders(now: Date()).write(to: orders, atomically: true, encoding: .utf8)
-        do {
+        try await withImportCluster { cluster, directory in
+            let feed = directory.appendingPathComponent("feed.xml")
+            let orders = directory.appendingPathComponent("orders.csv")
+            let rejects = directory.appendingPathComponent("rejects.jsonl")
+            try Self.feed.write(to: feed, atomically: true, encoding: .utf8)
+            try Self.orders(now: Date()).write(to: orders, atomically: true, encoding: .utf8)
             let catalog = try await runImport(cluster, ["catalog", feed.path])
             #expect(catalog.run.status == 0, "\(catalog.run)")
             #expect(catalog.summary["rows read"] == "4", "\(catalog.run)")
@@ -179,25 +190,17 @@ struct ImportClusterTests {
             let resumed = try await runImport(cluster, ["orders", orders.path, "--resume"])
             #expect(resumed.run.status == 0, "\(resumed.run)")
             #expect(resumed.run.stdoutText.contains("nothing to resume"), "\(resumed.run)")
-        } catch {
-            cluster.printLogs()
-            throw error
         }
     }
 
     @Test("an import the gateway refuses outright stops, whatever is left of the file, and leaves an incomplete checkpoint", .timeLimit(.minutes(2)))
     func stopsOnARefusedKey() async throws {
-        let cluster = try await TestCluster.start(demo: false)
-        defer { cluster.stop() }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tailor-import-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        // Larger than the rows the importer holds ahead of the gateway.
-        let orders = directory.appendingPathComponent("orders.csv")
-        let at = ISO8601DateFormatter().string(from: Date().addingTimeInterval(-86_400))
-        let rows = (0..<60_000).map { "O-\($0),shopper-\($0 % 997),P-\($0 % 211),1,9.99,\(at)" }
-        try (["order_id,customer_id,product,quantity,price,time"] + rows + [""]).joined(separator: "\n").write(to: orders, atomically: true, encoding: .utf8)
-        do {
+        try await withImportCluster { cluster, directory in
+            // Larger than the rows the importer holds ahead of the gateway.
+            let orders = directory.appendingPathComponent("orders.csv")
+            let at = ISO8601DateFormatter().string(from: Date().addingTimeInterval(-86_400))
+            let rows = (0..<60_000).map { "O-\($0),shopper-\($0 % 997),P-\($0 % 211),1,9.99,\(at)" }
+            try (["order_id,customer_id,product,quantity,price,time"] + rows + [""]).joined(separator: "\n").write(to: orders, atomically: true, encoding: .utf8)
             let refused = try await runImport(cluster, ["orders", orders.path], key: "not-a-key-of-this-cluster")
             #expect(refused.run.status == 1, "\(refused.run)")
             #expect(String(decoding: refused.run.stderr, as: UTF8.self).contains("401"), "\(refused.run)")
@@ -205,30 +208,22 @@ struct ImportClusterTests {
             let checkpoint = try ImportCheckpoint.read(ImportCheckpoint.path(for: orders.path, kind: .orders, stateDirectory: nil))
             #expect(checkpoint?.complete == false)
             #expect(checkpoint?.done.records == 0)
-        } catch {
-            cluster.printLogs()
-            throw error
         }
     }
 
     @Test("a Segment export's identify merges the anonymous browsing into the known shopper, once however often it is imported")
     func segmentIdentifyMergesAnonymousHistory() async throws {
-        let cluster = try await TestCluster.start(demo: false)
-        defer { cluster.stop() }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tailor-import-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let file = directory.appendingPathComponent("segment.jsonl")
-        let at = { (minutes: Int) in ISO8601DateFormatter().string(from: Date().addingTimeInterval(Double(-minutes) * 60)) }
-        let lines = [
-            #"{"type":"track","event":"Product Viewed","anonymousId":"anon-7","messageId":"m1","timestamp":"\#(at(30))","properties":{"product_id":"TENT-2P"}}"#,
-            #"{"type":"track","event":"Product Added","anonymousId":"anon-7","messageId":"m2","timestamp":"\#(at(29))","properties":{"product_id":"MUG-1","quantity":2}}"#,
-            #"{"type":"page","name":"Home","anonymousId":"anon-7","messageId":"m3","timestamp":"\#(at(28))"}"#,
-            #"{"type":"identify","anonymousId":"anon-7","userId":"dana","messageId":"m4","timestamp":"\#(at(27))","traits":{}}"#,
-            #"{"type":"track","event":"Order Completed","userId":"dana","messageId":"m5","timestamp":"\#(at(20))","properties":{"order_id":"B-1","products":[{"product_id":"MUG-1","quantity":2,"price":12.5}]}}"#,
-        ]
-        try (lines + [""]).joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
-        do {
+        try await withImportCluster { cluster, directory in
+            let file = directory.appendingPathComponent("segment.jsonl")
+            let at = { (minutes: Int) in ISO8601DateFormatter().string(from: Date().addingTimeInterval(Double(-minutes) * 60)) }
+            let lines = [
+                #"{"type":"track","event":"Product Viewed","anonymousId":"anon-7","messageId":"m1","timestamp":"\#(at(30))","properties":{"product_id":"TENT-2P"}}"#,
+                #"{"type":"track","event":"Product Added","anonymousId":"anon-7","messageId":"m2","timestamp":"\#(at(29))","properties":{"product_id":"MUG-1","quantity":2}}"#,
+                #"{"type":"page","name":"Home","anonymousId":"anon-7","messageId":"m3","timestamp":"\#(at(28))"}"#,
+                #"{"type":"identify","anonymousId":"anon-7","userId":"dana","messageId":"m4","timestamp":"\#(at(27))","traits":{}}"#,
+                #"{"type":"track","event":"Order Completed","userId":"dana","messageId":"m5","timestamp":"\#(at(20))","properties":{"order_id":"B-1","products":[{"product_id":"MUG-1","quantity":2,"price":12.5}]}}"#,
+            ]
+            try (lines + [""]).joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
             let first = try await runImport(cluster, ["events", file.path, "--format", "segment-jsonl"])
             #expect(first.run.status == 0, "\(first.run)")
             #expect(first.summary["rows read"] == "5", "\(first.run)")
@@ -241,23 +236,15 @@ struct ImportClusterTests {
             #expect(again.summary["events written"] == "0", "\(again.run)")
             #expect(again.summary["anonymous shoppers merged"] == "1 (events moved: 0)", "\(again.run)")
             #expect(try await eventIDs(cluster, "dana") == dana)
-        } catch {
-            cluster.printLogs()
-            throw error
         }
     }
 
     @Test("a resumed import starts after the last acknowledged line and still imports every row once")
     func resumesFromTheCheckpoint() async throws {
-        let cluster = try await TestCluster.start(demo: false)
-        defer { cluster.stop() }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tailor-import-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let orders = directory.appendingPathComponent("orders.csv")
-        let text = Self.orders(now: Date()).replacingOccurrences(of: "twelve", with: "12.50")
-        try text.write(to: orders, atomically: true, encoding: .utf8)
-        do {
+        try await withImportCluster { cluster, directory in
+            let orders = directory.appendingPathComponent("orders.csv")
+            let text = Self.orders(now: Date()).replacingOccurrences(of: "twelve", with: "12.50")
+            try text.write(to: orders, atomically: true, encoding: .utf8)
             let full = try await runImport(cluster, ["orders", orders.path])
             #expect(full.summary["events written"] == "6", "\(full.run)")
             // A checkpoint as a run stopped after the third row would have left it.
@@ -274,9 +261,6 @@ struct ImportClusterTests {
             #expect(resumed.summary["rows read"] == "3", "\(resumed.run)")
             #expect(resumed.summary["duplicates"] == "3", "\(resumed.run)")
             #expect(try ImportCheckpoint.read(checkpointPath)?.complete == true)
-        } catch {
-            cluster.printLogs()
-            throw error
         }
     }
 }
