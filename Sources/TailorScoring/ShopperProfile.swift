@@ -35,6 +35,8 @@ package struct ShopperProfile: Sendable {
     /// Products the shopper bought, in the order of their first purchase.
     package private(set) var purchased: [String] = []
     private var purchasedSet: Set<String> = []
+    /// Every purchase recorded over the profile's life, summed (orders, value, times).
+    package private(set) var purchases = PurchaseSummary()
     /// The kept events' products interned, in step with ``events`` (for ``situation(nowMillis:)``).
     private(set) var symbols = ProfileSymbols()
 
@@ -57,6 +59,7 @@ package struct ShopperProfile: Sendable {
         guard seenIDs.insert(CatalogIndex.eventKey(event.id)) else { return nil }
         eventCount += 1
         if event.type == .purchase {
+            purchases.add(event)
             for product in event.products where purchasedSet.insert(product.id).inserted {
                 purchased.append(product.id)
             }
