@@ -1,8 +1,9 @@
 import Foundation
 import TailorModel
 
-/// An experiment as `PUT /v1/experiments/{id}` receives it: which placements it
-/// runs on, its variants, how traffic is split between them and what it optimises.
+/// An experiment as `PUT /v1/experiments/{id}` receives it: which placements (or
+/// decision points) it runs on, its variants, how traffic is split between them and
+/// what it optimises. On decision points the variants name the point's treatments.
 package struct ExperimentDefinition: Codable, Sendable, Hashable {
     package enum Allocation: String, Codable, Sendable, Hashable {
         /// Each variant gets its `share` of shoppers, for the experiment's whole life.
@@ -20,6 +21,9 @@ package struct ExperimentDefinition: Codable, Sendable, Hashable {
         case device
         /// The request's `context.source` (`ads`, `email`, …; `unknown` when missing).
         case source
+        /// The shopper's first segment by priority (`none` when in none): decision points
+        /// only, where the gateway has the shopper's segments before choosing.
+        case segment
     }
 
     /// What a control variant answers instead of the shop's recommendations.
@@ -55,7 +59,10 @@ package struct ExperimentDefinition: Codable, Sendable, Hashable {
         }
     }
 
+    /// Where it runs; empty when it runs on decision points.
     package var placements: [Placement]
+    /// The decision points it runs on (its variants are treatments of the point), or nil.
+    package var points: [String]?
     package var objective: Objective
     package var allocation: Allocation
     package var variants: [Variant]
@@ -75,9 +82,10 @@ package struct ExperimentDefinition: Codable, Sendable, Hashable {
     package init(
         placements: [Placement], objective: Objective, allocation: Allocation, variants: [Variant],
         context: ContextFact? = nil, explorationFloor: Double? = nil, warmUp: Int? = nil,
-        start: Date? = nil, stop: Date? = nil, salt: String? = nil
+        start: Date? = nil, stop: Date? = nil, salt: String? = nil, points: [String]? = nil
     ) {
         self.placements = placements
+        self.points = points
         self.objective = objective
         self.allocation = allocation
         self.variants = variants
@@ -105,11 +113,21 @@ package struct ExperimentDefinition: Codable, Sendable, Hashable {
     /// The index of the variant named `name`.
     package func variantIndex(named name: String) -> Int? { variants.firstIndex { $0.name == name } }
 
+    /// Whether it runs on decision points rather than placements.
+    package var runsOnPoints: Bool { !(points ?? []).isEmpty }
+
     /// Checks the definition against the API's rules; field paths are the body's.
     package func validate() throws(ValidationError) {
-        try Check.count(placements.count, "placements", max: Placement.allCases.count, allowEmpty: false)
-        if Set(placements).count != placements.count {
-            throw ValidationError(field: "placements", problem: "names a placement twice")
+        if runsOnPoints {
+            try validatePoints()
+        } else {
+            try Check.count(placements.count, "placements", max: Placement.allCases.count, allowEmpty: false)
+            if Set(placements).count != placements.count {
+                throw ValidationError(field: "placements", problem: "names a placement twice")
+            }
+            if context == .segment {
+                throw ValidationError(field: "context", problem: "segment is a context for decision points only (a recommendation request does not read the shopper's segments)")
+            }
         }
         if variants.count < 2 {
             throw ValidationError(field: "variants", problem: "an experiment compares at least 2 variants")
@@ -160,5 +178,25 @@ package struct ExperimentDefinition: Codable, Sendable, Hashable {
             throw ValidationError(field: "stop", problem: "is not after start")
         }
         if let salt { try Check.text(salt, "salt", maxBytes: Self.maximumNameBytes) }
+    }
+}
+
+extension ExperimentDefinition {
+    /// As synthesised, except that `placements` may be missing (an experiment on points).
+    package init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            placements: try container.decodeIfPresent([Placement].self, forKey: .placements) ?? [],
+            objective: try container.decode(Objective.self, forKey: .objective),
+            allocation: try container.decode(Allocation.self, forKey: .allocation),
+            variants: try container.decode([Variant].self, forKey: .variants),
+            context: try container.decodeIfPresent(ContextFact.self, forKey: .context),
+            explorationFloor: try container.decodeIfPresent(Double.self, forKey: .explorationFloor),
+            warmUp: try container.decodeIfPresent(Int.self, forKey: .warmUp),
+            start: try container.decodeIfPresent(Date.self, forKey: .start),
+            stop: try container.decodeIfPresent(Date.self, forKey: .stop),
+            salt: try container.decodeIfPresent(String.self, forKey: .salt),
+            points: try container.decodeIfPresent([String].self, forKey: .points)
+        )
     }
 }

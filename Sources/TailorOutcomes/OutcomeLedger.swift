@@ -60,6 +60,32 @@ package struct OutcomeLedger: Sendable {
     /// Whether the shopper has an outcome event here (a known id, for `newVsReturning`).
     package func holds(_ shopper: String) -> Bool { events[shopper] != nil }
 
+    /// The decisions the shopper was shown at or after `sinceMillis`, oldest first: one
+    /// per decision (however many impressions or spellings of its id), at its earliest
+    /// impression. An erased event is gone from here as from the counts.
+    package func exposures(of shopper: String, sinceMillis: Int64) -> [Exposure] {
+        var earliest: [String: Exposure] = [:]
+        var refs: [String: RecommendationRef?] = [:]
+        for event in events[shopper] ?? [] where event.type == .impression {
+            let ref: RecommendationRef?
+            if let read = refs[event.recommendationID] {
+                ref = read
+            } else {
+                ref = RecommendationIDCodec.fields(ofID: event.recommendationID)
+                refs[event.recommendationID] = .some(ref)
+            }
+            guard let ref, ref.isDecision else { continue }
+            // One decision however its id is spelled: when it was made and its nonce.
+            let key = String(ref.issuedMillis) + ":" + String(ref.nonce)
+            if let held = earliest[key], held.atMillis <= event.atMillis { continue }
+            earliest[key] = Exposure(point: ref.point, treatment: ref.variant, atMillis: event.atMillis)
+        }
+        // The since filter after the earliest is found: a decision first shown before
+        // `sinceMillis` is not an exposure since then, whatever its later impressions.
+        return earliest.values.filter { $0.atMillis >= sinceMillis }
+            .sorted { ($0.atMillis, $0.point, $0.treatment) < ($1.atMillis, $1.point, $1.treatment) }
+    }
+
     private mutating func refresh() {
         for shopper in dirty { recount(shopper) }
         dirty.removeAll()

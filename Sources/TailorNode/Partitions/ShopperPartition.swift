@@ -78,9 +78,21 @@ package actor ShopperPartition {
         (outcomes.eventCount, outcomes.cells(), outcomes.shoppersByVariant())
     }
 
+    /// The decisions shown to the shopper since `sinceMillis` (their earliest
+    /// impressions), what frequency caps count.
+    package func exposures(of shopper: String, sinceMillis: Int64) -> [Exposure] {
+        outcomes.exposures(of: shopper, sinceMillis: sinceMillis)
+    }
+
     /// The shopper's situation from their history, or nil for a shopper never seen here.
     package func situation(of shopper: String, nowMillis: Int64) -> Situation? {
         profiles[shopper]?.situation(nowMillis: nowMillis)
+    }
+
+    /// The purchases of the partition's shoppers who bought: a uniform sample of the
+    /// shop's (shoppers are placed by hash), what churn risk is measured against.
+    package func purchaseSummaries() -> [PurchaseSummary] {
+        profiles.values.compactMap { $0.purchases.orders > 0 ? $0.purchases : nil }
     }
 
     /// The shopper's profile as held (for export), or nil.
