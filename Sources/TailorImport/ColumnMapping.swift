@@ -1,4 +1,5 @@
 import Foundation
+import TailorModel
 
 /// Which column of a file holds which of Tailor's fields: for each field, the column
 /// names accepted for it, in order of preference. `--map column=field` makes one

@@ -1,5 +1,6 @@
 import CSV
 import Foundation
+import TailorModel
 
 /// The fields of one CSV or TSV record, read by CSV.swift (quoting, escaped quotes,
 /// line ends inside quotes); ``RecordSplitter`` finds where records end.

@@ -1,4 +1,5 @@
 import Foundation
+import TailorModel
 #if canImport(FoundationXML)
 import FoundationXML
 #endif

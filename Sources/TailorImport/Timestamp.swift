@@ -1,4 +1,5 @@
 import Foundation
+import TailorModel
 
 /// Times as import files write them: ISO-8601 (`2024-03-05T14:07:31Z`, with or
 /// without fractional seconds, `Z` or an offset such as `+02:00`/`+0200`, a space

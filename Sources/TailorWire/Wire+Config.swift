@@ -1,6 +1,13 @@
-extension WireKeyRecord {
-    /// Whether this version of the item wins over `other` (last writer wins: the
-    /// higher version, ties broken by the writer's name, then revoked over live).
+/// A last-writer-wins register of the replicated configuration: one item by id, and
+/// the rule deciding which of two versions of it wins.
+package protocol ConfigRecord: Sendable {
+    var id: String { get }
+    /// Whether this version wins over `other` (higher version, then the writer's name,
+    /// then the tombstone over the live item).
+    func supersedes(_ other: Self) -> Bool
+}
+
+extension WireKeyRecord: ConfigRecord {
     package func supersedes(_ other: WireKeyRecord) -> Bool {
         if version != other.version { return version > other.version }
         if writer != other.writer { return writer > other.writer }
@@ -8,13 +15,37 @@ extension WireKeyRecord {
     }
 }
 
-extension WireExperimentRecord {
-    /// Whether this version of the experiment wins over `other` (the same rule as keys':
-    /// higher version, then writer's name, then deleted over live).
+extension WireExperimentRecord: ConfigRecord {
     package func supersedes(_ other: WireExperimentRecord) -> Bool {
         if version != other.version { return version > other.version }
         if writer != other.writer { return writer > other.writer }
         return deleted && !other.deleted
+    }
+}
+
+extension Dictionary where Key == String, Value: ConfigRecord {
+    /// Takes `record` if it supersedes what is held under its id; true when it did.
+    package mutating func mergeRegister(_ record: Value) -> Bool {
+        if let held = self[record.id], !record.supersedes(held) { return false }
+        self[record.id] = record
+        return true
+    }
+}
+
+/// The kinds of definition the cluster replicates as JSON in ``WireExperimentRecord``s.
+/// The raw value is the kind the nodes store them under.
+package enum DefinitionKind: String, Sendable, CaseIterable {
+    case experiment
+    case segment
+    case decisionPoint = "decision_point"
+
+    /// Where a ``WireConfigState`` carries this kind.
+    package var field: WritableKeyPath<WireConfigState, [WireExperimentRecord]> {
+        switch self {
+        case .experiment: \.experiments
+        case .segment: \.segments
+        case .decisionPoint: \.decisionPoints
+        }
     }
 }
 
@@ -26,39 +57,57 @@ extension WireConfigState {
         self.experiments = experiments
     }
 
-    package var isEmpty: Bool { keys.isEmpty && experiments.isEmpty }
+    /// The state holding `records` of one kind.
+    package init(_ kind: DefinitionKind, _ records: [WireExperimentRecord]) {
+        self.init()
+        self[keyPath: kind.field] = records
+    }
+
+    package var isEmpty: Bool { keys.isEmpty && DefinitionKind.allCases.allSatisfy { self[keyPath: $0.field].isEmpty } }
 }
 
 /// Configuration registers by id, merged last-writer-wins: what a node stores and a
 /// gateway holds (``WireMethods/syncConfig``).
 package struct ConfigRegisters: Sendable {
     package private(set) var keys: [String: WireKeyRecord] = [:]
-    package private(set) var experiments: [String: WireExperimentRecord] = [:]
+    private var definitions: [DefinitionKind: [String: WireExperimentRecord]] = [:]
 
     package init(keys: [WireKeyRecord] = [], experiments: [WireExperimentRecord] = []) {
-        for key in keys { _ = merge(key) }
-        for experiment in experiments { _ = merge(experiment) }
+        _ = merge(WireConfigState(keys: keys, experiments: experiments))
     }
+
+    package init(_ state: WireConfigState) {
+        _ = merge(state)
+    }
+
+    package var experiments: [String: WireExperimentRecord] { definitions[.experiment] ?? [:] }
+
+    /// The held registers of one kind, by id.
+    package subscript(kind: DefinitionKind) -> [String: WireExperimentRecord] { definitions[kind] ?? [:] }
 
     /// Takes `record` if it supersedes what is held; true when it did.
     package mutating func merge(_ record: WireKeyRecord) -> Bool {
-        if let held = keys[record.id], !record.supersedes(held) { return false }
-        keys[record.id] = record
-        return true
+        keys.mergeRegister(record)
     }
 
-    package mutating func merge(_ record: WireExperimentRecord) -> Bool {
-        if let held = experiments[record.id], !record.supersedes(held) { return false }
-        experiments[record.id] = record
-        return true
+    package mutating func merge(_ record: WireExperimentRecord, kind: DefinitionKind = .experiment) -> Bool {
+        definitions[kind, default: [:]].mergeRegister(record)
     }
 
     /// Merges every record of `state`; answers those that changed something.
     package mutating func merge(_ state: WireConfigState) -> WireConfigState {
-        WireConfigState(keys: state.keys.filter { merge($0) }, experiments: state.experiments.filter { merge($0) })
+        var changed = WireConfigState(keys: state.keys.filter { merge($0) })
+        for kind in DefinitionKind.allCases {
+            changed[keyPath: kind.field] = state[keyPath: kind.field].filter { merge($0, kind: kind) }
+        }
+        return changed
     }
 
     package var state: WireConfigState {
-        WireConfigState(keys: keys.values.sorted { $0.id < $1.id }, experiments: experiments.values.sorted { $0.id < $1.id })
+        var state = WireConfigState(keys: keys.values.sorted { $0.id < $1.id })
+        for kind in DefinitionKind.allCases {
+            state[keyPath: kind.field] = self[kind].values.sorted { $0.id < $1.id }
+        }
+        return state
     }
 }

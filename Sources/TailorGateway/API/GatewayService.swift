@@ -6,6 +6,7 @@ import ServiceLifecycle
 import Synchronization
 import TailorGossip
 import TailorHTTP2
+import TailorJourneys
 import TailorMembership
 import TailorModel
 import TailorObservability
@@ -37,6 +38,9 @@ package final class GatewayService: Service, Sendable {
     let access: Access
     /// Experiments and what their bandits allocate.
     let experiments: ExperimentBook
+    /// Segments (the defaults until a shop writes its own) and decision points.
+    let segments: DefinitionBook<SegmentDefinition>
+    let decisionPoints: DefinitionBook<DecisionPointDefinition>
     /// Makes and checks `recommendationId`s (with the cluster secret).
     let recommendationIDs: RecommendationIDCodec
 
@@ -50,6 +54,8 @@ package final class GatewayService: Service, Sendable {
         self.gossip = GossipServiceHolder(member: configuration.name)
         self.access = Access(mode: configuration.access, member: configuration.name, logger: logger)
         self.experiments = ExperimentBook(writer: configuration.name)
+        self.segments = DefinitionBook(writer: configuration.name, defaults: DefinitionBook.defaultRecords(DefaultSegments.definitions))
+        self.decisionPoints = DefinitionBook(writer: configuration.name)
         self.recommendationIDs = RecommendationIDCodec(secret: configuration.trust.secret)
         self.cluster = ClusterClient(
             members: configuration.members, partitionCount: configuration.partitionCount,
@@ -72,7 +78,7 @@ package final class GatewayService: Service, Sendable {
             configuration: .init(address: .hostname(configuration.listen.host, port: configuration.listen.port), serverName: "tailor"),
             services: [
                 CatalogSync(gateway: self), GatewayGossip(gateway: self, logger: logger),
-                ConfigSync(gateway: self, keys: access.keys, experiments: experiments, logger: logger),
+                ConfigSync(gateway: self, logger: logger),
                 BanditSync(gateway: self, logger: logger),
             ],
             onServerRunning: { channel in
@@ -179,6 +185,8 @@ package final class GatewayService: Service, Sendable {
         addIdentityRoutes(to: shop, writes: writes)
         addIntegrationRoutes(to: shop, writes: writes)
         addExperimentRoutes(to: shop)
+        addSegmentRoutes(to: shop)
+        addDecisionPointRoutes(to: shop)
         addReportRoutes(to: shop)
         addKeyRoutes(to: admin)
         for path in ["/v1/recommendations", "/v1/events"] {

@@ -4,16 +4,16 @@ import Synchronization
 import TailorMembership
 import TailorWire
 
-/// Keeps the gateway's configuration (keys, experiments) in step with the cluster:
+/// Keeps the gateway's configuration (keys, experiments, segments, decision points)
+/// in step with the cluster:
 /// every second it sends its whole configuration to the next node in turn
 /// (``WireMethods/syncConfig``) and merges the node's answer. A key or an experiment
-/// written through another gateway is therefore seen here within about a second of
+/// (or a segment, a decision point) written through another gateway is therefore
+/// seen here within about a second of
 /// being stored on the nodes. Until one sync has answered, the gateway is not ready
 /// (it would refuse keys it does not know yet, and answer without the experiments).
 struct ConfigSync: Service {
     let gateway: GatewayService
-    let keys: KeyRing?
-    let experiments: ExperimentBook
     let logger: Logger
     static let interval: Duration = .seconds(1)
 
@@ -26,17 +26,18 @@ struct ConfigSync: Service {
                 let member = members[turn % members.count]
                 turn += 1
                 do {
-                    let held = WireConfigState(keys: keys?.configState.keys ?? [], experiments: experiments.records)
                     let answer: WireConfigState = try await gateway.cluster.call(
-                        member, WireMethods.syncConfig, held, timeout: .seconds(1)
+                        member, WireMethods.syncConfig, gateway.heldConfiguration, timeout: .seconds(1)
                     )
-                    keys?.merge(answer.keys)
-                    experiments.merge(answer.experiments)
+                    gateway.mergeConfiguration(answer)
                     if !gateway.keysLoaded {
                         gateway.markKeysLoaded()
                         logger.info(
                             "configuration loaded",
-                            metadata: ["keys": "\(answer.keys.count)", "experiments": "\(answer.experiments.count)", "from": "\(member)"]
+                            metadata: [
+                                "keys": "\(answer.keys.count)", "experiments": "\(answer.experiments.count)",
+                                "segments": "\(answer.segments.count)", "decisionPoints": "\(answer.decisionPoints.count)", "from": "\(member)",
+                            ]
                         )
                     }
                     failures = 0
@@ -53,6 +54,22 @@ struct ConfigSync: Service {
 }
 
 extension GatewayService {
+    /// Every register of the replicated configuration this gateway holds: what a sync sends.
+    var heldConfiguration: WireConfigState {
+        var state = WireConfigState(keys: access.keys?.configState.keys ?? [], experiments: experiments.records)
+        state.segments = segments.records
+        state.decisionPoints = decisionPoints.records
+        return state
+    }
+
+    /// Merges what a node answered a sync with.
+    func mergeConfiguration(_ state: WireConfigState) {
+        access.keys?.merge(state.keys)
+        experiments.merge(state.experiments)
+        segments.merge(state.segments)
+        decisionPoints.merge(state.decisionPoints)
+    }
+
     /// Sends `records` to every node at once; answers how many stored them.
     func replicate(_ records: [WireKeyRecord]) async -> (stored: Int, of: Int) {
         await replicate(WireConfigState(keys: records))

@@ -8,7 +8,8 @@ import TailorRPC
 import TailorStore
 import TailorWire
 
-/// The node's copy of the cluster's configuration (API keys, experiments): last-writer-wins
+/// The node's copy of the cluster's configuration (API keys, experiments, segments,
+/// decision points): last-writer-wins
 /// registers, each stored in the node's SQLite file before a sync is answered, and
 /// loaded from it at start. Every node holds all of it; gateways exchange their whole
 /// state with a node every second (``WireMethods/syncConfig``).
@@ -16,13 +17,14 @@ final class NodeConfigurationStore: Sendable {
     private let registers: Mutex<ConfigRegisters>
     private let store: NodeStore
     static let keyKind = "key"
-    static let experimentKind = "experiment"
 
     init(store: NodeStore) throws {
         self.store = store
-        let keys = try store.configuration(kind: Self.keyKind).map { try WireKeyRecord(serializedBytes: $0) }
-        let experiments = try store.configuration(kind: Self.experimentKind).map { try WireExperimentRecord(serializedBytes: $0) }
-        registers = Mutex(ConfigRegisters(keys: keys, experiments: experiments))
+        var held = WireConfigState(keys: try store.configuration(kind: Self.keyKind).map { try WireKeyRecord(serializedBytes: $0) })
+        for kind in DefinitionKind.allCases {
+            held[keyPath: kind.field] = try store.configuration(kind: kind.rawValue).map { try WireExperimentRecord(serializedBytes: $0) }
+        }
+        registers = Mutex(ConfigRegisters(held))
     }
 
     /// Merges `state`, stores what changed, and answers the whole configuration held.
@@ -33,7 +35,10 @@ final class NodeConfigurationStore: Sendable {
             var candidate = registers
             let changed = candidate.merge(state)
             try store.storeConfiguration(kind: Self.keyKind, try changed.keys.map { (id: $0.id, body: try $0.serializedBytes()) })
-            try store.storeConfiguration(kind: Self.experimentKind, try changed.experiments.map { (id: $0.id, body: try $0.serializedBytes()) })
+            for kind in DefinitionKind.allCases {
+                let records = changed[keyPath: kind.field]
+                try store.storeConfiguration(kind: kind.rawValue, try records.map { (id: $0.id, body: try $0.serializedBytes()) })
+            }
             registers = candidate
             return registers.state
         }

@@ -8,8 +8,8 @@
 // For information on using the generated types, please see the documentation:
 //   https://github.com/apple/swift-protobuf/
 
-/// The cluster's replicated configuration: API keys and experiments (later:
-/// segments, strategies). Each item is a last-writer-wins register, ordered by (version,
+/// The cluster's replicated configuration: API keys, experiments, segments and
+/// decision points. Each item is a last-writer-wins register, ordered by (version,
 /// writer); nodes store every item durably, gateways hold a copy and exchange their
 /// whole state with a node every second (`/internal/config/sync`).
 ///
@@ -74,16 +74,20 @@ public nonisolated struct WireKeyRecord: Sendable {
   public init() {}
 }
 
-/// One experiment (TailorOutcomes' ExperimentDefinition).
+/// One replicated definition, kept as its API JSON: an experiment (TailorOutcomes'
+/// ExperimentDefinition), a segment or a decision point (TailorJourneys'
+/// SegmentDefinition, DecisionPointDefinition). The message is generic (an id, the
+/// JSON, and the last-writer-wins register's version, writer, tombstone and who wrote
+/// it when); its name is the first kind's, kept for the wire.
 public nonisolated struct WireExperimentRecord: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  /// The id in `/v1/experiments/{id}`.
+  /// The id in `/v1/experiments/{id}` (`/v1/segments/{id}`, `/v1/decision-points/{id}`).
   public var id: String = String()
 
-  /// The definition as the API's JSON (absent on a deleted experiment).
+  /// The definition as the API's JSON (absent on a deleted one).
   public var definition: Data = Data()
 
   /// The register's version: ms since the epoch at the writer, increasing per item.
@@ -92,7 +96,7 @@ public nonisolated struct WireExperimentRecord: Sendable {
   /// The gateway that wrote this version: ties between equal versions break by name.
   public var writer: String = String()
 
-  /// Deleted experiments stay as tombstones so that an older copy cannot bring them back.
+  /// Deleted definitions stay as tombstones so that an older copy cannot bring them back.
   public var deleted: Bool = false
 
   /// When this version was written, ms since the epoch, and by which key id.
@@ -113,6 +117,10 @@ public nonisolated struct WireConfigState: Sendable {
   public var keys: [WireKeyRecord] = []
 
   public var experiments: [WireExperimentRecord] = []
+
+  public var segments: [WireExperimentRecord] = []
+
+  public var decisionPoints: [WireExperimentRecord] = []
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -260,7 +268,7 @@ nonisolated extension WireExperimentRecord: SwiftProtobuf.Message, SwiftProtobuf
 
 nonisolated extension WireConfigState: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ConfigState"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}keys\0\u{1}experiments\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}keys\0\u{1}experiments\0\u{1}segments\0\u{3}decision_points\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -270,6 +278,8 @@ nonisolated extension WireConfigState: SwiftProtobuf.Message, SwiftProtobuf._Mes
       switch fieldNumber {
       case 1: try { try decoder.decodeRepeatedMessageField(value: &self.keys) }()
       case 2: try { try decoder.decodeRepeatedMessageField(value: &self.experiments) }()
+      case 3: try { try decoder.decodeRepeatedMessageField(value: &self.segments) }()
+      case 4: try { try decoder.decodeRepeatedMessageField(value: &self.decisionPoints) }()
       default: break
       }
     }
@@ -282,12 +292,20 @@ nonisolated extension WireConfigState: SwiftProtobuf.Message, SwiftProtobuf._Mes
     if !self.experiments.isEmpty {
       try visitor.visitRepeatedMessageField(value: self.experiments, fieldNumber: 2)
     }
+    if !self.segments.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.segments, fieldNumber: 3)
+    }
+    if !self.decisionPoints.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.decisionPoints, fieldNumber: 4)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: WireConfigState, rhs: WireConfigState) -> Bool {
     if lhs.keys != rhs.keys {return false}
     if lhs.experiments != rhs.experiments {return false}
+    if lhs.segments != rhs.segments {return false}
+    if lhs.decisionPoints != rhs.decisionPoints {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -1,7 +1,6 @@
-import TailorTrust
-
-/// A JSON value as analytics sources write it: the mappings read fields by path and
-/// name the path when one is missing or wrong.
+/// Any JSON value: what analytics sources write (the import mappings read fields by
+/// path and name the path when one is missing or wrong), and the payloads a shop
+/// stores and gets back as given (a decision point's treatments).
 package enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)
@@ -47,7 +46,7 @@ package enum JSONValue: Sendable, Hashable {
     }
 }
 
-extension JSONValue: Decodable {
+extension JSONValue: Codable {
     package init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
@@ -64,33 +63,16 @@ extension JSONValue: Decodable {
             self = .array(try container.decode([JSONValue].self))
         }
     }
-}
 
-extension JSONValue {
-    /// SHA-256 (``TextDigest``) of the value in a canonical form (object members by
-    /// key), so the same message written with its members in another order digests the
-    /// same: 64 hex digits.
-    package var digest: String {
-        var parts: [String] = []
-        canonicalParts(into: &parts)
-        return TextDigest.sha256Hex(parts)
-    }
-
-    private func canonicalParts(into parts: inout [String]) {
+    package func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
         switch self {
-        case .null: parts.append("n")
-        case .bool(let flag): parts.append(flag ? "t" : "f")
-        case .number(let number): parts.append("#\(number)")
-        case .string(let text): parts.append("s"); parts.append(text)
-        case .array(let elements):
-            parts.append("[\(elements.count)")
-            for element in elements { element.canonicalParts(into: &parts) }
-        case .object(let members):
-            parts.append("{\(members.count)")
-            for key in members.keys.sorted() {
-                parts.append(key)
-                members[key]!.canonicalParts(into: &parts)
-            }
+        case .null: try container.encodeNil()
+        case .bool(let flag): try container.encode(flag)
+        case .number(let number): try container.encode(number)
+        case .string(let text): try container.encode(text)
+        case .array(let elements): try container.encode(elements)
+        case .object(let members): try container.encode(members)
         }
     }
 }

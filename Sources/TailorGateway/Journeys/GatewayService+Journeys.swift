@@ -1,0 +1,15 @@
+import TailorJourneys
+
+extension GatewayService {
+    /// The live segments in priority order (lower first, ties by id) with their rules
+    /// parsed when they were written or merged: what a decision or a recommendation
+    /// reads per request, at the cost of a lock and an array copy.
+    package var liveSegments: [(id: String, definition: SegmentDefinition, rule: SegmentRule)] {
+        segments.entries.map { ($0.id, $0.definition, $0.prepared) }
+    }
+
+    /// The live decision point `id`, or nil when there is none (or it was deleted).
+    package func decisionPoint(id: String) -> DecisionPointDefinition? {
+        decisionPoints.entry(id: id)?.definition
+    }
+}

@@ -1,0 +1,31 @@
+import Foundation
+import TailorJourneys
+import TailorModel
+import TailorWire
+
+/// A definition the cluster replicates as its API JSON in last-writer-wins registers
+/// (``WireExperimentRecord``): segments and decision points (experiments keep their
+/// own book, ``ExperimentBook``, whose bandit state changes with them).
+protocol ReplicatedDefinition: Codable, Sendable {
+    /// What requests read beside the definition (a segment's parsed rule), made once
+    /// when a version arrives so that requests never parse.
+    associatedtype Prepared: Sendable
+    static var kind: DefinitionKind { get }
+    /// nil keeps a version out of the live set (it stays in the registers): one this
+    /// release cannot read.
+    func prepared() -> Prepared?
+    /// Where a live definition comes in ``DefinitionRegisters/ordered`` (lower first, ties by id).
+    var order: Int { get }
+}
+
+extension SegmentDefinition: ReplicatedDefinition {
+    static var kind: DefinitionKind { .segment }
+    func prepared() -> SegmentRule? { try? validate() }
+    var order: Int { resolvedPriority }
+}
+
+extension DecisionPointDefinition: ReplicatedDefinition {
+    static var kind: DefinitionKind { .decisionPoint }
+    func prepared() -> Void? { () }
+    var order: Int { 0 }
+}
