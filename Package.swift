@@ -219,7 +219,7 @@ let package = Package(
         ),
         .target(
             name: "TailorEval",
-            dependencies: ["TailorModel", "TailorScoring", "TailorDemo", "TailorMembership", "TailorClient"],
+            dependencies: ["TailorModel", "TailorScoring", "TailorDemo", "TailorMembership", "TailorClient", "TailorJourneys"],
             swiftSettings: upcoming
         ),
         .target(
@@ -340,7 +340,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TailorJourneysTests",
-            dependencies: ["TailorJourneys", "TailorModel"],
+            dependencies: ["TailorJourneys", "TailorModel", "TailorDemo", "TailorEval"],
             swiftSettings: upcoming
         ),
         .testTarget(

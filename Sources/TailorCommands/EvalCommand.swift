@@ -19,7 +19,8 @@ struct EvalCommand: AsyncParsableCommand {
             with --target validation, scores the second-last with the last two held out, for tuning); builds \
             the catalog partitions and shopper profiles the nodes build from the remaining events; ranks every \
             item for each shopper except those they interacted with; prints HR@k, NDCG@k, catalog coverage, \
-            the top 5's mean margin and overstocked share (when the shop has costs and stock) and the time taken.
+            the top 5's mean margin and overstocked share (when the shop has costs and stock) and the time taken. \
+            With --demo --churn it measures churn risk instead (docs/quality.md, "Churn risk").
             """
     )
 
@@ -37,6 +38,12 @@ struct EvalCommand: AsyncParsableCommand {
 
     @Option(help: "With --demo: also write the dataset as DIR/Demo.txt and DIR/Demo_item2attributes.json (for scripts/eval-peers).")
     var writeDataset: String?
+
+    @Flag(help: "With --demo: churn risk's AUC against recency alone on the demo's repeat buyers (--target picks the half).")
+    var churn = false
+
+    @Flag(help: "With --churn: first search the weights on the validation half and print the best.")
+    var churnSearch = false
 
     @Option(help: "Cut-offs, comma-separated.")
     var k = "10,20"
@@ -79,6 +86,7 @@ struct EvalCommand: AsyncParsableCommand {
         if attributes != nil, demo { throw ValidationError("--attributes goes with --sequences; the demo shop has its own") }
         if demoShoppers != nil || writeDataset != nil, !demo { throw ValidationError("--demo-shoppers and --write-dataset go with --demo") }
         if let demoShoppers, !(10...1_000_000).contains(demoShoppers) { throw ValidationError("--demo-shoppers must be 10...1000000") }
+        if churn || churnSearch { return try validateChurn() }
         guard !parsedK.isEmpty, parsedK.allSatisfy({ (1...150).contains($0) }) else {
             throw ValidationError("--k: '\(k)' must be comma-separated cut-offs in 1...150")
         }
@@ -127,6 +135,7 @@ struct EvalCommand: AsyncParsableCommand {
     private var withoutNames: [String] { without.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
 
     func run() async throws {
+        if churn { return runChurn() }
         let dataset: EvalDataset
         if demo {
             var configuration = DemoShop.Configuration.standard
