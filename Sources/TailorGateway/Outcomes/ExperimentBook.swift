@@ -105,11 +105,27 @@ package final class ExperimentBook: Sendable {
     func entry(id: String) -> Entry? { state.withLock { $0.live[id] } }
     var entries: [Entry] { state.withLock { $0.live.values.sorted { $0.record.id < $1.record.id } } }
 
-    /// The live experiment other than `id` that shares a placement with `definition`, if any.
-    func overlapping(_ definition: ExperimentDefinition, except id: String) -> (id: String, placement: Placement)? {
+    /// What two experiments both claim: the body's field (`placements` or `points`) and
+    /// the placement or decision point they share.
+    struct Overlap: Sendable, Equatable {
+        var id: String
+        var field: String
+        var shared: String
+        /// `placement` or `decision point`, for the refusal's sentence.
+        var kind: String
+    }
+
+    /// The live experiment other than `id` that shares a placement or a decision point
+    /// with `definition`, if any: one experiment per placement and per point.
+    func overlapping(_ definition: ExperimentDefinition, except id: String) -> Overlap? {
         state.withLock { state in
             for (other, entry) in state.live.sorted(by: { $0.key < $1.key }) where other != id {
-                if let shared = entry.definition.placements.first(where: definition.placements.contains) { return (other, shared) }
+                if let shared = entry.definition.placements.first(where: definition.placements.contains) {
+                    return Overlap(id: other, field: "placements", shared: shared.rawValue, kind: "placement")
+                }
+                if let shared = (entry.definition.points ?? []).first(where: (definition.points ?? []).contains) {
+                    return Overlap(id: other, field: "points", shared: shared, kind: "decision point")
+                }
             }
             return nil
         }
@@ -121,16 +137,30 @@ package final class ExperimentBook: Sendable {
     /// Sticky and deterministic: the shopper's point in [0, 1) (a hash of the shopper
     /// and the salt) falls in one variant's slice of the current allocation.
     package func assign(placement: Placement, shopper: String, context: RecommendationContext?, now: Date = Date()) -> Assignment? {
+        assign(shopper: shopper, context: context, segment: nil, now: now) { $0.placements.contains(placement) }
+    }
+
+    /// The treatment `shopper` gets on decision point `point` now (the variant's name is
+    /// the treatment's id), or nil when no experiment runs there; chosen as on a
+    /// placement. `segment` is the shopper's first segment by priority (nil when in
+    /// none), for an experiment whose context is `segment`.
+    package func assign(point: String, shopper: String, context: RecommendationContext?, segment: String?, now: Date = Date()) -> Assignment? {
+        assign(shopper: shopper, context: context, segment: segment, now: now) { $0.points?.contains(point) ?? false }
+    }
+
+    private func assign(
+        shopper: String, context: RecommendationContext?, segment: String?, now: Date, runsHere: (ExperimentDefinition) -> Bool
+    ) -> Assignment? {
         state.withLock { state in
-            // The experiment on the placement (the first by id, should two overlap after a merge).
+            // The experiment running here (the first by id, should two overlap after a merge).
             var found: Entry?
-            for entry in state.live.values where entry.definition.placements.contains(placement) && entry.definition.isRunning(at: now) {
+            for entry in state.live.values where runsHere(entry.definition) && entry.definition.isRunning(at: now) {
                 if let held = found, held.record.id < entry.record.id { continue }
                 found = entry
             }
             guard let entry = found else { return nil }
             let definition = entry.definition
-            let contextValue = Self.contextValue(definition.context, context)
+            let contextValue = Self.contextValue(definition.context, context, segment: segment)
             let shares = state.allocations[entry.record.id]?[contextValue] ?? Self.initialShares(definition)
             let unit = TailorOutcomes.Assignment.unit(shopper: shopper, salt: definition.salt ?? entry.record.id)
             let index = TailorOutcomes.Assignment.choose(unit: unit, probabilities: shares)
@@ -139,12 +169,18 @@ package final class ExperimentBook: Sendable {
     }
 
     /// The value of the experiment's context fact for a request (empty without a context fact).
-    static func contextValue(_ fact: ExperimentDefinition.ContextFact?, _ context: RecommendationContext?) -> String {
+    static func contextValue(_ fact: ExperimentDefinition.ContextFact?, _ context: RecommendationContext?, segment: String? = nil) -> String {
         switch fact {
         case nil: ""
-        case .device: (context?.device).flatMap { $0.isEmpty ? nil : String($0.prefix(32)).lowercased() } ?? "unknown"
-        case .source: (context?.source).flatMap { $0.isEmpty ? nil : String($0.prefix(32)).lowercased() } ?? "unknown"
+        case .device: Self.contextText(context?.device) ?? "unknown"
+        case .source: Self.contextText(context?.source) ?? "unknown"
+        case .segment: Self.contextText(segment) ?? "none"
         }
+    }
+
+    /// A context value as posteriors are kept by it: bounded and in one case.
+    private static func contextText(_ value: String?) -> String? {
+        value.flatMap { $0.isEmpty ? nil : String($0.prefix(32)).lowercased() }
     }
 
     /// Fixed: the configured shares; bandit: equal shares (its warm-up).

@@ -76,8 +76,8 @@ extension GatewayService {
             do throws(ValidationError) { try definition.validate() } catch { throw APIError(error) }
             if let other = self.experiments.overlapping(definition, except: id) {
                 throw APIError(
-                    status: .conflict, field: "placements",
-                    problem: "experiment '\(other.id)' already runs on \(other.placement.rawValue); one experiment per placement (delete it or leave the placement out)"
+                    status: .conflict, field: other.field,
+                    problem: "experiment '\(other.id)' already runs on \(other.shared); one experiment per \(other.kind) (delete it or leave the \(other.kind) out)"
                 )
             }
             let isNew = self.experiments.entry(id: id) == nil

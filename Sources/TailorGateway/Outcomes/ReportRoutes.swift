@@ -5,20 +5,25 @@ import TailorModel
 import TailorOutcomes
 
 /// `GET /v1/reports/recommendations`: what recommendations earned, per placement,
-/// experiment variant or day (or several), over a range of days.
+/// experiment variant or day (or several), over a range of days. Decisions count like
+/// recommendations: a decision point's row carries the point in `placement`, with
+/// `kind: decision_point`, and its treatments as variants.
 struct RecommendationReport: Encodable, Sendable {
     struct Row: Encodable, Sendable {
         var placement: String?
+        /// `decision_point` when `placement` names a decision point; absent for a placement.
+        var kind: String?
         var experiment: String?
         var variant: String?
         var day: String?
         var metrics: OutcomeMetrics
 
-        enum CodingKeys: String, CodingKey { case placement, experiment, variant, day }
+        enum CodingKeys: String, CodingKey { case placement, kind, experiment, variant, day }
 
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encodeIfPresent(placement, forKey: .placement)
+            try container.encodeIfPresent(kind, forKey: .kind)
             try container.encodeIfPresent(experiment, forKey: .experiment)
             try container.encodeIfPresent(variant, forKey: .variant)
             try container.encodeIfPresent(day, forKey: .day)
@@ -59,8 +64,14 @@ extension GatewayService {
                 guard let placement = Placement(rawValue: text) else {
                     throw APIError(status: .badRequest, field: "placement", problem: "must be one of \(Placement.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
-                return placement
+                return placement.rawValue
             }
+            // A decision point's cells sit in the placement column under the point's id.
+            let point = query.get("point")
+            if point != nil && placement != nil {
+                throw APIError(status: .badRequest, field: "point", problem: "a report is for one placement or one decision point, not both")
+            }
+            let column = placement ?? point
             var groups: [ReportGroup] = []
             for name in (query.get("groupBy") ?? "placement").split(separator: ",") {
                 guard let group = ReportGroup(rawValue: String(name)) else {
@@ -71,7 +82,7 @@ extension GatewayService {
             let snapshot = await self.readOutcomes(experimentsOnly: false)
             var grouped: [CellKey: CellCounts] = [:]
             var totals = CellCounts()
-            for (key, counts) in snapshot.cells where key.day >= from && key.day <= to && (placement == nil || key.placement == placement?.rawValue) {
+            for (key, counts) in snapshot.cells where key.day >= from && key.day <= to && (column == nil || key.placement == column) {
                 let group = CellKey(
                     day: groups.contains(.day) ? key.day : 0, placement: groups.contains(.placement) ? key.placement : "",
                     experiment: groups.contains(.variant) ? key.experiment : "", variant: groups.contains(.variant) ? key.variant : ""
@@ -82,6 +93,7 @@ extension GatewayService {
             let rows = grouped.sorted { $0.key < $1.key }.map { key, counts in
                 RecommendationReport.Row(
                     placement: groups.contains(.placement) ? key.placement : nil,
+                    kind: groups.contains(.placement) && Placement(rawValue: key.placement) == nil ? "decision_point" : nil,
                     experiment: groups.contains(.variant) ? key.experiment : nil,
                     variant: groups.contains(.variant) ? key.variant : nil,
                     day: groups.contains(.day) ? Self.dayText(key.day) : nil,
@@ -89,7 +101,7 @@ extension GatewayService {
                 )
             }
             return try JSONCoding.response(RecommendationReport(
-                from: Self.dayText(from), to: Self.dayText(to), placement: placement?.rawValue, groupBy: groups.map(\.rawValue),
+                from: Self.dayText(from), to: Self.dayText(to), placement: column, groupBy: groups.map(\.rawValue),
                 rows: rows, totals: OutcomeMetrics(totals), complete: snapshot.isComplete,
                 missingPartitions: snapshot.isComplete ? nil : snapshot.missing
             ))
