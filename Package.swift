@@ -379,6 +379,7 @@ let package = Package(
             dependencies: [
                 "TailorGateway",
                 "TailorModel",
+                "TailorJourneys",
                 "TailorWire",
                 "TailorMembership",
                 .product(name: "NIOCore", package: "swift-nio"),
