@@ -1,4 +1,5 @@
 import TailorDemo
+import TailorJourneys
 import TailorModel
 import TailorNode
 
@@ -14,6 +15,9 @@ package struct DemoSeed: SeedSource {
     package var products: [Product] { shop.products }
 
     package var stock: [StockLevel] { shop.stock }
+
+    /// The personalization guide's example journey.
+    package var decisionPoints: [(id: String, definition: DecisionPointDefinition)] { GuideJourney.decisionPoints }
 
     package func forEachShopper(endingAtMillis: Int64, _ body: (Int, String, [StoredEvent]) -> Void) {
         shop.forEachShopper(endingAtMillis: endingAtMillis) { index, events in body(index, DemoIDs.shopper(index), events) }

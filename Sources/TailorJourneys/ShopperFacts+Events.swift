@@ -10,15 +10,17 @@ extension ShopperFacts {
     /// Preferred categories and brands: the heaviest few.
     package static let preferredCount = 3
 
-    /// The facts of ``FactCatalog`` from a shopper's events (oldest first, whole: with
-    /// their unit prices), the request's `context` (`source`, `device`, `local_hour`,
-    /// `exit_intent`) and `churnRisk` (computed against the shop's distribution
-    /// elsewhere), at `nowMillis`.
+    /// The facts of ``FactCatalog`` from a shopper's recent events (oldest first), their
+    /// purchases over the whole history (`purchases`; summed from `events` when nil),
+    /// the request's `context` (`source`, `device`, `local_hour`, `exit_intent`,
+    /// `session`) and `churnRisk` (computed against the shop's distribution elsewhere),
+    /// at `nowMillis`.
     package static func of(
-        events: [StoredEvent], context: [String: String] = [:], churnRisk: Double = 0, nowMillis: Int64
+        events: [StoredEvent], purchases: PurchaseSummary? = nil, context: [String: String] = [:], churnRisk: Double = 0,
+        nowMillis: Int64
     ) -> ShopperFacts {
         var facts = ShopperFacts()
-        let session = currentSession(events)
+        let session = liveSession(events, context: context, nowMillis: nowMillis)
         let pages = session.filter { $0.type == .view || $0.type == .search || $0.type == .click }
         facts.numbers["pages_viewed"] = Double(pages.count)
         facts.numbers["product_pages_viewed"] = Double(Set(session.filter { $0.type == .view }.flatMap { $0.products.map(\.id) }).count)
@@ -40,14 +42,12 @@ extension ShopperFacts {
         facts.numbers["cart_items"] = Double(cart.values.reduce(0) { $0 + $1.units })
         facts.numbers["cart_value"] = cart.values.reduce(0) { $0 + Double($1.units) * $1.price }
 
-        let purchases = events.filter { $0.type == .purchase }
-        let value = purchases.reduce(0.0) { total, event in
-            total + event.products.reduce(0.0) { $0 + Double(event.quantity) * (event.unitPrice ?? $1.price) }
-        }
-        facts.numbers["orders"] = Double(purchases.count)
-        facts.numbers["lifetime_value"] = value
-        facts.numbers["average_order_value"] = purchases.isEmpty ? 0 : value / Double(purchases.count)
-        facts.numbers["days_since_last_purchase"] = purchases.last.map { Double(max(0, nowMillis - $0.atMillis)) / 86_400_000 } ?? neverPurchasedDays
+        let purchases = purchases ?? events.reduce(into: PurchaseSummary()) { $0.add($1) }
+        facts.numbers["orders"] = Double(purchases.orders)
+        facts.numbers["lifetime_value"] = purchases.value
+        facts.numbers["average_order_value"] = purchases.orders == 0 ? 0 : purchases.value / Double(purchases.orders)
+        facts.numbers["days_since_last_purchase"] =
+            purchases.orders == 0 ? neverPurchasedDays : Double(max(0, nowMillis - purchases.lastMillis)) / 86_400_000
         facts.numbers["churn_risk"] = min(1, max(0, churnRisk))
 
         var categories: [String: Double] = [:]
@@ -72,6 +72,17 @@ extension ShopperFacts {
         if let hour = context["local_hour"].flatMap(Double.init), (0..<24).contains(hour) { facts.numbers["local_hour"] = hour }
         facts.flags["exit_intent"] = context["exit_intent"] == "true"
         return facts
+    }
+
+    /// The session going on at `nowMillis`: the newest event's (``currentSession(_:)``)
+    /// unless the request names another session id, or, without one, the newest event
+    /// is more than ``sessionGapMillis`` old (the shopper is back: a new, empty session).
+    static func liveSession(_ events: [StoredEvent], context: [String: String], nowMillis: Int64) -> ArraySlice<StoredEvent> {
+        guard let newest = events.last else { return [] }
+        if let named = context["session"], !named.isEmpty {
+            return named == newest.session ? currentSession(events) : []
+        }
+        return nowMillis - newest.atMillis > sessionGapMillis ? [] : currentSession(events)
     }
 
     /// The newest event's session: the events with its session id, or, without one,

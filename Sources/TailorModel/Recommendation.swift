@@ -73,10 +73,17 @@ package struct RecommendationContext: Codable, Sendable, Hashable {
     package var query: String?
     /// The products a search returned, for `search_rerank`.
     package var candidates: [String]?
+    /// The storefront reports the shopper is about to leave (segments' `exit_intent`).
+    package var exitIntent: Bool?
+    /// The shopper's local hour, 0 to 23 (segments' `local_hour`).
+    package var localHour: Int?
+    /// The storefront's session id: a session other than the newest event's is a new one.
+    package var session: String?
 
     package init(
         product: String? = nil, cart: [String]? = nil, page: String? = nil, device: String? = nil,
-        source: String? = nil, query: String? = nil, candidates: [String]? = nil
+        source: String? = nil, query: String? = nil, candidates: [String]? = nil,
+        exitIntent: Bool? = nil, localHour: Int? = nil, session: String? = nil
     ) {
         self.product = product
         self.cart = cart
@@ -85,6 +92,21 @@ package struct RecommendationContext: Codable, Sendable, Hashable {
         self.source = source
         self.query = query
         self.candidates = candidates
+        self.exitIntent = exitIntent
+        self.localHour = localHour
+        self.session = session
+    }
+
+    /// What the shopper's facts take from the request (``ShopperFacts``' context):
+    /// `source`, `device`, `local_hour`, `exit_intent` and `session`, those given.
+    package var factContext: [String: String] {
+        var context: [String: String] = [:]
+        if let source { context["source"] = source.lowercased() }
+        if let device { context["device"] = device.lowercased() }
+        if let localHour { context["local_hour"] = String(localHour) }
+        if let exitIntent { context["exit_intent"] = exitIntent ? "true" : "false" }
+        if let session { context["session"] = session }
+        return context
     }
 
     package func validate(field: String) throws(ValidationError) {
@@ -93,6 +115,10 @@ package struct RecommendationContext: Codable, Sendable, Hashable {
             try Check.count(cart.count, "\(field).cart", max: Limits.maximumCartItems)
             for (index, item) in cart.enumerated() { try Check.identifier(item, "\(field).cart[\(index)]") }
         }
+        if let localHour, !(0...23).contains(localHour) {
+            throw ValidationError(field: "\(field).localHour", problem: "must be an hour from 0 to 23")
+        }
+        try Check.optionalIdentifier(session, "\(field).session")
         for (name, value) in [("page", page), ("device", device), ("source", source)] {
             if let value { try Check.text(value, "\(field).\(name)", maxBytes: Limits.maximumIDBytes, allowEmpty: true) }
         }

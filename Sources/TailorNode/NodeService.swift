@@ -7,6 +7,7 @@ import TailorMembership
 import TailorScoring
 import TailorCRDT
 import TailorStore
+import TailorWire
 import TailorTrust
 import TailorRPC
 import Foundation
@@ -55,9 +56,13 @@ package final class NodeService: Service, Sendable {
             }
         }
         let gossip = GossipServiceHolder(member: member)
+        let configStore = try NodeConfigurationStore(store: store)
+        if let seeded = configuration.seed?.source.decisionPoints, !seeded.isEmpty {
+            _ = try configStore.sync(WireConfigState(.decisionPoint, seeded.compactMap { WireExperimentRecord.preset(id: $0.id, definition: $0.definition) }))
+        }
         var handlers = NodeHandlers(
             member: member, shardMap: shardMap, data: data, readiness: readiness, replication: replication,
-            failpoint: configuration.failpoint, configStore: try NodeConfigurationStore(store: store), gossip: gossip
+            failpoint: configuration.failpoint, configStore: configStore, gossip: gossip
         )
         if configuration.trust.isOpen {
             handlers.warnInsecure = { [logger] in

@@ -52,6 +52,9 @@ public enum WireMethods {
 
     /// A shopper's situation, read from a replica of their partition.
     public static let situation = WireMethod<WireSituationRequest, WireSituationResponse>(.post, "/internal/situation", idempotent: true)
+    /// A shopper's facts of the moment (segments, decisions), with the treatments
+    /// shown to them and, when asked, their situation; read from a replica of their partition.
+    public static let facts = WireMethod<WireFactsRequest, WireFactsResponse>(.post, "/internal/facts", idempotent: true)
     /// Scores the named catalog partitions for a situation (or a shopper held here).
     public static let score = WireMethod<WireScoreRequest, WireScoreResponse>(.post, "/internal/score", idempotent: true)
 
@@ -76,7 +79,7 @@ public enum WireMethods {
     /// Every call above, in the order listed.
     public static let all: [any AnyWireMethod] = [
         ping, status, gossip, membership, readCounters, syncConfig, syncDigest, syncPull, syncPush, eraseShopper, exportShopper, linkShopper, events, contributions,
-        situation, score, products, deleteProduct, product, stock, catalogSummaries, outcomes,
+        situation, facts, score, products, deleteProduct, product, stock, catalogSummaries, outcomes,
     ]
 }
 
@@ -103,6 +106,8 @@ extension WireSignalsRequest: ProtobufWireBody {}
 extension WireSignalsResponse: ProtobufWireBody {}
 extension WireSituationRequest: ProtobufWireBody {}
 extension WireSituationResponse: ProtobufWireBody {}
+extension WireFactsRequest: ProtobufWireBody {}
+extension WireFactsResponse: ProtobufWireBody {}
 extension WireScoreRequest: ProtobufWireBody {}
 extension WireScoreResponse: ProtobufWireBody {}
 extension WireConfigState: ProtobufWireBody {}

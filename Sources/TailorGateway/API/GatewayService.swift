@@ -132,7 +132,7 @@ package final class GatewayService: Service, Sendable {
         storefront.post("/v1/recommendations") { request, _ in
             let body = try await JSONCoding.decode(RecommendationRequest.self, from: request)
             do throws(ValidationError) { try body.validate() } catch { throw APIError(error) }
-            return try JSONCoding.response(writing: await self.recommend(body, using: recommender))
+            return try JSONCoding.response(writing: await self.recommend(await self.withSegmentOverride(body), using: recommender))
         }
         storefront.post("/v1/events") { request, context in
             let body = try await JSONCoding.decode(EventBatch.self, from: request)
@@ -187,9 +187,10 @@ package final class GatewayService: Service, Sendable {
         addExperimentRoutes(to: shop)
         addSegmentRoutes(to: shop)
         addDecisionPointRoutes(to: shop)
+        addDecisionRoutes(storefront: storefront, shop: shop, recommender: recommender, writes: writes)
         addReportRoutes(to: shop)
         addKeyRoutes(to: admin)
-        for path in ["/v1/recommendations", "/v1/events"] {
+        for path in ["/v1/recommendations", "/v1/events", "/v1/decisions"] {
             router.on(RouterPath(path), method: .options) { request, _ in try self.preflight(request) }
         }
         router.get("/healthz") { _, _ in try JSONCoding.response(["status": "ok"]) }

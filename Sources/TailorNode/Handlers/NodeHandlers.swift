@@ -20,6 +20,8 @@ struct NodeHandlers: Sendable {
     var warnInsecure: (@Sendable () -> Void)? = nil
     /// The node's gossip: while the other members refuse its signature it is not ready.
     let gossip: GossipServiceHolder
+    /// The shop's purchase distribution, for churn risk.
+    let churn = ChurnBaseline()
 
     /// Caught up, and not refused by the other members (a wrong cluster secret).
     var isReady: Bool { readiness.isReady && !(gossip.current?.refusedByPeers ?? false) }
@@ -32,6 +34,7 @@ struct NodeHandlers: Sendable {
         registerReplication(on: &router)
         registerWrites(on: &router)
         registerScoring(on: &router)
+        registerFacts(on: &router)
         registerCatalog(on: &router)
         registerConfiguration(on: &router)
         registerOutcomes(on: &router)

@@ -1,3 +1,4 @@
+import TailorJourneys
 import TailorModel
 
 /// The data a node starts from when its store is empty. Every member builds the same
@@ -13,4 +14,11 @@ package protocol SeedSource: Sendable {
     /// time-ordered events ending at or before `endingAtMillis` (streaming: nobody
     /// holds every shopper's events at once).
     func forEachShopper(endingAtMillis: Int64, _ body: (_ index: Int, _ shopper: String, _ events: [StoredEvent]) -> Void)
+    /// The decision points the shop starts with, held as version-0 registers that any
+    /// write through the API supersedes (the demo's journey); none by default.
+    var decisionPoints: [(id: String, definition: DecisionPointDefinition)] { get }
+}
+
+extension SeedSource {
+    package var decisionPoints: [(id: String, definition: DecisionPointDefinition)] { [] }
 }

@@ -1,0 +1,115 @@
+import Foundation
+import TailorJourneys
+import TailorModel
+import TailorOutcomes
+
+extension GatewayService {
+    /// `POST /v1/decisions`: reads the shopper's facts once (one call to their
+    /// partition), finds their segments, decides each point (an experiment's variant,
+    /// else the first rule of a segment they are in whose treatment is not capped, else
+    /// the default), answers each recommendation placement under the first segment's
+    /// recommendation override, and records the shown treatments caps and experiments
+    /// count (impressions with the decision's id, stored with the shopper before the
+    /// answer, so every gateway's next decision sees them).
+    func decide(_ request: DecisionRequest, using recommender: Recommender, writes: WriteRouter) async -> DecisionResponse {
+        let started = ContinuousClock.now
+        let end = started + configuration.recommendationDeadline
+        let now = Date()
+        let nowMillis = Int64(now.timeIntervalSince1970 * 1000)
+        let personalization = configuration.consent.resolve(request.personalization)
+        var reasons: [String] = []
+
+        let points = request.points.filter { Placement(rawValue: $0) == nil }
+        let definitions = Dictionary(uniqueKeysWithValues: points.compactMap { id in decisionPoints.entry(id: id).map { (id, $0.definition) } })
+        let longestCap = definitions.values.flatMap(\.treatments).compactMap(\.cap?.windowSeconds).max() ?? 0
+        let reading = await readFacts(
+            of: request.shopper, context: request.context, readsHistory: personalization == .granted,
+            shownSince: longestCap > 0 ? nowMillis - Int64(longestCap) * 1_000 : 0, nowMillis: nowMillis, until: end
+        )
+        if let problem = reading.problem { reasons.append(problem) }
+        let live = liveSegments
+        let memberOf = live.filter { $0.rule.holds(for: reading.facts) }
+
+        var answers: [DecisionResponse.PointAnswer] = []
+        var shown: [ShopperEvent] = []
+        for point in points {
+            guard let definition = definitions[point] else {
+                answers.append(.init(point: point, why: "no decision point '\(point)' is defined (PUT /v1/decision-points/\(point))"))
+                continue
+            }
+            let assigned = experiments.assign(
+                point: point, shopper: request.shopper, context: request.context, segment: memberOf.first?.id, now: now
+            )
+            let decision = PointDecision.decide(
+                point: point, definition: definition, segments: memberOf.map(\.id), shown: reading.shown, nowMillis: nowMillis,
+                experiment: assigned?.experiment, experimentVariant: assigned?.variant.name
+            )
+            var answer = DecisionResponse.PointAnswer(
+                point: point, treatment: decision.treatment, why: decision.why, segment: decision.segment,
+                experiment: assigned?.experiment, variant: assigned?.variant.name
+            )
+            if let treatment = decision.treatment {
+                let nonce = UInt64.random(in: .min ... .max)
+                let id = recommendationIDs.encode(.decision(
+                    issuedMillis: nowMillis, nonce: nonce, point: point, treatment: treatment.id, experiment: assigned?.experiment ?? "",
+                    context: assigned?.context ?? "", propensity: Float(max(assigned?.propensity ?? 1, 1e-6))
+                ))
+                answer.decisionId = id
+                if treatment.cap != nil || assigned != nil {
+                    shown.append(ShopperEvent(
+                        id: "decision-\(String(nonce, radix: 16))", type: .impression, shopper: request.shopper, session: request.session,
+                        at: now, personalization: request.personalization, recommendationId: id
+                    ))
+                }
+            }
+            answers.append(answer)
+        }
+
+        async let stored = recordShown(shown, writes: writes)
+        var recommendations: [RecommendationResponse] = []
+        let override = memberOf.first { $0.definition.recommendations != nil }?.definition.recommendations
+        for placement in request.placements {
+            let answer = await recommend(request.recommendation(placement, segment: override), using: recommender)
+            if let why = answer.coverage.reasons { reasons += why.map { "\(placement.rawValue): \($0)" } }
+            recommendations.append(answer)
+        }
+        if let problem = await stored { reasons.append(problem) }
+
+        return DecisionResponse(
+            user: request.shopper, segments: memberOf.map(\.id), decisions: answers, recommendations: recommendations,
+            personalization: personalization, degraded: !reasons.isEmpty, reasons: reasons.isEmpty ? nil : reasons,
+            tookMs: (ContinuousClock.now - started).milliseconds
+        )
+    }
+
+    /// Stores the impressions of capped treatments and experiments' variants; the
+    /// problem when they could not be (the next decision may then show them again).
+    private func recordShown(_ events: [ShopperEvent], writes: WriteRouter) async -> String? {
+        guard !events.isEmpty else { return nil }
+        do {
+            _ = try await writes.write(EventBatch(events: events))
+            return nil
+        } catch {
+            return "what was shown could not be stored with the shopper (\(error)): a capped treatment may be shown again"
+        }
+    }
+
+    /// `request` with the recommendation override of the first segment (by priority)
+    /// the shopper is in that has one, for what the request leaves unsaid. Reads the
+    /// shopper's facts only when some live segment has an override.
+    func withSegmentOverride(_ request: RecommendationRequest) async -> RecommendationRequest {
+        let live = liveSegments.filter { $0.definition.recommendations != nil }
+        guard !live.isEmpty, configuration.consent.resolve(request.personalization) == .granted else { return request }
+        let nowMillis = Int64(Date().timeIntervalSince1970 * 1000)
+        let reading = await readFacts(
+            of: request.shopper, context: request.context, readsHistory: true, shownSince: 0, nowMillis: nowMillis,
+            until: .now + configuration.recommendationDeadline / 2
+        )
+        guard let override = live.first(where: { $0.rule.holds(for: reading.facts) })?.definition.recommendations else { return request }
+        var request = request
+        if request.strategy == nil { request.strategy = override.strategy }
+        if request.weights == nil { request.weights = override.weights }
+        if request.filters == nil { request.filters = override.filters }
+        return request
+    }
+}
