@@ -89,4 +89,29 @@ import TailorModel
         #expect(rules["loyal"]?.holds(for: facts) == false, "2 orders, not more than 3")
         #expect(rules["new"]?.holds(for: facts) == false)
     }
+
+    @Test("a shopper back after more than 30 minutes, or under another session id, starts an empty session")
+    func liveSession() {
+        let later = Self.now + 31 * Self.minute
+        let back = ShopperFacts.of(events: Self.history, nowMillis: later)
+        #expect(back.number("pages_viewed") == 0 && back.number("cart_items") == 0)
+        #expect(back.number("orders") == 2, "the profile stays")
+        #expect(ShopperFacts.of(events: Self.history, context: ["session": "s9"], nowMillis: Self.now).number("pages_viewed") == 0)
+        #expect(ShopperFacts.of(events: Self.history, context: ["session": "s2"], nowMillis: later).number("pages_viewed") == 6)
+    }
+
+    @Test("orders and lifetime value come from the whole history's summary, not only the events a profile keeps")
+    func purchasesBeyondKeptEvents() {
+        var summary = PurchaseSummary()
+        for (index, price) in [40.0, 60, 80, 100, 120].enumerated() {
+            summary.add(StoredEvent(
+                id: "o\(index)", type: .purchase, shopper: "ava", session: "", products: [Self.product("p\(index)", price: 1)],
+                atMillis: Self.now - Int64(50 - index) * Self.day, unitPrice: price
+            ))
+        }
+        let facts = ShopperFacts.of(events: Array(Self.history.suffix(3)), purchases: summary, nowMillis: Self.now)
+        #expect(facts.number("orders") == 5 && facts.number("lifetime_value") == 400 && facts.number("average_order_value") == 80)
+        #expect(facts.number("days_since_last_purchase") == 46)
+        #expect(summary.meanIntervalDays == 1)
+    }
 }
