@@ -119,8 +119,10 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         case "/v1/inventory": ["PUT"]
         case "/v1/cluster", "/healthz", "/readyz", "/metrics": ["GET"]
         case "/v1/keys": ["GET", "POST"]
-        case "/v1/experiments", "/v1/reports/recommendations": ["GET"]
-        case _ where isOneSegment(path, after: "/v1/experiments/"): ["GET", "PUT", "DELETE"]
+        case "/v1/experiments", "/v1/reports/recommendations", "/v1/segments", "/v1/decision-points": ["GET"]
+        case _ where isOneSegment(path, after: "/v1/experiments/"), _ where isOneSegment(path, after: "/v1/segments/"),
+            _ where isOneSegment(path, after: "/v1/decision-points/"):
+            ["GET", "PUT", "DELETE"]
         case _ where path.hasSuffix("/counterfactual") && isOneSegment(String(path.dropLast(15)), after: "/v1/experiments/"): ["GET"]
         case _ where path.hasPrefix("/v1/products/") && path.count > 13 && !path.dropFirst(13).contains("/"): ["GET", "DELETE"]
         case _ where isOneSegment(path, after: "/v1/keys/"), _ where isOneSegment(path, after: "/v1/users/"): ["DELETE"]
