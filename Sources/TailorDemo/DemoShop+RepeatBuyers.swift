@@ -18,7 +18,7 @@ extension DemoShop {
         package var meanIntervalDays: Double
         /// When they stopped buying; nil for a buyer who still buys.
         package var churnedAtMillis: Int64?
-        /// A view and a purchase per order, time-ordered.
+        /// One purchase event per order, time-ordered.
         package var events: [StoredEvent]
 
         package var churned: Bool { churnedAtMillis != nil }
@@ -30,10 +30,11 @@ extension DemoShop {
     package static let repeatBuyerChurnShare = 0.4
     /// Churners stop between this many days before the end time and a week before
     /// it: a buyer who stopped yesterday has not stopped in any way a shop could see.
-    package static let repeatBuyerChurnWindowDays = 120
+    package static let repeatBuyerChurnWindowDays = 90
 
-    /// One repeat buyer per 25 shoppers (2,000 in the standard demo), at least 200.
-    package var repeatBuyerCount: Int { max(200, configuration.shopperCount / 25) }
+    /// One repeat buyer per 25 shoppers (2,000 in the standard demo, about 3% more
+    /// events), at least 100.
+    package var repeatBuyerCount: Int { max(100, configuration.shopperCount / 25) }
 
     /// Repeat buyer `index`; deterministic like `events(ofShopper:endingAtMillis:)`.
     package func repeatBuyer(_ index: Int, endingAtMillis: Int64) -> RepeatBuyer {

@@ -25,7 +25,7 @@ struct RepeatBuyerSimulation {
         self.end = end
         var random = random
         shopper = DemoShopper(catalog: catalog, using: &random)
-        meanIntervalDays = 7 * pow(90.0 / 7, random.unit())
+        meanIntervalDays = 7 * pow(120.0 / 7, random.unit())
         if random.chance(DemoShop.repeatBuyerChurnShare) {
             let window = Double(DemoShop.repeatBuyerChurnWindowDays - 7)
             churnedAtMillis = end - Int64((7 + window * random.unit()) * Double(Self.day))
@@ -42,15 +42,10 @@ struct RepeatBuyerSimulation {
         // The first order falls anywhere in one interval from the start, as if the
         // buyer had been ordering before the history begins.
         var at = start + Int64(random.unit() * meanIntervalDays * Double(Self.day))
-        var number = 0
         while at < stop {
             guard let product = catalog.popularProduct(in: shopper.sessionTaste(using: &random), using: &random) else { break }
-            let session = "s-" + shopperID + "-" + String(number)
-            let ref = catalog.refs[product]
-            let bought = at + Int64(random.between(60_000...600_000))
-            events.append(event(events.count, .view, ref, session: session, at: at))
-            events.append(event(events.count, .purchase, ref, session: session, at: min(bought, end), quantity: random.between(1...3)))
-            number += 1
+            // A reorder alone (from a reminder or a saved basket), to keep the demo's volume small.
+            events.append(purchase(events.count, catalog.refs[product], at: at, quantity: random.between(1...3)))
             // Lognormal noise around the buyer's rate (mean 1, σ 0.5 in the log).
             let interval = meanIntervalDays * exp(0.5 * random.normal() - 0.125)
             at += Int64(max(0.5, interval) * Double(Self.day))
@@ -58,9 +53,10 @@ struct RepeatBuyerSimulation {
         return events
     }
 
-    private func event(_ number: Int, _ type: EventType, _ product: ProductRef, session: String, at: Int64, quantity: Int = 1) -> StoredEvent {
+    private func purchase(_ number: Int, _ product: ProductRef, at: Int64, quantity: Int) -> StoredEvent {
         StoredEvent(
-            id: "demo-" + shopperID + "-" + String(number), type: type, shopper: shopperID, session: session,
+            id: "demo-" + shopperID + "-" + String(number), type: .purchase, shopper: shopperID,
+            session: "s-" + shopperID + "-" + String(number),
             products: [product], quantity: quantity, atMillis: at
         )
     }
