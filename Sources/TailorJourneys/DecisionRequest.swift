@@ -59,15 +59,12 @@ package struct DecisionRequest: Codable, Sendable, Hashable {
     }
 
     /// The recommendation request a placement among the points makes.
-    package func recommendation(_ placement: Placement, segment: SegmentDefinition.Recommendations? = nil) -> RecommendationRequest {
+    package func recommendation(_ placement: Placement) -> RecommendationRequest {
         var request = RecommendationRequest(shopper: shopper, placement: placement)
         request.session = session
         request.context = context
         request.k = k
         request.personalization = personalization
-        request.strategy = segment?.strategy
-        request.weights = segment?.weights
-        request.filters = segment?.filters
         return request
     }
 }

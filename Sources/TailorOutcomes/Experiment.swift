@@ -13,16 +13,17 @@ package struct ExperimentDefinition: Codable, Sendable, Hashable {
         case bandit
     }
 
-    /// A situation fact a contextual bandit keeps one posterior per value of: one the
-    /// gateway reads from the request itself, so choosing costs no call (whether a
-    /// shopper is new or returning needs their partition: left for segments' facts).
+    /// A situation fact a contextual bandit keeps one posterior per value of: the
+    /// request's device or source (read from the request itself, at no cost), or the
+    /// shopper's segment (their facts read from their partition: one call more per
+    /// recommendation while such an experiment runs on the placement).
     package enum ContextFact: String, Codable, Sendable, Hashable, CaseIterable {
         /// The request's `context.device` (`mobile`, `desktop`, …; `unknown` when missing).
         case device
         /// The request's `context.source` (`ads`, `email`, …; `unknown` when missing).
         case source
-        /// The shopper's first segment by priority (`none` when in none): decision points
-        /// only, where the gateway has the shopper's segments before choosing.
+        /// The shopper's first segment by priority (`none` when in none). A decision has
+        /// the segments already; a recommendation request reads them for it.
         case segment
     }
 
@@ -124,9 +125,6 @@ package struct ExperimentDefinition: Codable, Sendable, Hashable {
             try Check.count(placements.count, "placements", max: Placement.allCases.count, allowEmpty: false)
             if Set(placements).count != placements.count {
                 throw ValidationError(field: "placements", problem: "names a placement twice")
-            }
-            if context == .segment {
-                throw ValidationError(field: "context", problem: "segment is a context for decision points only (a recommendation request does not read the shopper's segments)")
             }
         }
         if variants.count < 2 {

@@ -45,6 +45,7 @@ extension ProcessSuites {
                 let b = Self.client(second, key: cluster.credentials.adminKey)
                 try await demoJourney(a)
                 try await membershipReachesTheOtherGateway(a, b)
+                try await segmentOverridesRecommendations(a, b)
                 try await capsAcrossGateways(a, b)
                 try await experimentOnAPoint(a, b)
             } catch {
@@ -96,6 +97,27 @@ extension ProcessSuites {
             let took = ContinuousClock.now - answered
             #expect(inIt, "gateway B never put the shopper in the new segment")
             #expect(took <= .seconds(2), "membership reached gateway B \(took) after the rule was written on A")
+        }
+
+        /// A segment's recommendation override applies to its members' plain
+        /// recommendation requests, through either gateway, and to nobody else's; a
+        /// request's own strategy wins over it.
+        private func segmentOverridesRecommendations(_ a: PublicAPIClient, _ b: PublicAPIClient) async throws {
+            let put = try await a.send(
+                .PUT, "/v1/segments/evening_mobile",
+                json: #"{"rule":"device == 'mobile' and local_hour >= 18","priority":1,"recommendations":{"strategy":"margin"}}"#
+            )
+            #expect(put.status == 200, "\(Self.text(put.body))")
+            func strategy(_ client: PublicAPIClient, _ body: String) async throws -> String? {
+                let (status, data) = try await client.send(.POST, "/v1/recommendations", json: body)
+                #expect(status == 200, "\(Self.text(data))")
+                return Self.json(data)["strategy"] as? String
+            }
+            let member = #"{"user":"u00011","placement":"home_for_you","context":{"device":"mobile","localHour":21}}"#
+            try await waitUntil("gateway B answers members with the segment's strategy") { try await strategy(b, member) == "margin" }
+            #expect(try await strategy(a, member) == "margin")
+            #expect(try await strategy(a, #"{"user":"u00011","placement":"home_for_you","context":{"device":"desktop","localHour":21}}"#) == "conversion")
+            #expect(try await strategy(a, #"{"user":"u00011","placement":"home_for_you","strategy":"stock","context":{"device":"mobile","localHour":21}}"#) == "stock")
         }
 
         /// A treatment capped at once a day, shown through A, is not shown through B.

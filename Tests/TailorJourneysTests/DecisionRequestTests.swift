@@ -28,10 +28,10 @@ import TailorModel
         #expect(Self.refusal(DecisionRequest(shopper: "", points: ["hero"]))?.field == "user")
     }
 
-    @Test("a placement's request carries the decision's shopper and context and the segment's override")
+    @Test("a placement's request carries the decision's shopper, session, context and k")
     func recommendation() {
         let request = DecisionRequest(shopper: "ava", session: "s1", context: RecommendationContext(device: "mobile"), points: ["home_for_you"], k: 4)
-        let made = request.recommendation(.homeForYou, segment: .init(strategy: .margin))
-        #expect(made.shopper == "ava" && made.session == "s1" && made.k == 4 && made.context?.device == "mobile" && made.strategy == .margin)
+        let made = request.recommendation(.homeForYou)
+        #expect(made.shopper == "ava" && made.session == "s1" && made.k == 4 && made.context?.device == "mobile" && made.placement == .homeForYou)
     }
 }

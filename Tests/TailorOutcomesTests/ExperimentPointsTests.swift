@@ -34,11 +34,6 @@ import TailorModel
         ("a treatment with a control", onPoints(["hero"], variants: [.init(name: "a", share: 0.5), .init(name: "b", share: 0.5, control: .holdout)]), "variants[1].control"),
         ("a treatment with k", onPoints(["hero"], variants: [.init(name: "a", share: 0.5, k: 3), .init(name: "b", share: 0.5)]), "variants[0].k"),
         ("shares that do not add up", onPoints(["hero"], variants: [.init(name: "a", share: 0.5), .init(name: "b", share: 0.4)]), "variants"),
-        (
-            "a segment context on placements",
-            ExperimentDefinition(placements: [.homeForYou], objective: .clicks, allocation: .bandit, variants: [.init(name: "a"), .init(name: "b")], context: .segment),
-            "context"
-        ),
     ]
 
     @Test(arguments: refusals)

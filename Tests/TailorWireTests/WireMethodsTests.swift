@@ -8,7 +8,7 @@ struct WireMethodsTests {
     @Test("every internal call is listed once, under /internal/")
     func everyCallOnce() {
         let paths = WireMethods.all.map(\.path)
-        #expect(paths.count == 22)
+        #expect(paths.count == 23)
         #expect(Set(paths).count == paths.count)
         #expect(paths.allSatisfy { $0.hasPrefix("/internal/") })
         #expect(WireMethods.all.filter { $0.httpMethod == .get }.map(\.path) == ["/internal/ping", "/internal/status", "/internal/membership"])

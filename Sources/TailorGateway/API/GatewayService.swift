@@ -132,7 +132,7 @@ package final class GatewayService: Service, Sendable {
         storefront.post("/v1/recommendations") { request, _ in
             let body = try await JSONCoding.decode(RecommendationRequest.self, from: request)
             do throws(ValidationError) { try body.validate() } catch { throw APIError(error) }
-            return try JSONCoding.response(writing: await self.recommend(await self.withSegmentOverride(body), using: recommender))
+            return try JSONCoding.response(writing: await self.recommend(body, using: recommender))
         }
         storefront.post("/v1/events") { request, context in
             let body = try await JSONCoding.decode(EventBatch.self, from: request)

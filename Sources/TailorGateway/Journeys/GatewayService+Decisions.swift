@@ -67,9 +67,8 @@ extension GatewayService {
 
         async let stored = recordShown(shown, writes: writes)
         var recommendations: [RecommendationResponse] = []
-        let override = memberOf.first { $0.definition.recommendations != nil }?.definition.recommendations
         for placement in request.placements {
-            let answer = await recommend(request.recommendation(placement, segment: override), using: recommender)
+            let answer = await recommend(request.recommendation(placement), using: recommender, segments: memberOf)
             if let why = answer.coverage.reasons { reasons += why.map { "\(placement.rawValue): \($0)" } }
             recommendations.append(answer)
         }
@@ -94,18 +93,26 @@ extension GatewayService {
         }
     }
 
-    /// `request` with the recommendation override of the first segment (by priority)
-    /// the shopper is in that has one, for what the request leaves unsaid. Reads the
-    /// shopper's facts only when some live segment has an override.
-    func withSegmentOverride(_ request: RecommendationRequest) async -> RecommendationRequest {
-        let live = liveSegments.filter { $0.definition.recommendations != nil }
-        guard !live.isEmpty, configuration.consent.resolve(request.personalization) == .granted else { return request }
-        let nowMillis = Int64(Date().timeIntervalSince1970 * 1000)
+    /// The live segments the request's shopper is in (in priority order), read only
+    /// when something needs them: a live segment with a recommendation override, or an
+    /// experiment with a `segment` context on the placement. Nil when nothing does, or
+    /// the shopper has not consented (nothing of theirs is read).
+    func segmentsIfNeeded(for request: RecommendationRequest, now: Date) async -> [LiveSegment]? {
+        let live = liveSegments
+        let needed = experiments.needsSegment(placement: request.placement, now: now) || live.contains { $0.definition.recommendations != nil }
+        guard needed, configuration.consent.resolve(request.personalization) == .granted else { return nil }
+        let nowMillis = Int64(now.timeIntervalSince1970 * 1000)
         let reading = await readFacts(
             of: request.shopper, context: request.context, readsHistory: true, shownSince: 0, nowMillis: nowMillis,
             until: .now + configuration.recommendationDeadline / 2
         )
-        guard let override = live.first(where: { $0.rule.holds(for: reading.facts) })?.definition.recommendations else { return request }
+        return live.filter { $0.rule.holds(for: reading.facts) }
+    }
+
+    /// `request` with the recommendation override of the first of `segments` that has
+    /// one, for what the request leaves unsaid.
+    static func applyingOverride(of segments: [LiveSegment], to request: RecommendationRequest) -> RecommendationRequest {
+        guard let override = segments.first(where: { $0.definition.recommendations != nil })?.definition.recommendations else { return request }
         var request = request
         if request.strategy == nil { request.strategy = override.strategy }
         if request.weights == nil { request.weights = override.weights }

@@ -136,8 +136,18 @@ package final class ExperimentBook: Sendable {
     /// The variant `shopper` gets on `placement` now, or nil when no experiment runs there.
     /// Sticky and deterministic: the shopper's point in [0, 1) (a hash of the shopper
     /// and the salt) falls in one variant's slice of the current allocation.
-    package func assign(placement: Placement, shopper: String, context: RecommendationContext?, now: Date = Date()) -> Assignment? {
-        assign(shopper: shopper, context: context, segment: nil, now: now) { $0.placements.contains(placement) }
+    package func assign(
+        placement: Placement, shopper: String, context: RecommendationContext?, segment: String? = nil, now: Date = Date()
+    ) -> Assignment? {
+        assign(shopper: shopper, context: context, segment: segment, now: now) { $0.placements.contains(placement) }
+    }
+
+    /// Whether the experiment running on `placement` keeps its posteriors per segment:
+    /// the recommendation must then read the shopper's segments before choosing.
+    package func needsSegment(placement: Placement, now: Date = Date()) -> Bool {
+        state.withLock { state in
+            state.live.values.contains { $0.definition.placements.contains(placement) && $0.definition.isRunning(at: now) && $0.definition.context == .segment }
+        }
     }
 
     /// The treatment `shopper` gets on decision point `point` now (the variant's name is

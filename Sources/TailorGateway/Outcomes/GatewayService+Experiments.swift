@@ -10,10 +10,23 @@ extension GatewayService {
     /// control answers without the shopper's history and with popularity alone, a
     /// `holdout` answers nothing. Every answer gets a `recommendationId` that records
     /// the placement, the experiment, variant, context and the variant's probability.
-    func recommend(_ request: RecommendationRequest, using recommender: Recommender) async -> RecommendationResponse {
+    ///
+    /// Segments: the request is answered under the `recommendations` override of the
+    /// first segment the shopper is in that has one, and an experiment with a `segment`
+    /// context chooses by the first segment. `segments` are the shopper's when the
+    /// caller has them (a decision); otherwise they are read (one call to the shopper's
+    /// partition) only when a live segment has an override or such an experiment runs.
+    func recommend(
+        _ request: RecommendationRequest, using recommender: Recommender, segments known: [LiveSegment]? = nil
+    ) async -> RecommendationResponse {
         let started = ContinuousClock.now
         let now = Date()
-        let assigned = experiments.assign(placement: request.placement, shopper: request.shopper, context: request.context, now: now)
+        var segments = known
+        if segments == nil { segments = await segmentsIfNeeded(for: request, now: now) }
+        let request = Self.applyingOverride(of: segments ?? [], to: request)
+        let assigned = experiments.assign(
+            placement: request.placement, shopper: request.shopper, context: request.context, segment: segments?.first?.id, now: now
+        )
         var effective = request
         var readsHistory = true
         var holdout = false
