@@ -1,4 +1,5 @@
 import Foundation
+import TailorJourneys
 import TailorModel
 import Testing
 @testable import TailorCommands
@@ -20,8 +21,33 @@ struct LoadMixTests {
             switch mix.next() {
             case .recommendation(let request): try request.validate()
             case .events(let batch): try batch.validate(now: .now)
+            case .decision(let request): try request.validate()
             }
         }
+    }
+
+    @Test("a mix of only decisions and one of only recommendations ask for the same visits, valid ones")
+    func onlyMixes() throws {
+        func mix(_ kind: LoadKind) -> LoadMix {
+            var configuration = LoadMix.Configuration.defaults
+            configuration.only = kind
+            return LoadMix(configuration: configuration)
+        }
+        var decisions = mix(.decisions)
+        var recommendations = mix(.recommendations)
+        var exitIntents = 0
+        for _ in 0..<1_000 {
+            guard case .decision(let decision) = decisions.next(), case .recommendation(let recommendation) = recommendations.next() else {
+                Issue.record("an only mix sent another kind")
+                return
+            }
+            try decision.validate()
+            try recommendation.validate()
+            #expect(recommendation.placement == .homeForYou && recommendation.strategy == nil)
+            #expect(decision.recommendation(.homeForYou) == recommendation)
+            if decision.context?.exitIntent == true { exitIntents += 1 }
+        }
+        #expect((200...300).contains(exitIntents))
     }
 
     @Test("the same seed gives the same requests, another seed others")

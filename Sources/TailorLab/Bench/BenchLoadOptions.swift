@@ -6,9 +6,9 @@ import TailorProcess
 import TailorSettings
 
 /// The open-loop recommendation load the CPU-per-request benches (`auth`,
-/// `experiment`) offer a cluster, round after round, and its flags.
+/// `experiment`, `decisions`) offer a cluster, round after round, and its flags.
 struct BenchLoadOptions: ParsableArguments {
-    @Option(help: "Recommendations per second offered.")
+    @Option(help: "Requests per second offered.")
     var rate: Double = 300
 
     @Option(help: "Measured time per round and configuration.")
@@ -38,29 +38,33 @@ struct BenchLoadOptions: ParsableArguments {
     var warmupDuration: Duration { DurationText.parse(warmup)! }
 
     /// The bench's first line: what is offered, on which shop and machine.
-    func header(_ bench: String) -> String {
-        "tailor-lab bench \(bench): \(Int(rate)) recommendations/s, \(duration) per round after \(warmup) warm-up, \(connections) connections; "
+    func header(_ bench: String, requests: String = "recommendations") -> String {
+        "tailor-lab bench \(bench): \(Int(rate)) \(requests)/s, \(duration) per round after \(warmup) warm-up, \(connections) connections; "
             + "demo shop \(small ? "small" : "standard"); \(ProcessInfo.processInfo.activeProcessorCount) cores"
     }
 
-    /// One round's load on the gateway at `target`, the cluster's CPU read over the measured window.
+    /// One round's load on the gateway at `target`, the cluster's CPU read over the measured
+    /// window: the shop's recommendation mix, or `only` one kind of page visit
+    /// (``LoadMix/nextVisit(_:)``, the same shoppers and contexts for either kind).
     func load(
-        _ target: GatewayAddress, cpu: ProcessCPU, apiKey: String? = nil, round: Int, eventIDPrefix: String, warmup: Duration, duration: Duration
+        _ target: GatewayAddress, cpu: ProcessCPU, apiKey: String? = nil, round: Int, eventIDPrefix: String, warmup: Duration, duration: Duration,
+        only: LoadKind? = nil
     ) async -> LoadRun.Result {
         let runner = LoadRun(
             settings: LoadRun.Settings(target: target, connections: connections, warmup: warmup, duration: duration, cpu: cpu, apiKey: apiKey),
             group: MultiThreadedEventLoopGroup.singleton
         )
-        let mix = LoadMix.Configuration(
+        var mix = LoadMix.Configuration(
             shoppers: small ? 3_000 : 50_000, products: small ? 2_000 : 20_000, eventsShare: 0, seed: UInt64(round),
             eventIDPrefix: "\(eventIDPrefix)-\(round)", eventsPerBatch: nil
         )
+        mix.only = only
         return await runner.run(rate: rate, mix: mix)
     }
 
-    /// CPU µs per answered request of a round, and the table row's measured columns.
-    static func perRequest(_ result: LoadRun.Result) -> (micros: Double, row: String) {
-        let kind = LoadReport.Kind(result.tally.recommendations, duration: result.duration)
+    /// CPU µs per answered request of `kind` in a round, and the table row's measured columns.
+    static func perRequest(_ result: LoadRun.Result, of requests: LoadKind = .recommendations) -> (micros: Double, row: String) {
+        let kind = LoadReport.Kind(result.tally[requests], duration: result.duration)
         let cpu = result.cpu.dropLast().compactMap(\.self).reduce(0.0) { $0 + DurationText.seconds($1) }
         let answered = kind.achievedPerSecond * DurationText.seconds(result.duration)
         let micros = answered > 0 ? cpu * 1e6 / answered : .nan

@@ -225,6 +225,10 @@ final class LoadEngine: @unchecked Sendable {
                 return .success(status: response.status, degraded: false)
             }
             return .undecodable(status: response.status)
+        case .decisions:
+            // The answer's own flag follows its placements' (each recommendation has one).
+            guard let degraded = degradedFlag(in: response.body, last: true) else { return .undecodable(status: response.status) }
+            return .success(status: response.status, degraded: degraded)
         }
     }
 
@@ -234,13 +238,16 @@ final class LoadEngine: @unchecked Sendable {
 
     /// The value of `"degraded"` in a JSON object, or nil when the body is not an object
     /// with that boolean. (Inside a JSON string a quote is escaped, so the key cannot be
-    /// mistaken for text; the gateway writes no whitespace around the colon.)
-    static func degradedFlag(in body: ByteBuffer) -> Bool? {
+    /// mistaken for text; the gateway writes no whitespace around the colon.) `last`:
+    /// the last such key's, for an object whose own flag follows nested ones.
+    static func degradedFlag(in body: ByteBuffer, last: Bool = false) -> Bool? {
         body.withUnsafeReadableBytes { bytes in
             let key: StaticString = #""degraded":"#
-            guard bytes.first == UInt8(ascii: "{"), let found = ByteSearch.firstIndex(of: key, in: bytes),
-                found + key.utf8CodeUnitCount < bytes.count
-            else { return nil }
+            guard bytes.first == UInt8(ascii: "{"), var found = ByteSearch.firstIndex(of: key, in: bytes) else { return nil }
+            while last, let next = ByteSearch.firstIndex(of: key, in: UnsafeRawBufferPointer(rebasing: bytes[(found + 1)...])) {
+                found += 1 + next
+            }
+            guard found + key.utf8CodeUnitCount < bytes.count else { return nil }
             switch bytes[found + key.utf8CodeUnitCount] {
             case UInt8(ascii: "t"): return true
             case UInt8(ascii: "f"): return false

@@ -1,28 +1,35 @@
 import TailorDemo
+import TailorJourneys
 import TailorModel
 
-/// What the load generator sends next: a recommendation request or a batch of events.
+/// What the load generator sends next: a recommendation request, a batch of events or
+/// a page's decisions.
 enum LoadRequest: Sendable {
     case recommendation(RecommendationRequest)
     case events(EventBatch)
+    case decision(DecisionRequest)
 
     var kind: LoadKind {
         switch self {
         case .recommendation: .recommendations
         case .events: .events
+        case .decision: .decisions
         }
     }
 }
 
-/// The two kinds of request, reported separately.
+/// The kinds of request, reported separately.
 enum LoadKind: String, Sendable, CaseIterable, Codable {
     case recommendations
     case events
+    /// Only in a mix that asks for them (``LoadMix/Configuration/only``).
+    case decisions
 
     var path: String {
         switch self {
         case .recommendations: "/v1/recommendations"
         case .events: "/v1/events"
+        case .decisions: "/v1/decisions"
         }
     }
 }
@@ -45,6 +52,14 @@ struct LoadMix: Sendable {
         /// shopper (a shop's backend forwarding many shoppers' events at once); otherwise
         /// 1 to 5 events of one shopper's session.
         var eventsPerBatch: Int?
+        /// When set, every request is of this kind, one page visit each (``LoadMix/nextVisit()``):
+        /// recommendations of `placement` only, or decisions of `points`. Nil: the shop's mix.
+        var only: LoadKind?
+        /// The one placement of an `only` mix's recommendations.
+        var placement = Placement.homeForYou
+        /// What an `only: .decisions` mix asks for: the guide's page, 5 decision points and
+        /// the `home_for_you` placement.
+        var points = GuideJourney.pagePoints
 
         static var defaults: Configuration { Configuration() }
     }
@@ -66,7 +81,7 @@ struct LoadMix: Sendable {
 
     let configuration: Configuration
     var random: SplitMix64
-    private let shoppers: ScatteredZipf
+    let shoppers: ScatteredZipf
     private let products: ScatteredZipf
     private var nextEventNumber = 0
 
@@ -79,6 +94,7 @@ struct LoadMix: Sendable {
 
     /// The next request of the sequence.
     mutating func next() -> LoadRequest {
+        if let only = configuration.only { return nextVisit(only) }
         if random.nextUnit() < configuration.eventsShare {
             return .events(nextEventBatch())
         }
@@ -167,7 +183,7 @@ struct LoadMix: Sendable {
         return picked
     }
 
-    private mutating func pick<Value>(_ weighted: [(Value, Int)]) -> Value {
+    mutating func pick<Value>(_ weighted: [(Value, Int)]) -> Value {
         let total = weighted.reduce(0) { $0 + $1.1 }
         var roll = random.below(total)
         for (value, weight) in weighted {
@@ -177,7 +193,7 @@ struct LoadMix: Sendable {
         return weighted[weighted.count - 1].0
     }
 
-    private mutating func pick(_ values: [String]) -> String {
+    mutating func pick(_ values: [String]) -> String {
         values[random.below(values.count)]
     }
 }

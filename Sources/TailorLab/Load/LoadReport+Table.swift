@@ -2,7 +2,7 @@ import Foundation
 import TailorProcess
 
 extension LoadReport {
-    /// The report as aligned Markdown tables (recommendations, then events), the errors of
+    /// The report as aligned Markdown tables (recommendations, events, decisions when sent), the errors of
     /// each rate, and the line naming the highest rate within the objective.
     var table: String {
         var lines: [String] = []
@@ -12,7 +12,7 @@ extension LoadReport {
         )
         lines.append("latency from each request's scheduled send time (open loop)")
         for kind in LoadKind.allCases {
-            let rows = runs.map { run in (run.rate, kind == .recommendations ? run.recommendations : run.events) }
+            let rows = runs.compactMap { run in run[kind].map { (run.rate, $0) } }
             guard rows.contains(where: { $0.1.offered > 0 }) else { continue }
             lines.append("")
             lines.append("\(kind.rawValue) (POST \(kind.path))")
@@ -20,7 +20,8 @@ extension LoadReport {
         }
         if !watched.isEmpty {
             lines.append("")
-            lines.append("CPU ms per request in the measured window (recommendations and events together)")
+            let kinds = runs.contains { $0.decisions != nil } ? "every kind" : "recommendations and events"
+            lines.append("CPU ms per request in the measured window (\(kinds) together)")
             let header = [["rate/s"] + watched.map(\.name) + ["all"]]
             let rows = runs.map { run -> [String] in
                 let values = (run.cpu ?? []).map(\.msPerRequest)
@@ -31,7 +32,7 @@ extension LoadReport {
         }
         let failing = runs.flatMap { run in
             LoadKind.allCases.compactMap { kind -> String? in
-                let summary = kind == .recommendations ? run.recommendations : run.events
+                guard let summary = run[kind] else { return nil }
                 var parts = summary.errors.sorted { $0.key < $1.key }.map { "\($0.key) × \($0.value)" }
                 if summary.dropped > 0 { parts.append("dropped × \(summary.dropped)") }
                 return parts.isEmpty ? nil : "  \(format(run.rate, 0))/s \(kind.rawValue): " + parts.joined(separator: ", ")
@@ -58,7 +59,7 @@ extension LoadReport {
     private static func cells(rate: Double, _ summary: Kind, kind: LoadKind) -> [String] {
         let latency = summary.latencyMs
         let degraded =
-            kind == .recommendations ? "\(summary.degraded) (\(format(summary.degradedPercent, 1)) %)" : "-"
+            kind != .events ? "\(summary.degraded) (\(format(summary.degradedPercent, 1)) %)" : "-"
         return [
             format(rate, 0), format(summary.offeredPerSecond, 1), format(summary.achievedPerSecond, 1),
             format(latency.p50, 2), format(latency.p90, 2), format(latency.p99, 2), format(latency.p999, 2),

@@ -69,8 +69,7 @@ struct LoadReport: Encodable, Sendable {
     struct CPU: Codable, Sendable {
         var process: String
         var pid: Int32
-        /// CPU milliseconds per request offered in the window (recommendations and
-        /// events together); nil when the process exited meanwhile.
+        /// CPU milliseconds per request offered in the window (every kind together); nil when the process exited meanwhile.
         var msPerRequest: Double?
     }
 
@@ -79,8 +78,19 @@ struct LoadReport: Encodable, Sendable {
         var rate: Double
         var recommendations: Kind
         var events: Kind
+        /// Only when the run sent decisions (absent from the JSON otherwise).
+        var decisions: Kind?
         var heldSLO: Bool
         var cpu: [CPU]?
+
+        /// One kind's summary; nil for decisions when the run sent none.
+        subscript(kind: LoadKind) -> Kind? {
+            switch kind {
+            case .recommendations: recommendations
+            case .events: events
+            case .decisions: decisions
+            }
+        }
     }
 
     var target: String
@@ -102,7 +112,8 @@ struct LoadReport: Encodable, Sendable {
     mutating func add(_ result: LoadRun.Result) {
         let recommendations = Kind(result.tally.recommendations, duration: result.duration)
         let events = Kind(result.tally.events, duration: result.duration)
-        let requests = Double(recommendations.offered + events.offered)
+        let decisions = Kind(result.tally.decisions, duration: result.duration)
+        let requests = Double(recommendations.offered + events.offered + decisions.offered)
         let cpu = zip(watched, result.cpu).map { process, spent in
             CPU(
                 process: process.name, pid: process.pid,
@@ -111,8 +122,8 @@ struct LoadReport: Encodable, Sendable {
         }
         runs.append(
             Run(
-                rate: result.rate, recommendations: recommendations, events: events,
-                heldSLO: recommendations.holds(p99Ms: sloP99Ms) && events.holds(p99Ms: sloP99Ms),
+                rate: result.rate, recommendations: recommendations, events: events, decisions: decisions.offered > 0 ? decisions : nil,
+                heldSLO: recommendations.holds(p99Ms: sloP99Ms) && events.holds(p99Ms: sloP99Ms) && decisions.holds(p99Ms: sloP99Ms),
                 cpu: watched.isEmpty ? nil : cpu
             )
         )

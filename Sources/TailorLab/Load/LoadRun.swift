@@ -147,6 +147,7 @@ struct LoadRun {
                 switch request {
                 case .recommendation(let recommendation): return (request.kind, head.request(request.kind, body: Array(try encoder.encode(recommendation))))
                 case .events(let batch): return (request.kind, head.request(request.kind, body: Array(try encoder.encode(batch))))
+                case .decision(let decision): return (request.kind, head.request(request.kind, body: Array(try encoder.encode(decision))))
                 }
             } catch {
                 preconditionFailure("the API's own types always encode: \(error)")

@@ -67,16 +67,18 @@ struct KindTally: Sendable {
     }
 }
 
-/// Both kinds' tallies.
+/// Every kind's tally.
 struct LoadTally: Sendable {
     var recommendations = KindTally()
     var events = KindTally()
+    var decisions = KindTally()
 
     subscript(kind: LoadKind) -> KindTally {
         get {
             switch kind {
             case .recommendations: recommendations
             case .events: events
+            case .decisions: decisions
             }
         }
         // In place: a get-and-set would copy the histogram's counts on every record.
@@ -84,6 +86,7 @@ struct LoadTally: Sendable {
             switch kind {
             case .recommendations: yield &recommendations
             case .events: yield &events
+            case .decisions: yield &decisions
             }
         }
     }
@@ -91,5 +94,6 @@ struct LoadTally: Sendable {
     mutating func add(_ other: LoadTally) {
         recommendations.add(other.recommendations)
         events.add(other.events)
+        decisions.add(other.decisions)
     }
 }
