@@ -39,19 +39,10 @@ final class DefinitionBook<Definition: ReplicatedDefinition>: Sendable {
 
 extension DefinitionBook {
     /// The writer of the shipped defaults' version-0 registers: any write supersedes them.
-    static var defaultsWriter: String { "default" }
+    static var defaultsWriter: String { WireExperimentRecord.presetWriter }
 
     /// Version-0 registers of `definitions`, as every gateway holds them from the start.
     static func defaultRecords(_ definitions: [(id: String, definition: Definition)]) -> [WireExperimentRecord] {
-        definitions.compactMap { id, definition in
-            guard let body = try? JSONCoding.encoder.encode(definition) else { return nil }
-            var record = WireExperimentRecord()
-            record.id = id
-            record.definition = body
-            record.version = 0
-            record.writer = defaultsWriter
-            record.updatedBy = defaultsWriter
-            return record
-        }
+        definitions.compactMap { WireExperimentRecord.preset(id: $0.id, definition: $0.definition) }
     }
 }
