@@ -114,7 +114,8 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     /// The API's paths and their methods, to tell "wrong method" (405) from "no such path" (404).
     static func methods(for path: String) -> [String] {
         switch path {
-        case "/v1/events", "/v1/recommendations", "/v1/integrations/segment", "/v1/integrations/rudderstack", "/v1/integrations/ga4": ["POST"]
+        case "/v1/events", "/v1/recommendations", "/v1/decisions", "/v1/integrations/segment", "/v1/integrations/rudderstack", "/v1/integrations/ga4":
+            ["POST"]
         case "/v1/products": ["PUT"]
         case "/v1/inventory": ["PUT"]
         case "/v1/cluster", "/healthz", "/readyz", "/metrics": ["GET"]
@@ -128,6 +129,7 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         case _ where isOneSegment(path, after: "/v1/keys/"), _ where isOneSegment(path, after: "/v1/users/"): ["DELETE"]
         case _ where path.hasSuffix("/export") && isOneSegment(String(path.dropLast(7)), after: "/v1/users/"): ["GET"]
         case _ where path.hasSuffix("/aliases") && isOneSegment(String(path.dropLast(8)), after: "/v1/users/"): ["POST"]
+        case _ where path.hasSuffix("/segments") && isOneSegment(String(path.dropLast(9)), after: "/v1/shoppers/"): ["GET"]
         default: []
         }
     }
