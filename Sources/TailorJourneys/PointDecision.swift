@@ -1,15 +1,7 @@
-/// A treatment a shopper was shown on a decision point, and when (what caps count).
-package struct ShownTreatment: Sendable, Hashable {
-    package var point: String
-    package var treatment: String
-    package var atMillis: Int64
+import TailorModel
 
-    package init(point: String, treatment: String, atMillis: Int64) {
-        self.point = point
-        self.treatment = treatment
-        self.atMillis = atMillis
-    }
-}
+/// A treatment a shopper was shown on a decision point, and when: what caps count.
+package typealias ShownTreatment = Exposure
 
 /// What one decision point gets for one shopper now, and why, in words a
 /// merchandiser reads.
