@@ -19,7 +19,11 @@ package struct DemoSeed: SeedSource {
     /// The personalization guide's example journey.
     package var decisionPoints: [(id: String, definition: DecisionPointDefinition)] { GuideJourney.decisionPoints }
 
+    /// The shoppers, then the repeat buyers (whose purchases, some stopped, give churn
+    /// risk and the at_risk segment something to find).
     package func forEachShopper(endingAtMillis: Int64, _ body: (Int, String, [StoredEvent]) -> Void) {
         shop.forEachShopper(endingAtMillis: endingAtMillis) { index, events in body(index, DemoIDs.shopper(index), events) }
+        let first = shop.configuration.shopperCount
+        shop.forEachRepeatBuyer(endingAtMillis: endingAtMillis) { buyer in body(first + buyer.index, buyer.id, buyer.events) }
     }
 }

@@ -2,12 +2,14 @@ import TailorModel
 
 /// The demo's repeat buyers: shoppers who reorder at a rate of their own over half a
 /// year, some of whom stop buying at a known time (the churners). They are what churn
-/// risk is checked against (`tailor eval churn`), so the truth is kept beside them.
+/// risk is checked against (`tailor eval --demo --churn`), so the truth is kept beside them.
 ///
 /// They are a population of their own, after the demo's shoppers (ids
 /// `DemoIDs.shopper(shopperCount + index)`), drawn from random streams of their own:
 /// the demo's shoppers and their events do not change because they exist, and
-/// `forEachShopper` does not visit them.
+/// `forEachShopper` (what the offline evaluations read) does not visit them. A node
+/// seeded with the demo (`DemoSeed`) loads them after the shoppers, so the demo
+/// cluster has shoppers at risk.
 extension DemoShop {
     /// One repeat buyer, their orders and what the demo knows of them that a shop does not.
     package struct RepeatBuyer: Sendable, Hashable {

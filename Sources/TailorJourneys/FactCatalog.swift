@@ -41,7 +41,7 @@ package enum FactCatalog {
         FactDefinition("days_since_last_purchase", .number, "days from the last purchase to now (a large number without one)"),
         FactDefinition("preferred_categories", .textList, "the shopper's three heaviest categories by interest (full paths such as \"Sports > Running > Shoes\"), each with its ancestors"),
         FactDefinition("preferred_brands", .textList, "the shopper's three heaviest brands by interest"),
-        FactDefinition("churn_risk", .number, "0 to 1: how far past their usual purchase interval the shopper is, against the shop's distribution"),
+        FactDefinition("churn_risk", .number, "0 to 1: how likely a shopper who bought has stopped: their silence measured in their own usual purchase interval, and how long it is among the shop's purchasers (0 without a purchase)"),
     ]
 
     package static let byName: [String: FactDefinition] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
