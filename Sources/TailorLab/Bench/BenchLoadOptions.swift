@@ -48,7 +48,7 @@ struct BenchLoadOptions: ParsableArguments {
     /// (``LoadMix/nextVisit(_:)``, the same shoppers and contexts for either kind).
     func load(
         _ target: GatewayAddress, cpu: ProcessCPU, apiKey: String? = nil, round: Int, eventIDPrefix: String, warmup: Duration, duration: Duration,
-        only: LoadKind? = nil
+        only: LoadKind? = nil, points: [String]? = nil
     ) async -> LoadRun.Result {
         let runner = LoadRun(
             settings: LoadRun.Settings(target: target, connections: connections, warmup: warmup, duration: duration, cpu: cpu, apiKey: apiKey),
@@ -59,6 +59,7 @@ struct BenchLoadOptions: ParsableArguments {
             eventIDPrefix: "\(eventIDPrefix)-\(round)", eventsPerBatch: nil
         )
         mix.only = only
+        if let points { mix.points = points }
         return await runner.run(rate: rate, mix: mix)
     }
 

@@ -34,6 +34,9 @@ struct DecisionBenchCommand: AsyncParsableCommand {
     @Flag(help: "Only the in-process timing of a decision's own work (facts, segments, 5 points), no cluster.")
     var workOnly = false
 
+    @Option(help: "The decision's points, comma-separated, instead of the guide's page (to take the decision apart).")
+    var points: String?
+
     /// Microseconds for a decision's own work in one process: a shopper's facts from 40
     /// events, the 5 default segments' rules, the guide's 5 points decided (the median of
     /// 5 timings of 20,000 decisions over 8 shoppers).
@@ -93,6 +96,7 @@ struct DecisionBenchCommand: AsyncParsableCommand {
         print("| round | request | answered/s | p50 ms | p99 ms | errors | cluster CPU µs per request |")
         print("| ---: | --- | ---: | ---: | ---: | ---: | ---: |")
         var perRequest: [LoadKind: [Double]] = [.decisions: [], .recommendations: []]
+        var byProcess: [LoadKind: [(gateway: Double, nodes: Double)]] = [.decisions: [], .recommendations: []]
         for kind in [LoadKind.decisions, .recommendations] {
             _ = await run(cluster, kind, round: 0, warmup: .zero, duration: load.warmupDuration * 2)
         }
@@ -101,7 +105,8 @@ struct DecisionBenchCommand: AsyncParsableCommand {
                 let result = await run(cluster, kind, round: round, warmup: load.warmupDuration, duration: load.measured)
                 let (micros, row) = BenchLoadOptions.perRequest(result, of: kind)
                 perRequest[kind]!.append(micros)
-                print("| \(round) | \(kind == .decisions ? "decision (5 points + home_for_you)" : "plain recommendation (home_for_you)") | " + row)
+                byProcess[kind]!.append(Self.gatewayAndNodes(result, of: kind))
+                print("| \(round) | \(kind == .decisions ? "decision (\(points ?? "5 points + home_for_you"))" : "plain recommendation (home_for_you)") | " + row)
                 fflush(nil)
             }
         }
@@ -112,6 +117,21 @@ struct DecisionBenchCommand: AsyncParsableCommand {
                 + "(the reference, same cluster, same run)"
         )
         print("ratio \(String(format: "%.3f", decision / reference)) (goal ≤ 1.2)")
+        func split(_ kind: LoadKind) -> String {
+            let gateway = AuthBenchCommand.median(byProcess[kind]!.map(\.gateway))
+            let nodes = AuthBenchCommand.median(byProcess[kind]!.map(\.nodes))
+            return "gateway \(String(format: "%.0f", gateway)) µs + 3 nodes \(String(format: "%.0f", nodes)) µs"
+        }
+        print("by process (medians): decision \(split(.decisions)); plain recommendation \(split(.recommendations))")
+    }
+
+    /// CPU µs per answered request of the gateway and of the nodes together (the
+    /// processes are the nodes, then the gateway, then the load generator).
+    private static func gatewayAndNodes(_ result: LoadRun.Result, of kind: LoadKind) -> (gateway: Double, nodes: Double) {
+        let answered = LoadReport.Kind(result.tally[kind], duration: result.duration).achievedPerSecond * DurationText.seconds(result.duration)
+        let seconds = result.cpu.dropLast().map { $0.map(DurationText.seconds) ?? .nan }
+        guard answered > 0, let gateway = seconds.last else { return (.nan, .nan) }
+        return (gateway * 1e6 / answered, seconds.dropLast().reduce(0, +) * 1e6 / answered)
     }
 
     /// The demo's decision points reach the gateway by config sync: waits until a
@@ -130,6 +150,9 @@ struct DecisionBenchCommand: AsyncParsableCommand {
     }
 
     private func run(_ cluster: AuthBenchCluster, _ kind: LoadKind, round: Int, warmup: Duration, duration: Duration) async -> LoadRun.Result {
-        await load.load(cluster.address, cpu: cluster.cpu, round: round, eventIDPrefix: "decisions", warmup: warmup, duration: duration, only: kind)
+        await load.load(
+            cluster.address, cpu: cluster.cpu, round: round, eventIDPrefix: "decisions", warmup: warmup, duration: duration, only: kind,
+            points: points.map { $0.split(separator: ",").map(String.init) }
+        )
     }
 }
