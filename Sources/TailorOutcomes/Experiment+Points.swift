@@ -15,7 +15,9 @@ extension ExperimentDefinition {
         try Check.count(points.count, "points", max: Self.maximumPoints, allowEmpty: false)
         var seen = Set<String>()
         for (index, point) in points.enumerated() {
-            try Check.text(point, "points[\(index)]", maxBytes: Self.maximumNameBytes)
+            guard ConfigID.isValid(point) else {
+                throw ValidationError(field: "points[\(index)]", problem: "a decision point id has \(ConfigID.pattern)")
+            }
             // The point stands in a cell's placement column: it must not read as one.
             if Placement(rawValue: point) != nil {
                 throw ValidationError(field: "points[\(index)]", problem: "'\(point)' is a placement; list it under placements")
