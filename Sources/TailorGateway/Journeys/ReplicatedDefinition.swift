@@ -1,11 +1,12 @@
 import Foundation
 import TailorJourneys
 import TailorModel
+import TailorOutcomes
 import TailorWire
 
 /// A definition the cluster replicates as its API JSON in last-writer-wins registers
-/// (``WireExperimentRecord``): segments and decision points (experiments keep their
-/// own book, ``ExperimentBook``, whose bandit state changes with them).
+/// (``WireExperimentRecord``): segments, decision points and experiments (whose book,
+/// ``ExperimentBook``, keeps its bandits' state beside the registers).
 protocol ReplicatedDefinition: Codable, Sendable {
     /// What requests read beside the definition (a segment's parsed rule), made once
     /// when a version arrives so that requests never parse.
@@ -26,6 +27,12 @@ extension SegmentDefinition: ReplicatedDefinition {
 
 extension DecisionPointDefinition: ReplicatedDefinition {
     static var kind: DefinitionKind { .decisionPoint }
+    func prepared() -> Void? { () }
+    var order: Int { 0 }
+}
+
+extension ExperimentDefinition: ReplicatedDefinition {
+    static var kind: DefinitionKind { .experiment }
     func prepared() -> Void? { () }
     var order: Int { 0 }
 }

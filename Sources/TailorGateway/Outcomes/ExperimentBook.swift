@@ -22,21 +22,20 @@ package final class ExperimentBook: Sendable {
         package var propensity: Double
     }
 
-    struct Entry: Sendable {
-        var record: WireExperimentRecord
-        var definition: ExperimentDefinition
-    }
+    typealias Entry = DefinitionRegisters<ExperimentDefinition>.Entry
 
     private struct State {
-        var registers = ConfigRegisters()
-        /// Live experiments, decoded.
-        var live: [String: Entry] = [:]
+        /// The registers and the live experiments, decoded (the same registers as
+        /// segments' and decision points', ``DefinitionRegisters``).
+        var registers = DefinitionRegisters<ExperimentDefinition>()
         /// Per experiment, per context value: the share of traffic of each variant.
         var allocations: [String: [String: [Double]]] = [:]
         /// Per experiment, per context value, per variant: the per-impression sums the bandit read.
         var arms: [String: [String: [String: CellCounts]]] = [:]
         /// When the counts were last read from the nodes (ms), 0 before.
         var countsReadAtMillis: Int64 = 0
+
+        var live: [String: Entry] { registers.live }
     }
 
     private let state = Mutex(State())
@@ -50,16 +49,9 @@ package final class ExperimentBook: Sendable {
 
     /// A new version of experiment `id` (written by key `by`), applied here at once.
     package func put(id: String, definition: ExperimentDefinition, by keyID: String) throws -> WireExperimentRecord {
-        let body = try JSONCoding.encoder.encode(definition)
-        return state.withLock { state in
-            var record = WireExperimentRecord()
-            record.id = id
-            record.definition = body
-            record.version = Self.nextVersion(after: state.registers.experiments[id])
-            record.writer = writer
-            record.updatedMs = Self.nowMillis
-            record.updatedBy = keyID
-            Self.merge([record], into: &state)
+        try state.withLock { state in
+            let record = try state.registers.put(id: id, definition: definition, writer: writer, by: keyID, nowMillis: Self.nowMillis)
+            Self.recomputeAllocations(of: [id], in: &state)
             return record
         }
     }
@@ -67,15 +59,8 @@ package final class ExperimentBook: Sendable {
     /// A tombstone for experiment `id`, or nil when no live experiment has that id.
     func delete(id: String, by keyID: String) -> WireExperimentRecord? {
         state.withLock { state in
-            guard let held = state.registers.experiments[id], !held.deleted else { return nil }
-            var record = WireExperimentRecord()
-            record.id = id
-            record.version = Self.nextVersion(after: held)
-            record.writer = writer
-            record.deleted = true
-            record.updatedMs = Self.nowMillis
-            record.updatedBy = keyID
-            Self.merge([record], into: &state)
+            guard let record = state.registers.delete(id: id, writer: writer, by: keyID, nowMillis: Self.nowMillis) else { return nil }
+            Self.recomputeAllocations(of: [id], in: &state)
             return record
         }
     }
@@ -83,27 +68,24 @@ package final class ExperimentBook: Sendable {
     /// Merges registers from a node; answers how many changed something here.
     @discardableResult
     func merge(_ records: [WireExperimentRecord]) -> Int {
-        state.withLock { Self.merge(records, into: &$0) }
-    }
-
-    private static func merge(_ records: [WireExperimentRecord], into state: inout State) -> Int {
-        var changed = 0
-        for record in records where state.registers.merge(record) {
-            changed += 1
-            if !record.deleted, let definition = try? JSONCoding.decoder.decode(ExperimentDefinition.self, from: record.definition) {
-                state.live[record.id] = Entry(record: record, definition: definition)
-            } else {
-                state.live[record.id] = nil
-            }
-            state.allocations[record.id] = nil
-            recomputeAllocations(of: record.id, in: &state)
+        state.withLock { state in
+            let changed = state.registers.merge(records)
+            Self.recomputeAllocations(of: changed, in: &state)
+            return changed.count
         }
-        return changed
     }
 
-    var records: [WireExperimentRecord] { state.withLock { $0.registers.state.experiments } }
+    private static func recomputeAllocations(of ids: [String], in state: inout State) {
+        for id in ids {
+            state.allocations[id] = nil
+            recomputeAllocations(of: id, in: &state)
+        }
+    }
+
+    var records: [WireExperimentRecord] { state.withLock { $0.registers.state } }
     func entry(id: String) -> Entry? { state.withLock { $0.live[id] } }
-    var entries: [Entry] { state.withLock { $0.live.values.sorted { $0.record.id < $1.record.id } } }
+    /// The live experiments by id.
+    var entries: [Entry] { state.withLock { $0.registers.ordered } }
 
     /// What two experiments both claim: the body's field (`placements` or `points`) and
     /// the placement or decision point they share.
@@ -252,9 +234,6 @@ package final class ExperimentBook: Sendable {
         state.withLock { ($0.allocations[id] ?? [:], $0.arms[id] ?? [:], $0.countsReadAtMillis) }
     }
 
-    private static func nextVersion(after held: WireExperimentRecord?) -> Int64 {
-        max(nowMillis, (held?.version ?? 0) + 1)
-    }
 
     static var nowMillis: Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 }
