@@ -7,8 +7,8 @@ import Testing
 
 /// Decisions on a real cluster (three nodes, the small demo shop) with two gateways:
 /// the demo's journey, segment membership reaching the other gateway, a capped
-/// treatment not shown again through the other gateway, and a decision point run as
-/// an experiment.
+/// treatment shown (the storefront's impression through one gateway) not decided again
+/// through the other, and a decision point run as an experiment.
 extension ProcessSuites {
     @Suite("Decisions: segments, caps across gateways, experiment-backed points (processes)", .serialized)
     struct DecisionClusterTests {
@@ -132,13 +132,26 @@ extension ProcessSuites {
             let context = #"{"device":"mobile","localHour":21}"#
             let first = try await Self.decide(a, "capped-1", ["evening_coupon"], context: context)
             #expect(Self.treatment(first.byPoint["evening_coupon"]) == "coupon", "\(first.body)")
-            #expect(first.byPoint["evening_coupon"]?["decisionId"] is String)
+            let decisionID = first.byPoint["evening_coupon"]?["decisionId"] as? String ?? ""
+            // Decided but not yet shown: the cap is not used up.
+            let notShown = try await Self.decide(b, "capped-1", ["evening_coupon"], context: context)
+            #expect(Self.treatment(notShown.byPoint["evening_coupon"]) == "coupon", "\(notShown.body)")
+            // The storefront shows it and says so through gateway A; gateway B's next decision passes it over.
+            try await Self.shown(a, "capped-1", decisionID)
             let again = try await Self.decide(b, "capped-1", ["evening_coupon"], context: context)
             #expect(Self.treatment(again.byPoint["evening_coupon"]) == "plain", "\(again.body)")
             #expect((again.byPoint["evening_coupon"]?["why"] as? String)?.contains("'coupon' is capped") == true)
             // Another shopper is not capped by this one's exposure.
             let other = try await Self.decide(b, "capped-2", ["evening_coupon"], context: context)
             #expect(Self.treatment(other.byPoint["evening_coupon"]) == "coupon")
+        }
+
+        /// The storefront's impression of a decision (`recommendationId` = its decision id).
+        static func shown(_ client: PublicAPIClient, _ shopper: String, _ decisionID: String) async throws {
+            let (status, data) = try await client.send(
+                .POST, "/v1/events", json: #"{"events":[{"type":"impression","user":"\#(shopper)","recommendationId":"\#(decisionID)"}]}"#
+            )
+            #expect(status == 200, "\(text(data))")
         }
 
         /// An experiment on a point: each shopper keeps their variant, both variants
@@ -159,11 +172,12 @@ extension ProcessSuites {
                 #expect(decision?["experiment"] as? String == "coupon-test")
                 variants[shopper] = decision?["variant"] as? String
                 #expect(Self.treatment(decision) == variants[shopper], "the variant is the treatment")
+                try await Self.shown(index % 2 == 0 ? b : a, shopper, decision?["decisionId"] as? String ?? "")
             }
             #expect(Set(variants.values) == ["coupon", "plain"], "\(variants)")
             let sticky = try await Self.decide(b, "exp-0", ["evening_coupon"])
             #expect(sticky.byPoint["evening_coupon"]?["variant"] as? String == variants["exp-0"])
-            // Every decision stored an impression with its id: the results count them.
+            // The storefront reported each decision shown: the results count them per variant.
             try await waitUntil("the experiment's results count the decisions' impressions") {
                 let (_, data) = try await a.get("/v1/experiments/coupon-test")
                 let results = Self.json(data)["results"] as? [String: Any]

@@ -187,7 +187,7 @@ package final class GatewayService: Service, Sendable {
         addExperimentRoutes(to: shop)
         addSegmentRoutes(to: shop)
         addDecisionPointRoutes(to: shop)
-        addDecisionRoutes(storefront: storefront, shop: shop, recommender: recommender, writes: writes)
+        addDecisionRoutes(storefront: storefront, shop: shop, recommender: recommender)
         addReportRoutes(to: shop)
         addKeyRoutes(to: admin)
         for path in ["/v1/recommendations", "/v1/events", "/v1/decisions"] {

@@ -48,7 +48,12 @@ enum JSONCoding {
     /// The recommendation answer written by `JSONWriter` rather than `encoder`: the
     /// same bytes, without `Encoder`'s per-field allocations and dictionary sorting.
     static func response(writing value: RecommendationResponse, status: HTTPResponse.Status = .ok) throws -> Response {
-        let body = try JSONWriter.encode(value, capacity: value.estimatedJSONBytes)
+        try response(writing: value, capacity: value.estimatedJSONBytes, status: status)
+    }
+
+    /// A hot answer written by hand (``JSONWritable``), `capacity` bytes reserved.
+    static func response(writing value: some JSONWritable, capacity: Int, status: HTTPResponse.Status = .ok) throws -> Response {
+        let body = try JSONWriter.encode(value, capacity: capacity)
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: body))

@@ -64,6 +64,16 @@ struct JSONWriter {
         needsComma = false
     }
 
+    /// An object key from data (a payload's): escaped like a string.
+    mutating func key(_ name: String) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        writeEscaped(name.utf8)
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
+        needsComma = false
+    }
+
     mutating func string(_ value: String) {
         separate()
         bytes.append(UInt8(ascii: "\""))

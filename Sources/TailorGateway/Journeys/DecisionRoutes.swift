@@ -7,14 +7,12 @@ extension GatewayService {
     /// `POST /v1/decisions` (public: the storefront asks from the browser, like
     /// recommendations) and `GET /v1/shoppers/{id}/segments` (private: it shows the
     /// shopper's facts).
-    func addDecisionRoutes(
-        storefront: RouterGroup<GatewayRequestContext>, shop: RouterGroup<GatewayRequestContext>, recommender: Recommender,
-        writes: WriteRouter
-    ) {
+    func addDecisionRoutes(storefront: RouterGroup<GatewayRequestContext>, shop: RouterGroup<GatewayRequestContext>, recommender: Recommender) {
         storefront.post("/v1/decisions") { request, _ in
             let body = try await JSONCoding.decode(DecisionRequest.self, from: request)
             do throws(ValidationError) { try body.validate() } catch { throw APIError(error) }
-            return try JSONCoding.response(await self.decide(body, using: recommender, writes: writes))
+            let answer = await self.decide(body, using: recommender)
+            return try JSONCoding.response(writing: answer, capacity: answer.estimatedJSONBytes)
         }
         shop.get("/v1/shoppers/{id}/segments") { request, context in
             let shopper = try Self.pathID(context)

@@ -5,13 +5,17 @@ import TailorOutcomes
 
 extension GatewayService {
     /// `POST /v1/decisions`: reads the shopper's facts once (one call to their
-    /// partition), finds their segments, decides each point (an experiment's variant,
+    /// partition, which also answers the treatments shown to them within the longest
+    /// cap window), finds their segments, decides each point (an experiment's variant,
     /// else the first rule of a segment they are in whose treatment is not capped, else
-    /// the default), answers each recommendation placement under the first segment's
-    /// recommendation override, and records the shown treatments caps and experiments
-    /// count (impressions with the decision's id, stored with the shopper before the
-    /// answer, so every gateway's next decision sees them).
-    func decide(_ request: DecisionRequest, using recommender: Recommender, writes: WriteRouter) async -> DecisionResponse {
+    /// the default) and answers each recommendation placement under the first segment's
+    /// recommendation override.
+    ///
+    /// A decision stores nothing: what caps and experiments count is what the
+    /// storefront reports shown (an impression with the decision's id), stored with the
+    /// shopper, so a treatment decided but never on screen (an exit offer whose shopper
+    /// stayed) does not use up its cap, and every gateway's next decision reads it.
+    func decide(_ request: DecisionRequest, using recommender: Recommender) async -> DecisionResponse {
         let started = ContinuousClock.now
         let end = started + configuration.recommendationDeadline
         let now = Date()
@@ -31,7 +35,6 @@ extension GatewayService {
         let memberOf = live.filter { $0.rule.holds(for: reading.facts) }
 
         var answers: [DecisionResponse.PointAnswer] = []
-        var shown: [ShopperEvent] = []
         for point in points {
             guard let definition = definitions[point] else {
                 answers.append(.init(point: point, why: "no decision point '\(point)' is defined (PUT /v1/decision-points/\(point))"))
@@ -49,48 +52,27 @@ extension GatewayService {
                 experiment: assigned?.experiment, variant: assigned?.variant.name
             )
             if let treatment = decision.treatment {
-                let nonce = UInt64.random(in: .min ... .max)
-                let id = recommendationIDs.encode(.decision(
-                    issuedMillis: nowMillis, nonce: nonce, point: point, treatment: treatment.id, experiment: assigned?.experiment ?? "",
-                    context: assigned?.context ?? "", propensity: Float(max(assigned?.propensity ?? 1, 1e-6))
+                answer.decisionId = recommendationIDs.encode(.decision(
+                    issuedMillis: nowMillis, nonce: UInt64.random(in: .min ... .max), point: point, treatment: treatment.id,
+                    experiment: assigned?.experiment ?? "", context: assigned?.context ?? "",
+                    propensity: Float(max(assigned?.propensity ?? 1, 1e-6))
                 ))
-                answer.decisionId = id
-                if treatment.cap != nil || assigned != nil {
-                    shown.append(ShopperEvent(
-                        id: "decision-\(String(nonce, radix: 16))", type: .impression, shopper: request.shopper, session: request.session,
-                        at: now, personalization: request.personalization, recommendationId: id
-                    ))
-                }
             }
             answers.append(answer)
         }
 
-        async let stored = recordShown(shown, writes: writes)
         var recommendations: [RecommendationResponse] = []
         for placement in request.placements {
             let answer = await recommend(request.recommendation(placement), using: recommender, segments: memberOf)
             if let why = answer.coverage.reasons { reasons += why.map { "\(placement.rawValue): \($0)" } }
             recommendations.append(answer)
         }
-        if let problem = await stored { reasons.append(problem) }
 
         return DecisionResponse(
             user: request.shopper, segments: memberOf.map(\.id), decisions: answers, recommendations: recommendations,
             personalization: personalization, degraded: !reasons.isEmpty, reasons: reasons.isEmpty ? nil : reasons,
             tookMs: (ContinuousClock.now - started).milliseconds
         )
-    }
-
-    /// Stores the impressions of capped treatments and experiments' variants; the
-    /// problem when they could not be (the next decision may then show them again).
-    private func recordShown(_ events: [ShopperEvent], writes: WriteRouter) async -> String? {
-        guard !events.isEmpty else { return nil }
-        do {
-            _ = try await writes.write(EventBatch(events: events))
-            return nil
-        } catch {
-            return "what was shown could not be stored with the shopper (\(error)): a capped treatment may be shown again"
-        }
     }
 
     /// The live segments the request's shopper is in (in priority order), read only
