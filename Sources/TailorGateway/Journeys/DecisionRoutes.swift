@@ -33,11 +33,8 @@ extension GatewayService {
                 factContext.exitIntent = flag
             }
             do throws(ValidationError) { try factContext.validate(field: "query") } catch { throw APIError(error) }
-            let nowMillis = Int64(Date().timeIntervalSince1970 * 1000)
-            let reading = await self.readFacts(
-                of: shopper, context: factContext, readsHistory: true, shownSince: 0, nowMillis: nowMillis,
-                until: .now + self.configuration.recommendationDeadline
-            )
+            let facts = Self.factsRequest(of: shopper, context: factContext, shownSince: 0, nowMillis: Int64(Date().timeIntervalSince1970 * 1000))
+            let reading = await self.readFacts(facts, readsHistory: true, until: .now + self.configuration.recommendationDeadline)
             return try JSONCoding.response(ShopperSegmentsView(
                 user: shopper, segments: SegmentMatch.matches(self.liveSegments, facts: reading.facts), facts: reading.facts.all,
                 complete: reading.fromPartition, reasons: reading.problem.map { [$0] }

@@ -4,9 +4,9 @@ import TailorModel
 import TailorOutcomes
 
 extension GatewayService {
-    /// `POST /v1/decisions`: reads the shopper's facts once (one call to their
-    /// partition, which also answers the treatments shown to them within the longest
-    /// cap window), finds their segments, decides each point (an experiment's variant,
+    /// `POST /v1/decisions`: reads the shopper's facts once (from their partition, with
+    /// the treatments shown to them within the longest cap window: along with the first
+    /// placement's scoring when it can, else in a call of its own), finds their segments, decides each point (an experiment's variant,
     /// else the first rule of a segment they are in whose treatment is not capped, else
     /// the default) and answers each recommendation placement under the first segment's
     /// recommendation override.
@@ -26,13 +26,33 @@ extension GatewayService {
         let points = request.points.filter { Placement(rawValue: $0) == nil }
         let definitions = Dictionary(uniqueKeysWithValues: points.compactMap { id in decisionPoints.entry(id: id).map { (id, $0.definition) } })
         let longestCap = definitions.values.flatMap(\.treatments).compactMap(\.cap?.windowSeconds).max() ?? 0
-        let reading = await readFacts(
-            of: request.shopper, context: request.context, readsHistory: personalization == .granted,
-            shownSince: longestCap > 0 ? nowMillis - Int64(longestCap) * 1_000 : 0, nowMillis: nowMillis, until: end
+        let factsRequest = Self.factsRequest(
+            of: request.shopper, context: request.context, shownSince: longestCap > 0 ? nowMillis - Int64(longestCap) * 1_000 : 0,
+            nowMillis: nowMillis
         )
-        if let problem = reading.problem { reasons.append(problem) }
         let live = liveSegments
-        let memberOf = live.filter { $0.rule.holds(for: reading.facts) }
+        var placements = request.placements[...]
+        var recommendations: [RecommendationResponse] = []
+        var reading: ShopperFactsReading?
+        // When the first placement needs no segments before it is scored (no segment
+        // overrides recommendations, no experiment there keeps posteriors per segment),
+        // the facts ride on its scoring call to a member holding the shopper: one call fewer.
+        if personalization == .granted, let first = placements.first,
+            !experiments.needsSegment(placement: first, now: now), !live.contains(where: { $0.definition.recommendations != nil })
+        {
+            placements.removeFirst()
+            let (answer, facts) = await recommend(request.recommendation(first), using: recommender, segments: [], facts: factsRequest)
+            recommendations.append(answer)
+            reading = facts.map(ShopperFactsReading.init)
+        }
+        let facts: ShopperFactsReading
+        if let reading {
+            facts = reading
+        } else {
+            facts = await readFacts(factsRequest, readsHistory: personalization == .granted, until: end)
+        }
+        if let problem = facts.problem { reasons.append(problem) }
+        let memberOf = live.filter { $0.rule.holds(for: facts.facts) }
 
         var answers: [DecisionResponse.PointAnswer] = []
         for point in points {
@@ -44,7 +64,7 @@ extension GatewayService {
                 point: point, shopper: request.shopper, context: request.context, segment: memberOf.first?.id, now: now
             )
             let decision = PointDecision.decide(
-                point: point, definition: definition, segments: memberOf.map(\.id), shown: reading.shown, nowMillis: nowMillis,
+                point: point, definition: definition, segments: memberOf.map(\.id), shown: facts.shown, nowMillis: nowMillis,
                 experiment: assigned?.experiment, experimentVariant: assigned?.variant.name
             )
             var answer = DecisionResponse.PointAnswer(
@@ -61,11 +81,11 @@ extension GatewayService {
             answers.append(answer)
         }
 
-        var recommendations: [RecommendationResponse] = []
-        for placement in request.placements {
-            let answer = await recommend(request.recommendation(placement), using: recommender, segments: memberOf)
-            if let why = answer.coverage.reasons { reasons += why.map { "\(placement.rawValue): \($0)" } }
-            recommendations.append(answer)
+        for placement in placements {
+            recommendations.append(await recommend(request.recommendation(placement), using: recommender, segments: memberOf))
+        }
+        for answer in recommendations {
+            if let why = answer.coverage.reasons { reasons += why.map { "\(answer.placement.rawValue): \($0)" } }
         }
 
         return DecisionResponse(
@@ -83,11 +103,10 @@ extension GatewayService {
         let live = liveSegments
         let needed = experiments.needsSegment(placement: request.placement, now: now) || live.contains { $0.definition.recommendations != nil }
         guard needed, configuration.consent.resolve(request.personalization) == .granted else { return nil }
-        let nowMillis = Int64(now.timeIntervalSince1970 * 1000)
-        let reading = await readFacts(
-            of: request.shopper, context: request.context, readsHistory: true, shownSince: 0, nowMillis: nowMillis,
-            until: .now + configuration.recommendationDeadline / 2
+        let facts = Self.factsRequest(
+            of: request.shopper, context: request.context, shownSince: 0, nowMillis: Int64(now.timeIntervalSince1970 * 1000)
         )
+        let reading = await readFacts(facts, readsHistory: true, until: .now + configuration.recommendationDeadline / 2)
         return live.filter { $0.rule.holds(for: reading.facts) }
     }
 

@@ -3,6 +3,7 @@ import HTTPTypes
 import TailorMembership
 import TailorModel
 import TailorOutcomes
+import TailorWire
 
 extension GatewayService {
     /// A recommendation under the experiment running on its placement, if any: the
@@ -19,6 +20,15 @@ extension GatewayService {
     func recommend(
         _ request: RecommendationRequest, using recommender: Recommender, segments known: [LiveSegment]? = nil
     ) async -> RecommendationResponse {
+        await recommend(request, using: recommender, segments: known, facts: nil).answer
+    }
+
+    /// ``recommend(_:using:segments:)`` that also asks a decision's `facts` of the
+    /// member scoring with the shopper's profile, when there is one (see
+    /// ``Recommender/recommend(_:readsHistory:facts:)``).
+    func recommend(
+        _ request: RecommendationRequest, using recommender: Recommender, segments known: [LiveSegment]?, facts: WireFactsRequest?
+    ) async -> (answer: RecommendationResponse, facts: WireFactsResponse?) {
         let started = ContinuousClock.now
         let now = Date()
         var segments = known
@@ -50,6 +60,7 @@ extension GatewayService {
             }
         }
         var response: RecommendationResponse
+        var factsAnswer: WireFactsResponse?
         if holdout {
             let took = ContinuousClock.now - started
             response = RecommendationResponse(
@@ -60,7 +71,7 @@ extension GatewayService {
             )
             response.personalized = false
         } else {
-            response = await recommender.recommend(effective, readsHistory: readsHistory)
+            (response, factsAnswer) = await recommender.recommend(effective, readsHistory: readsHistory, facts: facts)
         }
         let ref = RecommendationRef(
             issuedMillis: Int64(now.timeIntervalSince1970 * 1000), nonce: UInt64.random(in: .min ... .max), placement: request.placement,
@@ -70,7 +81,7 @@ extension GatewayService {
         response.recommendationId = recommendationIDs.encode(ref)
         response.experiment = assigned?.experiment
         response.variant = assigned?.variant.name
-        return response
+        return (response, factsAnswer)
     }
 
     /// Why an event's `recommendationId` is refused when this cluster did not make it.

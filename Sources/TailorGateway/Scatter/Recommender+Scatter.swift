@@ -25,9 +25,12 @@ extension Recommender {
     /// The request is the same for every member but its partitions, so it is encoded
     /// once and each member's partitions are appended as a second message: protobuf
     /// merges concatenated messages, and `score` has no partitions of its own.
+    ///
+    /// `facts`: a decision's facts request for one member of the plan, in its own part
+    /// of the request (the others do not compute them).
     func scatter(
         _ score: WireScoreRequest, plan: [String: [UInt32]], into gathered: inout ScatterAnswers, until end: ContinuousClock.Instant,
-        hedgeRequest: @escaping @Sendable () async throws -> WireScoreRequest
+        facts: (member: String, request: WireFactsRequest)? = nil, hedgeRequest: @escaping @Sendable () async throws -> WireScoreRequest
     ) async {
         gathered.markTried(plan)
         let shared: ByteBuffer
@@ -43,7 +46,8 @@ extension Recommender {
         let delays = Dictionary(uniqueKeysWithValues: plan.keys.map { ($0, cluster.hedgeDelay(for: $0)) })
         await withTaskGroup(of: ScatterOutcome.self) { group in
             for (member, partitions) in plan {
-                group.addTask { await call(member, partitions: partitions, shared: shared, timeout: remaining) }
+                let asked = facts?.member == member ? facts?.request : nil
+                group.addTask { await call(member, partitions: partitions, shared: shared, facts: asked, timeout: remaining) }
             }
             // One timer for the scatter, at the earliest member's hedge delay (a task and a
             // timer per member cost the gateway measurably on every request).
@@ -137,9 +141,12 @@ extension Recommender {
         }
     }
 
-    private func call(_ member: String, partitions: [UInt32], shared: ByteBuffer, timeout: Duration) async -> ScatterOutcome {
+    private func call(
+        _ member: String, partitions: [UInt32], shared: ByteBuffer, facts: WireFactsRequest? = nil, timeout: Duration
+    ) async -> ScatterOutcome {
         var named = WireScoreRequest()
         named.partitions = partitions.sorted()
+        if let facts { named.facts = facts }
         let started = ContinuousClock.now
         do {
             var body = shared
@@ -187,6 +194,7 @@ extension Recommender {
     /// partition answered twice, by a hedge and by the slow member, counts once; the
     /// merge keeps each product once).
     private func accept(_ response: WireScoreResponse, from member: String, plan: [String: [UInt32]], into gathered: inout ScatterAnswers) {
+        if response.hasFacts { gathered.facts = response.facts }
         if response.situationUnavailable, let asked = plan[member] {
             // It lacks the shopper's profile, not the catalog: ask it again with the situation.
             for partition in asked { gathered.tried[Int(partition)].remove(member) }

@@ -26,7 +26,14 @@ struct Recommender: Sendable {
 
     /// `readsHistory: false` answers as for an anonymous shopper whatever the consent
     /// (an experiment's `popularity` control).
-    func recommend(_ request: RecommendationRequest, readsHistory: Bool = true) async -> RecommendationResponse {
+    ///
+    /// `facts`: a decision's facts request, sent along with the scoring call of the
+    /// first member holding the shopper's partition when the fast path runs; answered
+    /// (nil when it did not run or that member did not answer them: the caller asks
+    /// on its own then).
+    func recommend(
+        _ request: RecommendationRequest, readsHistory: Bool = true, facts: WireFactsRequest? = nil
+    ) async -> (answer: RecommendationResponse, facts: WireFactsResponse?) {
         let started = ContinuousClock.now
         let end = started + deadline
         let nowMillis = Int64(Date().timeIntervalSince1970 * 1000)
@@ -61,7 +68,8 @@ struct Recommender: Sendable {
             situated.user = request.shopper
             situated.context = WireSituationContext(situationContext)
             // A hedge may go to a replica that does not hold the shopper: it gets the situation.
-            await scatter(situated, plan: plan, into: &gathered, until: end) { [self, score] in
+            let asker = facts.flatMap { _ in plan.keys.min() }
+            await scatter(situated, plan: plan, into: &gathered, until: end, facts: facts.map { (asker ?? "", $0) }) { [self, score] in
                 var hedge = score
                 let profile = try await situation(of: request.shopper, nowMillis: nowMillis, until: end)
                 hedge.situation = WireSituation(SituationBuilder.merge(profile: profile, context: situationContext))
@@ -129,7 +137,7 @@ struct Recommender: Sendable {
             personalization: personalization
         )
         response.personalized = personalized
-        return response
+        return (response, gathered.facts)
     }
 
     /// Asks the replicas of the shopper's partition in turn, each for an equal share of
@@ -157,6 +165,8 @@ struct Recommender: Sendable {
         var tried: [Set<String>]
         /// Why members did not answer, by member (for the degraded answer's reason).
         var failures: [String: String] = [:]
+        /// A decision's facts, when a member answered them with its scoring.
+        var facts: WireFactsResponse?
 
         init(count: Int) {
             pending = Set(0..<count)

@@ -17,9 +17,14 @@ extension NodeHandlers {
         guard !request.user.isEmpty else { throw HTTP2ServerError(.badRequest, "user is empty") }
         let replica = try heldComplete(shardMap.partition(of: request.user))
         let inputs = await replica.shoppers.factsInputs(
-            of: request.user, nowMillis: request.nowMillis, exposuresSince: request.exposuresSinceMillis,
-            withSituation: request.withSituation
+            of: request.user, nowMillis: request.nowMillis, exposuresSince: request.exposuresSinceMillis, withSituation: false
         )
+        return await facts(request, inputs: inputs)
+    }
+
+    /// The facts of `inputs` (nil: a shopper this partition never saw), with churn risk
+    /// against this node's distribution.
+    func facts(_ request: WireFactsRequest, inputs: ShopperPartition.FactsInputs?) async -> WireFactsResponse {
         var churnRisk = 0.0
         if let purchases = inputs?.purchases, purchases.orders > 0 {
             let distribution = await churn.distribution(nowMillis: request.nowMillis) { await allPurchaseSummaries() }
@@ -33,7 +38,6 @@ extension NodeHandlers {
         response.known = inputs != nil
         response.facts = WireFacts(facts)
         response.exposures = (inputs?.exposures ?? []).map { WireExposure(point: $0.point, treatment: $0.treatment, atMillis: $0.atMillis) }
-        if let situation = inputs?.situation { response.situation = WireSituation(situation) }
         return response
     }
 

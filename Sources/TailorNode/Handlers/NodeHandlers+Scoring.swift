@@ -30,6 +30,7 @@ extension NodeHandlers {
             throw HTTP2ServerError(.badRequest, "unknown placement '\(request.placement)'")
         }
         let situation: Situation
+        var facts: WireFactsResponse?
         if request.user.isEmpty {
             situation = request.situation.model
         } else {
@@ -44,9 +45,18 @@ extension NodeHandlers {
                 response.situationUnavailable = true
                 return response
             }
-            let shoppers = replica.shoppers
-            let profile = await shoppers.situation(of: request.user, nowMillis: request.nowMillis) ?? Situation()
-            situation = SituationBuilder.merge(profile: profile, context: request.context.model(placement: placement))
+            let profile: Situation?
+            if request.hasFacts {
+                // A decision's facts, read in the same hop as the situation.
+                let inputs = await replica.shoppers.factsInputs(
+                    of: request.user, nowMillis: request.nowMillis, exposuresSince: request.facts.exposuresSinceMillis, withSituation: true
+                )
+                facts = await self.facts(request.facts, inputs: inputs)
+                profile = inputs?.situation
+            } else {
+                profile = await replica.shoppers.situation(of: request.user, nowMillis: request.nowMillis)
+            }
+            situation = SituationBuilder.merge(profile: profile ?? Situation(), context: request.context.model(placement: placement))
         }
         let query = ScoringQuery(
             situation: situation, weights: request.weights.model, k: Int(request.k),
@@ -65,6 +75,7 @@ extension NodeHandlers {
         response.ranked = merged.ranked.map(WireCandidate.init)
         response.trending = merged.trending.map(WireCandidate.init)
         response.discovery = merged.discovery.map(WireCandidate.init)
+        if let facts { response.facts = facts }
         return response
     }
 }

@@ -9,7 +9,9 @@
 //   https://github.com/apple/swift-protobuf/
 
 /// A shopper's facts of the moment, read from a replica of their partition: what
-/// segments are evaluated on, and what `POST /v1/decisions` decides from.
+/// segments are evaluated on, and what `POST /v1/decisions` decides from. Asked on
+/// their own (`/internal/facts`) or with a scoring call to a member holding the
+/// shopper's partition (ScoreRequest.facts), which then saves the call.
 
 import SwiftProtobuf
 
@@ -34,9 +36,6 @@ public nonisolated struct WireFactsRequest: Sendable {
 
   /// The request's own facts: source, device, local_hour, exit_intent, session.
   public var context: Dictionary<String,String> = [:]
-
-  /// Also answer the shopper's situation (a decision that asks for recommendations).
-  public var withSituation: Bool = false
 
   /// Answer the decision points' treatments shown to the shopper since this time
   /// (the longest frequency-cap window); 0 answers none.
@@ -95,47 +94,31 @@ public nonisolated struct WireExposure: Sendable {
   public init() {}
 }
 
-public nonisolated struct WireFactsResponse: @unchecked Sendable {
+public nonisolated struct WireFactsResponse: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
   /// False when the receiver holds no event of this user (the facts are a new
   /// shopper's, with the request's context).
-  public var known: Bool {
-    get {_storage._known}
-    set {_uniqueStorage()._known = newValue}
-  }
+  public var known: Bool = false
 
   public var facts: WireFacts {
-    get {_storage._facts ?? WireFacts()}
-    set {_uniqueStorage()._facts = newValue}
+    get {_facts ?? WireFacts()}
+    set {_facts = newValue}
   }
   /// Returns true if `facts` has been explicitly set.
-  public var hasFacts: Bool {_storage._facts != nil}
+  public var hasFacts: Bool {self._facts != nil}
   /// Clears the value of `facts`. Subsequent reads from it will return its default value.
-  public mutating func clearFacts() {_uniqueStorage()._facts = nil}
+  public mutating func clearFacts() {self._facts = nil}
 
-  public var exposures: [WireExposure] {
-    get {_storage._exposures}
-    set {_uniqueStorage()._exposures = newValue}
-  }
-
-  /// Present when asked for and the shopper is known.
-  public var situation: WireSituation {
-    get {_storage._situation ?? WireSituation()}
-    set {_uniqueStorage()._situation = newValue}
-  }
-  /// Returns true if `situation` has been explicitly set.
-  public var hasSituation: Bool {_storage._situation != nil}
-  /// Clears the value of `situation`. Subsequent reads from it will return its default value.
-  public mutating func clearSituation() {_uniqueStorage()._situation = nil}
+  public var exposures: [WireExposure] = []
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
-  fileprivate var _storage = _StorageClass.defaultInstance
+  fileprivate var _facts: WireFacts? = nil
 }
 
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
@@ -144,7 +127,7 @@ fileprivate nonisolated let _protobuf_package = "tailor.wire.v1"
 
 nonisolated extension WireFactsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".FactsRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}user\0\u{3}now_millis\0\u{1}context\0\u{3}with_situation\0\u{3}exposures_since_millis\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}user\0\u{3}now_millis\0\u{1}context\0\u{4}\u{2}exposures_since_millis\0\u{b}with_situation\0\u{c}\u{4}\u{1}")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -155,7 +138,6 @@ nonisolated extension WireFactsRequest: SwiftProtobuf.Message, SwiftProtobuf._Me
       case 1: try { try decoder.decodeSingularStringField(value: &self.user) }()
       case 2: try { try decoder.decodeSingularInt64Field(value: &self.nowMillis) }()
       case 3: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: &self.context) }()
-      case 4: try { try decoder.decodeSingularBoolField(value: &self.withSituation) }()
       case 5: try { try decoder.decodeSingularInt64Field(value: &self.exposuresSinceMillis) }()
       default: break
       }
@@ -172,9 +154,6 @@ nonisolated extension WireFactsRequest: SwiftProtobuf.Message, SwiftProtobuf._Me
     if !self.context.isEmpty {
       try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: self.context, fieldNumber: 3)
     }
-    if self.withSituation != false {
-      try visitor.visitSingularBoolField(value: self.withSituation, fieldNumber: 4)
-    }
     if self.exposuresSinceMillis != 0 {
       try visitor.visitSingularInt64Field(value: self.exposuresSinceMillis, fieldNumber: 5)
     }
@@ -185,7 +164,6 @@ nonisolated extension WireFactsRequest: SwiftProtobuf.Message, SwiftProtobuf._Me
     if lhs.user != rhs.user {return false}
     if lhs.nowMillis != rhs.nowMillis {return false}
     if lhs.context != rhs.context {return false}
-    if lhs.withSituation != rhs.withSituation {return false}
     if lhs.exposuresSinceMillis != rhs.exposuresSinceMillis {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
@@ -309,90 +287,43 @@ nonisolated extension WireExposure: SwiftProtobuf.Message, SwiftProtobuf._Messag
 
 nonisolated extension WireFactsResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".FactsResponse"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}known\0\u{1}facts\0\u{1}exposures\0\u{1}situation\0")
-
-  fileprivate class _StorageClass {
-    var _known: Bool = false
-    var _facts: WireFacts? = nil
-    var _exposures: [WireExposure] = []
-    var _situation: WireSituation? = nil
-
-      // This property is used as the initial default value for new instances of the type.
-      // The type itself is protecting the reference to its storage via CoW semantics.
-      // This will force a copy to be made of this reference when the first mutation occurs;
-      // hence, it is safe to mark this as `nonisolated(unsafe)`.
-      static nonisolated(unsafe) let defaultInstance = _StorageClass()
-
-    private init() {}
-
-    init(copying source: _StorageClass) {
-      _known = source._known
-      _facts = source._facts
-      _exposures = source._exposures
-      _situation = source._situation
-    }
-  }
-
-  fileprivate mutating func _uniqueStorage() -> _StorageClass {
-    if !isKnownUniquelyReferenced(&_storage) {
-      _storage = _StorageClass(copying: _storage)
-    }
-    return _storage
-  }
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}known\0\u{1}facts\0\u{1}exposures\0\u{b}situation\0\u{c}\u{4}\u{1}")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    _ = _uniqueStorage()
-    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
-      while let fieldNumber = try decoder.nextFieldNumber() {
-        // The use of inline closures is to circumvent an issue where the compiler
-        // allocates stack space for every case branch when no optimizations are
-        // enabled. https://github.com/apple/swift-protobuf/issues/1034
-        switch fieldNumber {
-        case 1: try { try decoder.decodeSingularBoolField(value: &_storage._known) }()
-        case 2: try { try decoder.decodeSingularMessageField(value: &_storage._facts) }()
-        case 3: try { try decoder.decodeRepeatedMessageField(value: &_storage._exposures) }()
-        case 4: try { try decoder.decodeSingularMessageField(value: &_storage._situation) }()
-        default: break
-        }
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularBoolField(value: &self.known) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._facts) }()
+      case 3: try { try decoder.decodeRepeatedMessageField(value: &self.exposures) }()
+      default: break
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every if/case branch local when no optimizations
-      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
-      // https://github.com/apple/swift-protobuf/issues/1182
-      if _storage._known != false {
-        try visitor.visitSingularBoolField(value: _storage._known, fieldNumber: 1)
-      }
-      try { if let v = _storage._facts {
-        try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
-      } }()
-      if !_storage._exposures.isEmpty {
-        try visitor.visitRepeatedMessageField(value: _storage._exposures, fieldNumber: 3)
-      }
-      try { if let v = _storage._situation {
-        try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
-      } }()
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if self.known != false {
+      try visitor.visitSingularBoolField(value: self.known, fieldNumber: 1)
+    }
+    try { if let v = self._facts {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    if !self.exposures.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.exposures, fieldNumber: 3)
     }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: WireFactsResponse, rhs: WireFactsResponse) -> Bool {
-    if lhs._storage !== rhs._storage {
-      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
-        let _storage = _args.0
-        let rhs_storage = _args.1
-        if _storage._known != rhs_storage._known {return false}
-        if _storage._facts != rhs_storage._facts {return false}
-        if _storage._exposures != rhs_storage._exposures {return false}
-        if _storage._situation != rhs_storage._situation {return false}
-        return true
-      }
-      if !storagesAreEqual {return false}
-    }
+    if lhs.known != rhs.known {return false}
+    if lhs._facts != rhs._facts {return false}
+    if lhs.exposures != rhs.exposures {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

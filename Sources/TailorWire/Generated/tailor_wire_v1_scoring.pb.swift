@@ -289,6 +289,17 @@ public nonisolated struct WireScoreRequest: @unchecked Sendable {
     set {_uniqueStorage()._mix = newValue}
   }
 
+  /// A decision's facts, asked of one member holding `user`'s partition alongside its
+  /// scoring (in that member's own part of the request): answered in ScoreResponse.facts.
+  public var facts: WireFactsRequest {
+    get {_storage._facts ?? WireFactsRequest()}
+    set {_uniqueStorage()._facts = newValue}
+  }
+  /// Returns true if `facts` has been explicitly set.
+  public var hasFacts: Bool {_storage._facts != nil}
+  /// Clears the value of `facts`. Subsequent reads from it will return its default value.
+  public mutating func clearFacts() {_uniqueStorage()._facts = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -369,9 +380,21 @@ public nonisolated struct WireScoreResponse: Sendable {
   /// should send the situation instead.
   public var situationUnavailable: Bool = false
 
+  /// Present when the request asked for facts and this member holds the shopper's partition.
+  public var facts: WireFactsResponse {
+    get {_facts ?? WireFactsResponse()}
+    set {_facts = newValue}
+  }
+  /// Returns true if `facts` has been explicitly set.
+  public var hasFacts: Bool {self._facts != nil}
+  /// Clears the value of `facts`. Subsequent reads from it will return its default value.
+  public mutating func clearFacts() {self._facts = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
+
+  fileprivate var _facts: WireFactsResponse? = nil
 }
 
 /// GET /internal/status: what the node holds, for GET /v1/cluster.
@@ -741,7 +764,7 @@ nonisolated extension WireSituationContext: SwiftProtobuf.Message, SwiftProtobuf
 
 nonisolated extension WireScoreRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ScoreRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}partitions\0\u{1}situation\0\u{1}weights\0\u{1}k\0\u{1}filters\0\u{1}placement\0\u{3}now_millis\0\u{1}mix\0\u{1}user\0\u{1}context\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}partitions\0\u{1}situation\0\u{1}weights\0\u{1}k\0\u{1}filters\0\u{1}placement\0\u{3}now_millis\0\u{1}mix\0\u{1}user\0\u{1}context\0\u{1}facts\0")
 
   fileprivate class _StorageClass {
     var _partitions: [UInt32] = []
@@ -754,6 +777,7 @@ nonisolated extension WireScoreRequest: SwiftProtobuf.Message, SwiftProtobuf._Me
     var _placement: String = String()
     var _nowMillis: Int64 = 0
     var _mix: Bool = false
+    var _facts: WireFactsRequest? = nil
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -774,6 +798,7 @@ nonisolated extension WireScoreRequest: SwiftProtobuf.Message, SwiftProtobuf._Me
       _placement = source._placement
       _nowMillis = source._nowMillis
       _mix = source._mix
+      _facts = source._facts
     }
   }
 
@@ -802,6 +827,7 @@ nonisolated extension WireScoreRequest: SwiftProtobuf.Message, SwiftProtobuf._Me
         case 8: try { try decoder.decodeSingularBoolField(value: &_storage._mix) }()
         case 9: try { try decoder.decodeSingularStringField(value: &_storage._user) }()
         case 10: try { try decoder.decodeSingularMessageField(value: &_storage._context) }()
+        case 11: try { try decoder.decodeSingularMessageField(value: &_storage._facts) }()
         default: break
         }
       }
@@ -844,6 +870,9 @@ nonisolated extension WireScoreRequest: SwiftProtobuf.Message, SwiftProtobuf._Me
       try { if let v = _storage._context {
         try visitor.visitSingularMessageField(value: v, fieldNumber: 10)
       } }()
+      try { if let v = _storage._facts {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 11)
+      } }()
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -863,6 +892,7 @@ nonisolated extension WireScoreRequest: SwiftProtobuf.Message, SwiftProtobuf._Me
         if _storage._placement != rhs_storage._placement {return false}
         if _storage._nowMillis != rhs_storage._nowMillis {return false}
         if _storage._mix != rhs_storage._mix {return false}
+        if _storage._facts != rhs_storage._facts {return false}
         return true
       }
       if !storagesAreEqual {return false}
@@ -948,7 +978,7 @@ nonisolated extension WireCandidate: SwiftProtobuf.Message, SwiftProtobuf._Messa
 
 nonisolated extension WireScoreResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ScoreResponse"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}ranked\0\u{1}trending\0\u{1}discovery\0\u{1}answered\0\u{3}situation_unavailable\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}ranked\0\u{1}trending\0\u{1}discovery\0\u{1}answered\0\u{3}situation_unavailable\0\u{1}facts\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -961,12 +991,17 @@ nonisolated extension WireScoreResponse: SwiftProtobuf.Message, SwiftProtobuf._M
       case 3: try { try decoder.decodeRepeatedMessageField(value: &self.discovery) }()
       case 4: try { try decoder.decodeRepeatedUInt32Field(value: &self.answered) }()
       case 5: try { try decoder.decodeSingularBoolField(value: &self.situationUnavailable) }()
+      case 6: try { try decoder.decodeSingularMessageField(value: &self._facts) }()
       default: break
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
     if !self.ranked.isEmpty {
       try visitor.visitRepeatedMessageField(value: self.ranked, fieldNumber: 1)
     }
@@ -982,6 +1017,9 @@ nonisolated extension WireScoreResponse: SwiftProtobuf.Message, SwiftProtobuf._M
     if self.situationUnavailable != false {
       try visitor.visitSingularBoolField(value: self.situationUnavailable, fieldNumber: 5)
     }
+    try { if let v = self._facts {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -991,6 +1029,7 @@ nonisolated extension WireScoreResponse: SwiftProtobuf.Message, SwiftProtobuf._M
     if lhs.discovery != rhs.discovery {return false}
     if lhs.answered != rhs.answered {return false}
     if lhs.situationUnavailable != rhs.situationUnavailable {return false}
+    if lhs._facts != rhs._facts {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
