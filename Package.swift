@@ -283,6 +283,7 @@ let package = Package(
             dependencies: [
                 "TailorGateway",
                 "TailorOutcomes",
+                "TailorJourneys",
                 "TailorTrust",
                 "TailorCommands",
                 "TailorHTTP2",
