@@ -123,8 +123,15 @@ package struct ShopperEvent: Codable, Sendable, Hashable {
         }
         if type == .impression {
             if let query, !query.isEmpty { throw ValidationError(field: "\(field).query", problem: "an impression has no query") }
-        } else if type != .search && allProducts.isEmpty {
-            throw ValidationError(field: "\(field).product", problem: "a \(type.rawValue) event names a product (or products)")
+        } else if type != .search && allProducts.isEmpty && !(type == .click && recommendationId != nil) {
+            // A click on a decision's treatment (a banner, an offer) may name no product:
+            // its recommendationId (the decision's id) says what was clicked.
+            throw ValidationError(
+                field: "\(field).product",
+                problem: type == .click
+                    ? "a click event names a product (or products), or the recommendationId of what was clicked"
+                    : "a \(type.rawValue) event names a product (or products)"
+            )
         }
         if let query { try Check.text(query, "\(field).query", maxBytes: Limits.maximumQueryBytes) }
         if type == .search && (query ?? "").isEmpty && allProducts.isEmpty {

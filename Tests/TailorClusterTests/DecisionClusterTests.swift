@@ -187,6 +187,22 @@ extension ProcessSuites {
                 }
                 return impressions.reduce(0, +) >= 24
             }
+            // A click on the treatment (a banner: no product) names the decision and counts for its variant.
+            let clicked = try await Self.decide(a, "exp-click", ["evening_coupon"])
+            let clickedVariant = clicked.byPoint["evening_coupon"]?["variant"] as? String
+            let click = try await a.send(
+                .POST, "/v1/events",
+                json: #"{"events":[{"type":"click","user":"exp-click","recommendationId":"\#(clicked.byPoint["evening_coupon"]?["decisionId"] as? String ?? "")"}]}"#
+            )
+            #expect(click.status == 200, "\(Self.text(click.body))")
+            try await waitUntil("the experiment's results count the click on its variant") {
+                let (_, data) = try await a.get("/v1/experiments/coupon-test")
+                let results = Self.json(data)["results"] as? [String: Any]
+                let clicks = (results?["variants"] as? [[String: Any]] ?? []).filter { $0["name"] as? String == clickedVariant }.compactMap {
+                    (($0["metrics"] as? [String: Any])?["clicks"] as? NSNumber)?.intValue
+                }
+                return clicks.first == 1
+            }
         }
 
         private func waitUntil(_ what: String, _ condition: () async throws -> Bool) async throws {

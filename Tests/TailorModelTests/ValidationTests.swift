@@ -41,6 +41,13 @@ struct ValidationTests {
         #expect(field { try EventBatch(events: tooMany).validate(now: .now) } == "events")
     }
 
+    @Test("a click on a decision's treatment may name no product, only what was clicked; without either it is refused")
+    func clickWithoutProduct() {
+        #expect(field { try EventBatch(events: [ShopperEvent(type: .click, shopper: "u1", recommendationId: "AgAB")]).validate(now: .now) } == nil)
+        #expect(field { try EventBatch(events: [ShopperEvent(type: .click, shopper: "u1")]).validate(now: .now) } == "events[0].product")
+        #expect(field { try EventBatch(events: [ShopperEvent(type: .addToCart, shopper: "u1", recommendationId: "AgAB")]).validate(now: .now) } == "events[0].product")
+    }
+
     @Test("an event's time may be up to ten years back (imported history) and at most an hour ahead")
     func eventTime() {
         let now = Date()
