@@ -4,7 +4,7 @@ import Hummingbird
 import TailorModel
 import TailorWire
 
-/// What the routes of segments and decision points share: the id in the path, the
+/// What the routes of experiments, segments and decision points share: the id in the path, the
 /// write to every node, and the view's register fields.
 extension GatewayService {
     /// The `{id}` of the path, refused (400, field `id`) unless it is a ``ConfigID``.
@@ -35,7 +35,7 @@ struct RegisterFields: Encodable, Sendable {
     var id: String
     var version: Int64
     var updatedAt: Date
-    /// The key id that wrote it (`default` for a shipped default, `open` on a gateway without keys).
+    /// The key id that wrote it (`default` for a shipped default, `none (open mode)` on a gateway without keys).
     var updatedBy: String
     var storedOn: Int?
     var nodes: Int?

@@ -5,47 +5,33 @@ import TailorModel
 import TailorOutcomes
 import TailorWire
 
-/// An experiment as the API shows it: the definition's fields as `PUT` took them, and
-/// who wrote this version when; `GET /v1/experiments/{id}` adds the results.
+/// An experiment as the API shows it: the definition's fields as `PUT` took them, the
+/// register's (version, when, by whom), whether it runs now; `GET
+/// /v1/experiments/{id}` adds the results.
 struct ExperimentView: Encodable, Sendable {
-    var id: String
     var definition: ExperimentDefinition
+    var register: RegisterFields
     var running: Bool
-    var version: Int64
-    var updatedAt: Date
-    /// The key id that wrote it (`none (open mode)` on a gateway without keys).
-    var updatedBy: String
     var results: ExperimentResults?
     /// Whether every shopper partition answered for the results.
     var countsComplete: Bool?
-    var storedOn: Int?
-    var nodes: Int?
 
-    enum CodingKeys: String, CodingKey { case id, running, version, updatedAt, updatedBy, results, countsComplete, storedOn, nodes }
+    enum CodingKeys: String, CodingKey { case running, results, countsComplete }
 
     init(_ entry: ExperimentBook.Entry, now: Date = Date()) {
-        id = entry.record.id
         definition = entry.definition
+        register = RegisterFields(entry.record)
         running = entry.definition.isRunning(at: now)
-        version = entry.record.version
-        updatedAt = Date(timeIntervalSince1970: Double(entry.record.updatedMs) / 1000)
-        updatedBy = entry.record.updatedBy
     }
 
     func encode(to encoder: any Encoder) throws {
-        // The definition's fields first, beside the view's own: one flat object, the
-        // shape `PUT` takes.
+        // One flat object: the shape `PUT` takes plus the register's fields and the view's own.
         try definition.encode(to: encoder)
+        try register.encode(to: encoder)
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
         try container.encode(running, forKey: .running)
-        try container.encode(version, forKey: .version)
-        try container.encode(updatedAt, forKey: .updatedAt)
-        try container.encode(updatedBy, forKey: .updatedBy)
         try container.encodeIfPresent(results, forKey: .results)
         try container.encodeIfPresent(countsComplete, forKey: .countsComplete)
-        try container.encodeIfPresent(storedOn, forKey: .storedOn)
-        try container.encodeIfPresent(nodes, forKey: .nodes)
     }
 }
 
@@ -64,14 +50,12 @@ struct CounterfactualView: Encodable, Sendable {
 }
 
 extension GatewayService {
-    static let experimentIDPattern = "letters, digits, '.', '_' and '-', at most 64 (not '.' or '..')"
-
     func addExperimentRoutes(to routes: RouterGroup<GatewayRequestContext>) {
         routes.get("/v1/experiments") { _, _ in
             try JSONCoding.response(["experiments": self.experiments.entries.map { ExperimentView($0) }])
         }
         routes.put("/v1/experiments/{id}") { request, context in
-            let id = try Self.experimentID(context)
+            let id = try Self.configID(context, "an experiment")
             let definition = try await JSONCoding.decode(ExperimentDefinition.self, from: request)
             do throws(ValidationError) { try definition.validate() } catch { throw APIError(error) }
             if let other = self.experiments.overlapping(definition, except: id) {
@@ -82,22 +66,16 @@ extension GatewayService {
             }
             let isNew = self.experiments.entry(id: id) == nil
             let record = try self.experiments.put(id: id, definition: definition, by: context.caller?.keyID ?? "open")
-            let (stored, nodes) = await self.replicate(WireConfigState(experiments: [record]))
-            guard stored > 0 else {
-                throw APIError(
-                    status: .serviceUnavailable, field: nil,
-                    problem: "applied on this gateway, but no node stored it yet; retry (a PUT of the same body is safe)"
-                )
-            }
+            let (stored, nodes) = try await self.store(record, .experiment)
             guard let entry = self.experiments.entry(id: id) else {
                 throw APIError(status: .conflict, field: nil, problem: "a newer write of experiment '\(id)' arrived meanwhile")
             }
             var view = ExperimentView(entry)
-            (view.storedOn, view.nodes) = (stored, nodes)
+            (view.register.storedOn, view.register.nodes) = (stored, nodes)
             return try JSONCoding.response(view, status: isNew ? .created : .ok)
         }
         routes.get("/v1/experiments/{id}") { _, context in
-            let id = try Self.experimentID(context)
+            let id = try Self.configID(context, "an experiment")
             guard let entry = self.experiments.entry(id: id) else { throw Self.noExperiment(id) }
             let snapshot = await self.readOutcomes(experimentsOnly: true)
             var view = ExperimentView(entry)
@@ -110,19 +88,13 @@ extension GatewayService {
             return try JSONCoding.response(view)
         }
         routes.delete("/v1/experiments/{id}") { _, context in
-            let id = try Self.experimentID(context)
+            let id = try Self.configID(context, "an experiment")
             guard let record = self.experiments.delete(id: id, by: context.caller?.keyID ?? "open") else { throw Self.noExperiment(id) }
-            let (stored, nodes) = await self.replicate(WireConfigState(experiments: [record]))
-            guard stored > 0 else {
-                throw APIError(
-                    status: .serviceUnavailable, field: nil,
-                    problem: "deleted on this gateway, but no node stored the deletion yet; retry to make sure every gateway learns it"
-                )
-            }
-            return try JSONCoding.response(ExperimentDeleted(id: id, deleted: true, storedOn: stored, nodes: nodes))
+            let (stored, nodes) = try await self.store(record, .experiment)
+            return try JSONCoding.response(DefinitionDeleted(id: id, deleted: true, storedOn: stored, nodes: nodes))
         }
         routes.get("/v1/experiments/{id}/counterfactual") { request, context in
-            let id = try Self.experimentID(context)
+            let id = try Self.configID(context, "an experiment")
             guard let entry = self.experiments.entry(id: id) else { throw Self.noExperiment(id) }
             let objective = try request.uri.queryParameters.get("objective").map { text in
                 guard let objective = Objective(rawValue: text) else {
@@ -154,28 +126,9 @@ extension GatewayService {
         }
     }
 
-    private static func experimentID(_ context: GatewayRequestContext) throws -> String {
-        let id = try context.parameters.require("id")
-        let allowed = id.utf8.allSatisfy { byte in
-            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a) || byte == 0x2e || byte == 0x5f || byte == 0x2d
-        }
-        // `.` and `..` are path segments clients and proxies resolve away.
-        guard !id.isEmpty, id.utf8.count <= 64, allowed, id != ".", id != ".." else {
-            throw APIError(status: .badRequest, field: "id", problem: "an experiment id has \(experimentIDPattern)")
-        }
-        return id
-    }
-
     private static func noExperiment(_ id: String) -> APIError {
         APIError(status: .notFound, field: "id", problem: "no experiment '\(id)'")
     }
-}
-
-struct ExperimentDeleted: Encodable, Sendable {
-    var id: String
-    var deleted: Bool
-    var storedOn: Int
-    var nodes: Int
 }
 
 
