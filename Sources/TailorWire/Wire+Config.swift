@@ -72,15 +72,11 @@ package struct ConfigRegisters: Sendable {
     package private(set) var keys: [String: WireKeyRecord] = [:]
     private var definitions: [DefinitionKind: [String: WireExperimentRecord]] = [:]
 
-    package init(keys: [WireKeyRecord] = [], experiments: [WireExperimentRecord] = []) {
-        _ = merge(WireConfigState(keys: keys, experiments: experiments))
-    }
+    package init() {}
 
     package init(_ state: WireConfigState) {
         _ = merge(state)
     }
-
-    package var experiments: [String: WireExperimentRecord] { definitions[.experiment] ?? [:] }
 
     /// The held registers of one kind, by id.
     package subscript(kind: DefinitionKind) -> [String: WireExperimentRecord] { definitions[kind] ?? [:] }
@@ -90,7 +86,7 @@ package struct ConfigRegisters: Sendable {
         keys.mergeRegister(record)
     }
 
-    package mutating func merge(_ record: WireExperimentRecord, kind: DefinitionKind = .experiment) -> Bool {
+    package mutating func merge(_ record: WireExperimentRecord, kind: DefinitionKind) -> Bool {
         definitions[kind, default: [:]].mergeRegister(record)
     }
 

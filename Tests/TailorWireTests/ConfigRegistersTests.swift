@@ -22,7 +22,7 @@ import TailorWire
         let changed = registers.merge(state)
         #expect(changed.experiments.count == 1 && changed.segments.count == 1 && changed.decisionPoints.count == 1)
         #expect(registers[.segment]["a"]?.version == 1)
-        #expect(registers.experiments["a"]?.version == 5)
+        #expect(registers[.experiment]["a"]?.version == 5)
         #expect(registers.state.decisionPoints.map(\.id) == ["hero"])
     }
 
