@@ -34,12 +34,9 @@ extension GatewayService {
         var placements = request.placements[...]
         var recommendations: [RecommendationResponse] = []
         var reading: ShopperFactsReading?
-        // When the first placement needs no segments before it is scored (no segment
-        // overrides recommendations, no experiment there keeps posteriors per segment),
-        // the facts ride on its scoring call to a member holding the shopper: one call fewer.
-        if personalization == .granted, let first = placements.first,
-            !experiments.needsSegment(placement: first, now: now), !live.contains(where: { $0.definition.recommendations != nil })
-        {
+        // When the first placement needs no segments before it is scored, the facts ride
+        // on its scoring call to a member holding the shopper: one call fewer.
+        if personalization == .granted, let first = placements.first, !needsSegments(first, live: live, now: now) {
             placements.removeFirst()
             let (answer, facts) = await recommend(request.recommendation(first), using: recommender, segments: [], facts: factsRequest)
             recommendations.append(answer)
@@ -95,14 +92,21 @@ extension GatewayService {
         )
     }
 
+    /// Whether a recommendation on `placement` needs the shopper's segments before it
+    /// is scored: a live segment overrides recommendations, or the placement's experiment
+    /// keeps posteriors per segment.
+    func needsSegments(_ placement: Placement, live: [LiveSegment], now: Date) -> Bool {
+        experiments.needsSegment(placement: placement, now: now) || live.contains { $0.definition.recommendations != nil }
+    }
+
     /// The live segments the request's shopper is in (in priority order), read only
-    /// when something needs them: a live segment with a recommendation override, or an
-    /// experiment with a `segment` context on the placement. Nil when nothing does, or
-    /// the shopper has not consented (nothing of theirs is read).
+    /// when something needs them (``needsSegments(_:live:now:)``). Nil when nothing
+    /// does, or the shopper has not consented (nothing of theirs is read).
     func segmentsIfNeeded(for request: RecommendationRequest, now: Date) async -> [LiveSegment]? {
         let live = liveSegments
-        let needed = experiments.needsSegment(placement: request.placement, now: now) || live.contains { $0.definition.recommendations != nil }
-        guard needed, configuration.consent.resolve(request.personalization) == .granted else { return nil }
+        guard needsSegments(request.placement, live: live, now: now), configuration.consent.resolve(request.personalization) == .granted else {
+            return nil
+        }
         let facts = Self.factsRequest(
             of: request.shopper, context: request.context, shownSince: 0, nowMillis: Int64(now.timeIntervalSince1970 * 1000)
         )

@@ -11,8 +11,4 @@ extension GatewayService {
         segments.entries.map { ($0.id, $0.definition, $0.prepared) }
     }
 
-    /// The live decision point `id`, or nil when there is none (or it was deleted).
-    package func decisionPoint(id: String) -> DecisionPointDefinition? {
-        decisionPoints.entry(id: id)?.definition
-    }
 }
