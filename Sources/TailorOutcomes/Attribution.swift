@@ -89,13 +89,12 @@ package enum Attribution {
         var outcomes: [String: Outcome] = [:]
         var clicks: [String: [Touch]] = [:]
         var views: [String: [Touch]] = [:]
-        // One recommendation however its id is spelled (base64 has spellings that read
-        // as the same bytes): keyed by when it was made and its nonce.
+        // One recommendation however its id is spelled (``RecommendationRef/canonicalKey``).
         var canonical: [String: String] = [:]
         func outcome(_ text: String) -> String? {
             if let id = canonical[text] { return id }
             guard let ref = RecommendationIDCodec.fields(ofID: text) else { return nil }
-            let id = String(ref.issuedMillis) + ":" + String(ref.nonce)
+            let id = ref.canonicalKey
             canonical[text] = id
             if outcomes[id] == nil { outcomes[id] = Outcome(ref: ref) }
             return id

@@ -75,8 +75,7 @@ package struct OutcomeLedger: Sendable {
                 refs[event.recommendationID] = .some(ref)
             }
             guard let ref, ref.isDecision else { continue }
-            // One decision however its id is spelled: when it was made and its nonce.
-            let key = String(ref.issuedMillis) + ":" + String(ref.nonce)
+            let key = ref.canonicalKey
             if let held = earliest[key], held.atMillis <= event.atMillis { continue }
             earliest[key] = Exposure(point: ref.point, treatment: ref.variant, atMillis: event.atMillis)
         }

@@ -59,6 +59,10 @@ package struct RecommendationRef: Sendable, Hashable {
     /// Whether this names a decision (a point's treatment) rather than a recommendation.
     package var isDecision: Bool { !point.isEmpty }
 
+    /// One recommendation or decision however its id is spelled (base64 has spellings
+    /// that read as the same bytes): when it was made and its nonce.
+    package var canonicalKey: String { String(issuedMillis) + ":" + String(nonce) }
+
     /// The cell this recommendation's outcomes count in: a decision's in its point's
     /// placement column (point ids never spell a placement).
     package var cell: CellKey {
