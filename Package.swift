@@ -198,6 +198,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            // The console's pages and the storefront snippet, served as files (no build step).
+            resources: [.copy("Web")],
             swiftSettings: upcoming
         ),
         .target(

@@ -71,6 +71,7 @@ package final class GatewayService: Service, Sendable {
         router.add(middleware: JSONErrorMiddleware())
         // Per endpoint, method and status: requests, errors and latency (http_server_*).
         router.add(middleware: MetricsMiddleware())
+        WebFiles.add(to: router, logger: logger)
         addRoutes(to: router)
         let onListening = self.onListening
         let app = Application(

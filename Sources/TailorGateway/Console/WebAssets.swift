@@ -1,0 +1,30 @@
+import Foundation
+
+/// Where the files the gateway serves as they are come from: its own pages (the
+/// console, the storefront snippet) in the package's `Web` resource folder, and the
+/// browser libraries the console uses from Debian's packages (`libjs-bootstrap5`,
+/// `libjs-chart.js`), installed under `/usr/share/javascript`.
+package enum WebAssets {
+    /// The `Web` folder: `console/` (served at `/console/`) and `sdk/` (at `/sdk/`).
+    /// It sits next to the `tailor` binary in `tailor_TailorGateway.resources` (the
+    /// image copies it there), or in the build folder when run from a checkout.
+    package static var root: String {
+        Bundle.module.resourceURL?.appendingPathComponent("Web").path ?? Bundle.module.bundlePath + "/Web"
+    }
+
+    /// Debian's folder of browser libraries, served at `/vendor/`.
+    package static let debianJavaScript = "/usr/share/javascript"
+
+    /// The libraries the console loads, by the path it asks for under `/vendor/`, and
+    /// the Debian package that provides each: `/readyz` does not wait for them, but the
+    /// gateway logs at start which are missing.
+    package static let consoleLibraries: [(path: String, package: String)] = [
+        ("bootstrap5/css/bootstrap.min.css", "libjs-bootstrap5"),
+        ("chart.js/chart.min.js", "libjs-chart.js"),
+    ]
+
+    /// The console libraries missing from `directory`, with their packages.
+    package static func missingLibraries(in directory: String = debianJavaScript) -> [(path: String, package: String)] {
+        consoleLibraries.filter { !FileManager.default.fileExists(atPath: directory + "/" + $0.path) }
+    }
+}
