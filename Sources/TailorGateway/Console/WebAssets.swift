@@ -8,9 +8,14 @@ package enum WebAssets {
     /// The `Web` folder: `console/` (served at `/console/`) and `sdk/` (at `/sdk/`).
     /// It sits next to the `tailor` binary in `tailor_TailorGateway.resources` (the
     /// image copies it there), or in the build folder when run from a checkout.
-    package static var root: String {
-        Bundle.module.resourceURL?.appendingPathComponent("Web").path ?? Bundle.module.bundlePath + "/Web"
-    }
+    package static let root: String = {
+        // Next to the running binary first (the image, a copied release build): asking
+        // `Bundle.module` when the folder is in neither of its places stops the process.
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        let beside = executable.deletingLastPathComponent().appendingPathComponent("tailor_TailorGateway.resources/Web").path
+        if FileManager.default.fileExists(atPath: beside) { return beside }
+        return (Bundle.module.resourceURL ?? Bundle.module.bundleURL).appendingPathComponent("Web").path
+    }()
 
     /// Debian's folder of browser libraries, served at `/vendor/`.
     package static let debianJavaScript = "/usr/share/javascript"
