@@ -2,6 +2,7 @@ import ArgumentParser
 import TailorGateway
 import TailorModel
 import TailorMembership
+import TailorSettings
 
 /// How a member serving the public API serves it: `tailor gateway`, and `tailor node
 /// --public-listen` (a node that coordinates requests itself).
@@ -27,11 +28,17 @@ struct PublicAPIOptions: ParsableArguments {
     @Option(help: "What a request without a personalization field means: assumed (consent granted) or required (denied: nothing stored against the shopper, answers not personalised).")
     var consent: ConsentPolicy = .assumed
 
+    @Option(help: "How long this member keeps each recommendation's decision trace in memory (GET /v1/recommendations/{id}/trace; at most 10,000 traces, the oldest dropped first), e.g. 1h or 10m; 0 traces nothing.")
+    var traceRetention = "1h"
+
     func validate(replicas: Int) throws {
         if let writeQuorum, !(1...replicas).contains(writeQuorum) {
             throw ValidationError("--write-quorum must be between 1 and --replicas (\(replicas))")
         }
         guard (1...60_000).contains(deadlineMs) else { throw ValidationError("--deadline-ms must be between 1 and 60000") }
+        guard traceRetention == "0" || DurationText.parse(traceRetention).map({ $0 <= .seconds(7 * 86_400) }) == true else {
+            throw ValidationError("--trace-retention: '\(traceRetention)' is not 0 or a duration of at most 7d (1h, 10m)")
+        }
         for (flag, value) in [("--rate-limit-public", rateLimitPublic), ("--rate-limit-private", rateLimitPrivate), ("--rate-limit-admin", rateLimitAdmin)]
         where !(value.isFinite && value > 0 && value <= 1_000_000) {
             throw ValidationError("\(flag) must be a number of requests per second between 0 and 1000000")
@@ -66,6 +73,7 @@ struct PublicAPIOptions: ParsableArguments {
         configuration.advertiseHost = cluster.advertiseHost
         configuration.seeds = try cluster.parsedSeeds()
         configuration.consent = consent
+        configuration.traceRetention = traceRetention == "0" ? .zero : DurationText.parse(traceRetention) ?? GatewayConfiguration.defaultTraceRetention
         return configuration
     }
 }

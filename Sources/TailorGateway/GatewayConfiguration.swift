@@ -39,6 +39,9 @@ package struct GatewayConfiguration: Sendable {
     /// What a request without `personalization` means: consent assumed (granted) or
     /// required (denied).
     package var consent: ConsentPolicy = .assumed
+    /// How long the gateway keeps each recommendation's decision trace in memory
+    /// (`GET /v1/recommendations/{id}/trace`); zero traces nothing.
+    package var traceRetention: Duration = Self.defaultTraceRetention
     /// Nodes in this process (`tailor node --public-listen`): calls to them run through
     /// their routers without a socket.
     package var inProcess: InProcessServers?
@@ -49,6 +52,7 @@ package struct GatewayConfiguration: Sendable {
     package var access: AccessMode
 
     package static let defaultRecommendationDeadline: Duration = .milliseconds(250)
+    package static let defaultTraceRetention: Duration = .seconds(3_600)
 
     package init(
         listen: Endpoint, members: [MemberAddress], partitionCount: Int = 32, replicationFactor: Int = 2,

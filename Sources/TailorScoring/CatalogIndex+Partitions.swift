@@ -112,6 +112,7 @@ extension CatalogIndex {
         }
         countByPartition[key] = nil
         headsByPartition[key] = nil
+        headKinds[key] = nil
         appliedEvents[key] = nil
         headsRowCount = -1
     }

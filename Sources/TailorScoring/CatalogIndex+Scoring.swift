@@ -55,15 +55,18 @@ extension CatalogIndex {
             for code in prepared.candidates {
                 // Marking visited rows keeps a repeated candidate from appearing twice.
                 guard let row = mark(code: code, in: &scratch) else { continue }
+                scratch.rows[row].selectedBy = .named
                 kernel.offer(row: row, scratch: &scratch)
             }
         }
         let situation = query.situation
-        return ScoringResult(
+        var result = ScoringResult(
             ranked: candidates(scratch.ranked, situation: situation, scratch: scratch, minimumScore: query.minimumScore),
             trending: candidates(scratch.trending, situation: situation, scratch: scratch),
             discovery: candidates(scratch.discovery, situation: situation, scratch: scratch)
         )
+        if query.trace { result.trace = trace(of: result, prepared, kernel: kernel, scratch: scratch) }
+        return result
     }
 
     /// Marks a product's row as excluded or visited; returns the row if it was not marked yet.
@@ -126,26 +129,31 @@ extension CatalogIndex {
         func counted(_ row: Int32) -> Bool {
             partitions?.contains(numbers[Int(row)].partition) ?? true
         }
-        func take(_ row: Int32) {
+        func take(_ row: Int32, _ via: CandidateSelection) {
             let index = Int(row)
             guard !scratch.rows[index].marked, counted(row) else { return }
             scratch.rows[index].marked = true
+            scratch.rows[index].selectedBy = via
             scratch.markedRows.append(row)
             scratch.candidateRows.append(row)
         }
-        for row in scratch.touched { take(row) }
+        for row in scratch.touched { take(row, .cooccurrence) }
         for (partition, rows) in rowsByPartition where partitions?.contains(partition) ?? true {
             if rows.count <= Self.fullScanRows {
-                for row in rows { take(row) }
+                for row in rows { take(row, .wholePartition) }
             } else {
-                for row in headsByPartition[partition] ?? [] where Int(row) < ids.count { take(row) }
+                let heads = headsByPartition[partition] ?? []
+                let kinds = headKinds[partition] ?? []
+                for (position, row) in heads.enumerated() where Int(row) < ids.count {
+                    take(row, position < kinds.count ? kinds[position] : .popularityHead)
+                }
             }
         }
         /// The first `categoryHeadSize` rows of each counted partition's segment of `rows`.
-        func takeHeads(of rows: [Int32], segments: [Segment], where include: (Int32) -> Bool) {
+        func takeHeads(of rows: [Int32], segments: [Segment], via: CandidateSelection, where include: (Int32) -> Bool) {
             for segment in segments where partitions?.contains(segment.partition) ?? true {
                 let end = min(Int(segment.end), Int(segment.start) + Self.categoryHeadSize)
-                for row in rows[Int(segment.start)..<end] where include(row) { take(row) }
+                for row in rows[Int(segment.start)..<end] where include(row) { take(row, via) }
             }
         }
         let filtered = prepared.query.filters.category != nil
@@ -154,12 +162,12 @@ extension CatalogIndex {
             // affinity, the category's most popular ones (kept first by refreshHeads).
             let rows = rowsByCategory[Int(code)]
             if filtered {
-                for row in rows where numbers[Int(row)].leafCategory == code { take(row) }
+                for row in rows where numbers[Int(row)].leafCategory == code { take(row, .category) }
             } else if Int(code) < categorySegments.count {
-                takeHeads(of: rows, segments: categorySegments[Int(code)]) { numbers[Int($0)].leafCategory == code }
+                takeHeads(of: rows, segments: categorySegments[Int(code)], via: .category) { numbers[Int($0)].leafCategory == code }
             } else {
                 // Not ordered yet (no refresh since the category appeared): its first rows.
-                for row in rows.prefix(Self.categoryHeadSize) where numbers[Int(row)].leafCategory == code { take(row) }
+                for row in rows.prefix(Self.categoryHeadSize) where numbers[Int(row)].leafCategory == code { take(row, .category) }
             }
         }
         // The most popular products sharing the shopper's heaviest features: what
@@ -167,9 +175,9 @@ extension CatalogIndex {
         for code in prepared.selectedFeatures {
             guard let rows = rowsByFeature[code] else { continue }
             if let segments = featureSegments[code] {
-                takeHeads(of: rows, segments: segments) { _ in true }
+                takeHeads(of: rows, segments: segments, via: .feature) { _ in true }
             } else {
-                for row in rows.prefix(Self.categoryHeadSize) { take(row) }
+                for row in rows.prefix(Self.categoryHeadSize) { take(row, .feature) }
             }
         }
     }
@@ -206,6 +214,7 @@ extension CatalogIndex {
             a.key > b.key || (a.key == b.key && a.row < b.row)
         }
         headsByPartition.removeAll(keepingCapacity: true)
+        headKinds.removeAll(keepingCapacity: true)
         for (partition, rows) in rowsByPartition {
             let living = rows.filter { numbers[Int($0)].alive }
             func top(by key: (RowNumbers) -> Double) -> [Int32] {
@@ -215,9 +224,15 @@ extension CatalogIndex {
                     .map(\.row)
             }
             var seen = Set<Int32>()
-            headsByPartition[partition] = (top { $0.popularitySlots } + top { $0.trendSlots / ($0.popularitySlots + 1) }
-                + top { Double($0.marginShare) } + top { Double(max($0.stock, 0)) / ($0.popularitySlots + 1) })
-                .filter { seen.insert($0).inserted }
+            // Each head with the list that made it one (the first, for a row in several).
+            let heads = ([(top { $0.popularitySlots }, CandidateSelection.popularityHead),
+                          (top { $0.trendSlots / ($0.popularitySlots + 1) }, .trendingHead),
+                          (top { Double($0.marginShare) }, .marginHead),
+                          (top { Double(max($0.stock, 0)) / ($0.popularitySlots + 1) }, .stockHead)] as [([Int32], CandidateSelection)])
+                .flatMap { rows, kind in rows.map { ($0, kind) } }
+                .filter { seen.insert($0.0).inserted }
+            headsByPartition[partition] = heads.map(\.0)
+            headKinds[partition] = heads.map(\.1)
         }
         // By partition, then most popular first: each partition's rows one segment.
         func byPopularity(_ rows: [Int32]) -> [Int32] {

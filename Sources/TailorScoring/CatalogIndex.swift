@@ -75,6 +75,8 @@ package struct CatalogIndex: Sendable {
     /// overstocked rows, the candidates every request counting it considers besides
     /// the situation's own (see ``refreshHeads(nowMillis:)``).
     var headsByPartition: [Int32: [Int32]] = [:]
+    /// Per partition, which list made each of its heads one (a decision trace's origin).
+    var headKinds: [Int32: [CandidateSelection]] = [:]
     /// Each partition's rows, in row order (dead ones included until a purge).
     var rowsByPartition: [Int32: [Int32]] = [:]
     /// Living products per partition.

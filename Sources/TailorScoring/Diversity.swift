@@ -31,12 +31,32 @@ package enum Diversity {
         policy: DiversityPolicy
     ) -> [ScoredCandidate] {
         guard k > 0 else { return [] }
+        return pick(ranked: ranked, trending: trending, discovery: discovery, k: k, policy: policy, tracing: false).answer
+    }
+
+    /// ``select(ranked:trending:discovery:k:policy:)`` and what it decided, for a decision trace.
+    package static func explain(
+        ranked: [ScoredCandidate], trending: [ScoredCandidate], discovery: [ScoredCandidate], k: Int,
+        policy: DiversityPolicy
+    ) -> DiversityOutcome {
+        guard k > 0 else { return DiversityOutcome(answer: [], trendingSlots: [], discoverySlots: [], capped: []) }
+        let picker = pick(ranked: ranked, trending: trending, discovery: discovery, k: k, policy: policy, tracing: true)
+        return DiversityOutcome(
+            answer: picker.answer, trendingSlots: Set((picker.parts[.trending] ?? []).map(\.product)),
+            discoverySlots: Set((picker.parts[.discovery] ?? []).map(\.product)), capped: picker.capped
+        )
+    }
+
+    private static func pick(
+        ranked: [ScoredCandidate], trending: [ScoredCandidate], discovery: [ScoredCandidate], k: Int,
+        policy: DiversityPolicy, tracing: Bool
+    ) -> Picker {
         // The epsilon keeps 0.6 × 5 at 3 when binary floating point makes it 3.0000000001.
-        var picker = Picker(cap: max(1, Int((policy.maxCategoryShare * Double(k) - 1e-9).rounded(.up))))
+        var picker = Picker(cap: max(1, Int((policy.maxCategoryShare * Double(k) - 1e-9).rounded(.up))), tracing: tracing)
         guard policy.mix else {
             picker.take(from: ranked, upTo: k, into: .predicted)
             picker.relax(from: [ranked], total: k)
-            return picker.answer
+            return picker
         }
         let trendingQuota = Int((trendingShare * Double(k)).rounded(.toNearestOrAwayFromZero))
         let discoveryQuota = Int((discoveryShare * Double(k)).rounded(.toNearestOrAwayFromZero))
@@ -49,8 +69,18 @@ package enum Diversity {
         picker.take(from: trending, upTo: k - picker.count, into: .trending)
         picker.take(from: discovery, upTo: k - picker.count, into: .discovery)
         picker.relax(from: [ranked, trending, discovery], total: k)
-        return picker.answer
+        return picker
     }
+}
+
+/// What ``Diversity/explain(ranked:trending:discovery:k:policy:)`` decided.
+package struct DiversityOutcome: Sendable {
+    package var answer: [ScoredCandidate]
+    /// The products shown in the mix's trending and discovery slots.
+    package var trendingSlots: Set<String>
+    package var discoverySlots: Set<String>
+    /// Products the category cap passed over at least once.
+    package var capped: Set<String>
 }
 
 /// The state of one selection.
@@ -61,8 +91,14 @@ private struct Picker {
     var parts: [Part: [ScoredCandidate]] = [:]
     var chosen = Set<String>()
     var perCategory: [String: Int] = [:]
+    /// Whether to note the products the cap passes over (``capped``).
+    let tracing: Bool
+    var capped = Set<String>()
 
-    init(cap: Int) { self.cap = cap }
+    init(cap: Int, tracing: Bool = false) {
+        self.cap = cap
+        self.tracing = tracing
+    }
 
     var count: Int { chosen.count }
 
@@ -74,7 +110,11 @@ private struct Picker {
     mutating func take(from list: [ScoredCandidate], upTo limit: Int, into part: Part) {
         var taken = 0
         for candidate in list where taken < limit {
-            guard !chosen.contains(candidate.product), perCategory[candidate.category, default: 0] < cap else { continue }
+            guard !chosen.contains(candidate.product) else { continue }
+            guard perCategory[candidate.category, default: 0] < cap else {
+                if tracing { capped.insert(candidate.product) }
+                continue
+            }
             add(candidate, to: part)
             taken += 1
         }

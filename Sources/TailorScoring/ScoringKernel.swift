@@ -63,19 +63,52 @@ struct ScoringKernel {
         discoverySalt = UInt64(bitPattern: query.nowMillis / 86_400_000)
     }
 
+    /// What the filters say of a row: let through (with its category's affinities), or why not.
+    enum Admission {
+        case admitted(category: (affinity: Float, ancestor: Float, allowed: Bool))
+        case outOfStock, belowMinimumPrice, aboveMaximumPrice, outsideCategory
+    }
+
+    @inline(__always)
+    func admission(_ numbers: RowNumbers) -> Admission {
+        if inStockOnly && numbers.stock == 0 { return .outOfStock }
+        let price = numbers.price
+        if let minPrice = filters.minPrice, price < minPrice { return .belowMinimumPrice }
+        if let maxPrice = filters.maxPrice, price > maxPrice { return .aboveMaximumPrice }
+        let leaf = Int(numbers.leafCategory)
+        let category = prepared.category(leaf)
+        if leaf >= 0, !category.allowed { return .outsideCategory }
+        if leaf < 0, filters.category != nil { return .outsideCategory }
+        return .admitted(category: category)
+    }
+
     func offer(row: Int, scratch: inout ScoringScratch) {
         let numbers = self.numbers[row]
         guard numbers.alive, partitions?.contains(numbers.partition) ?? true else { return }
-        let stock = numbers.stock
-        if inStockOnly && stock == 0 { return }
-        let price = numbers.price
-        if let minPrice = filters.minPrice, price < minPrice { return }
-        if let maxPrice = filters.maxPrice, price > maxPrice { return }
-        let leaf = Int(numbers.leafCategory)
-        let category = prepared.category(leaf)
-        if leaf >= 0, !category.allowed { return }
-        if leaf < 0, filters.category != nil { return }
+        guard case .admitted(let category) = admission(numbers) else { return }
+        let (raw, weighted) = signals(row: row, numbers: numbers, category: category, scratch: scratch)
+        let score = weighted.total
+        if !(score < minimumScore) {
+            scratch.ranked.offer(TopK.Entry(key: score, row: Int32(row), score: score, signals: weighted), ids: ids)
+        }
+        guard mix else { return }
+        if raw.trending > 0 {
+            scratch.trending.offer(TopK.Entry(key: raw.trending, row: Int32(row), score: score, signals: weighted), ids: ids)
+        }
+        // Discovery: good products from outside what the shopper already likes.
+        let familiar = category.affinity > 0 || category.ancestor > 0
+        if !familiar || !hasAffinities, raw.collaborative == 0 {
+            let quality = 0.5 * raw.popularity + 0.3 * numbers.rating / 5 + 0.2 * jitter(row)
+            scratch.discovery.offer(TopK.Entry(key: quality, row: Int32(row), score: score, signals: weighted), ids: ids)
+        }
+    }
 
+    /// The seven raw signals of a row and their weighted values.
+    @inline(__always)
+    func signals(
+        row: Int, numbers: RowNumbers, category: (affinity: Float, ancestor: Float, allowed: Bool), scratch: ScoringScratch
+    ) -> (raw: Signals, weighted: Signals) {
+        let stock = numbers.stock
         let popularity = numbers.popularitySlots * popularityFactor
         var raw = Signals()
         raw.collaborative = collaborative(row: row, popularity: popularity, scratch: scratch)
@@ -94,20 +127,7 @@ struct ScoringKernel {
             inventory: raw.inventory * weights.inventory, margin: raw.margin * weights.margin,
             stockPressure: raw.stockPressure * weights.stockPressure
         )
-        let score = weighted.total
-        if !(score < minimumScore) {
-            scratch.ranked.offer(TopK.Entry(key: score, row: Int32(row), score: score, signals: weighted), ids: ids)
-        }
-        guard mix else { return }
-        if raw.trending > 0 {
-            scratch.trending.offer(TopK.Entry(key: raw.trending, row: Int32(row), score: score, signals: weighted), ids: ids)
-        }
-        // Discovery: good products from outside what the shopper already likes.
-        let familiar = category.affinity > 0 || category.ancestor > 0
-        if !familiar || !hasAffinities, raw.collaborative == 0 {
-            let quality = 0.5 * raw.popularity + 0.3 * numbers.rating / 5 + 0.2 * jitter(row)
-            scratch.discovery.offer(TopK.Entry(key: quality, row: Int32(row), score: score, signals: weighted), ids: ids)
-        }
+        return (raw, weighted)
     }
 
     /// Co-occurrence normalised by the product's own popularity (a product everyone

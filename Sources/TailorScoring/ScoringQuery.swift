@@ -20,6 +20,9 @@ package struct ScoringQuery: Sendable {
     /// Scores every product instead of the selected candidates: the reference
     /// `tailor-lab bench scoring` and the tests compare candidate selection against.
     package var scanAll = false
+    /// Also report where each returned product came from and the best candidates the
+    /// filters and exclusions removed (``ScoringResult/trace``): a decision trace.
+    package var trace = false
 
     package init(
         situation: Situation, weights: Signals, k: Int, filters: RecommendationFilters, placement: Placement,
@@ -43,11 +46,14 @@ package struct ScoringResult: Sendable {
     package var trending: [ScoredCandidate]
     /// The top k outside the shopper's usual categories (empty unless mix).
     package var discovery: [ScoredCandidate]
+    /// Set when the query asked for a trace.
+    package var trace: ScoringTrace?
 
-    package init(ranked: [ScoredCandidate], trending: [ScoredCandidate] = [], discovery: [ScoredCandidate] = []) {
+    package init(ranked: [ScoredCandidate], trending: [ScoredCandidate] = [], discovery: [ScoredCandidate] = [], trace: ScoringTrace? = nil) {
         self.ranked = ranked
         self.trending = trending
         self.discovery = discovery
+        self.trace = trace
     }
 }
 
@@ -64,6 +70,9 @@ package struct ScoringScratch: Sendable {
         var because: Int32 = -1
         /// Excluded by the situation (page product, cart, purchases) or already visited.
         var marked = false
+        /// How candidate selection took the row (``CandidateSelection``), for a trace;
+        /// in the record's padding, so it costs no memory.
+        var selectedBy = CandidateSelection.none
     }
 
     var rows: [Row] = []
@@ -91,7 +100,10 @@ package struct ScoringScratch: Sendable {
             rows[Int(row)].because = -1
         }
         touched.removeAll(keepingCapacity: true)
-        for row in markedRows { rows[Int(row)].marked = false }
+        for row in markedRows {
+            rows[Int(row)].marked = false
+            rows[Int(row)].selectedBy = .none
+        }
         markedRows.removeAll(keepingCapacity: true)
     }
 }

@@ -128,6 +128,7 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         case _ where path.hasPrefix("/v1/products/") && path.count > 13 && !path.dropFirst(13).contains("/"): ["GET", "DELETE"]
         case _ where isOneSegment(path, after: "/v1/keys/"), _ where isOneSegment(path, after: "/v1/users/"): ["DELETE"]
         case _ where path.hasSuffix("/export") && isOneSegment(String(path.dropLast(7)), after: "/v1/users/"): ["GET"]
+        case _ where path.hasSuffix("/trace") && isOneSegment(String(path.dropLast(6)), after: "/v1/recommendations/"): ["GET"]
         case _ where path.hasSuffix("/aliases") && isOneSegment(String(path.dropLast(8)), after: "/v1/users/"): ["POST"]
         case _ where path.hasSuffix("/segments") && isOneSegment(String(path.dropLast(9)), after: "/v1/shoppers/"): ["GET"]
         default: []

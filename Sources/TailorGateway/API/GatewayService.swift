@@ -43,6 +43,8 @@ package final class GatewayService: Service, Sendable {
     let decisionPoints: DefinitionBook<DecisionPointDefinition>
     /// Makes and checks `recommendationId`s (with the cluster secret).
     let recommendationIDs: RecommendationIDCodec
+    /// The decision traces of the recommendations this gateway answered lately.
+    let traces: TraceStore
 
     package init(
         configuration: GatewayConfiguration, logger: Logger = Logger(label: "tailor.gateway"),
@@ -57,6 +59,7 @@ package final class GatewayService: Service, Sendable {
         self.segments = DefinitionBook(writer: configuration.name, defaults: DefinitionBook.defaultRecords(DefaultSegments.definitions))
         self.decisionPoints = DefinitionBook(writer: configuration.name)
         self.recommendationIDs = RecommendationIDCodec(secret: configuration.trust.secret)
+        self.traces = TraceStore(retention: configuration.traceRetention)
         self.cluster = ClusterClient(
             members: configuration.members, partitionCount: configuration.partitionCount,
             replicationFactor: configuration.replicationFactor, client: HTTP2Client(logger: Logger(label: "tailor.gateway.http2"), inProcess: configuration.inProcess),
@@ -191,6 +194,7 @@ package final class GatewayService: Service, Sendable {
         addDecisionRoutes(storefront: storefront, shop: shop, recommender: recommender)
         addReportRoutes(to: shop)
         addKeyRoutes(to: admin)
+        addTraceRoutes(to: admin)
         for path in ["/v1/recommendations", "/v1/events", "/v1/decisions"] {
             router.on(RouterPath(path), method: .options) { request, _ in try self.preflight(request) }
         }

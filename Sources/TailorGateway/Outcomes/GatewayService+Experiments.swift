@@ -61,6 +61,7 @@ extension GatewayService {
         }
         var response: RecommendationResponse
         var factsAnswer: WireFactsResponse?
+        var trace: RecommendationTrace?
         if holdout {
             let took = ContinuousClock.now - started
             response = RecommendationResponse(
@@ -71,7 +72,7 @@ extension GatewayService {
             )
             response.personalized = false
         } else {
-            (response, factsAnswer) = await recommender.recommend(effective, readsHistory: readsHistory, facts: facts)
+            (response, factsAnswer, trace) = await recommender.recommend(effective, readsHistory: readsHistory, facts: facts, tracing: traces.isOn)
         }
         let ref = RecommendationRef(
             issuedMillis: Int64(now.timeIntervalSince1970 * 1000), nonce: UInt64.random(in: .min ... .max), placement: request.placement,
@@ -81,6 +82,7 @@ extension GatewayService {
         response.recommendationId = recommendationIDs.encode(ref)
         response.experiment = assigned?.experiment
         response.variant = assigned?.variant.name
+        recordTrace(trace, answer: response, ref: ref)
         return (response, factsAnswer)
     }
 

@@ -205,5 +205,7 @@ extension Recommender {
         gathered.ranked.append(response.ranked.map(\.model))
         gathered.trending.append(response.trending.map(\.model))
         gathered.discovery.append(response.discovery.map(\.model))
+        for origin in response.origins { gathered.origins[origin.product] = origin.model }
+        gathered.removed += response.removed.compactMap(\.model)
     }
 }

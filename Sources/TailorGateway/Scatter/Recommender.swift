@@ -34,6 +34,17 @@ struct Recommender: Sendable {
     func recommend(
         _ request: RecommendationRequest, readsHistory: Bool = true, facts: WireFactsRequest? = nil
     ) async -> (answer: RecommendationResponse, facts: WireFactsResponse?) {
+        let answer = await recommend(request, readsHistory: readsHistory, facts: facts, tracing: false)
+        return (answer.answer, answer.facts)
+    }
+
+    /// ``recommend(_:readsHistory:facts:)`` that, when `tracing`, also answers the
+    /// decision trace (``RecommendationTrace``; its id, time and experiment are the caller's
+    /// to fill): the nodes report origins and what they removed, and this gateway what
+    /// its inventory check, placement rule and diversity selection removed.
+    func recommend(
+        _ request: RecommendationRequest, readsHistory: Bool, facts: WireFactsRequest?, tracing: Bool
+    ) async -> (answer: RecommendationResponse, facts: WireFactsResponse?, trace: RecommendationTrace?) {
         let started = ContinuousClock.now
         let end = started + deadline
         let nowMillis = Int64(Date().timeIntervalSince1970 * 1000)
@@ -54,6 +65,7 @@ struct Recommender: Sendable {
         score.placement = request.placement.rawValue
         score.nowMillis = nowMillis
         score.mix = request.mix ?? false
+        score.trace = tracing
 
         var gathered = ScatterAnswers(count: cluster.shardMap.partitionCount)
         // Without consent the shopper's stored history is not read: the answer is an
@@ -100,17 +112,27 @@ struct Recommender: Sendable {
         let keep = { (candidate: ScoredCandidate) in
             candidate.score.isFinite && mirror.isRecommendable(candidate.product, requireStock: requireStock)
         }
-        var merged = CandidateMerge.merge(gathered.ranked, k: Int(score.k) * max(1, gathered.ranked.count)).filter(keep)
+        let pool = CandidateMerge.merge(gathered.ranked, k: Int(score.k) * max(1, gathered.ranked.count))
+        var merged = pool.filter(keep)
+        var traced = tracing ? TraceNotes(unavailable: pool.filter { !keep($0) && $0.score.isFinite }, ranks: merged) : nil
         if request.placement == .cartAddons || request.placement == .checkoutOffer {
             // Add-ons complement the cart: products of the cart's own leaf categories
             // (substitutes for what is already in it) come after the others.
             let cartCategories = Set(cart.map(\.category).filter { !$0.isEmpty })
             merged = merged.filter { !cartCategories.contains($0.category) } + merged.filter { cartCategories.contains($0.category) }
+            traced?.pushedBack = Set(merged.lazy.filter { cartCategories.contains($0.category) }.map(\.product))
         }
         let trending = CandidateMerge.merge(gathered.trending, k: k).filter(keep)
         let discovery = CandidateMerge.merge(gathered.discovery, k: k).filter(keep)
         let policy = DiversityPolicy(maxCategoryShare: DiversityPolicy.defaults.maxCategoryShare, mix: request.mix ?? false)
-        let chosen = Diversity.select(ranked: merged, trending: trending, discovery: discovery, k: k, policy: policy)
+        let chosen: [ScoredCandidate]
+        if traced != nil {
+            let outcome = Diversity.explain(ranked: merged, trending: trending, discovery: discovery, k: k, policy: policy)
+            traced?.diversity = outcome
+            chosen = outcome.answer
+        } else {
+            chosen = Diversity.select(ranked: merged, trending: trending, discovery: discovery, k: k, policy: policy)
+        }
         let items = chosen.enumerated().map { offset, candidate in
             let links = mirror.links(candidate.product)
             return RecommendedItem(
@@ -130,6 +152,7 @@ struct Recommender: Sendable {
         )
         let took = ContinuousClock.now - started
         GatewayMetrics.recommendationDuration[request.placement]?.record(duration: took)
+        GatewayMetrics.traffic.countRecommendation(took: took, degraded: !reasons.isEmpty)
         if let answers = GatewayMetrics.recommendations[request.placement] { (reasons.isEmpty ? answers.full : answers.degraded).increment() }
         var response = RecommendationResponse(
             items: items, coverage: coverage, placement: request.placement, strategy: request.resolvedStrategy,
@@ -137,7 +160,14 @@ struct Recommender: Sendable {
             personalization: personalization
         )
         response.personalized = personalized
-        return (response, gathered.facts)
+        let trace = traced.map { notes in
+            RecommendationTrace.assemble(
+                request: request, weights: score.weights.model, answer: response, pool: merged, notes: notes,
+                origins: gathered.origins, nodeRemoved: gathered.removed,
+                isDeleted: { !mirror.isRecommendable($0, requireStock: false) }
+            )
+        }
+        return (response, gathered.facts, trace)
     }
 
     /// Asks the replicas of the shopper's partition in turn, each for an equal share of
@@ -167,6 +197,9 @@ struct Recommender: Sendable {
         var failures: [String: String] = [:]
         /// A decision's facts, when a member answered them with its scoring.
         var facts: WireFactsResponse?
+        /// A traced request's origins, by product, and what the nodes removed.
+        var origins: [String: CandidateOrigin] = [:]
+        var removed: [RemovedCandidate] = []
 
         init(count: Int) {
             pending = Set(0..<count)

@@ -58,10 +58,11 @@ extension NodeHandlers {
             }
             situation = SituationBuilder.merge(profile: profile ?? Situation(), context: request.context.model(placement: placement))
         }
-        let query = ScoringQuery(
+        var query = ScoringQuery(
             situation: situation, weights: request.weights.model, k: Int(request.k),
             filters: request.filters.model, placement: placement, nowMillis: request.nowMillis, mix: request.mix
         )
+        query.trace = request.trace
         // One call to the node index for every partition asked. A replica still awaiting
         // hand-off would answer from partial data: left unanswered, so the gateway asks
         // another replica.
@@ -76,6 +77,32 @@ extension NodeHandlers {
         response.trending = merged.trending.map(WireCandidate.init)
         response.discovery = merged.discovery.map(WireCandidate.init)
         if let facts { response.facts = facts }
+        if let trace = merged.trace {
+            response.origins = trace.origins.map(WireCandidateOrigin.init)
+            response.removed = trace.removed.map(WireRemovedCandidate.init)
+        }
         return response
+    }
+}
+
+extension WireCandidateOrigin {
+    init(_ origin: CandidateOrigin) {
+        self.init()
+        product = origin.product
+        source = origin.source.rawValue
+        seeds = origin.seeds
+        attributes = origin.attributes
+    }
+}
+
+extension WireRemovedCandidate {
+    init(_ removed: RemovedCandidate) {
+        self.init()
+        product = removed.product
+        title = removed.title
+        score = removed.score
+        signals = WireSignals(removed.signals)
+        removedBy = removed.reason.rawValue
+        detail = removed.detail
     }
 }

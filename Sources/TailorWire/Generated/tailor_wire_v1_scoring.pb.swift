@@ -300,6 +300,13 @@ public nonisolated struct WireScoreRequest: @unchecked Sendable {
   /// Clears the value of `facts`. Subsequent reads from it will return its default value.
   public mutating func clearFacts() {_uniqueStorage()._facts = nil}
 
+  /// Also answer where each returned product came from and the best candidates the
+  /// exclusions and filters removed (ScoreResponse.origins and .removed): a decision trace.
+  public var trace: Bool {
+    get {_storage._trace}
+    set {_uniqueStorage()._trace = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -390,11 +397,72 @@ public nonisolated struct WireScoreResponse: Sendable {
   /// Clears the value of `facts`. Subsequent reads from it will return its default value.
   public mutating func clearFacts() {self._facts = nil}
 
+  /// With ScoreRequest.trace: one per product returned in any list.
+  public var origins: [WireCandidateOrigin] = []
+
+  /// With ScoreRequest.trace: the best candidates removed before the top k, best first.
+  public var removed: [WireRemovedCandidate] = []
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
   fileprivate var _facts: WireFactsResponse? = nil
+}
+
+/// Where a returned product came from (TailorScoring's CandidateOrigin).
+public nonisolated struct WireCandidateOrigin: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var product: String = String()
+
+  /// cooccurrence, popularity, trending, margin, stock, category, attributes, catalog, candidates.
+  public var source: String = String()
+
+  /// The situation's items whose co-occurrence reached it, largest share first.
+  public var seeds: [String] = []
+
+  /// Its attributes and tags the shopper has an affinity for, heaviest first.
+  public var attributes: [String] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// A candidate the node removed before its top k, and why (TailorScoring's RemovedCandidate).
+public nonisolated struct WireRemovedCandidate: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var product: String = String()
+
+  public var title: String = String()
+
+  public var score: Float = 0
+
+  public var signals: WireSignals {
+    get {_signals ?? WireSignals()}
+    set {_signals = newValue}
+  }
+  /// Returns true if `signals` has been explicitly set.
+  public var hasSignals: Bool {self._signals != nil}
+  /// Clears the value of `signals`. Subsequent reads from it will return its default value.
+  public mutating func clearSignals() {self._signals = nil}
+
+  /// out_of_stock, already_bought or filter.
+  public var removedBy: String = String()
+
+  public var detail: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _signals: WireSignals? = nil
 }
 
 /// GET /internal/status: what the node holds, for GET /v1/cluster.
@@ -764,7 +832,7 @@ nonisolated extension WireSituationContext: SwiftProtobuf.Message, SwiftProtobuf
 
 nonisolated extension WireScoreRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ScoreRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}partitions\0\u{1}situation\0\u{1}weights\0\u{1}k\0\u{1}filters\0\u{1}placement\0\u{3}now_millis\0\u{1}mix\0\u{1}user\0\u{1}context\0\u{1}facts\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}partitions\0\u{1}situation\0\u{1}weights\0\u{1}k\0\u{1}filters\0\u{1}placement\0\u{3}now_millis\0\u{1}mix\0\u{1}user\0\u{1}context\0\u{1}facts\0\u{1}trace\0")
 
   fileprivate class _StorageClass {
     var _partitions: [UInt32] = []
@@ -778,6 +846,7 @@ nonisolated extension WireScoreRequest: SwiftProtobuf.Message, SwiftProtobuf._Me
     var _nowMillis: Int64 = 0
     var _mix: Bool = false
     var _facts: WireFactsRequest? = nil
+    var _trace: Bool = false
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -799,6 +868,7 @@ nonisolated extension WireScoreRequest: SwiftProtobuf.Message, SwiftProtobuf._Me
       _nowMillis = source._nowMillis
       _mix = source._mix
       _facts = source._facts
+      _trace = source._trace
     }
   }
 
@@ -828,6 +898,7 @@ nonisolated extension WireScoreRequest: SwiftProtobuf.Message, SwiftProtobuf._Me
         case 9: try { try decoder.decodeSingularStringField(value: &_storage._user) }()
         case 10: try { try decoder.decodeSingularMessageField(value: &_storage._context) }()
         case 11: try { try decoder.decodeSingularMessageField(value: &_storage._facts) }()
+        case 12: try { try decoder.decodeSingularBoolField(value: &_storage._trace) }()
         default: break
         }
       }
@@ -873,6 +944,9 @@ nonisolated extension WireScoreRequest: SwiftProtobuf.Message, SwiftProtobuf._Me
       try { if let v = _storage._facts {
         try visitor.visitSingularMessageField(value: v, fieldNumber: 11)
       } }()
+      if _storage._trace != false {
+        try visitor.visitSingularBoolField(value: _storage._trace, fieldNumber: 12)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -893,6 +967,7 @@ nonisolated extension WireScoreRequest: SwiftProtobuf.Message, SwiftProtobuf._Me
         if _storage._nowMillis != rhs_storage._nowMillis {return false}
         if _storage._mix != rhs_storage._mix {return false}
         if _storage._facts != rhs_storage._facts {return false}
+        if _storage._trace != rhs_storage._trace {return false}
         return true
       }
       if !storagesAreEqual {return false}
@@ -978,7 +1053,7 @@ nonisolated extension WireCandidate: SwiftProtobuf.Message, SwiftProtobuf._Messa
 
 nonisolated extension WireScoreResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ScoreResponse"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}ranked\0\u{1}trending\0\u{1}discovery\0\u{1}answered\0\u{3}situation_unavailable\0\u{1}facts\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}ranked\0\u{1}trending\0\u{1}discovery\0\u{1}answered\0\u{3}situation_unavailable\0\u{1}facts\0\u{1}origins\0\u{1}removed\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -992,6 +1067,8 @@ nonisolated extension WireScoreResponse: SwiftProtobuf.Message, SwiftProtobuf._M
       case 4: try { try decoder.decodeRepeatedUInt32Field(value: &self.answered) }()
       case 5: try { try decoder.decodeSingularBoolField(value: &self.situationUnavailable) }()
       case 6: try { try decoder.decodeSingularMessageField(value: &self._facts) }()
+      case 7: try { try decoder.decodeRepeatedMessageField(value: &self.origins) }()
+      case 8: try { try decoder.decodeRepeatedMessageField(value: &self.removed) }()
       default: break
       }
     }
@@ -1020,6 +1097,12 @@ nonisolated extension WireScoreResponse: SwiftProtobuf.Message, SwiftProtobuf._M
     try { if let v = self._facts {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
     } }()
+    if !self.origins.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.origins, fieldNumber: 7)
+    }
+    if !self.removed.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.removed, fieldNumber: 8)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1030,6 +1113,112 @@ nonisolated extension WireScoreResponse: SwiftProtobuf.Message, SwiftProtobuf._M
     if lhs.answered != rhs.answered {return false}
     if lhs.situationUnavailable != rhs.situationUnavailable {return false}
     if lhs._facts != rhs._facts {return false}
+    if lhs.origins != rhs.origins {return false}
+    if lhs.removed != rhs.removed {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension WireCandidateOrigin: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CandidateOrigin"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}product\0\u{1}source\0\u{1}seeds\0\u{1}attributes\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.product) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.source) }()
+      case 3: try { try decoder.decodeRepeatedStringField(value: &self.seeds) }()
+      case 4: try { try decoder.decodeRepeatedStringField(value: &self.attributes) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.product.isEmpty {
+      try visitor.visitSingularStringField(value: self.product, fieldNumber: 1)
+    }
+    if !self.source.isEmpty {
+      try visitor.visitSingularStringField(value: self.source, fieldNumber: 2)
+    }
+    if !self.seeds.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.seeds, fieldNumber: 3)
+    }
+    if !self.attributes.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.attributes, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: WireCandidateOrigin, rhs: WireCandidateOrigin) -> Bool {
+    if lhs.product != rhs.product {return false}
+    if lhs.source != rhs.source {return false}
+    if lhs.seeds != rhs.seeds {return false}
+    if lhs.attributes != rhs.attributes {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension WireRemovedCandidate: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RemovedCandidate"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}product\0\u{1}title\0\u{1}score\0\u{1}signals\0\u{3}removed_by\0\u{1}detail\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.product) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.title) }()
+      case 3: try { try decoder.decodeSingularFloatField(value: &self.score) }()
+      case 4: try { try decoder.decodeSingularMessageField(value: &self._signals) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.removedBy) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.detail) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.product.isEmpty {
+      try visitor.visitSingularStringField(value: self.product, fieldNumber: 1)
+    }
+    if !self.title.isEmpty {
+      try visitor.visitSingularStringField(value: self.title, fieldNumber: 2)
+    }
+    if self.score.bitPattern != 0 {
+      try visitor.visitSingularFloatField(value: self.score, fieldNumber: 3)
+    }
+    try { if let v = self._signals {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+    } }()
+    if !self.removedBy.isEmpty {
+      try visitor.visitSingularStringField(value: self.removedBy, fieldNumber: 5)
+    }
+    if !self.detail.isEmpty {
+      try visitor.visitSingularStringField(value: self.detail, fieldNumber: 6)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: WireRemovedCandidate, rhs: WireRemovedCandidate) -> Bool {
+    if lhs.product != rhs.product {return false}
+    if lhs.title != rhs.title {return false}
+    if lhs.score != rhs.score {return false}
+    if lhs._signals != rhs._signals {return false}
+    if lhs.removedBy != rhs.removedBy {return false}
+    if lhs.detail != rhs.detail {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
