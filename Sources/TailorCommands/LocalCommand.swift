@@ -10,6 +10,7 @@ import UnixSignals
 import Synchronization
 import TailorGateway
 import TailorTrust
+import TailorDemo
 
 /// `tailor local`: a whole cluster on this machine, in one command.
 struct LocalCommand: AsyncParsableCommand {
@@ -90,6 +91,12 @@ struct LocalCommand: AsyncParsableCommand {
     @Option(help: "Require API keys, with this file's bootstrap admin key (at least 32 characters); a public and a private key are then made and printed. Without it the public API is open (development), with a warning.")
     var adminKeyFile: String?
 
+    @Option(help: "The demo storefront's port: the demo shop's website, personalised by tailor.js (default: --port + 100).")
+    var storefrontPort: Int?
+
+    @Flag(help: "Do not serve the demo storefront.")
+    var noStorefront = false
+
     @OptionGroup var settings: SettingsOptions
 
     func validate() throws {
@@ -99,6 +106,7 @@ struct LocalCommand: AsyncParsableCommand {
             throw ValidationError("--node-threads and --gateway-threads must be between \(counts.lowerBound) and \(counts.upperBound)")
         }
         guard (1...65_535).contains(port), (1...65_000).contains(nodePort) else { throw ValidationError("ports must be between 1 and 65535") }
+        if let storefrontPort, !(1...65_535).contains(storefrontPort) { throw ValidationError("--storefront-port must be between 1 and 65535") }
         if apiOnNodes, port + nodes - 1 > 65_535 { throw ValidationError("--port + --nodes - 1 must be at most 65535 with --api-on-nodes") }
         try NodeCommand.validateDemoSizes(shoppers: demoShoppers, products: demoProducts)
         guard ["process", "power"].contains(durability) else { throw ValidationError("--durability must be process or power") }
@@ -109,6 +117,21 @@ struct LocalCommand: AsyncParsableCommand {
             throw ValidationError("--write-quorum must be between 1 and --replicas (\(replicas))")
         }
         if adminKeyFile != nil { _ = try adminKey() }
+    }
+
+    /// The demo shop the nodes are seeded with, and the storefront shows.
+    var demoShop: DemoShop.Configuration {
+        var shop = demoSmall ? DemoShop.Configuration.small : .standard
+        if let demoShoppers { shop.shopperCount = demoShoppers }
+        if let demoProducts { shop.productCount = demoProducts }
+        return shop
+    }
+
+    /// The demo storefront, unless `--no-storefront` or `--no-demo` (an empty shop has nothing to show).
+    private func makeStorefront() -> DemoStorefront? {
+        guard !noDemo, !noStorefront else { return nil }
+        let storefrontPort = storefrontPort ?? (port + 100 <= 65_535 ? port + 100 : port - 100)
+        return DemoStorefront(shop: DemoShop(configuration: demoShop), host: host, port: storefrontPort, api: GatewayAddress(host: host, port: port))
     }
 
     /// The admin key in `--admin-key-file`, checked as the gateway will.
@@ -165,6 +188,7 @@ struct LocalCommand: AsyncParsableCommand {
             )
         }
 
+        let storefront = makeStorefront()
         let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
         let outcome = await withTaskGroup(of: Outcome.self) { group in
             group.addTask {
@@ -172,7 +196,13 @@ struct LocalCommand: AsyncParsableCommand {
                 return .signal("end of signals")
             }
             group.addTask { [children] in
-                await waitUntilReady(children: children, started: started, adminKey: adminKey)
+                await waitUntilReady(children: children, started: started, adminKey: adminKey, storefront: storefront)
+            }
+            if let storefront {
+                group.addTask {
+                    await storefront.run()
+                    return .ready
+                }
             }
             var outcome = await group.next()!
             if case .ready = outcome {
@@ -210,7 +240,7 @@ struct LocalCommand: AsyncParsableCommand {
     /// Polls the public API's `/readyz` (the gateway's, or with `--api-on-nodes` every
     /// node's) until it answers 200, then prints how to use the cluster and keeps
     /// watching the children (reporting one that exits).
-    private func waitUntilReady(children: MemberProcesses, started: ContinuousClock.Instant, adminKey: String?) async -> Outcome {
+    private func waitUntilReady(children: MemberProcesses, started: ContinuousClock.Instant, adminKey: String?, storefront: DemoStorefront?) async -> Outcome {
         var client = PublicAPIClient(gateway: GatewayAddress(host: host, port: port))
         client.timeout = .seconds(1)
         do {
@@ -233,12 +263,15 @@ struct LocalCommand: AsyncParsableCommand {
         var adminAuthorization = ""
         if let adminKey {
             do {
-                let made = try await LocalKeys.make(client: client.authorized(adminKey), storefrontOrigins: ["http://localhost:3000", url])
+                let origins = ["http://localhost:3000", url] + (storefront?.origins ?? [])
+                let made = try await LocalKeys.make(client: client.authorized(adminKey), storefrontOrigins: origins)
+                storefront?.use(publicKey: made.publicKey, privateKey: made.privateKey)
                 keysText = """
 
                       Keys (shown once; the admin key is in \(adminKeyFile ?? "")):
-                        public  (storefront, origins http://localhost:3000 and \(url)): \(made.publicKey)
-                        private (shop servers):                                      \(made.privateKey)
+                        public  (storefront pages): \(made.publicKey)
+                                 its origins: \(origins.joined(separator: ", "))
+                        private (shop servers):     \(made.privateKey)
                     """
                 authorization = " -H 'authorization: Bearer \(made.publicKey)'"
                 adminAuthorization = " -H \"authorization: Bearer $(cat \(adminKeyFile ?? ""))\""
@@ -246,11 +279,19 @@ struct LocalCommand: AsyncParsableCommand {
                 return .failed("could not make the local keys: \(error)")
             }
         }
+        var storefrontText = ""
+        if let storefront {
+            if let problem = await storefront.waitUntilListening() {
+                storefrontText = "\n  Demo storefront:           not started: could not listen on \(host):\(storefront.port) (\(problem)); see --storefront-port"
+            } else {
+                storefrontText = "\n  Demo storefront:           \(storefront.url)  (open it in a browser)"
+            }
+        }
         say("""
 
             Tailor is running: \(nodes) node(s)\(apiOnNodes ? " serving the public API" : " and a gateway"), ready in \(took.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1)))).
               \(apiOnNodes ? "Public JSON API:          " : "Gateway (public JSON API):") \(url)\(apiOnNodes && nodes > 1 ? " (and every node's: ports \(port)–\(port + nodes - 1))" : "")\(adminKey == nil ? "   (open: no keys needed, development only)" : "")
-              Cluster view:              curl -s\(adminAuthorization) \(url)/v1/cluster | head -c 600
+              Cluster view:              curl -s\(adminAuthorization) \(url)/v1/cluster | head -c 600\(storefrontText)
             \(keysText)
             Try a first recommendation:
               curl -s \(url)/v1/recommendations -H 'content-type: application/json'\(authorization) \\
