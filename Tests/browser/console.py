@@ -42,8 +42,9 @@ def wait_css(driver, selector: str, timeout: float = 10, what: str | None = None
 
 def click(driver, element):
     """Clicks `element` once scrolled to the middle of the window: at an edge, a sticky
-    header may cover it, and Chromium refuses a click that something else would get."""
-    driver.execute_script("arguments[0].scrollIntoView({block: 'center', inline: 'nearest'})", element)
+    header may cover it, and Chromium refuses a click that something else would get.
+    Instantly: Bootstrap's smooth scrolling would still be moving when the click lands."""
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center', inline: 'nearest', behavior: 'instant'})", element)
     element.click()
 
 

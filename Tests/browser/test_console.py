@@ -91,7 +91,8 @@ def test_weight_change_is_previewed_saved_and_seen_by_another_gateway(browser, c
     new = round(old + (top - old) * 0.8, 2)
     _set_weight(browser, weight, new)
 
-    click(browser, browser.find_element(By.CSS_SELECTOR, "#preview"))
+    # The Preview button is the preview form's submit (#preview-run); #preview holds the two answers.
+    click(browser, (css(browser, "#preview-run") or css(browser, "button#preview"))[0])
     after = wait_css(browser, "#preview-new [data-product]", what="#preview-new rendered no product")
     before = [e.get_attribute("data-product") for e in css(browser, "#preview-current [data-product]")]
     after = [e.get_attribute("data-product") for e in after]
@@ -124,8 +125,9 @@ def test_weight_change_is_previewed_saved_and_seen_by_another_gateway(browser, c
         logged_in(browser, cluster, node=2)
         open_page(browser, "strategies")
         form = wait_css(browser, f'form[data-placement="{placement}"]')[0]
-        history = browser.find_element(By.CSS_SELECTOR, f"#history-{placement}").text
-        assert str(saved["version"]) in history, f"#history-{placement} on gateway 3 does not name version {saved['version']}: {history!r}"
+        history = wait_css(browser, f"#history-{placement}")[0]
+        named = history.find_elements(By.CSS_SELECTOR, f'[data-version="{saved["version"]}"]') or str(saved["version"]) in history.text
+        assert named, f"#history-{placement} on gateway 3 does not name version {saved['version']}: {history.text!r}"
         shown = [float(f.get_attribute("value")) for f in form.find_elements(By.CSS_SELECTOR, 'input[data-weight="popularity"]')]
         assert any(abs(v - new) < 1e-3 for v in shown), f"gateway 3's {placement} form shows popularity {shown}, not {new}"
         shot(browser, "console-strategies-gateway3")
