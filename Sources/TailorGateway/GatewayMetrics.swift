@@ -26,4 +26,6 @@ enum GatewayMetrics {
     static let identityMerges = Counter(label: "tailor_identity_merges_total")
     /// Events copied into a known shopper's history by those merges (new copies only).
     static let eventsMerged = Counter(label: "tailor_events_merged_total")
+    /// The last minute of this gateway's traffic, per second (`GET /v1/cluster/traffic`).
+    static let traffic = TrafficMeter()
 }

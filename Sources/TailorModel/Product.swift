@@ -144,6 +144,9 @@ package struct ProductStatus: Codable, Sendable {
     /// The partition holding it and the members holding that partition.
     package var partition: Int
     package var replicas: [String]
+    /// The product's popularity and trend as the answering gateway's gossip counters read them.
+    package var popularity: Double?
+    package var trend: Double?
 
     package init(product: Product, stock: Int64?, stockVersion: Int64?, partition: Int, replicas: [String]) {
         self.product = product

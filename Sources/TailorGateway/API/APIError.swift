@@ -116,9 +116,9 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         switch path {
         case "/v1/events", "/v1/recommendations", "/v1/decisions", "/v1/integrations/segment", "/v1/integrations/rudderstack", "/v1/integrations/ga4":
             ["POST"]
-        case "/v1/products": ["PUT"]
+        case "/v1/products": ["GET", "PUT"]
         case "/v1/inventory": ["PUT"]
-        case "/v1/cluster", "/healthz", "/readyz", "/metrics": ["GET"]
+        case "/v1/cluster", "/v1/cluster/traffic", "/v1/categories", "/healthz", "/readyz", "/metrics": ["GET"]
         case "/v1/keys": ["GET", "POST"]
         case "/v1/experiments", "/v1/reports/recommendations", "/v1/segments", "/v1/decision-points": ["GET"]
         case _ where isOneSegment(path, after: "/v1/experiments/"), _ where isOneSegment(path, after: "/v1/segments/"),

@@ -74,6 +74,8 @@ package final class GatewayService: Service, Sendable {
         router.add(middleware: JSONErrorMiddleware())
         // Per endpoint, method and status: requests, errors and latency (http_server_*).
         router.add(middleware: MetricsMiddleware())
+        // Per second, the last minute: GET /v1/cluster/traffic.
+        router.add(middleware: TrafficMiddleware(meter: GatewayMetrics.traffic))
         WebFiles.add(to: router, logger: logger)
         addRoutes(to: router)
         let onListening = self.onListening
@@ -194,6 +196,7 @@ package final class GatewayService: Service, Sendable {
         addDecisionRoutes(storefront: storefront, shop: shop, recommender: recommender)
         addReportRoutes(to: shop)
         addKeyRoutes(to: admin)
+        addCatalogRoutes(to: shop, admin: admin)
         addTraceRoutes(to: admin)
         for path in ["/v1/recommendations", "/v1/events", "/v1/decisions"] {
             router.on(RouterPath(path), method: .options) { request, _ in try self.preflight(request) }
@@ -279,11 +282,13 @@ package final class GatewayService: Service, Sendable {
             throw APIError(status: .serviceUnavailable, field: nil, problem: "no replica of partition \(partition) answered (\(error))")
         }
         guard response.found else { throw APIError(status: .notFound, field: "id", problem: "no product '\(id)'") }
-        return ProductStatus(
+        var status = ProductStatus(
             product: response.product.model, stock: response.hasStock ? response.stock.quantity : nil,
             stockVersion: response.hasStock ? response.stock.version : nil, partition: partition,
             replicas: cluster.shardMap.replicas(of: partition)
         )
+        (status.popularity, status.trend) = counterReading(of: id)
+        return status
     }
 
     private func clusterStatus() async -> ClusterStatus {

@@ -90,6 +90,14 @@ final class CatalogMirror: InventoryReplica {
 
     var count: Int { state.withLock { $0.entries.values.count { !$0.deleted } } }
 
+    /// Every product the mirror has heard of, deleted ones and stock-only ones too
+    /// (``Entry/isLive`` tells them apart), for the console's search and category list.
+    /// A copy-on-write snapshot: taking it holds the lock only for a reference; the
+    /// next write after it pays for one copy of the table.
+    func snapshot() -> [String: Entry] {
+        state.withLock { $0.entries }
+    }
+
     /// A product as the nodes hold it (start-up and periodic refresh): not gossiped,
     /// every gateway reads the nodes itself.
     func merge(_ summary: ProductSummary) {

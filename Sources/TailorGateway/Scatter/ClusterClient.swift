@@ -228,6 +228,7 @@ final class ClusterClient: Sendable {
         if taken {
             hedgesSent.add(1, ordering: .relaxed)
             GatewayMetrics.hedges.increment()
+            GatewayMetrics.traffic.countHedge()
         }
         return taken
     }

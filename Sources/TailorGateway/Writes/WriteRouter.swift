@@ -63,6 +63,7 @@ struct WriteRouter: Sendable {
         try checkQuorum(responses: responses.keys, partitionsOf: partitionsOf, what: "events")
         let accepted = stored.count { contributions[$0.id] != nil }
         GatewayMetrics.eventsAccepted.increment(by: accepted)
+        GatewayMetrics.traffic.countEventsAccepted(accepted)
         GatewayMetrics.eventsDuplicate.increment(by: stored.count - accepted)
         return EventBatchResult(
             accepted: accepted, duplicates: stored.count - accepted, ids: all.map(\.id), notStored: anonymous.isEmpty ? nil : anonymous.count
