@@ -178,9 +178,9 @@ class Cluster:
             wait_until("every gateway's /readyz and the printed keys", ready, timeout=timeout, interval=0.2)
         except AssertionError as error:
             raise AssertionError(f"{error}\n--- tailor local output ---\n{self.output[-6000:]}") from None
-        match = re.search(r"Demo storefront: (http://\S+?)/?\s", self.output)
+        match = re.search(r"Demo storefront:\s+(http://\S+)", self.output)
         if match:
-            self.storefront_url = match.group(1) + "/"
+            self.storefront_url = match.group(1).rstrip("/") + "/"
             self.storefront_port = int(urllib.parse.urlsplit(self.storefront_url).port)
         self.ready_seconds = time.monotonic() - started
 
@@ -223,16 +223,25 @@ class Cluster:
         return call(self.port + node, method, path, key=self.public_key, body=body, origin=self.url(0))
 
     def product_category(self, product: str) -> str | None:
-        status, answer = self.private("GET", "/v1/products?" + urllib.parse.urlencode({"q": product, "limit": 100}))
+        status, answer = self.private("GET", "/v1/products?" + urllib.parse.urlencode({"q": product, "limit": 100}, quote_via=urllib.parse.quote))
         if status != 200:
             raise APIError(f"GET /v1/products?q={product} answered {status}: {answer}")
         return next((p["category"] for p in answer["products"] if p["id"] == product), None)
+
+    def category_paths(self) -> dict[str, str]:
+        """Every category path by the storefront's slug of it (`Sports > Running > Shoes`
+        is `sports-running-shoes`: letters and digits kept, the rest one dash)."""
+        status, answer = self.private("GET", "/v1/categories")
+        if status != 200:
+            raise APIError(f"GET /v1/categories answered {status}: {answer}")
+        return {re.sub(r"[^0-9a-z]+", "-", c["path"].lower()).strip("-"): c["path"] for c in answer["categories"]}
 
     def category_products(self, category: str) -> set[str]:
         found: set[str] = set()
         offset = 0
         while True:
-            query = urllib.parse.urlencode({"category": category, "limit": 100, "offset": offset})
+            # %20, not +, for the spaces of ` > `: the gateway reads a query's + as a plus.
+            query = urllib.parse.urlencode({"category": category, "limit": 100, "offset": offset}, quote_via=urllib.parse.quote)
             status, answer = self.private("GET", "/v1/products?" + query)
             if status != 200:
                 raise APIError(f"GET /v1/products?{query} answered {status}: {answer}")
@@ -242,7 +251,7 @@ class Cluster:
                 return found
 
     def clicks(self, placement: str) -> int:
-        status, answer = self.private("GET", "/v1/reports/recommendations?" + urllib.parse.urlencode({"placement": placement}))
+        status, answer = self.private("GET", "/v1/reports/recommendations?" + urllib.parse.urlencode({"placement": placement}, quote_via=urllib.parse.quote))
         if status != 200:
             raise APIError(f"GET /v1/reports/recommendations answered {status}: {answer}")
         return int(answer["totals"]["clicks"])
