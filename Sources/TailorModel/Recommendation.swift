@@ -14,6 +14,9 @@ package struct RecommendationRequest: Codable, Sendable, Hashable {
     /// The shopper's consent to personalisation (`granted` or `denied`); when missing,
     /// the gateway's ``ConsentPolicy`` decides. Kept as written, checked by ``validate()``.
     package var personalization: String?
+    /// Largest share of the answer one leaf category may take; not part of the JSON:
+    /// the gateway takes it from the placement's saved strategy settings.
+    package var maxCategoryShare: Double? = nil
 
     /// The JSON spells the shopper `user`.
     enum CodingKeys: String, CodingKey {

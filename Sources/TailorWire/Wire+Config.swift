@@ -38,6 +38,7 @@ package enum DefinitionKind: String, Sendable, CaseIterable {
     case experiment
     case segment
     case decisionPoint = "decision_point"
+    case strategy
 
     /// Where a ``WireConfigState`` carries this kind.
     package var field: WritableKeyPath<WireConfigState, [WireExperimentRecord]> {
@@ -45,6 +46,7 @@ package enum DefinitionKind: String, Sendable, CaseIterable {
         case .experiment: \.experiments
         case .segment: \.segments
         case .decisionPoint: \.decisionPoints
+        case .strategy: \.strategies
         }
     }
 }

@@ -120,9 +120,11 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         case "/v1/inventory": ["PUT"]
         case "/v1/cluster", "/v1/cluster/traffic", "/v1/categories", "/healthz", "/readyz", "/metrics": ["GET"]
         case "/v1/keys": ["GET", "POST"]
-        case "/v1/experiments", "/v1/reports/recommendations", "/v1/segments", "/v1/decision-points": ["GET"]
+        case "/v1/experiments", "/v1/reports/recommendations", "/v1/segments", "/v1/decision-points",
+            "/v1/strategies":
+            ["GET"]
         case _ where isOneSegment(path, after: "/v1/experiments/"), _ where isOneSegment(path, after: "/v1/segments/"),
-            _ where isOneSegment(path, after: "/v1/decision-points/"):
+            _ where isOneSegment(path, after: "/v1/decision-points/"), _ where isOneSegment(path, after: "/v1/strategies/"):
             ["GET", "PUT", "DELETE"]
         case _ where path.hasSuffix("/counterfactual") && isOneSegment(String(path.dropLast(15)), after: "/v1/experiments/"): ["GET"]
         case _ where path.hasPrefix("/v1/products/") && path.count > 13 && !path.dropFirst(13).contains("/"): ["GET", "DELETE"]

@@ -41,6 +41,8 @@ package final class GatewayService: Service, Sendable {
     /// Segments (the defaults until a shop writes its own) and decision points.
     let segments: DefinitionBook<SegmentDefinition>
     let decisionPoints: DefinitionBook<DecisionPointDefinition>
+    /// Each placement's strategy settings (the built-in ones until a shop saves its own).
+    let strategies: DefinitionBook<StrategyRecord>
     /// Makes and checks `recommendationId`s (with the cluster secret).
     let recommendationIDs: RecommendationIDCodec
     /// The decision traces of the recommendations this gateway answered lately.
@@ -58,6 +60,7 @@ package final class GatewayService: Service, Sendable {
         self.experiments = ExperimentBook(writer: configuration.name)
         self.segments = DefinitionBook(writer: configuration.name, defaults: DefinitionBook.defaultRecords(DefaultSegments.definitions))
         self.decisionPoints = DefinitionBook(writer: configuration.name)
+        self.strategies = DefinitionBook(writer: configuration.name)
         self.recommendationIDs = RecommendationIDCodec(secret: configuration.trust.secret)
         self.traces = TraceStore(retention: configuration.traceRetention)
         self.cluster = ClusterClient(
@@ -193,6 +196,7 @@ package final class GatewayService: Service, Sendable {
         addExperimentRoutes(to: shop)
         addSegmentRoutes(to: shop)
         addDecisionPointRoutes(to: shop)
+        addStrategyRoutes(to: shop)
         addDecisionRoutes(storefront: storefront, shop: shop, recommender: recommender)
         addReportRoutes(to: shop)
         addKeyRoutes(to: admin)

@@ -4,13 +4,13 @@ import Synchronization
 import TailorMembership
 import TailorWire
 
-/// Keeps the gateway's configuration (keys, experiments, segments, decision points)
-/// in step with the cluster:
+/// Keeps the gateway's configuration (keys, experiments, segments, decision points,
+/// strategy settings) in step with the cluster:
 /// every second it sends its whole configuration to the next node in turn
 /// (``WireMethods/syncConfig``) and merges the node's answer. A key or an experiment
-/// (or a segment, a decision point) written through another gateway is therefore
-/// seen here within about a second of
-/// being stored on the nodes. Until one sync has answered, the gateway is not ready
+/// (or a segment, a decision point, a placement's strategy settings) written through
+/// another gateway is therefore seen here within about a second of being stored on
+/// the nodes. Until one sync has answered, the gateway is not ready
 /// (it would refuse keys it does not know yet, and answer without the experiments).
 struct ConfigSync: Service {
     let gateway: GatewayService
@@ -36,7 +36,8 @@ struct ConfigSync: Service {
                             "configuration loaded",
                             metadata: [
                                 "keys": "\(answer.keys.count)", "experiments": "\(answer.experiments.count)",
-                                "segments": "\(answer.segments.count)", "decisionPoints": "\(answer.decisionPoints.count)", "from": "\(member)",
+                                "segments": "\(answer.segments.count)", "decisionPoints": "\(answer.decisionPoints.count)",
+                                "strategies": "\(answer.strategies.count)", "from": "\(member)",
                             ]
                         )
                     }
@@ -59,6 +60,7 @@ extension GatewayService {
         var state = WireConfigState(keys: access.keys?.configState.keys ?? [], experiments: experiments.records)
         state.segments = segments.records
         state.decisionPoints = decisionPoints.records
+        state.strategies = strategies.records
         return state
     }
 
@@ -68,6 +70,7 @@ extension GatewayService {
         experiments.merge(state.experiments)
         segments.merge(state.segments)
         decisionPoints.merge(state.decisionPoints)
+        strategies.merge(state.strategies)
     }
 
     /// Sends `records` to every node at once; answers how many stored them.

@@ -7,7 +7,8 @@ import TailorWire
 
 extension GatewayService {
     /// A recommendation under the experiment running on its placement, if any: the
-    /// variant's strategy, weights, mix and k replace the request's, a `popularity`
+    /// request's unset fields come from the placement's saved strategy settings, the
+    /// variant's strategy, weights, mix and k replace them, a `popularity`
     /// control answers without the shopper's history and with popularity alone, a
     /// `holdout` answers nothing. Every answer gets a `recommendationId` that records
     /// the placement, the experiment, variant, context and the variant's probability.
@@ -33,10 +34,14 @@ extension GatewayService {
         let now = Date()
         var segments = known
         if segments == nil { segments = await segmentsIfNeeded(for: request, now: now) }
-        let request = Self.applyingOverride(of: segments ?? [], to: request)
+        var request = Self.applyingOverride(of: segments ?? [], to: request)
         let assigned = experiments.assign(
             placement: request.placement, shopper: request.shopper, context: request.context, segment: segments?.first?.id, now: now
         )
+        // The placement's saved settings fill what the request (and its segment) left
+        // unset, before the variant's values replace them; weights are those saved for
+        // the strategy the answer is scored with, the variant's when it names one.
+        request = fillingFromStrategySettings(request, scoredStrategy: assigned?.variant.strategy)
         var effective = request
         var readsHistory = true
         var holdout = false

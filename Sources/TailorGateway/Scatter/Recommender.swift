@@ -124,7 +124,7 @@ struct Recommender: Sendable {
         }
         let trending = CandidateMerge.merge(gathered.trending, k: k).filter(keep)
         let discovery = CandidateMerge.merge(gathered.discovery, k: k).filter(keep)
-        let policy = DiversityPolicy(maxCategoryShare: DiversityPolicy.defaults.maxCategoryShare, mix: request.mix ?? false)
+        let policy = DiversityPolicy(maxCategoryShare: request.maxCategoryShare ?? DiversityPolicy.defaults.maxCategoryShare, mix: request.mix ?? false)
         let chosen: [ScoredCandidate]
         if traced != nil {
             let outcome = Diversity.explain(ranked: merged, trending: trending, discovery: discovery, k: k, policy: policy)

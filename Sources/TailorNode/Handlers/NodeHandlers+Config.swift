@@ -9,7 +9,7 @@ import TailorStore
 import TailorWire
 
 /// The node's copy of the cluster's configuration (API keys, experiments, segments,
-/// decision points): last-writer-wins
+/// decision points, strategy settings): last-writer-wins
 /// registers, each stored in the node's SQLite file before a sync is answered, and
 /// loaded from it at start. Every node holds all of it; gateways exchange their whole
 /// state with a node every second (``WireMethods/syncConfig``).

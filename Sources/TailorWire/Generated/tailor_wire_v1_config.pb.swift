@@ -8,10 +8,11 @@
 // For information on using the generated types, please see the documentation:
 //   https://github.com/apple/swift-protobuf/
 
-/// The cluster's replicated configuration: API keys, experiments, segments and
-/// decision points. Each item is a last-writer-wins register, ordered by (version,
-/// writer); nodes store every item durably, gateways hold a copy and exchange their
-/// whole state with a node every second (`/internal/config/sync`).
+/// The cluster's replicated configuration: API keys, experiments, segments,
+/// decision points and strategy settings. Each item is a last-writer-wins register,
+/// ordered by (version, writer); nodes store every item durably, gateways hold a
+/// copy and exchange their whole state with a node every second
+/// (`/internal/config/sync`).
 ///
 /// This file is the wire contract: field numbers are never renumbered or
 /// reused. New fields get new numbers; removed fields are marked `reserved`.
@@ -76,7 +77,8 @@ public nonisolated struct WireKeyRecord: Sendable {
 
 /// One replicated definition, kept as its API JSON: an experiment (TailorOutcomes'
 /// ExperimentDefinition), a segment or a decision point (TailorJourneys'
-/// SegmentDefinition, DecisionPointDefinition). The message is generic (an id, the
+/// SegmentDefinition, DecisionPointDefinition) or a placement's strategy settings
+/// (TailorScoring's StrategyRecord). The message is generic (an id, the
 /// JSON, and the last-writer-wins register's version, writer, tombstone and who wrote
 /// it when); its name is the first kind's, kept for the wire.
 public nonisolated struct WireExperimentRecord: Sendable {
@@ -84,7 +86,8 @@ public nonisolated struct WireExperimentRecord: Sendable {
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  /// The id in `/v1/experiments/{id}` (`/v1/segments/{id}`, `/v1/decision-points/{id}`).
+  /// The id in `/v1/experiments/{id}` (`/v1/segments/{id}`, `/v1/decision-points/{id}`,
+  /// `/v1/strategies/{placement}`).
   public var id: String = String()
 
   /// The definition as the API's JSON (absent on a deleted one).
@@ -121,6 +124,9 @@ public nonisolated struct WireConfigState: Sendable {
   public var segments: [WireExperimentRecord] = []
 
   public var decisionPoints: [WireExperimentRecord] = []
+
+  /// A placement's strategy settings (TailorScoring's StrategyRecord), by placement.
+  public var strategies: [WireExperimentRecord] = []
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -268,7 +274,7 @@ nonisolated extension WireExperimentRecord: SwiftProtobuf.Message, SwiftProtobuf
 
 nonisolated extension WireConfigState: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ConfigState"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}keys\0\u{1}experiments\0\u{1}segments\0\u{3}decision_points\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}keys\0\u{1}experiments\0\u{1}segments\0\u{3}decision_points\0\u{1}strategies\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -280,6 +286,7 @@ nonisolated extension WireConfigState: SwiftProtobuf.Message, SwiftProtobuf._Mes
       case 2: try { try decoder.decodeRepeatedMessageField(value: &self.experiments) }()
       case 3: try { try decoder.decodeRepeatedMessageField(value: &self.segments) }()
       case 4: try { try decoder.decodeRepeatedMessageField(value: &self.decisionPoints) }()
+      case 5: try { try decoder.decodeRepeatedMessageField(value: &self.strategies) }()
       default: break
       }
     }
@@ -298,6 +305,9 @@ nonisolated extension WireConfigState: SwiftProtobuf.Message, SwiftProtobuf._Mes
     if !self.decisionPoints.isEmpty {
       try visitor.visitRepeatedMessageField(value: self.decisionPoints, fieldNumber: 4)
     }
+    if !self.strategies.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.strategies, fieldNumber: 5)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -306,6 +316,7 @@ nonisolated extension WireConfigState: SwiftProtobuf.Message, SwiftProtobuf._Mes
     if lhs.experiments != rhs.experiments {return false}
     if lhs.segments != rhs.segments {return false}
     if lhs.decisionPoints != rhs.decisionPoints {return false}
+    if lhs.strategies != rhs.strategies {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
