@@ -7,12 +7,20 @@ from selenium.webdriver.common.by import By
 
 from conftest import note, shot
 from console import accept_confirm, click, css, log_in, open_page, wait_css, wait_ready
-from harness import TOUR_SHOPPER, wait_until
+from harness import TOUR_SHOPPER, fetch_bytes, wait_until
 
 
 def logged_in(browser, cluster, node: int = 0):
     log_in(browser, cluster, node=node)
     wait_ready(browser, "overview")
+
+
+def test_every_gateway_serves_the_console_and_the_snippet(cluster):
+    for port in cluster.ports:
+        status, page = fetch_bytes(f"http://127.0.0.1:{port}/console/")
+        assert status == 200 and b'id="key"' in page, f"GET /console/ on port {port} answered {status} without the login form"
+        status, _ = fetch_bytes(f"http://127.0.0.1:{port}/sdk/tailor.js")
+        assert status == 200, f"GET /sdk/tailor.js on port {port} answered {status}"
 
 
 def test_login_refuses_a_wrong_key_and_admits_the_admin_key(browser, cluster):
