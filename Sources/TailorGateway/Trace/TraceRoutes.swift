@@ -12,7 +12,7 @@ extension GatewayService {
             guard let ref = self.recommendationIDs.decode(id), !ref.isDecision else {
                 throw APIError(
                     status: .badRequest, field: "recommendationId",
-                    problem: "is not a recommendation id this cluster made (use the recommendationId of a POST /v1/recommendations answer)"
+                    problem: "is not the id of a recommendation this cluster made (use the recommendationId of a POST /v1/recommendations answer; a decision has no trace of its own)"
                 )
             }
             guard self.traces.isOn else {
