@@ -67,6 +67,11 @@ extension ProcessSuites {
                 let path = $0["category"] as? String ?? ""
                 return path == top || path.hasPrefix(top + " > ")
             })
+            // The full path as a browser's form encoding writes it (URLSearchParams: spaces as `+`).
+            let formEncoded = category.split(separator: " ").map { Self.encoded(String($0)) }.joined(separator: "+")
+            let (formStatus, formData) = try await cluster.get("/v1/products?limit=100&category=\(formEncoded)")
+            #expect(formStatus == 200)
+            #expect((Self.json(formData)["products"] as? [[String: Any]] ?? []).contains { $0["id"] as? String == id }, "category=\(formEncoded)")
             let (listStatus, listData) = try await cluster.get("/v1/categories")
             #expect(listStatus == 200)
             let categories = Self.json(listData)["categories"] as? [[String: Any]] ?? []
