@@ -88,6 +88,7 @@ struct StorefrontPages: Sendable {
             "<li><strong>\(StorefrontHTML.escape(department.name))</strong>: \(department.categories.map(categoryLink).joined(separator: " · "))</li>"
         }.joined(separator: "\n")
         return page("Home", """
+            <h1>Welcome to the Tailor demo shop</h1>
             \(placement(.homeForYou, heading: "Recommended for you", k: 8))
             <section><h2>Shop by category</h2><ul class="departments">
             \(departments)
