@@ -117,6 +117,22 @@ extension ProcessSuites {
             }),
             Endpoint(name: "GET /v1/users/{id}/export", needs: .admin) { client, _ in try await client.get("/v1/users/m-reader/export").status },
             Endpoint(name: "GET /v1/cluster", needs: .admin) { client, _ in try await client.get("/v1/cluster").status },
+            Endpoint(name: "GET /v1/products (search)", needs: .private) { client, _ in try await client.get("/v1/products?q=p00001").status },
+            Endpoint(name: "GET /v1/categories", needs: .private) { client, _ in try await client.get("/v1/categories").status },
+            Endpoint(name: "GET /v1/strategies", needs: .private) { client, _ in try await client.get("/v1/strategies").status },
+            Endpoint(name: "PUT /v1/strategies/{placement}", needs: .private, send: { client, label in
+                try await client.send(.PUT, "/v1/strategies/post_order_email", json: #"{"k":4,"note":"by \#(label)"}"#).status
+            }, applied: { cluster, label in
+                let (_, data) = try await cluster.get("/v1/strategies/post_order_email")
+                return DurabilityClusterTests.json(data)["note"] as? String == "by \(label)"
+            }),
+            Endpoint(name: "GET /v1/cluster/traffic", needs: .admin) { client, _ in try await client.get("/v1/cluster/traffic").status },
+            Endpoint(name: "GET /v1/recommendations/{id}/trace", needs: .admin) { client, _ in
+                // The caller's own recommendation when it may ask for one; any id otherwise (the key is checked first).
+                let (_, data) = try await client.send(.POST, "/v1/recommendations", json: #"{"user":"m-reader","placement":"home_for_you","k":3}"#)
+                let id = DurabilityClusterTests.json(data)["recommendationId"] as? String ?? "none"
+                return try await client.get("/v1/recommendations/\(id)/trace").status
+            },
             Endpoint(name: "GET /v1/keys", needs: .admin) { client, _ in try await client.get("/v1/keys").status },
             Endpoint(name: "POST /v1/keys", needs: .admin, send: { client, label in
                 try await client.send(.POST, "/v1/keys", json: #"{"role":"private","name":"made by \#(label)"}"#).status
