@@ -31,11 +31,15 @@ struct PublicAPIOptions: ParsableArguments {
     @Option(help: "How long this member keeps each recommendation's decision trace in memory (GET /v1/recommendations/{id}/trace; at most 10,000 traces, the oldest dropped first), e.g. 1h or 10m; 0 traces nothing.")
     var traceRetention = "1h"
 
+    @Option(help: "The share of recommendations traced, 0 to 1: tracing adds work to every traced recommendation (docs/trace.md); the others cost nothing extra.")
+    var traceSample = 1.0
+
     func validate(replicas: Int) throws {
         if let writeQuorum, !(1...replicas).contains(writeQuorum) {
             throw ValidationError("--write-quorum must be between 1 and --replicas (\(replicas))")
         }
         guard (1...60_000).contains(deadlineMs) else { throw ValidationError("--deadline-ms must be between 1 and 60000") }
+        guard traceSample.isFinite, (0...1).contains(traceSample) else { throw ValidationError("--trace-sample must be between 0 and 1") }
         guard traceRetention == "0" || DurationText.parse(traceRetention).map({ $0 <= .seconds(7 * 86_400) }) == true else {
             throw ValidationError("--trace-retention: '\(traceRetention)' is not 0 or a duration of at most 7d (1h, 10m)")
         }
@@ -73,6 +77,7 @@ struct PublicAPIOptions: ParsableArguments {
         configuration.advertiseHost = cluster.advertiseHost
         configuration.seeds = try cluster.parsedSeeds()
         configuration.consent = consent
+        configuration.traceSample = traceSample
         configuration.traceRetention = traceRetention == "0" ? .zero : DurationText.parse(traceRetention) ?? GatewayConfiguration.defaultTraceRetention
         return configuration
     }

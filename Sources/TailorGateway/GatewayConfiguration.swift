@@ -42,6 +42,8 @@ package struct GatewayConfiguration: Sendable {
     /// How long the gateway keeps each recommendation's decision trace in memory
     /// (`GET /v1/recommendations/{id}/trace`); zero traces nothing.
     package var traceRetention: Duration = Self.defaultTraceRetention
+    /// The share of recommendations traced, 0...1 (the rest cost nothing extra).
+    package var traceSample = 1.0
     /// Nodes in this process (`tailor node --public-listen`): calls to them run through
     /// their routers without a socket.
     package var inProcess: InProcessServers?

@@ -55,6 +55,11 @@ package final class Vocabulary: Sendable {
     }
 
     /// The sorted, distinct codes of a product's feature names.
+    /// The names of feature codes (a decision trace's matched attributes).
+    func featureNames(_ codes: [Int32]) -> [String] {
+        state.withLock { state in codes.compactMap { Int($0) < state.features.names.count && $0 >= 0 ? state.features.names[Int($0)] : nil } }
+    }
+
     func features(_ names: [String]) -> [Int32] {
         state.withLock { state in Set(names.map { state.features.intern($0) }).sorted() }
     }

@@ -62,7 +62,7 @@ package final class GatewayService: Service, Sendable {
         self.decisionPoints = DefinitionBook(writer: configuration.name)
         self.strategies = DefinitionBook(writer: configuration.name)
         self.recommendationIDs = RecommendationIDCodec(secret: configuration.trust.secret)
-        self.traces = TraceStore(retention: configuration.traceRetention)
+        self.traces = TraceStore(retention: configuration.traceRetention, sample: configuration.traceSample)
         self.cluster = ClusterClient(
             members: configuration.members, partitionCount: configuration.partitionCount,
             replicationFactor: configuration.replicationFactor, client: HTTP2Client(logger: Logger(label: "tailor.gateway.http2"), inProcess: configuration.inProcess),

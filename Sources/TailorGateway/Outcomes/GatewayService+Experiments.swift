@@ -77,7 +77,7 @@ extension GatewayService {
             )
             response.personalized = false
         } else {
-            (response, factsAnswer, trace) = await recommender.recommend(effective, readsHistory: readsHistory, facts: facts, tracing: traces.isOn)
+            (response, factsAnswer, trace) = await recommender.recommend(effective, readsHistory: readsHistory, facts: facts, tracing: traces.shouldTrace())
         }
         let ref = RecommendationRef(
             issuedMillis: Int64(now.timeIntervalSince1970 * 1000), nonce: UInt64.random(in: .min ... .max), placement: request.placement,

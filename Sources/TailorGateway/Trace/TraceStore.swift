@@ -56,14 +56,23 @@ final class TraceStore: Sendable {
     /// candidates, so about 100 MB at most.
     static let capacity = 10_000
 
-    init(retention: Duration, capacity: Int = TraceStore.capacity) {
+    /// The share of recommendations traced.
+    let sample: Double
+
+    init(retention: Duration, sample: Double = 1, capacity: Int = TraceStore.capacity) {
         self.retention = retention
+        self.sample = sample
         let millis = retention.components.seconds * 1000 + retention.components.attoseconds / 1_000_000_000_000_000
         book = Mutex(TraceBook(retentionMillis: millis, capacity: capacity))
     }
 
     /// Whether recommendations are traced at all.
     var isOn: Bool { retention > .zero }
+
+    /// Whether to trace the next recommendation (``sample`` of them).
+    func shouldTrace() -> Bool {
+        isOn && (sample >= 1 || (sample > 0 && Double.random(in: 0..<1) < sample))
+    }
 
     func record(_ trace: RecommendationTrace, key: String, nowMillis: Int64) {
         book.withLock { $0.record(trace, key: key, nowMillis: nowMillis) }
