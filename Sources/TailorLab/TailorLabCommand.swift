@@ -32,6 +32,6 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks, each printed next to a reference measured in the same run.",
-        subcommands: [HTTP2BenchCommand.self, ScoringBenchCommand.self, MembershipBenchCommand.self, IngestBenchCommand.self, SizingBenchCommand.self, AuthBenchCommand.self, ExperimentBenchCommand.self, DecisionBenchCommand.self, LoadgenBenchCommand.self]
+        subcommands: [HTTP2BenchCommand.self, ScoringBenchCommand.self, MembershipBenchCommand.self, IngestBenchCommand.self, SizingBenchCommand.self, AuthBenchCommand.self, ExperimentBenchCommand.self, DecisionBenchCommand.self, TraceBenchCommand.self, LoadgenBenchCommand.self]
     )
 }

@@ -136,7 +136,8 @@ final class AuthBenchCluster: Sendable {
         self.cpu = cpu
     }
 
-    static func start(secured: Bool, executable: String, port: Int, small: Bool) async throws -> AuthBenchCluster {
+    /// `gatewayArguments`: more arguments for its gateway (a setting a bench compares).
+    static func start(secured: Bool, executable: String, port: Int, small: Bool, gatewayArguments: [String] = []) async throws -> AuthBenchCluster {
         let credentials = ClusterCredentials.random()
         // Nothing from this shell's TAILOR_* variables: the two clusters differ only in auth.
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("TAILOR_") }
@@ -154,7 +155,7 @@ final class AuthBenchCluster: Sendable {
         }
         try processes.start("gateway", .init(executable: executable, arguments: [
             "gateway", "--listen", "127.0.0.1:\(port)", "--internal-listen", "127.0.0.1:\(port + 10)",
-        ] + shared + ClusterCredentials.gatewayArguments))
+        ] + shared + ClusterCredentials.gatewayArguments + gatewayArguments))
         let address = GatewayAddress(host: "127.0.0.1", port: port)
         let api = PublicAPIClient(gateway: address)
         try await processes.waitUntil(timeout: .seconds(180), what: "the \(secured ? "keyed" : "open") cluster") { await api.isReady() }
