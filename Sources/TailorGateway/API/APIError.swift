@@ -133,6 +133,7 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         case _ where path.hasSuffix("/trace") && isOneSegment(String(path.dropLast(6)), after: "/v1/recommendations/"): ["GET"]
         case _ where path.hasSuffix("/aliases") && isOneSegment(String(path.dropLast(8)), after: "/v1/users/"): ["POST"]
         case _ where path.hasSuffix("/segments") && isOneSegment(String(path.dropLast(9)), after: "/v1/shoppers/"): ["GET"]
+        case _ where path.hasSuffix("/situation") && isOneSegment(String(path.dropLast(10)), after: "/v1/shoppers/"): ["GET"]
         default: []
         }
     }

@@ -198,6 +198,7 @@ package final class GatewayService: Service, Sendable {
         addDecisionPointRoutes(to: shop)
         addStrategyRoutes(to: shop)
         addDecisionRoutes(storefront: storefront, shop: shop, recommender: recommender)
+        addSituationRoutes(to: shop)
         addReportRoutes(to: shop)
         addKeyRoutes(to: admin)
         addCatalogRoutes(to: shop, admin: admin)
