@@ -126,6 +126,7 @@ extension ProcessSuites {
                 let (_, data) = try await cluster.get("/v1/strategies/post_order_email")
                 return DurabilityClusterTests.json(data)["note"] as? String == "by \(label)"
             }),
+            Endpoint(name: "GET /v1/shoppers/{id}/situation", needs: .private) { client, _ in try await client.get("/v1/shoppers/m-reader/situation").status },
             Endpoint(name: "GET /v1/cluster/traffic", needs: .admin) { client, _ in try await client.get("/v1/cluster/traffic").status },
             Endpoint(name: "GET /v1/recommendations/{id}/trace", needs: .admin) { client, _ in
                 // The caller's own recommendation when it may ask for one; any id otherwise (the key is checked first).
