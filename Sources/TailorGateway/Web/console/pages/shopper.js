@@ -1,9 +1,10 @@
 // #/shopper/<id>: what the shop knows of one shopper (their events, segments and
-// facts), what each placement would show them now, and a preview of an edited
-// strategy side by side with the current one, which can be saved as the placement's.
+// facts, the situation recommendations score against), what each placement would
+// show them now, and a preview of an edited strategy side by side with the current
+// one, which can be saved as the placement's.
 
 import { get, post, segment } from "../api.js";
-import { alert, describeError, field, fill, h, loading, select, table, time } from "../dom.js";
+import { alert, describeError, field, fill, h, loading, number, score, select, table, time } from "../dom.js";
 import { answerMeta, droppedLine, itemList } from "../recommendations.js";
 import { PLACEMENTS, SIGNALS, STRATEGIES, contextFor, placementLabel, signalLabel, situationOf } from "../shop.js";
 import { changedFields, overridesAfterEdit, saveStrategy, settingsOf } from "../strategy.js";
@@ -26,13 +27,14 @@ export async function render(context) {
   });
   fill(root, h("h1", {}, shopper ? `Shopper ${shopper}` : "Shopper"), form);
   if (!shopper) {
-    root.append(h("p", {}, "Type a shopper id to see their events, segments and what each placement shows them."));
+    root.append(h("p", {}, "Type a shopper id to see their events, segments, situation and what each placement shows them."));
     context.ready(name);
     return;
   }
 
   const eventsBox = h("div", { id: "shopper-events" }, loading("events"));
   const segmentsBox = h("div", { id: "shopper-segments" }, loading("segments"));
+  const situationBox = h("div", { id: "shopper-situation" }, loading("the situation"));
   const placementsBox = h("div", { class: "placements", id: "placements" },
     PLACEMENTS.map((placement) => h("section", { class: "placement-card", dataset: { placement, state: "loading" }, "aria-labelledby": `placement-${placement}` },
       h("h3", { class: "h6", id: `placement-${placement}` }, placementLabel(placement)), loading("recommendations"))));
@@ -42,6 +44,8 @@ export async function render(context) {
     h("div", { class: "row" },
       h("section", { class: "col-lg-7", "aria-labelledby": "events-title" }, h("h2", { id: "events-title", class: "h4" }, "Recent events"), eventsBox),
       h("section", { class: "col-lg-5", "aria-labelledby": "segments-title" }, h("h2", { id: "segments-title", class: "h4" }, "Segments and facts"), segmentsBox)),
+    h("section", { class: "mt-3", "aria-labelledby": "situation-title" },
+      h("h2", { id: "situation-title", class: "h4" }, "Situation: what recommendations score against"), situationBox),
     h("section", { class: "mt-3", "aria-labelledby": "now-title" },
       h("h2", { id: "now-title", class: "h4" }, "What each placement shows them now"), placementsBox),
     h("section", { class: "mt-4", "aria-labelledby": "preview-title" },
@@ -57,6 +61,7 @@ export async function render(context) {
   // need the shopper's last product or cart wait for the export.
   const exported = get(`/v1/users/${id}/export`, { signal }).then((answer) => { fill(eventsBox, eventsView(answer)); return answer; }, failed(eventsBox, "events"));
   const segments = get(`/v1/shoppers/${id}/segments`, { signal }).then((answer) => fill(segmentsBox, segmentsView(answer)), failed(segmentsBox, "segments"));
+  const stored = get(`/v1/shoppers/${id}/situation`, { signal }).then((answer) => fill(situationBox, storedSituationView(answer)), failed(situationBox, "situation"));
   const strategies = get("/v1/strategies", { signal }).catch((error) => { if (error.name === "AbortError") throw error; return { error }; });
   const situation = exported.then((answer) => situationOf(answer?.events || []));
   const answers = PLACEMENTS.map(async (placement) => {
@@ -78,7 +83,7 @@ export async function render(context) {
       section.dataset.state = "error";
     }
   });
-  const [, , strategyList, shopperSituation] = await Promise.all([exported, segments, strategies, situation, ...answers]);
+  const [, , strategyList, shopperSituation] = await Promise.all([exported, segments, strategies, situation, stored, ...answers]);
   fill(previewBox, previewView(context, shopper, shopperSituation, strategyList));
   context.ready(name);
 }
@@ -112,6 +117,55 @@ function segmentsView(answer) {
     table("Facts", ["Fact", "Value"], Object.entries(answer.facts || {}).sort(([a], [b]) => a.localeCompare(b))
       .map(([fact, value]) => ({ dataset: { fact }, cells: [{ th: fact }, Array.isArray(value) ? value.join(", ") : String(value)] }))),
   ];
+}
+
+/**
+ * The situation as the shopper's partition builds it (`GET /v1/shoppers/{id}/situation`):
+ * seed items, the strongest categories and brands as bars, attributes, typical price
+ * and purchases. A request's page and cart are not in it: recommendations add those.
+ */
+function storedSituationView(answer) {
+  const summary = h("p", { class: "small" }, answer.known
+    ? `Built by ${answer.replica} from partition ${answer.partition}; typical price ${answer.typicalPrice ? number(answer.typicalPrice) : "unknown"}; ${answer.purchasedCount} product${answer.purchasedCount === 1 ? "" : "s"} purchased.`
+    : "The cluster holds no history of this shopper: recommendations for them score against an empty situation (popularity and trend, and the request's page and cart).");
+  summary.dataset.known = String(answer.known);
+  if (!answer.known) return summary;
+  const items = answer.items || [];
+  const attributes = answer.attributes || [];
+  return [summary,
+    h("div", { class: "row" },
+      h("div", { class: "col-lg-6" },
+        items.length
+          ? table(`Seed items (${items.length}), heaviest first`, ["Product", "Title", "Weight"], items.map((item) => ({
+            dataset: { product: item.product },
+            cells: [h("a", { href: `#/catalog/${encodeURIComponent(item.product)}` }, item.product), item.title || "–", score(item.weight)],
+          })), { id: "situation-items" })
+          : h("p", {}, "No seed items: no recent product with a positive interest.")),
+      h("div", { class: "col-lg-6" },
+        h("h3", { class: "h6" }, "Top categories"), affinityBars(answer.categories, "category", "situation-categories"),
+        h("h3", { class: "h6 mt-2" }, "Top brands"), affinityBars(answer.brands, "brand", "situation-brands"),
+        attributes.length
+          ? h("p", { class: "small mt-2", id: "situation-attributes" }, "Attributes: ", attributes.map((entry) => `${entry.feature} (${number(entry.weight)})`).join(", "))
+          : null)),
+  ];
+}
+
+/** `entries` ([{<key>, affinity}], 0 to 1) as labelled bars, widths set from JS (the CSP allows no style attributes). */
+function affinityBars(entries, key, id) {
+  if (!(entries || []).length) return h("p", { id, class: "small" }, "None.");
+  const grid = h("div", { id, class: "contributions" });
+  // Category paths are longer than the signal names the grid's first column is sized for.
+  grid.style.gridTemplateColumns = "minmax(8rem, 18rem) minmax(8rem, 1fr) 3.5rem";
+  grid.style.maxWidth = "40rem";
+  for (const entry of entries) {
+    const bar = h("div", { class: "bar" });
+    bar.style.width = `${Math.min(100, Math.max(0, entry.affinity) * 100).toFixed(1)}%`;
+    grid.append(
+      h("span", { dataset: { [key]: entry[key] } }, entry[key]),
+      h("div", { class: "bar-track", "aria-hidden": "true" }, bar),
+      h("span", { class: "text-end" }, score(entry.affinity)));
+  }
+  return grid;
 }
 
 /** The preview form: a placement, a strategy, weights, k and mix; two answers side by side. */
