@@ -167,6 +167,9 @@ struct LocalCommand: AsyncParsableCommand {
         say("tailor local: starting \(nodes) node(s)\(apiOnNodes ? ", each serving the public API," : " and a gateway")\(noDemo ? "" : " with the demo shop")…")
         let publicAPI = Self.flag("--write-quorum", writeQuorum.map(String.init))
             + (adminKeyFile.map { ["--admin-key-file", $0] } ?? ["--insecure-no-auth"]) + ["--consent", consent.rawValue]
+            // A development cluster traces every answer, so any recommendation the demo
+            // storefront shows can be looked into from the console (docs/trace.md).
+            + ["--trace-sample", "1"]
         for index in 0..<nodes {
             var arguments = ["node", "--name", "n\(index + 1)", "--listen", "\(host):\(nodePort + index)"] + shared + Self.threadArguments(nodeThreads)
             arguments += ["--data-dir", (dataRoot as NSString).appendingPathComponent("n\(index + 1)")]

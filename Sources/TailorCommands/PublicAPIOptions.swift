@@ -31,8 +31,8 @@ struct PublicAPIOptions: ParsableArguments {
     @Option(help: "How long this member keeps each recommendation's decision trace in memory (GET /v1/recommendations/{id}/trace; at most 10,000 traces, the oldest dropped first), e.g. 1h or 10m; 0 traces nothing.")
     var traceRetention = "1h"
 
-    @Option(help: "The share of recommendations traced, 0 to 1: tracing adds work to every traced recommendation (docs/trace.md); the others cost nothing extra.")
-    var traceSample = 1.0
+    @Option(help: "The share of recommendations traced, 0 to 1: tracing adds work to every traced recommendation (docs/trace.md); the others cost nothing extra. An admin key's recommendations (the console's) are always traced.")
+    var traceSample = GatewayConfiguration.defaultTraceSample
 
     func validate(replicas: Int) throws {
         if let writeQuorum, !(1...replicas).contains(writeQuorum) {

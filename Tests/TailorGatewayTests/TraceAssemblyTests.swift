@@ -108,4 +108,19 @@ struct TraceAssemblyTests {
         off.record(trace, key: "a", nowMillis: 0)
         #expect(off.count == 0)
     }
+
+    @Test("a sample traces that share of the recommendations; an admin's are always traced while tracing is on")
+    func sampling() {
+        let none = TraceStore(retention: .seconds(60), sample: 0)
+        #expect(!none.shouldTrace())
+        #expect(none.shouldTrace(always: true))
+        let every = TraceStore(retention: .seconds(60), sample: 1)
+        #expect((0..<100).allSatisfy { _ in every.shouldTrace() })
+        let tenth = TraceStore(retention: .seconds(60), sample: 0.1)
+        let traced = (0..<10_000).filter { _ in tenth.shouldTrace() }.count
+        // 1,000 expected; 5 standard deviations (30) either side.
+        #expect((850...1_150).contains(traced), "\(traced) of 10,000")
+        let off = TraceStore(retention: .zero, sample: 1)
+        #expect(!off.shouldTrace() && !off.shouldTrace(always: true))
+    }
 }

@@ -138,10 +138,11 @@ package final class GatewayService: Service, Sendable {
         let shop = router.group().add(middleware: access.requiring(.private))
         let admin = router.group().add(middleware: access.requiring(.admin))
 
-        storefront.post("/v1/recommendations") { request, _ in
+        storefront.post("/v1/recommendations") { request, context in
             let body = try await JSONCoding.decode(RecommendationRequest.self, from: request)
             do throws(ValidationError) { try body.validate() } catch { throw APIError(error) }
-            return try JSONCoding.response(writing: await self.recommend(body, using: recommender))
+            let byAdmin = context.caller?.role == .admin
+            return try JSONCoding.response(writing: await self.recommend(body, using: recommender, alwaysTrace: byAdmin))
         }
         storefront.post("/v1/events") { request, context in
             let body = try await JSONCoding.decode(EventBatch.self, from: request)

@@ -18,17 +18,21 @@ extension GatewayService {
     /// context chooses by the first segment. `segments` are the shopper's when the
     /// caller has them (a decision); otherwise they are read (one call to the shopper's
     /// partition) only when a live segment has an override or such an experiment runs.
+    ///
+    /// `alwaysTrace`: keep this answer's decision trace whatever `--trace-sample` says
+    /// (an admin key's recommendation: the console reads the trace of what it asks).
     func recommend(
-        _ request: RecommendationRequest, using recommender: Recommender, segments known: [LiveSegment]? = nil
+        _ request: RecommendationRequest, using recommender: Recommender, segments known: [LiveSegment]? = nil, alwaysTrace: Bool = false
     ) async -> RecommendationResponse {
-        await recommend(request, using: recommender, segments: known, facts: nil).answer
+        await recommend(request, using: recommender, segments: known, facts: nil, alwaysTrace: alwaysTrace).answer
     }
 
     /// ``recommend(_:using:segments:)`` that also asks a decision's `facts` of the
     /// member scoring with the shopper's profile, when there is one (see
     /// ``Recommender/recommend(_:readsHistory:facts:)``).
     func recommend(
-        _ request: RecommendationRequest, using recommender: Recommender, segments known: [LiveSegment]?, facts: WireFactsRequest?
+        _ request: RecommendationRequest, using recommender: Recommender, segments known: [LiveSegment]?, facts: WireFactsRequest?,
+        alwaysTrace: Bool = false
     ) async -> (answer: RecommendationResponse, facts: WireFactsResponse?) {
         let started = ContinuousClock.now
         let now = Date()
@@ -77,7 +81,7 @@ extension GatewayService {
             )
             response.personalized = false
         } else {
-            (response, factsAnswer, trace) = await recommender.recommend(effective, readsHistory: readsHistory, facts: facts, tracing: traces.shouldTrace())
+            (response, factsAnswer, trace) = await recommender.recommend(effective, readsHistory: readsHistory, facts: facts, tracing: traces.shouldTrace(always: alwaysTrace))
         }
         let ref = RecommendationRef(
             issuedMillis: Int64(now.timeIntervalSince1970 * 1000), nonce: UInt64.random(in: .min ... .max), placement: request.placement,

@@ -69,9 +69,10 @@ final class TraceStore: Sendable {
     /// Whether recommendations are traced at all.
     var isOn: Bool { retention > .zero }
 
-    /// Whether to trace the next recommendation (``sample`` of them).
-    func shouldTrace() -> Bool {
-        isOn && (sample >= 1 || (sample > 0 && Double.random(in: 0..<1) < sample))
+    /// Whether to trace the next recommendation: ``sample`` of them, or every one
+    /// asked `always` (an admin's), while tracing is on.
+    func shouldTrace(always: Bool = false) -> Bool {
+        isOn && (always || sample >= 1 || (sample > 0 && Double.random(in: 0..<1) < sample))
     }
 
     func record(_ trace: RecommendationTrace, key: String, nowMillis: Int64) {

@@ -11,9 +11,9 @@ struct TraceBenchCommand: AsyncParsableCommand {
         abstract: "CPU per recommendation with every answer traced, against the same build with tracing off.",
         discussion: """
             Starts two clusters of the same build side by side (3 nodes with the demo shop and a \
-            gateway each, open): one with the gateway's defaults (every recommendation traced: the \
-            nodes report origins and removed candidates, the gateway assembles and keeps the trace), \
-            one with --trace-retention 0 (nothing traced). Then, round after round, offers the same \
+            gateway each, open): one with --trace-sample SAMPLE (by default 1: every recommendation \
+            traced: the nodes report origins and removed candidates, the gateway assembles and keeps \
+            the trace), one with --trace-retention 0 (nothing traced). Then, round after round, offers the same \
             recommendation load (open loop) to one and then the other, the order alternating, and \
             reads the CPU time the loaded cluster's processes spent per answered request from \
             /proc. Prints each round, the medians and their ratio: tracing's cost.
@@ -25,15 +25,20 @@ struct TraceBenchCommand: AsyncParsableCommand {
     @Option(help: "The first cluster's gateway port; its nodes follow; the second cluster's start 100 higher.")
     var port = 29_280
 
+    @Option(help: "The traced cluster's --trace-sample: the share of its recommendations traced.")
+    var sample = 1.0
+
     func run() async throws {
         let executable = Executables.tailor
-        let traced = try await AuthBenchCluster.start(secured: false, executable: executable, port: port, small: load.small)
+        let traced = try await AuthBenchCluster.start(
+            secured: false, executable: executable, port: port, small: load.small, gatewayArguments: ["--trace-sample", String(sample)]
+        )
         defer { traced.stop() }
         let untraced = try await AuthBenchCluster.start(
             secured: false, executable: executable, port: port + 100, small: load.small, gatewayArguments: ["--trace-retention", "0"]
         )
         defer { untraced.stop() }
-        let label = { (cluster: AuthBenchCluster) in cluster === traced ? "traced (default)" : "--trace-retention 0" }
+        let label = { (cluster: AuthBenchCluster) in cluster === traced ? "--trace-sample \(sample)" : "--trace-retention 0" }
         print("\n" + load.header("trace"))
         print("| round | cluster | answered/s | p50 ms | p99 ms | errors | cluster CPU µs per request |")
         print("| ---: | --- | ---: | ---: | ---: | ---: | ---: |")
