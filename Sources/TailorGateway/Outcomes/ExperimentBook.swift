@@ -34,6 +34,8 @@ package final class ExperimentBook: Sendable {
         var arms: [String: [String: [String: CellCounts]]] = [:]
         /// When the counts were last read from the nodes (ms), 0 before.
         var countsReadAtMillis: Int64 = 0
+        /// Per bandit experiment: its allocations since this gateway started.
+        var history: [String: AllocationHistory] = [:]
 
         var live: [String: Entry] { registers.live }
     }
@@ -187,16 +189,27 @@ package final class ExperimentBook: Sendable {
 
     /// Takes the experiments' cells as the nodes count them (all days), and computes
     /// every bandit's allocation per context from them.
-    package func update(outcomes cells: OutcomeCells) {
+    package func update(outcomes cells: OutcomeCells, nowMillis: Int64 = ExperimentBook.nowMillis) {
         var arms: [String: [String: [String: CellCounts]]] = [:]
         for (key, counts) in cells where !key.experiment.isEmpty {
             arms[key.experiment, default: [:]][key.context, default: [:]][key.variant, default: CellCounts()].add(counts)
         }
         state.withLock { state in
             state.arms = arms
-            state.countsReadAtMillis = Self.nowMillis
+            state.countsReadAtMillis = nowMillis
             for id in state.live.keys { Self.recomputeAllocations(of: id, in: &state) }
+            state.history = state.history.filter { state.live[$0.key]?.definition.allocation == .bandit }
+            for (id, entry) in state.live where entry.definition.allocation == .bandit {
+                let names = entry.definition.variants.map(\.name)
+                let shares = (state.allocations[id] ?? [:]).mapValues { Dictionary(uniqueKeysWithValues: zip(names, $0)) }
+                state.history[id, default: AllocationHistory()].record(shares, nowMillis: nowMillis)
+            }
         }
+    }
+
+    /// A bandit's allocations since this gateway started (``AllocationHistory``), oldest first.
+    func allocationHistory(of id: String) -> [AllocationHistory.Sample] {
+        state.withLock { $0.history[id]?.samples ?? [] }
     }
 
     private static func recomputeAllocations(of id: String, in state: inout State) {

@@ -15,8 +15,10 @@ struct ExperimentView: Encodable, Sendable {
     var results: ExperimentResults?
     /// Whether every shopper partition answered for the results.
     var countsComplete: Bool?
+    /// A bandit's allocations as this gateway computed them, oldest first (``AllocationHistory``).
+    var allocationHistory: [AllocationHistory.Sample]?
 
-    enum CodingKeys: String, CodingKey { case running, results, countsComplete }
+    enum CodingKeys: String, CodingKey { case running, results, countsComplete, allocationHistory }
 
     init(_ entry: ExperimentBook.Entry, now: Date = Date()) {
         definition = entry.definition
@@ -32,6 +34,7 @@ struct ExperimentView: Encodable, Sendable {
         try container.encode(running, forKey: .running)
         try container.encodeIfPresent(results, forKey: .results)
         try container.encodeIfPresent(countsComplete, forKey: .countsComplete)
+        try container.encodeIfPresent(allocationHistory, forKey: .allocationHistory)
     }
 }
 
@@ -85,6 +88,7 @@ extension GatewayService {
                 shares: self.experiments.allocation(of: id).shares, seed: ExperimentBook.seed(id, "results")
             )
             view.countsComplete = snapshot.isComplete
+            if entry.definition.allocation == .bandit { view.allocationHistory = self.experiments.allocationHistory(of: id) }
             return try JSONCoding.response(view)
         }
         routes.delete("/v1/experiments/{id}") { _, context in

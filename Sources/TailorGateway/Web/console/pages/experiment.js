@@ -1,6 +1,6 @@
 // #/experiments/<id>: one experiment's definition and results (GET /v1/experiments/{id},
 // polled every 2 s while open), its objective per variant with intervals, the bandit's
-// allocation since the page opened, and stop / promote.
+// allocation over time, and stop / promote.
 
 import { get, put, segment } from "../api.js";
 import { COLORS, chart, clock, intervalWhiskers } from "../charts.js";
@@ -20,8 +20,9 @@ export async function render(context) {
   const definitionBox = h("div", { id: "experiment-definition" }, h("p", {}, "Loading the experiment…"));
   const resultsBox = h("div", { id: "experiment-results" });
   const metricsCanvas = h("canvas", { id: "experiment-metrics-chart", role: "img", "aria-label": "The objective per variant with its 95 % interval" });
-  const allocationCanvas = h("canvas", { id: "allocation-chart", role: "img", "aria-label": "Each variant's allocated share since this page opened" });
-  const allocationNote = h("p", { class: "small", id: "allocation-note" }, "The allocation since this page opened (read every 2 s).");
+  const allocationCanvas = h("canvas", { id: "allocation-chart", role: "img", "aria-label": "Each variant's allocated share over time" });
+  const allocationNote = h("p", { class: "small", id: "allocation-note" },
+    "A bandit's shares as this gateway computed them (one every 10 s, the last hour since it started), then every 2 s reading while this page is open; a fixed allocation's configured shares.");
   const actions = h("div", { id: "experiment-actions" });
   fill(root,
     h("p", {}, h("a", { href: "#/experiments" }, "← All experiments")),
@@ -29,7 +30,7 @@ export async function render(context) {
     definitionBox,
     h("section", { "aria-labelledby": "results-title" }, h("h2", { id: "results-title", class: "h4" }, "Results"), resultsBox,
       h("div", { class: "chart-box" }, metricsCanvas)),
-    h("section", { "aria-labelledby": "allocation-title", class: "mt-3" }, h("h2", { id: "allocation-title", class: "h4" }, "Allocation since this page opened"),
+    h("section", { "aria-labelledby": "allocation-title", class: "mt-3" }, h("h2", { id: "allocation-title", class: "h4" }, "Allocation over time"),
       allocationNote, h("div", { class: "chart-box" }, allocationCanvas)),
     h("section", { "aria-labelledby": "actions-title", class: "mt-3" }, h("h2", { id: "actions-title", class: "h4" }, "Stop or promote"), actions));
 
@@ -48,12 +49,13 @@ export async function render(context) {
     options: { scales: { y: { min: 0, max: 1, title: { display: true, text: "share" } } } },
   });
 
+  for (const sample of experiment.allocationHistory || []) plotShares(allocationChart, sample.shares, new Date(sample.at));
   const show = (answer) => {
     experiment = answer;
     fill(definitionBox, definitionView(answer));
     fill(resultsBox, resultsView(answer));
     updateMetrics(metricsChart, answer);
-    appendAllocation(allocationChart, answer);
+    plotShares(allocationChart, answer.results?.allocation || {}, new Date());
   };
   show(experiment);
   fill(actions, actionsView(context, path, () => experiment, show));
@@ -125,10 +127,9 @@ function updateMetrics(made, experiment) {
   made.update("none");
 }
 
-/** Appends this reading's allocation: one line per context and variant. */
-function appendAllocation(made, experiment) {
-  const allocation = experiment.results?.allocation || {};
-  const label = clock(new Date());
+/** Appends one reading of the allocation (per context, per variant: a share) at `at`: one line per context and variant. */
+function plotShares(made, allocation, at) {
+  const label = clock(at);
   made.data.labels.push(label);
   const length = made.data.labels.length;
   for (const [contextName, shares] of Object.entries(allocation)) {
@@ -144,8 +145,8 @@ function appendAllocation(made, experiment) {
       dataset.data.push(share);
     }
   }
-  // Keep the last 10 minutes of readings.
-  if (length > 300) {
+  // Keep the last 660 readings: the hour of history and 10 minutes of this page's.
+  if (length > 660) {
     made.data.labels.shift();
     for (const dataset of made.data.datasets) dataset.data.shift();
   }
