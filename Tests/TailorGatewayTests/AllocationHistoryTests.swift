@@ -39,11 +39,14 @@ import Testing
         cells[CellKey(day: 1, placement: "home_for_you", experiment: "ab", variant: "a")] = good
         cells[CellKey(day: 1, placement: "home_for_you", experiment: "ab", variant: "b")] = poor
 
+        // Before any count: the equal split assignment uses.
+        book.update(outcomes: OutcomeCells(), nowMillis: 90_000)
+        #expect(book.allocationHistory(of: "ab").first?.shares == ["": ["a": 0.5, "b": 0.5]])
         book.update(outcomes: cells, nowMillis: 100_000)
         book.update(outcomes: cells, nowMillis: 105_000)
         book.update(outcomes: cells, nowMillis: 110_000)
         let samples = book.allocationHistory(of: "ab")
-        #expect(samples.map(\.atMillis) == [100_000, 110_000])
+        #expect(samples.map(\.atMillis) == [90_000, 100_000, 110_000])
         let shares = try #require(samples.last?.shares[""])
         #expect(Set(shares.keys) == ["a", "b"])
         #expect(abs(shares.values.reduce(0, +) - 1) < 1e-9)

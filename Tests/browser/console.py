@@ -25,6 +25,8 @@ def page_hash(page: str, recommendation_id: str | None = None) -> str:
         return f"#/shopper/{TOUR_SHOPPER}"
     if page == "trace":
         return f"#/trace/{recommendation_id}"
+    if page == "experiment":
+        return f"#/experiments/{recommendation_id}"
     return f"#/{page}"
 
 

@@ -142,3 +142,52 @@ def test_weight_change_is_previewed_saved_and_seen_by_another_gateway(browser, c
     finally:
         if saved:
             cluster.admin("DELETE", f"/v1/strategies/{saved['placement']}")
+
+
+def _chart_points(browser, canvas_id: str) -> int:
+    """The points of the chart's fullest line (-1 without a chart)."""
+    return browser.execute_script(
+        "const c = window.Chart && Chart.getChart(document.getElementById(arguments[0]));"
+        "return c ? Math.max(0, ...c.data.datasets.map((d) => d.data.filter((v) => v !== null).length)) : -1;", canvas_id)
+
+
+def test_experiment_is_created_watched_and_stopped(browser, cluster):
+    """A bandit made with the console's form, its allocation charted from the gateway's
+    history, then stopped with #stop."""
+    from selenium.webdriver.support.ui import Select
+
+    experiment = "browser-bandit"
+    cluster.admin("DELETE", f"/v1/experiments/{experiment}")
+    logged_in(browser, cluster)
+    open_page(browser, "experiments")
+    field = wait_css(browser, "#experiment-id")[0]
+    field.clear()
+    field.send_keys(experiment)
+    Select(browser.find_element(By.CSS_SELECTOR, "#experiment-placement")).select_by_value("checkout_offer")
+    Select(browser.find_element(By.CSS_SELECTOR, "#experiment-allocation")).select_by_value("bandit")
+    click(browser, browser.find_element(By.CSS_SELECTOR, "#experiment-create"))
+    wait_ready(browser, "experiment")
+    try:
+        status, made = cluster.admin("GET", f"/v1/experiments/{experiment}")
+        assert status == 200 and made["allocation"] == "bandit" and made["placements"] == ["checkout_offer"], f"{status}: {made}"
+
+        # The gateway samples a bandit's shares as the counts arrive (every 2 s): the
+        # detail page charts that history, then its own readings.
+        def sampled():
+            return len(cluster.admin("GET", f"/v1/experiments/{experiment}")[1].get("allocationHistory") or []) >= 1
+        wait_until("a sample in the bandit's allocationHistory", sampled, timeout=15)
+        open_page(browser, "experiments")
+        open_page(browser, "experiment", experiment)
+        wait_until("two points on the allocation chart's lines (the history's and a reading)",
+                   lambda: _chart_points(browser, "allocation-chart") >= 2, timeout=10)
+        lines = browser.execute_script("return Chart.getChart(document.getElementById('allocation-chart')).data.datasets.map((d) => d.label)")
+        assert {"personalised", "control"} <= set(lines), f"the allocation chart draws {lines}, not both variants"
+        assert css(browser, "#experiment-metrics-chart"), "the detail has no #experiment-metrics-chart"
+        shot(browser, "console-experiment")
+
+        click(browser, browser.find_element(By.CSS_SELECTOR, "#stop"))
+        accept_confirm(browser)
+        wait_until("the experiment stopped (running false)",
+                   lambda: cluster.admin("GET", f"/v1/experiments/{experiment}")[1].get("running") is False, timeout=10)
+    finally:
+        cluster.admin("DELETE", f"/v1/experiments/{experiment}")

@@ -201,7 +201,9 @@ package final class ExperimentBook: Sendable {
             state.history = state.history.filter { state.live[$0.key]?.definition.allocation == .bandit }
             for (id, entry) in state.live where entry.definition.allocation == .bandit {
                 let names = entry.definition.variants.map(\.name)
-                let shares = (state.allocations[id] ?? [:]).mapValues { Dictionary(uniqueKeysWithValues: zip(names, $0)) }
+                // Before any count, every context gets the equal split assignment uses.
+                let current = state.allocations[id].flatMap { $0.isEmpty ? nil : $0 } ?? ["": Self.initialShares(entry.definition)]
+                let shares = current.mapValues { Dictionary(uniqueKeysWithValues: zip(names, $0)) }
                 state.history[id, default: AllocationHistory()].record(shares, nowMillis: nowMillis)
             }
         }

@@ -55,7 +55,7 @@ export async function render(context) {
     fill(definitionBox, definitionView(answer));
     fill(resultsBox, resultsView(answer));
     updateMetrics(metricsChart, answer);
-    plotShares(allocationChart, answer.results?.allocation || {}, new Date());
+    plotShares(allocationChart, currentShares(answer), new Date());
   };
   show(experiment);
   fill(actions, actionsView(context, path, () => experiment, show));
@@ -125,6 +125,14 @@ function updateMetrics(made, experiment) {
     backgroundColor: variants.map((_, index) => COLORS[index % COLORS.length]),
   }];
   made.update("none");
+}
+
+/** The allocation now; before a bandit's first counts, the equal split its assignment uses (as the gateway's history records it). */
+function currentShares(experiment) {
+  const allocation = experiment.results?.allocation || {};
+  if (Object.keys(allocation).length || experiment.allocation !== "bandit") return allocation;
+  const variants = experiment.variants || [];
+  return { "": Object.fromEntries(variants.map((variant) => [variant.name, 1 / variants.length])) };
 }
 
 /** Appends one reading of the allocation (per context, per variant: a share) at `at`: one line per context and variant. */
