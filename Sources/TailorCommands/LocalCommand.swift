@@ -294,6 +294,7 @@ struct LocalCommand: AsyncParsableCommand {
 
             Tailor is running: \(nodes) node(s)\(apiOnNodes ? " serving the public API" : " and a gateway"), ready in \(took.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1)))).
               \(apiOnNodes ? "Public JSON API:          " : "Gateway (public JSON API):") \(url)\(apiOnNodes && nodes > 1 ? " (and every node's: ports \(port)–\(port + nodes - 1))" : "")\(adminKey == nil ? "   (open: no keys needed, development only)" : "")
+              Console:                   \(url)/console/\(adminKey == nil ? "" : "  (log in with the admin key)")
               Cluster view:              curl -s\(adminAuthorization) \(url)/v1/cluster | head -c 600\(storefrontText)
             \(keysText)
             Try a first recommendation:
