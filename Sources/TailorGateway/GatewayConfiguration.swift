@@ -45,8 +45,8 @@ package struct GatewayConfiguration: Sendable {
     /// The share of recommendations traced, 0...1 (the rest cost nothing extra); an
     /// admin key's recommendations are always traced.
     package var traceSample = Self.defaultTraceSample
-    /// Tracing every recommendation costs the cluster about 13 % more CPU per
-    /// recommendation (`tailor-lab bench trace`); one in ten costs about a tenth of that.
+    /// One in ten: the kernel's cost of a traced request is measured (+65 µs), its cost
+    /// end to end not yet (docs/trace.md), so a sample keeps it small.
     package static let defaultTraceSample = 0.1
     /// Nodes in this process (`tailor node --public-listen`): calls to them run through
     /// their routers without a socket.
