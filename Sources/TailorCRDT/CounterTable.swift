@@ -2,8 +2,9 @@
 /// per product), all at one landmark, with what changed since the last delta.
 ///
 /// A member adds its own events to its own slot (``add(product:weight:atMillis:slot:eventID:)``),
-/// sends ``takeDelta()`` often and ``fullState()`` now and then, and merges what
-/// others send (``merge(_:)``). Deltas carry slots changed by merges as well as by
+/// sends ``takeDelta()`` often and ``bucketDigest`` now and then (answered with the
+/// ``state(ofBuckets:limit:)`` of the buckets that differ), and merges what others
+/// send (``merge(_:)``). Deltas carry slots changed by merges as well as by
 /// additions, so a member relays what it learned and gossip to a few peers reaches
 /// everyone; relaying stops on its own, since a merge that changes nothing marks nothing.
 package struct CounterTable: Sendable {
@@ -17,9 +18,20 @@ package struct CounterTable: Sendable {
     private var counters: [String: DecayedCounter] = [:]
     /// Slots changed since the last ``takeDelta()``, by product.
     private var changed: [String: Set<SlotID>] = [:]
-    /// Products in the order first seen: the full exchange walks it a chunk at a time.
+    /// Products in the order first seen: a catch-up walks it a chunk at a time.
     private var order: [String] = []
     private var recentEvents: RecentKeys<EventKey>
+    /// Per digest bucket, the XOR of its products' hashes (``productHash(_:)``), kept
+    /// up to date as counters change: the anti-entropy digest costs nothing to read.
+    private var bucketHashes = [UInt64](repeating: 0, count: CounterTable.digestBuckets)
+    /// Each product's hash as it was last folded into its bucket.
+    private var productHashes: [String: UInt64] = [:]
+    /// The products of each digest bucket, in first-seen order.
+    private var bucketProducts = [[String]](repeating: [], count: CounterTable.digestBuckets)
+
+    /// How many buckets the anti-entropy digest splits the products into (by a stable
+    /// hash of the product id): 256 hashes, 2 KiB, whatever the catalog's size.
+    package static let digestBuckets = 256
 
     /// How many of the latest event and product pairs are remembered (oldest forgotten first).
     package var rememberedEvents: Int { recentEvents.capacity }
@@ -45,9 +57,10 @@ package struct CounterTable: Sendable {
         guard recentEvents.insert(EventKey(eventID: eventID, product: product)) else { return false }
         // The whole table moves together so that deltas and merges see one landmark.
         if DecayedCounter.needsNewLandmark(atMillis: atMillis, landmark: landmark) { moveLandmark(to: DecayedCounter.alignedLandmark(atMillis)) }
-        if counters[product] == nil { order.append(product) }
+        if counters[product] == nil { insert(product) }
         counters[product, default: DecayedCounter(landmark: landmark)].add(weight: weight, atMillis: atMillis, slot: slot)
         changed[product, default: []].insert(slot)
+        rehash(product)
         return true
     }
 
@@ -63,7 +76,7 @@ package struct CounterTable: Sendable {
         return CounterDelta(landmark: landmark, products: products)
     }
 
-    /// Every slot of every product, for the periodic full exchange that repairs lost deltas.
+    /// Every slot of every product (tests and simulations compare whole tables with it).
     package func fullState() -> CounterDelta {
         CounterDelta(landmark: landmark, products: counters.mapValues(\.slots))
     }
@@ -77,7 +90,8 @@ package struct CounterTable: Sendable {
         let move = delta.landmark == landmark ? nil : LandmarkMove(from: delta.landmark, to: landmark)
         var grown = Set<String>()
         for (product, slots) in delta.products where !slots.isEmpty {
-            if counters[product] == nil { order.append(product) }
+            if counters[product] == nil { insert(product) }
+            defer { rehash(product) }
             for (id, value) in slots {
                 let grew = counters[product, default: DecayedCounter(landmark: landmark)].merge(move?.apply(value) ?? value, into: id)
                 if grew {
@@ -93,9 +107,8 @@ package struct CounterTable: Sendable {
     package var productCount: Int { order.count }
 
     /// The full state of up to `limit` products from `position` in first-seen order,
-    /// and the position to continue from (0 after the last): the periodic full
-    /// exchange sends the table a chunk at a time, so its traffic stays bounded
-    /// whatever the catalog's size.
+    /// and the position to continue from (0 after the last): a catch-up sends the
+    /// table a chunk at a time, so its traffic stays bounded whatever the catalog's size.
     package func state(from position: Int, limit: Int) -> (state: CounterDelta, next: Int) {
         let start = position < order.count ? position : 0
         let end = min(order.count, start + max(0, limit))
@@ -121,6 +134,68 @@ package struct CounterTable: Sendable {
         guard newLandmark > landmark else { return }
         for product in counters.keys { counters[product]?.moveLandmark(to: newLandmark) }
         landmark = newLandmark
+        for product in order { rehash(product) }
+    }
+
+    // MARK: Anti-entropy digest
+
+    /// One hash per digest bucket: the XOR of the hashes of its products' slots. Two
+    /// members whose buckets hash alike hold the same slots there (but for a 2⁻⁶⁴
+    /// collision); the buckets that differ are the only ones worth exchanging.
+    package var bucketDigest: [UInt64] { bucketHashes }
+
+    /// The digest bucket of `product`.
+    package static func bucket(of product: String) -> Int {
+        Int(StableHash.fnv1a(product) % UInt64(digestBuckets))
+    }
+
+    /// The buckets where `other` (a peer's ``bucketDigest``) differs from this table's,
+    /// in order; nil when `other` has another number of buckets (and so cannot be compared).
+    package func bucketsDiffering(from other: [UInt64]) -> [Int]? {
+        guard other.count == bucketHashes.count else { return nil }
+        return bucketHashes.indices.filter { bucketHashes[$0] != other[$0] }
+    }
+
+    /// The full state of the products in `buckets`, taken whole and in the order given
+    /// until the next would pass `limit` products (the first is always taken), and the
+    /// buckets it holds.
+    package func state(ofBuckets buckets: [Int], limit: Int) -> (state: CounterDelta, buckets: [Int]) {
+        var products: [String: [SlotID: Slot]] = [:]
+        var taken: [Int] = []
+        for bucket in buckets where bucketProducts.indices.contains(bucket) {
+            let members = bucketProducts[bucket]
+            guard taken.isEmpty || products.count + members.count <= limit else { break }
+            for product in members { products[product] = counters[product]?.slots }
+            taken.append(bucket)
+        }
+        return (CounterDelta(landmark: landmark, products: products), taken)
+    }
+
+    private mutating func insert(_ product: String) {
+        order.append(product)
+        bucketProducts[Self.bucket(of: product)].append(product)
+    }
+
+    /// Folds `product`'s current slots into its bucket's hash in place of the last ones.
+    private mutating func rehash(_ product: String) {
+        guard let counter = counters[product] else { return }
+        let new = Self.productHash(product, counter.slots)
+        let old = productHashes.updateValue(new, forKey: product) ?? 0
+        guard new != old else { return }
+        bucketHashes[Self.bucket(of: product)] ^= old ^ new
+    }
+
+    /// A stable hash of one product's slots over their bit patterns, in slot order.
+    static func productHash(_ product: String, _ slots: [SlotID: Slot]) -> UInt64 {
+        var hash = FNV1a()
+        hash.add(product)
+        for id in slots.keys.sorted() {
+            hash.add(id.member)
+            hash.add(id.incarnation)
+            hash.add(slots[id]?.long.bitPattern ?? 0)
+            hash.add(slots[id]?.short.bitPattern ?? 0)
+        }
+        return StableHash.mix(hash.value, 0)
     }
 
     /// The decayed popularity count of `product` at `nowMillis`, over every slot (0 when unknown).

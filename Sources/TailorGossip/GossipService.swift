@@ -35,7 +35,7 @@ package final class GossipService: Service, Sendable {
     /// A gossip message older than this is not worth delivering: SWIM's timers have moved on.
     static let sendTimeout = Duration.milliseconds(500)
 
-    /// Counters go out every gossip interval (the delta) and every second (a chunk of the full state).
+    /// Counters go out every gossip interval (the delta) and every second (the digest, to one member).
     static let chunkInterval = Duration.seconds(1)
 
     struct State: Sendable {
@@ -100,16 +100,18 @@ package final class GossipService: Service, Sendable {
             throw HTTP2ServerError(.badRequest, "body is not a valid \(WireGossipEnvelope.protoMessageName)")
         }
         guard let envelope = decoded.model else { throw HTTP2ServerError(.badRequest, "gossip envelope without a sender or of an unknown kind") }
-        let (directives, view, counted) = state.withLock { state in
+        let (directives, view, counted, answers) = state.withLock { state in
             state.traffic.received(bytes: body.bytes.count)
             let directives = state.instance.receive(envelope, now: .now)
             var counted: CounterUpdate?
             if decoded.hasCounters, let grown = state.counters.receive(decoded.counters.model, nowMillis: Self.nowMillis), !grown.isEmpty {
                 counted = Self.update(of: grown, in: state.counters.table)
             }
-            return (directives, state.instance.view, counted)
+            let answers = decoded.hasCounterDigest ? antiEntropyAnswers(to: decoded.counterDigest, from: envelope.from, &state) : []
+            return (directives, state.instance.view, counted, answers)
         }
         perform(directives, view: view)
+        for message in answers { outbox.yield(message) }
         if let counted { onCounters(counted) }
         if decoded.hasInventory { inventory?.mergeInventory(decoded.inventory) }
     }
@@ -148,8 +150,8 @@ package final class GossipService: Service, Sendable {
 
     static var nowMillis: Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
-    /// This round's counter messages: the delta to a few members, and now and then the
-    /// next chunk of the full state to one.
+    /// This round's counter messages: the delta to a few members, catch-up chunks to
+    /// members that came back, and every second the digest to one member.
     private func counterRound(_ state: inout State, now: ContinuousClock.Instant) -> [Outgoing] {
         var outgoing: [Outgoing] = []
         // Each message also carries the membership updates pending (piggybacked).
@@ -176,10 +178,10 @@ package final class GossipService: Service, Sendable {
         let chunkDue = now >= state.nextChunkAt
         if chunkDue {
             state.nextChunkAt = now + Self.chunkInterval
-            if let chunk = state.counters.nextChunk() {
-                let wire = WireCounterState(chunk)
-                send(to: state.instance.gossipTargets(count: 1), &state) { $0.counters = wire }
-            }
+            // Sent even when empty: a member that holds nothing pulls everything this way.
+            var digest = WireCounterDigest()
+            digest.buckets = state.counters.digest
+            send(to: state.instance.gossipTargets(count: 1), &state) { $0.counterDigest = digest }
         }
         // Inventory goes to the other gateways only (nodes hold the products themselves):
         // every change to each of them, and a chunk of the whole view to one now and then.
@@ -195,6 +197,30 @@ package final class GossipService: Service, Sendable {
             }
         }
         return outgoing
+    }
+
+    /// What a member's counter digest (or its answer to this member's) asks of this
+    /// member: its state of the buckets that differ, with a request for the sender's
+    /// state of them; or, asked for buckets, its state of them (merged with what came
+    /// with the request, so the sender gets the union).
+    private func antiEntropyAnswers(to digest: WireCounterDigest, from sender: SWIMMember, _ state: inout State) -> [Outgoing] {
+        var answers: [Outgoing] = []
+        func answer(_ fill: (inout WireGossipEnvelope) -> Void) {
+            var envelope = WireGossipEnvelope(state.instance.gossipEnvelope())
+            fill(&envelope)
+            if let message = Outgoing(envelope, to: sender.address) { answers.append(message) }
+        }
+        if !digest.buckets.isEmpty, let (differing, buckets) = state.counters.answer(digest: digest.buckets) {
+            answer {
+                $0.counters = WireCounterState(differing)
+                $0.counterDigest.wanted = buckets.map(UInt32.init)
+            }
+        }
+        if !digest.wanted.isEmpty {
+            let wanted = state.counters.state(ofBuckets: digest.wanted.map(Int.init))
+            answer { $0.counters = WireCounterState(wanted) }
+        }
+        return answers
     }
 
     package func run() async throws {

@@ -1,20 +1,18 @@
 import TailorCRDT
 
 /// The counter side of gossip, pure: a member's ``CounterTable``, what it sends each
-/// round (the delta since the last round, to a few members) and now and then (the
-/// next chunk of its full state, to one member: anti-entropy that repairs lost
-/// deltas with bounded traffic), and what it does with what arrives.
+/// round (the delta since the last round, to a few members) and every second (its
+/// digest, to one member: anti-entropy that repairs lost deltas by exchanging the
+/// buckets of products that differ, both ways), and what it does with what arrives.
 package struct CounterGossip: Sendable {
     package private(set) var table: CounterTable
     /// This member's own slot: its name and this run's generation.
     package let slot: SlotID
-    private var cursor = 0
     /// Members (by address) that joined or came back, each being sent the whole table
     /// once: where its walk is, and how many products it still has to be sent.
     private var catchUps: [String: (cursor: Int, remaining: Int)] = [:]
-    /// Products per full-exchange chunk.
-    package static let chunkSize = 128
-    /// Products per catch-up chunk (one per gossip round to each member catching up).
+    /// Products per catch-up chunk (one per gossip round to each member catching up),
+    /// and at most per answer to a digest.
     package static let catchUpChunkSize = 512
     /// A delta whose landmark is further ahead of this member's clock than this is
     /// refused: one member with a clock far in the future would otherwise drag every
@@ -41,17 +39,32 @@ package struct CounterGossip: Sendable {
         return delta.isEmpty ? nil : delta
     }
 
-    /// The next chunk of the full state, or nil when the table is empty.
-    package mutating func nextChunk() -> CounterDelta? {
-        guard table.productCount > 0 else { return nil }
-        let (state, next) = table.state(from: cursor, limit: Self.chunkSize)
-        cursor = next
-        return state
+    /// This member's digest, sent to one member every second: anti-entropy that
+    /// repairs what lost deltas left behind, sending only the buckets that differ.
+    package var digest: [UInt64] { table.bucketDigest }
+
+    /// A member's ``digest`` arrived: this member's state of the buckets that differ
+    /// (at most ``catchUpChunkSize`` products, whole buckets), to send back with a
+    /// request for the sender's state of the same buckets; nil when nothing differs or
+    /// the digest has another number of buckets.
+    ///
+    /// Both directions matter: this member may be the one behind, or the sender. After
+    /// the sender merges this state and answers with its own (``state(ofBuckets:)``),
+    /// both hold the union there.
+    package func answer(digest: [UInt64]) -> (state: CounterDelta, buckets: [Int])? {
+        guard let differing = table.bucketsDiffering(from: digest), !differing.isEmpty else { return nil }
+        return table.state(ofBuckets: differing, limit: Self.catchUpChunkSize)
+    }
+
+    /// This member's state of `buckets`, which a member asked for with its answer to
+    /// this member's digest.
+    package func state(ofBuckets buckets: [Int]) -> CounterDelta {
+        table.state(ofBuckets: Array(buckets.prefix(CounterTable.digestBuckets)), limit: .max).state
     }
 
     /// Starts sending the whole table to a member that joined, restarted or came back
-    /// from suspect or dead: it missed the deltas sent meanwhile, and the periodic chunks
-    /// alone would take a full cycle of the table (128 products a second) to repair that.
+    /// from suspect or dead: it missed the deltas sent meanwhile, and the digest exchange
+    /// alone would take a second per 512 products to repair that.
     package mutating func startCatchUp(of member: String) {
         guard table.productCount > 0 else { return }
         catchUps[member] = (0, table.productCount)

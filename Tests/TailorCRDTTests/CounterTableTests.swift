@@ -113,6 +113,50 @@ import Testing
         }
     }
 
+    @Test func theBucketDigestFollowsEveryChangeAndOneExchangeLeavesTwoMembersEqual() {
+        for seed in 0..<UInt64(Gen.cases) {
+            var random = SplitMix64(seed: 7_000 + seed)
+            let run = Run(&random, span: 90 * Gen.day)
+            // Kept up to date through additions, merges and landmark moves: the same as
+            // a table that merged the state once.
+            for member in run.members {
+                var rebuilt = CounterTable(landmark: Gen.start)
+                rebuilt.merge(member.fullState())
+                #expect(rebuilt.bucketDigest == member.bucketDigest, "seed \(seed)")
+            }
+            var (a, b) = (run.members[0], run.members[1])
+            guard let differing = b.bucketsDiffering(from: a.bucketDigest) else {
+                Issue.record("same bucket count, comparable")
+                continue
+            }
+            #expect(differing.isEmpty == (a.fullState() == b.fullState()), "seed \(seed)")
+            // b answers a's digest with its state of the buckets that differ; a merges it
+            // and answers with its own state of them.
+            let answer = b.state(ofBuckets: differing, limit: .max)
+            #expect(answer.buckets == differing)
+            a.merge(answer.state)
+            b.merge(a.state(ofBuckets: answer.buckets, limit: .max).state)
+            #expect(a.bucketDigest == b.bucketDigest && a.fullState() == b.fullState(), "seed \(seed)")
+            #expect(b.bucketsDiffering(from: a.bucketDigest) == [])
+        }
+    }
+
+    @Test func aBucketAnswerTakesWholeBucketsUpToTheLimit() {
+        var table = CounterTable(landmark: Gen.start)
+        let slot = SlotID(member: "m0", incarnation: 1)
+        for index in 0..<1_000 {
+            _ = table.add(product: "p\(index)", weight: 1, atMillis: Gen.start, slot: slot, eventID: "e\(index)")
+        }
+        let empty = CounterTable(landmark: Gen.start)
+        let differing = table.bucketsDiffering(from: empty.bucketDigest) ?? []
+        #expect(differing.count > 200 && differing.count <= CounterTable.digestBuckets)
+        let (state, buckets) = table.state(ofBuckets: differing, limit: 100)
+        #expect(state.products.count <= 100 && state.products.count > 80)
+        #expect(Set(state.products.keys.map(CounterTable.bucket(of:))) == Set(buckets))
+        #expect(buckets == Array(differing.prefix(buckets.count)))
+        #expect(table.bucketsDiffering(from: [1, 2, 3]) == nil)
+    }
+
     @Test func aRetriedEventCountsOnceAndAnotherProductOfItCounts() {
         var table = CounterTable(landmark: Gen.start)
         let slot = SlotID(member: "m0", incarnation: 1)

@@ -43,4 +43,21 @@ struct CounterCatchUpTests {
         empty.startCatchUp(of: "a:1")
         #expect(empty.catchUpChunks().isEmpty)
     }
+
+    @Test("a member that holds nothing pulls the table with its digest, 512 products an answer")
+    func anEmptyMemberPullsWithItsDigest() {
+        let full = gossip(products: 1_300)
+        var empty = CounterGossip(slot: SlotID(member: "n2", incarnation: 7), landmark: Self.landmark)
+        var exchanges = 0
+        while let answer = full.answer(digest: empty.digest) {
+            exchanges += 1
+            #expect(answer.state.products.count <= CounterGossip.catchUpChunkSize)
+            _ = empty.receive(answer.state, nowMillis: Self.landmark + 2_000)
+            // What the empty member sends back (its state of those buckets) changes nothing.
+            #expect(full.state(ofBuckets: answer.buckets) == empty.state(ofBuckets: answer.buckets))
+            if exchanges > 10 { break }
+        }
+        #expect(exchanges == 3 || exchanges == 4)
+        #expect(empty.digest == full.digest && empty.table.digest() == full.table.digest())
+    }
 }

@@ -57,7 +57,7 @@ struct MembershipBench {
             let took = ContinuousClock.now - sent
             result.convergence.append(Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18)
         }
-        // Counters for many products, so that the full exchange has a table to walk.
+        // Counters for many products, so that the digest exchange has a table to compare.
         var posted = 0
         while posted < counterProducts {
             let batch = min(500, counterProducts - posted)

@@ -210,69 +210,110 @@ public nonisolated struct WireGossipUpdate: Sendable {
   fileprivate var _member: WireGossipMember? = nil
 }
 
-public nonisolated struct WireGossipEnvelope: Sendable {
+public nonisolated struct WireGossipEnvelope: @unchecked Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
   public var from: WireGossipMember {
-    get {_from ?? WireGossipMember()}
-    set {_from = newValue}
+    get {_storage._from ?? WireGossipMember()}
+    set {_uniqueStorage()._from = newValue}
   }
   /// Returns true if `from` has been explicitly set.
-  public var hasFrom: Bool {self._from != nil}
+  public var hasFrom: Bool {_storage._from != nil}
   /// Clears the value of `from`. Subsequent reads from it will return its default value.
-  public mutating func clearFrom() {self._from = nil}
+  public mutating func clearFrom() {_uniqueStorage()._from = nil}
 
-  public var fromIncarnation: UInt64 = 0
+  public var fromIncarnation: UInt64 {
+    get {_storage._fromIncarnation}
+    set {_uniqueStorage()._fromIncarnation = newValue}
+  }
 
-  public var kind: WireGossipKind = .gossip
+  public var kind: WireGossipKind {
+    get {_storage._kind}
+    set {_uniqueStorage()._kind = newValue}
+  }
 
   /// ping, ping_request, ack, nack: the probe's sequence number.
-  public var sequence: UInt64 = 0
+  public var sequence: UInt64 {
+    get {_storage._sequence}
+    set {_uniqueStorage()._sequence = newValue}
+  }
 
   /// ping_request: the member to probe; ack, nack: the member probed.
   public var target: WireGossipMember {
-    get {_target ?? WireGossipMember()}
-    set {_target = newValue}
+    get {_storage._target ?? WireGossipMember()}
+    set {_uniqueStorage()._target = newValue}
   }
   /// Returns true if `target` has been explicitly set.
-  public var hasTarget: Bool {self._target != nil}
+  public var hasTarget: Bool {_storage._target != nil}
   /// Clears the value of `target`. Subsequent reads from it will return its default value.
-  public mutating func clearTarget() {self._target = nil}
+  public mutating func clearTarget() {_uniqueStorage()._target = nil}
 
   /// Piggybacked membership updates (a sync carries every member).
-  public var updates: [WireGossipUpdate] = []
+  public var updates: [WireGossipUpdate] {
+    get {_storage._updates}
+    set {_uniqueStorage()._updates = newValue}
+  }
 
-  /// Popularity and trend counters: a delta or a chunk of the full state.
+  /// Popularity and trend counters: a delta, a catch-up chunk of the full state, or
+  /// the state of the buckets an anti-entropy exchange found different.
   public var counters: WireCounterState {
-    get {_counters ?? WireCounterState()}
-    set {_counters = newValue}
+    get {_storage._counters ?? WireCounterState()}
+    set {_uniqueStorage()._counters = newValue}
   }
   /// Returns true if `counters` has been explicitly set.
-  public var hasCounters: Bool {self._counters != nil}
+  public var hasCounters: Bool {_storage._counters != nil}
   /// Clears the value of `counters`. Subsequent reads from it will return its default value.
-  public mutating func clearCounters() {self._counters = nil}
+  public mutating func clearCounters() {_uniqueStorage()._counters = nil}
 
   /// Gateways' inventory views (products and stock, last writer wins by version):
   /// a delta or a chunk of the full view; only gateways send and read it.
   public var inventory: WireInventoryState {
-    get {_inventory ?? WireInventoryState()}
-    set {_inventory = newValue}
+    get {_storage._inventory ?? WireInventoryState()}
+    set {_uniqueStorage()._inventory = newValue}
   }
   /// Returns true if `inventory` has been explicitly set.
-  public var hasInventory: Bool {self._inventory != nil}
+  public var hasInventory: Bool {_storage._inventory != nil}
   /// Clears the value of `inventory`. Subsequent reads from it will return its default value.
-  public mutating func clearInventory() {self._inventory = nil}
+  public mutating func clearInventory() {_uniqueStorage()._inventory = nil}
+
+  /// Counter anti-entropy: the sender's bucket digest, or (with `counters` holding the
+  /// receiver's state of them) the buckets whose state the sender is asked back for.
+  public var counterDigest: WireCounterDigest {
+    get {_storage._counterDigest ?? WireCounterDigest()}
+    set {_uniqueStorage()._counterDigest = newValue}
+  }
+  /// Returns true if `counterDigest` has been explicitly set.
+  public var hasCounterDigest: Bool {_storage._counterDigest != nil}
+  /// Clears the value of `counterDigest`. Subsequent reads from it will return its default value.
+  public mutating func clearCounterDigest() {_uniqueStorage()._counterDigest = nil}
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
-  fileprivate var _from: WireGossipMember? = nil
-  fileprivate var _target: WireGossipMember? = nil
-  fileprivate var _counters: WireCounterState? = nil
-  fileprivate var _inventory: WireInventoryState? = nil
+  fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+/// Every second a member sends one other its digest: products split into buckets by a
+/// stable hash (FNV-1a) of their id, one hash per bucket (the XOR of its products'
+/// slot hashes). The receiver answers with its state of the buckets that differ and
+/// asks for the sender's; the sender answers that. Both then hold the union there.
+public nonisolated struct WireCounterDigest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// A digest: one hash per bucket (256). Empty in an answer.
+  public var buckets: [UInt64] = []
+
+  /// The buckets the receiver is asked to send its state of.
+  public var wanted: [UInt32] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
 }
 
 public nonisolated struct WireInventoryState: Sendable {
@@ -515,7 +556,133 @@ nonisolated extension WireGossipUpdate: SwiftProtobuf.Message, SwiftProtobuf._Me
 
 nonisolated extension WireGossipEnvelope: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".GossipEnvelope"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}from\0\u{3}from_incarnation\0\u{1}kind\0\u{1}sequence\0\u{1}target\0\u{1}updates\0\u{1}counters\0\u{1}inventory\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}from\0\u{3}from_incarnation\0\u{1}kind\0\u{1}sequence\0\u{1}target\0\u{1}updates\0\u{1}counters\0\u{1}inventory\0\u{3}counter_digest\0")
+
+  fileprivate class _StorageClass {
+    var _from: WireGossipMember? = nil
+    var _fromIncarnation: UInt64 = 0
+    var _kind: WireGossipKind = .gossip
+    var _sequence: UInt64 = 0
+    var _target: WireGossipMember? = nil
+    var _updates: [WireGossipUpdate] = []
+    var _counters: WireCounterState? = nil
+    var _inventory: WireInventoryState? = nil
+    var _counterDigest: WireCounterDigest? = nil
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _from = source._from
+      _fromIncarnation = source._fromIncarnation
+      _kind = source._kind
+      _sequence = source._sequence
+      _target = source._target
+      _updates = source._updates
+      _counters = source._counters
+      _inventory = source._inventory
+      _counterDigest = source._counterDigest
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularMessageField(value: &_storage._from) }()
+        case 2: try { try decoder.decodeSingularUInt64Field(value: &_storage._fromIncarnation) }()
+        case 3: try { try decoder.decodeSingularEnumField(value: &_storage._kind) }()
+        case 4: try { try decoder.decodeSingularUInt64Field(value: &_storage._sequence) }()
+        case 5: try { try decoder.decodeSingularMessageField(value: &_storage._target) }()
+        case 6: try { try decoder.decodeRepeatedMessageField(value: &_storage._updates) }()
+        case 7: try { try decoder.decodeSingularMessageField(value: &_storage._counters) }()
+        case 8: try { try decoder.decodeSingularMessageField(value: &_storage._inventory) }()
+        case 9: try { try decoder.decodeSingularMessageField(value: &_storage._counterDigest) }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      try { if let v = _storage._from {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+      } }()
+      if _storage._fromIncarnation != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._fromIncarnation, fieldNumber: 2)
+      }
+      if _storage._kind != .gossip {
+        try visitor.visitSingularEnumField(value: _storage._kind, fieldNumber: 3)
+      }
+      if _storage._sequence != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._sequence, fieldNumber: 4)
+      }
+      try { if let v = _storage._target {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+      } }()
+      if !_storage._updates.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._updates, fieldNumber: 6)
+      }
+      try { if let v = _storage._counters {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 7)
+      } }()
+      try { if let v = _storage._inventory {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
+      } }()
+      try { if let v = _storage._counterDigest {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 9)
+      } }()
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: WireGossipEnvelope, rhs: WireGossipEnvelope) -> Bool {
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._from != rhs_storage._from {return false}
+        if _storage._fromIncarnation != rhs_storage._fromIncarnation {return false}
+        if _storage._kind != rhs_storage._kind {return false}
+        if _storage._sequence != rhs_storage._sequence {return false}
+        if _storage._target != rhs_storage._target {return false}
+        if _storage._updates != rhs_storage._updates {return false}
+        if _storage._counters != rhs_storage._counters {return false}
+        if _storage._inventory != rhs_storage._inventory {return false}
+        if _storage._counterDigest != rhs_storage._counterDigest {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension WireCounterDigest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CounterDigest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}buckets\0\u{1}wanted\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -523,60 +690,26 @@ nonisolated extension WireGossipEnvelope: SwiftProtobuf.Message, SwiftProtobuf._
       // allocates stack space for every case branch when no optimizations are
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
-      case 1: try { try decoder.decodeSingularMessageField(value: &self._from) }()
-      case 2: try { try decoder.decodeSingularUInt64Field(value: &self.fromIncarnation) }()
-      case 3: try { try decoder.decodeSingularEnumField(value: &self.kind) }()
-      case 4: try { try decoder.decodeSingularUInt64Field(value: &self.sequence) }()
-      case 5: try { try decoder.decodeSingularMessageField(value: &self._target) }()
-      case 6: try { try decoder.decodeRepeatedMessageField(value: &self.updates) }()
-      case 7: try { try decoder.decodeSingularMessageField(value: &self._counters) }()
-      case 8: try { try decoder.decodeSingularMessageField(value: &self._inventory) }()
+      case 1: try { try decoder.decodeRepeatedFixed64Field(value: &self.buckets) }()
+      case 2: try { try decoder.decodeRepeatedUInt32Field(value: &self.wanted) }()
       default: break
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    // The use of inline closures is to circumvent an issue where the compiler
-    // allocates stack space for every if/case branch local when no optimizations
-    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
-    // https://github.com/apple/swift-protobuf/issues/1182
-    try { if let v = self._from {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
-    } }()
-    if self.fromIncarnation != 0 {
-      try visitor.visitSingularUInt64Field(value: self.fromIncarnation, fieldNumber: 2)
+    if !self.buckets.isEmpty {
+      try visitor.visitPackedFixed64Field(value: self.buckets, fieldNumber: 1)
     }
-    if self.kind != .gossip {
-      try visitor.visitSingularEnumField(value: self.kind, fieldNumber: 3)
+    if !self.wanted.isEmpty {
+      try visitor.visitPackedUInt32Field(value: self.wanted, fieldNumber: 2)
     }
-    if self.sequence != 0 {
-      try visitor.visitSingularUInt64Field(value: self.sequence, fieldNumber: 4)
-    }
-    try { if let v = self._target {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
-    } }()
-    if !self.updates.isEmpty {
-      try visitor.visitRepeatedMessageField(value: self.updates, fieldNumber: 6)
-    }
-    try { if let v = self._counters {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 7)
-    } }()
-    try { if let v = self._inventory {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
-    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
-  public static func ==(lhs: WireGossipEnvelope, rhs: WireGossipEnvelope) -> Bool {
-    if lhs._from != rhs._from {return false}
-    if lhs.fromIncarnation != rhs.fromIncarnation {return false}
-    if lhs.kind != rhs.kind {return false}
-    if lhs.sequence != rhs.sequence {return false}
-    if lhs._target != rhs._target {return false}
-    if lhs.updates != rhs.updates {return false}
-    if lhs._counters != rhs._counters {return false}
-    if lhs._inventory != rhs._inventory {return false}
+  public static func ==(lhs: WireCounterDigest, rhs: WireCounterDigest) -> Bool {
+    if lhs.buckets != rhs.buckets {return false}
+    if lhs.wanted != rhs.wanted {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -34,4 +34,9 @@ struct Delivery: Comparable {
 struct SWIMEnvelopeBox {
     var value: SWIMEnvelope?
     var counters: CounterDelta?
+    /// Counter anti-entropy: the sender's bucket digest, or the buckets it asks back.
+    var counterDigest: [UInt64]?
+    var wantedBuckets: [Int]?
+    /// Who sent it (counter messages are answered).
+    var from: String?
 }

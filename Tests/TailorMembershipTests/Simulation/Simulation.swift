@@ -11,7 +11,8 @@ struct Simulation {
     private(set) var now = SimInstant.zero
     private(set) var instances: [String: Instance] = [:]
     /// Each member's counters, gossiped as the shell does: the delta every 200 ms to
-    /// three reachable members, a chunk of the full state every second to one.
+    /// three reachable members, the bucket digest every second to one (answered with
+    /// the buckets that differ, and those answered with the sender's own).
     private(set) var counters: [String: CounterGossip] = [:]
     /// Members stopped for good (SIGKILL): they neither tick nor receive.
     private(set) var killed: Set<String> = []
@@ -108,8 +109,10 @@ struct Simulation {
             targets = instances[name]!.gossipTargets(count: 3)
             for target in targets { transmit(SWIMEnvelopeBox(counters: delta), from: name, to: target.address) }
         }
-        if ticks % 100 == 0, let chunk = counters[name]?.nextChunk() {
-            for target in instances[name]!.gossipTargets(count: 1) { transmit(SWIMEnvelopeBox(counters: chunk), from: name, to: target.address) }
+        if ticks % 100 == 0, let digest = counters[name]?.digest {
+            for target in instances[name]!.gossipTargets(count: 1) {
+                transmit(SWIMEnvelopeBox(counterDigest: digest, from: name), from: name, to: target.address)
+            }
         }
     }
 
@@ -123,8 +126,16 @@ struct Simulation {
         if let delta = delivery.envelope.counters {
             let at = nowMillis
             _ = counters[name]?.receive(delta, nowMillis: at)
-            return
         }
+        if let sender = delivery.envelope.from, let gossip = counters[name] {
+            if let digest = delivery.envelope.counterDigest, let answer = gossip.answer(digest: digest) {
+                transmit(SWIMEnvelopeBox(counters: answer.state, wantedBuckets: answer.buckets, from: name), from: name, to: sender)
+            }
+            if let wanted = delivery.envelope.wantedBuckets {
+                transmit(SWIMEnvelopeBox(counters: gossip.state(ofBuckets: wanted), from: name), from: name, to: sender)
+            }
+        }
+        if delivery.envelope.value == nil { return }
         guard let envelope = delivery.envelope.value else { return }
         let directives = instance.receive(envelope, now: now)
         instances[name] = instance
