@@ -89,7 +89,8 @@ package final class GossipService: Service, Sendable {
             GossipSnapshot(
                 view: state.instance.view, incarnation: state.instance.incarnation, localHealth: state.instance.localHealth,
                 statistics: state.instance.statistics, traffic: state.traffic, uptime: ContinuousClock.now - startedAt,
-                counterProducts: state.counters.table.productCount, counterLandmark: state.counters.table.landmark
+                counterProducts: state.counters.table.productCount, counterLandmark: state.counters.table.landmark,
+                counterDigest: state.counters.table.bucketDigest.reduce(into: StableHash.offsetBasisValue) { $0 = StableHash.mix($0, $1) }
             )
         }
     }
@@ -380,4 +381,6 @@ package struct GossipSnapshot: Sendable {
     package var uptime: Duration
     package var counterProducts: Int
     package var counterLandmark: Int64
+    /// A hash of the counters' bucket digest: equal on members that hold the same counters.
+    package var counterDigest: UInt64
 }

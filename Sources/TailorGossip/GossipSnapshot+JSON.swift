@@ -32,6 +32,8 @@ package struct GossipReport: Codable, Sendable, Equatable {
     /// Products with popularity and trend counters on this member, and their landmark.
     package var counterProducts: Int
     package var counterLandmarkMillis: Int64
+    /// A hash of the counters (16 hex digits): equal on members that hold the same.
+    package var counterDigest: String
 
     package init(_ snapshot: GossipSnapshot, member: String) {
         self.member = member
@@ -57,6 +59,8 @@ package struct GossipReport: Codable, Sendable, Equatable {
         bytesSentPerSecond = uptimeSeconds > 0 ? Double(bytesSent) / uptimeSeconds : 0
         counterProducts = snapshot.counterProducts
         counterLandmarkMillis = snapshot.counterLandmark
+        let hex = String(snapshot.counterDigest, radix: 16)
+        counterDigest = String(repeating: "0", count: 16 - hex.count) + hex
     }
 
     package func json() -> String {

@@ -11,9 +11,12 @@ package struct CounterGossip: Sendable {
     /// Members (by address) that joined or came back, each being sent the whole table
     /// once: where its walk is, and how many products it still has to be sent.
     private var catchUps: [String: (cursor: Int, remaining: Int)] = [:]
-    /// Products per catch-up chunk (one per gossip round to each member catching up),
-    /// and at most per answer to a digest.
+    /// Products per catch-up chunk (one per gossip round to each member catching up).
     package static let catchUpChunkSize = 512
+    /// Products at most per answer to a digest (about 110 KB with one counting
+    /// gateway's slot): with 100,000 products a bucket holds about 390, so a smaller
+    /// answer would repair a member that missed a little everywhere one bucket a second.
+    package static let answerLimit = 2_048
     /// A delta whose landmark is further ahead of this member's clock than this is
     /// refused: one member with a clock far in the future would otherwise drag every
     /// landmark forward and decay every count to nothing.
@@ -44,7 +47,7 @@ package struct CounterGossip: Sendable {
     package var digest: [UInt64] { table.bucketDigest }
 
     /// A member's ``digest`` arrived: this member's state of the buckets that differ
-    /// (at most ``catchUpChunkSize`` products, whole buckets), to send back with a
+    /// (at most ``answerLimit`` products, whole buckets), to send back with a
     /// request for the sender's state of the same buckets; nil when nothing differs or
     /// the digest has another number of buckets.
     ///
@@ -53,7 +56,7 @@ package struct CounterGossip: Sendable {
     /// both hold the union there.
     package func answer(digest: [UInt64]) -> (state: CounterDelta, buckets: [Int])? {
         guard let differing = table.bucketsDiffering(from: digest), !differing.isEmpty else { return nil }
-        return table.state(ofBuckets: differing, limit: Self.catchUpChunkSize)
+        return table.state(ofBuckets: differing, limit: Self.answerLimit)
     }
 
     /// This member's state of `buckets`, which a member asked for with its answer to

@@ -44,14 +44,14 @@ struct CounterCatchUpTests {
         #expect(empty.catchUpChunks().isEmpty)
     }
 
-    @Test("a member that holds nothing pulls the table with its digest, 512 products an answer")
+    @Test("a member that holds nothing pulls the table with its digest, 2,048 products an answer at most")
     func anEmptyMemberPullsWithItsDigest() {
-        let full = gossip(products: 1_300)
+        let full = gossip(products: 5_000)
         var empty = CounterGossip(slot: SlotID(member: "n2", incarnation: 7), landmark: Self.landmark)
         var exchanges = 0
         while let answer = full.answer(digest: empty.digest) {
             exchanges += 1
-            #expect(answer.state.products.count <= CounterGossip.catchUpChunkSize)
+            #expect(answer.state.products.count <= CounterGossip.answerLimit)
             _ = empty.receive(answer.state, nowMillis: Self.landmark + 2_000)
             // What the empty member sends back (its state of those buckets) changes nothing.
             #expect(full.state(ofBuckets: answer.buckets) == empty.state(ofBuckets: answer.buckets))

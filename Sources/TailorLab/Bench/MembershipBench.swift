@@ -26,6 +26,9 @@ struct MembershipBench {
         var bytesPerSecond: [Double] = []
         /// Seconds from an accepted event batch to every member reading the same counter.
         var convergence: [Double] = []
+        /// Seconds from the last of the many products' batches to every member holding
+        /// the same counters (the same digest); nil when they did not within 300 s.
+        var tableSpread: Double?
     }
 
     private var gatewayPort: Int { firstPort + size }
@@ -64,8 +67,13 @@ struct MembershipBench {
             try await postEvents((posted..<(posted + batch)).map { ("catalog-\($0)", "catalog-\($0)") })
             posted += batch
         }
-        // Gossip traffic over a quiet window, once the counting above has spread.
-        try await Task.sleep(for: .seconds(5))
+        // Gossip traffic over a quiet window, once the counting above has spread to
+        // every member (the same counter digest everywhere).
+        let postedAt = ContinuousClock.now
+        if try await waitUntil(seconds: 300, { try await everyoneHoldsTheSameCounters(client: client) }) {
+            let took = ContinuousClock.now - postedAt
+            result.tableSpread = Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18
+        }
         let before = try await reports(names + ["gateway"], client: client)
         try await Task.sleep(for: .seconds(quietSeconds))
         let after = try await reports(names + ["gateway"], client: client)
@@ -143,6 +151,11 @@ struct MembershipBench {
             reports[member] = try JSONDecoder().decode(GossipReport.self, from: Data(answer.json.utf8))
         }
         return reports
+    }
+
+    private func everyoneHoldsTheSameCounters(client: HTTP2Client) async throws -> Bool {
+        let reports = try await reports(names + ["gateway"], client: client)
+        return reports.count == size + 1 && Set(reports.values.map(\.counterDigest)).count == 1
     }
 
     private func everyone(_ observers: [String], see subject: String, as status: String, client: HTTP2Client) async throws -> Bool {

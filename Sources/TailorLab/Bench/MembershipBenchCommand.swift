@@ -45,8 +45,8 @@ struct MembershipBenchCommand: AsyncParsableCommand {
         // The members are `tailor` processes: the executable next to this one.
         let executable = Executables.tailor
         print("membership bench: SWIM defaults (probe 500 ms, ping timeout 150 ms, 2 indirect probes, gossip 3 every 200 ms); \(trials) kills per size")
-        print("| members (+ gateway) | gossip bytes/s per member (median, max), \(counterProducts) products with counters | SIGKILL → all survivors mark it dead: median s | worst s | each kill s | event → every member's counter: median s | worst s |")
-        print("| ---: | ---: | ---: | ---: | --- | ---: | ---: |")
+        print("| members (+ gateway) | gossip bytes/s per member (median, max), \(counterProducts) products with counters | SIGKILL → all survivors mark it dead: median s | worst s | each kill s | event → every member's counter: median s | worst s | \(counterProducts) products → the same counters everywhere s |")
+        print("| ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |")
         for size in sizes.split(separator: ",").compactMap({ Int($0) }) {
             let run = MembershipBench(
                 executable: executable, size: size, firstPort: port, trials: trials, quietSeconds: quietSeconds, counterProducts: counterProducts
@@ -60,7 +60,8 @@ struct MembershipBenchCommand: AsyncParsableCommand {
             print(
                 "| \(size) | \(Int(bytes[bytes.count / 2])), \(Int(bytes.last ?? 0)) | \(String(format: "%.2f", median)) | "
                     + "\(String(format: "%.2f", times.last ?? 0)) | \(result.detections.map { String(format: "%.2f", $0) }.joined(separator: ", ")) | "
-                    + "\(String(format: "%.2f", convergence[convergence.count / 2])) | \(String(format: "%.2f", convergence.last ?? 0)) |"
+                    + "\(String(format: "%.2f", convergence[convergence.count / 2])) | \(String(format: "%.2f", convergence.last ?? 0)) | "
+                    + "\(result.tableSpread.map { String(format: "%.1f", $0) } ?? "not within 300 s") |"
             )
             fflush(nil)
         }
