@@ -1,5 +1,6 @@
-"""The storefront snippet (`/sdk/tailor.js`): small enough to put on every page, and
-refused, visibly, on a page whose origin its public key does not allow."""
+"""The storefront snippet (`/sdk/tailor.js`): small enough to put on every page,
+refused, visibly, on a page whose origin its public key does not allow, and losing no
+event to a dropped connection."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import functools
 import http.server
 import tempfile
 import threading
+import uuid
 from pathlib import Path
 
 import pytest
@@ -68,3 +70,37 @@ def test_snippet_on_an_origin_its_key_does_not_allow_marks_the_placement(browser
     shot(browser, "snippet-refused-origin")
     assert "403" in error or "origin" in error.lower(), f"the error does not say 403 or origin: {error!r}"
     assert not css(browser, "#recs [data-product]"), "the refused placement shows products"
+
+
+def test_events_the_network_lost_are_sent_again_once_it_is_back(browser, cluster):
+    """A shopper's connection drops while the snippet sends its events: the batch is
+    kept and sent again, with the same id, once requests get through."""
+    if not cluster.storefront_url:
+        pytest.fail("tailor local printed no 'Demo storefront: http://…/' line: there is no storefront to test")
+    browser.get(cluster.storefront_url)
+    wait_until("tailor.js loaded on the storefront", lambda: browser.execute_script("return !!window.Tailor"), timeout=10)
+    shopper, event = f"retry-{uuid.uuid4().hex[:8]}", f"e-retry-{uuid.uuid4().hex[:8]}"
+    product = cluster.category_products(next(iter(cluster.category_paths().values()))).pop()
+    browser.get_log("browser")  # start from an empty log
+    browser.execute_cdp_cmd("Network.enable", {})
+    browser.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["*/v1/events"]})
+    try:
+        browser.execute_script(
+            "Tailor.init({user: arguments[0]}); Tailor.track({type: 'view', product: arguments[1], id: arguments[2]}); Tailor.flush();",
+            shopper, product, event,
+        )
+        failed = wait_until(
+            "the snippet's warning that the blocked batch failed",
+            lambda: next((m["message"] for m in browser.get_log("browser") if "Tailor: events: 0" in m["message"]), None),
+            timeout=10, interval=0.1,
+        )
+    finally:
+        browser.execute_cdp_cmd("Network.setBlockedURLs", {"urls": []})
+
+    def held():
+        status, answer = cluster.admin("GET", f"/v1/users/{shopper}/export")
+        return status == 200 and [e for e in answer.get("events", []) if e.get("id") == event]
+
+    stored = wait_until(f"event {event} in GET /v1/users/{shopper}/export after the network came back", held, timeout=20, interval=0.25)
+    note("snippet", f"a batch blocked by the browser ({failed.split('Tailor: ')[-1][:40]}…) was sent again: {len(stored)} event {event} stored")
+    assert len(stored) == 1

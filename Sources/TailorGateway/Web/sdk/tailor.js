@@ -16,7 +16,10 @@
   const config = {};
   let queue = [];
   let timer = 0;
+  let retryDelay = 0;
   const batchSize = 20;
+  /** Events kept for sending again at most; the oldest go first. */
+  const maxQueued = 1000;
 
   // MARK: Identity and storage
 
@@ -61,7 +64,8 @@
 
   // MARK: Calls
 
-  /** POSTs `body` to the API; resolves with the JSON answer, rejects with "<status> <problem>". */
+  /** POSTs `body` to the API; resolves with the JSON answer, rejects with "<status> <problem>"
+   * (the error's `status`: 0 when the request got no answer). */
   async function call(path, body, keepalive) {
     const headers = { 'content-type': 'application/json' };
     if (config.key) headers.authorization = 'Bearer ' + config.key;
@@ -72,13 +76,13 @@
       });
     } catch (e) {
       // The browser hides the answer of a gateway that refuses this page's origin.
-      throw new Error('0 network error or origin refused (is this page\'s origin one of the key\'s origins?)');
+      throw Object.assign(new Error('0 network error or origin refused (is this page\'s origin one of the key\'s origins?)'), { status: 0 });
     }
     let answer = {};
     try { answer = await response.json(); } catch (e) { /* no JSON body */ }
     if (!response.ok) {
       const problem = (answer.error && answer.error.problem) || response.statusText;
-      throw new Error(response.status + ' ' + problem);
+      throw Object.assign(new Error(response.status + ' ' + problem), { status: response.status });
     }
     return answer;
   }
@@ -101,14 +105,23 @@
     }
   }
 
-  /** Sends the queued events, 20 a request; `keepalive` lets them outlive the page. */
+  /** Sends the queued events, 20 a request; `keepalive` lets them outlive the page.
+   * A batch that got no answer, 429 or a 5xx is queued again, with the same ids (the
+   * cluster counts an event once), and sent after 1 s, doubling to 30 s; other refusals
+   * are final. */
   function flush(keepalive) {
     clearTimeout(timer);
     timer = 0;
     while (queue.length) {
       const events = queue.slice(0, batchSize);
       queue = queue.slice(batchSize);
-      call('/v1/events', { events }, keepalive).catch((e) => console.warn('Tailor: events: ' + e.message));
+      call('/v1/events', { events }, keepalive).then(() => { retryDelay = 0; }, (e) => {
+        console.warn('Tailor: events: ' + e.message);
+        if (e.status && e.status !== 429 && e.status < 500) return;
+        queue = events.concat(queue).slice(-maxQueued);
+        retryDelay = Math.min(30000, retryDelay * 2 || 1000);
+        if (!timer) timer = setTimeout(flush, retryDelay);
+      });
     }
   }
 
