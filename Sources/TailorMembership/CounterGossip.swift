@@ -60,14 +60,16 @@ package struct CounterGossip: Sendable {
     }
 
     /// This member's state of `buckets`, which a member asked for with its answer to
-    /// this member's digest.
+    /// this member's digest: at most ``answerLimit`` products too (whole buckets), since
+    /// this member may hold far more there than the asker (a restarted member asks for
+    /// every bucket); the rest is exchanged in later rounds.
     package func state(ofBuckets buckets: [Int]) -> CounterDelta {
-        table.state(ofBuckets: Array(buckets.prefix(CounterTable.digestBuckets)), limit: .max).state
+        table.state(ofBuckets: Array(buckets.prefix(CounterTable.digestBuckets)), limit: Self.answerLimit).state
     }
 
     /// Starts sending the whole table to a member that joined, restarted or came back
     /// from suspect or dead: it missed the deltas sent meanwhile, and the digest exchange
-    /// alone would take a second per 512 products to repair that.
+    /// alone would take about a second per 2,048 products to repair that.
     package mutating func startCatchUp(of member: String) {
         guard table.productCount > 0 else { return }
         catchUps[member] = (0, table.productCount)

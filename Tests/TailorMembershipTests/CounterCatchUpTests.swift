@@ -60,4 +60,22 @@ struct CounterCatchUpTests {
         #expect(exchanges == 3 || exchanges == 4)
         #expect(empty.digest == full.digest && empty.table.digest() == full.table.digest())
     }
+
+    @Test("a full member's digest reaching an empty one: asked for every bucket, it answers 2,048 products at most a round")
+    func anEmptyMemberAsksAndIsAnsweredInBoundedParts() {
+        let full = gossip(products: 5_000)
+        var empty = CounterGossip(slot: SlotID(member: "n2", incarnation: 7), landmark: Self.landmark)
+        var rounds = 0
+        // The full member sends its digest; the empty one answers with nothing and asks
+        // for the buckets that differ; the full member sends its state of them.
+        while let asked = empty.answer(digest: full.digest), rounds < 10 {
+            rounds += 1
+            #expect(asked.state.products.isEmpty)
+            let sent = full.state(ofBuckets: asked.buckets)
+            #expect(sent.products.count <= CounterGossip.answerLimit && !sent.products.isEmpty)
+            _ = empty.receive(sent, nowMillis: Self.landmark + 2_000)
+        }
+        #expect(rounds == 3 || rounds == 4)
+        #expect(empty.digest == full.digest && empty.table.digest() == full.table.digest())
+    }
 }
