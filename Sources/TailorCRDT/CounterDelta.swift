@@ -48,12 +48,7 @@ package struct CounterDelta: Sendable, Equatable {
             guard let slots = products[product], !slots.isEmpty else { continue }
             hash.add(product)
             hash.add(UInt64(slots.count))
-            for id in slots.keys.sorted() {
-                hash.add(id.member)
-                hash.add(id.incarnation)
-                hash.add(slots[id]?.long.bitPattern ?? 0)
-                hash.add(slots[id]?.short.bitPattern ?? 0)
-            }
+            hash.add(slots)
         }
         return hash.value
     }
@@ -70,6 +65,16 @@ struct FNV1a {
     mutating func add(_ text: String) {
         add(UInt64(text.utf8.count))
         for byte in text.utf8 { add(byte: byte) }
+    }
+
+    /// Every slot in slot order: its member, incarnation and the bit patterns of its sums.
+    mutating func add(_ slots: [SlotID: Slot]) {
+        for id in slots.keys.sorted() {
+            add(id.member)
+            add(id.incarnation)
+            add(slots[id]?.long.bitPattern ?? 0)
+            add(slots[id]?.short.bitPattern ?? 0)
+        }
     }
 
     private mutating func add(byte: UInt8) {

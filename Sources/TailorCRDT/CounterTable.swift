@@ -144,6 +144,14 @@ package struct CounterTable: Sendable {
     /// collision); the buckets that differ are the only ones worth exchanging.
     package var bucketDigest: [UInt64] { bucketHashes }
 
+    /// One hash of the whole ``bucketDigest``: equal on members that hold the same
+    /// counters, for status pages and tools to compare members at a glance.
+    package var digestHash: UInt64 {
+        var hash = FNV1a()
+        for bucket in bucketHashes { hash.add(bucket) }
+        return hash.value
+    }
+
     /// The digest bucket of `product`.
     package static func bucket(of product: String) -> Int {
         Int(StableHash.fnv1a(product) % UInt64(digestBuckets))
@@ -189,12 +197,7 @@ package struct CounterTable: Sendable {
     static func productHash(_ product: String, _ slots: [SlotID: Slot]) -> UInt64 {
         var hash = FNV1a()
         hash.add(product)
-        for id in slots.keys.sorted() {
-            hash.add(id.member)
-            hash.add(id.incarnation)
-            hash.add(slots[id]?.long.bitPattern ?? 0)
-            hash.add(slots[id]?.short.bitPattern ?? 0)
-        }
+        hash.add(slots)
         return StableHash.mix(hash.value, 0)
     }
 

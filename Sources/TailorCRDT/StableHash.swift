@@ -6,9 +6,6 @@ package enum StableHash {
     @usableFromInline static let offsetBasis: UInt64 = 0xcbf2_9ce4_8422_2325
     @usableFromInline static let prime: UInt64 = 0x0000_0100_0000_01b3
 
-    /// FNV-1a's starting value, a seed for folding hashes with ``mix(_:_:)``.
-    package static var offsetBasisValue: UInt64 { offsetBasis }
-
     /// FNV-1a over the UTF-8 bytes of `text`.
     ///
     /// Inlinable, as is ``fnv1a(bytes:)``, so that callers in other modules get it

@@ -90,7 +90,7 @@ package final class GossipService: Service, Sendable {
                 view: state.instance.view, incarnation: state.instance.incarnation, localHealth: state.instance.localHealth,
                 statistics: state.instance.statistics, traffic: state.traffic, uptime: ContinuousClock.now - startedAt,
                 counterProducts: state.counters.table.productCount, counterLandmark: state.counters.table.landmark,
-                counterDigest: state.counters.table.bucketDigest.reduce(into: StableHash.offsetBasisValue) { $0 = StableHash.mix($0, $1) }
+                counterDigest: state.counters.table.digestHash
             )
         }
     }

@@ -59,8 +59,7 @@ package struct GossipReport: Codable, Sendable, Equatable {
         bytesSentPerSecond = uptimeSeconds > 0 ? Double(bytesSent) / uptimeSeconds : 0
         counterProducts = snapshot.counterProducts
         counterLandmarkMillis = snapshot.counterLandmark
-        let hex = String(snapshot.counterDigest, radix: 16)
-        counterDigest = String(repeating: "0", count: 16 - hex.count) + hex
+        counterDigest = String(format: "%016llx", snapshot.counterDigest)
     }
 
     package func json() -> String {

@@ -7,6 +7,7 @@ import NIOCore
 import TailorGossip
 import TailorHTTP2
 import TailorRPC
+import TailorSettings
 import TailorWire
 
 /// One cluster size of ``MembershipBenchCommand``.
@@ -58,7 +59,7 @@ struct MembershipBench {
                 throw BenchError("the counters of \(product) did not converge within 20 s")
             }
             let took = ContinuousClock.now - sent
-            result.convergence.append(Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18)
+            result.convergence.append(DurationText.seconds(took))
         }
         // Counters for many products, so that the digest exchange has a table to compare.
         var posted = 0
@@ -72,7 +73,7 @@ struct MembershipBench {
         let postedAt = ContinuousClock.now
         if try await waitUntil(seconds: 300, { try await everyoneHoldsTheSameCounters(client: client) }) {
             let took = ContinuousClock.now - postedAt
-            result.tableSpread = Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18
+            result.tableSpread = DurationText.seconds(took)
         }
         // The last deltas and their relays are still being sent when the digests first agree.
         try await Task.sleep(for: .seconds(5))
@@ -92,7 +93,7 @@ struct MembershipBench {
                 throw BenchError("not every survivor marked \(victim) dead within 20 s")
             }
             let took = ContinuousClock.now - killedAt
-            result.detections.append(Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18)
+            result.detections.append(DurationText.seconds(took))
             try processes.restart(victim)
             guard try await waitUntil(seconds: 30, { try await everyoneSees(names, alive: Set(names + ["gateway"]), client: client) }) else {
                 throw BenchError("\(victim) restarted but not everyone saw it alive within 30 s")
