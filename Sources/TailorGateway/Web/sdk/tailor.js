@@ -98,7 +98,8 @@
         if (via) full.recommendationId = via;
       }
       queue.push(full);
-      if (queue.length >= batchSize) flush();
+      // A full batch goes at once, unless a failed one is waiting for its retry.
+      if (queue.length >= batchSize && !retryDelay) flush();
       else if (!timer) timer = setTimeout(flush, 1000);
     } catch (e) {
       console.warn('Tailor: track: ' + e.message);
